@@ -1,0 +1,139 @@
+"""Numbered schema migrations of the node database.
+
+Each migration runs in its own transaction together with the record that it ran
+(sqlite-utils ``Migrations``).  Never edit a migration that has shipped: add one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("madoguchi")
+
+
+@migrations()
+def m001_event_log(db: Database) -> None:
+    """The node's identity and the event log."""
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE events (
+            node_id   TEXT    NOT NULL,
+            seq       INTEGER NOT NULL,
+            hlc       INTEGER NOT NULL,
+            type      TEXT    NOT NULL,
+            ticket_id TEXT,
+            prev      TEXT    NOT NULL DEFAULT '[]',
+            staff_id  TEXT    NOT NULL,
+            counter   TEXT,
+            payload   TEXT    NOT NULL DEFAULT '{}',
+            schema    INTEGER NOT NULL,
+            PRIMARY KEY (node_id, seq)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX events_ticket ON events (ticket_id) WHERE ticket_id IS NOT NULL")
+    db.execute("CREATE INDEX events_hlc ON events (hlc)")
+
+
+@migrations()
+def m002_projections(db: Database) -> None:
+    """Tables the screens read; rebuilt from the events at will."""
+    db.execute(
+        """
+        CREATE TABLE tickets (
+            ticket_id        TEXT PRIMARY KEY,
+            number           TEXT    NOT NULL,
+            lane             TEXT    NOT NULL,
+            block            INTEGER NOT NULL,
+            number_seq       INTEGER NOT NULL,
+            procedure        TEXT    NOT NULL,
+            applicant        TEXT    NOT NULL,
+            day              TEXT    NOT NULL,
+            state            TEXT    NOT NULL,
+            issued_hlc       INTEGER NOT NULL,
+            issued_at        INTEGER NOT NULL,
+            issuer_node      TEXT    NOT NULL,
+            reservation_id   TEXT,
+            slot_start       INTEGER,
+            priority         INTEGER NOT NULL DEFAULT 0,
+            called_at        INTEGER,
+            call_count       INTEGER NOT NULL DEFAULT 0,
+            counter          TEXT,
+            staff_id         TEXT,
+            started_at       INTEGER,
+            ended_at         INTEGER,
+            outcome          TEXT,
+            reason           TEXT,
+            transferred_from TEXT,
+            transferred_to   TEXT,
+            conflicts        TEXT    NOT NULL DEFAULT '[]',
+            last_hlc         INTEGER NOT NULL,
+            event_count      INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX tickets_queue ON tickets (day, state, lane)")
+    db.execute("CREATE INDEX tickets_numbering ON tickets (day, lane, block, number_seq)")
+    db.execute(
+        """
+        CREATE TABLE closures (
+            day      TEXT PRIMARY KEY,
+            reason   TEXT    NOT NULL,
+            staff_id TEXT    NOT NULL,
+            hlc      INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE staff (
+            staff_id      TEXT PRIMARY KEY,
+            name          TEXT    NOT NULL,
+            role          TEXT    NOT NULL,
+            pin_hash      TEXT    NOT NULL,
+            active        INTEGER NOT NULL DEFAULT 1,
+            failed_count  INTEGER NOT NULL DEFAULT 0,
+            locked_until  INTEGER NOT NULL DEFAULT 0,
+            signed_in_at  INTEGER,
+            signed_in_counter TEXT,
+            signed_in_node TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE reservations (
+            reservation_id TEXT PRIMARY KEY,
+            day            TEXT NOT NULL,
+            slot           TEXT NOT NULL,
+            procedure      TEXT NOT NULL,
+            applicant      TEXT NOT NULL,
+            name_kana      TEXT,
+            state          TEXT NOT NULL,
+            ticket_id      TEXT,
+            hlc            INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX reservations_day ON reservations (day, slot)")
+
+
+#: Projection tables, emptied and refilled by a rebuild.
+PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations")
+
+
+def migrate(db: Database, stop_before: str | None = None) -> None:
+    """Brings the database up to the newest schema (or up to ``stop_before``)."""
+    migrations.apply(db, stop_before=stop_before)
+
+
+def migration_names() -> list[str]:
+    """Returns the names of all migrations, oldest first."""
+    return [m.name for m in migrations._migrations]
+
+
+def applied_names(db: Database) -> list[str]:
+    """Returns the names of the migrations this database has run."""
+    return [m.name for m in migrations.applied(db)]

@@ -1,0 +1,234 @@
+"""The node's local store: one SQLite file (WAL) holding the event log and projections.
+
+Every change is an event appended in the same transaction that updates the
+projection tables (through the injected :class:`Projector`), so the tables the
+screens read can always be rebuilt from the events alone.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlite_utils import Database
+
+from db.event import COLUMNS, SCHEMA, Event
+from db.hlc import HybridClock
+from db.migrations import PROJECTION_TABLES, migrate
+
+Row = dict[str, Any]
+
+
+class StoreError(Exception):
+    """A problem with the local database the user may have to act on."""
+
+
+class Projector(Protocol):
+    """Turns events into projection rows. Supplied by the domain layer."""
+
+    def apply(self, conn: sqlite3.Connection, event: Event) -> None:
+        """Updates the projections for one new event (inside the open transaction)."""
+
+    def rebuild(self, conn: sqlite3.Connection, events: Iterable[Event]) -> None:
+        """Fills empty projections from all events, given in HLC order."""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Opens a node database with the pragmas madoguchi relies on."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+class Writer:
+    """Appends events inside one open write transaction (see :meth:`Store.write`)."""
+
+    def __init__(self, store: Store, node_id: str, next_seq: int) -> None:
+        self._store = store
+        self._node_id = node_id
+        self._next_seq = next_seq
+        self.events: list[Event] = []
+
+    def append(
+        self,
+        type_: str,
+        *,
+        staff_id: str,
+        ticket_id: str | None = None,
+        prev: Iterable[str] = (),
+        counter: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> Event:
+        """Appends one event and applies it to the projections.
+
+        Returns:
+            The event as stored, with its sequence number and HLC.
+        """
+        event = Event(
+            node_id=self._node_id,
+            seq=self._next_seq,
+            hlc=self._store.clock.now(),
+            type=type_,
+            staff_id=staff_id,
+            ticket_id=ticket_id,
+            prev=tuple(prev),
+            counter=counter,
+            payload=payload or {},
+            schema=SCHEMA,
+        )
+        self._next_seq += 1
+        conn = self._store.conn
+        conn.execute(f"INSERT INTO events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", event.to_row())
+        self._store.projector.apply(conn, event)
+        self.events.append(event)
+        return event
+
+
+class Store:
+    """One node's database.
+
+    Args:
+        path: the SQLite file; created and migrated if new.
+        projector: the domain's projection of events into tables.
+        clock: the node's hybrid logical clock (tests inject a fake wall clock).
+    """
+
+    def __init__(self, path: Path, projector: Projector, clock: HybridClock | None = None) -> None:
+        self.path = Path(path)
+        self.projector = projector
+        self.clock = clock or HybridClock()
+        try:
+            self.conn = connect(self.path)
+            self.db = Database(self.conn)
+            migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"データベースを開けません: {self.path} ({exc})") from exc
+        self._refresh_clock()
+
+    # -- identity -------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """Returns a value of the node's identity/settings table, or None."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Stores a value in the node's identity/settings table."""
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    @property
+    def node_id(self) -> str:
+        """Returns this node's id; raises StoreError if the node was never initialised."""
+        node_id = self.get_meta("node_id")
+        if node_id is None:
+            raise StoreError(
+                "この端末は初期設定されていません（madoguchi init を実行してください）"
+            )
+        return node_id
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _refresh_clock(self) -> None:
+        row = self.conn.execute("SELECT max(hlc) FROM events").fetchone()
+        if row[0] is not None and row[0] > self.clock.last:
+            self.clock.last = row[0]
+
+    @contextmanager
+    def write(self, durable: bool = False) -> Iterator[Writer]:
+        """Opens a write transaction; events appended in it commit together.
+
+        Args:
+            durable: commit with ``synchronous=FULL`` (events a visitor sees the
+                result of: issue, call), so a power cut cannot lose them.
+
+        Yields:
+            A :class:`Writer` for appending events.
+        """
+        node_id = self.node_id
+        if durable:
+            self.conn.execute("PRAGMA synchronous=FULL")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Another process of this node (CLI beside the window) may have written.
+                self._refresh_clock()
+                row = self.conn.execute(
+                    "SELECT max(seq) FROM events WHERE node_id = ?", (node_id,)
+                ).fetchone()
+                writer = Writer(self, node_id, (row[0] or 0) + 1)
+                yield writer
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        finally:
+            if durable:
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+
+    # -- reading --------------------------------------------------------------------------
+
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        """Runs a query and returns its rows as dicts."""
+        cur = self.conn.execute(sql, tuple(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def row(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        """Runs a query and returns its first row as a dict, or None."""
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def events(self, where: str = "", params: Iterable[Any] = ()) -> Iterator[Event]:
+        """Yields events in the global order (HLC, node, seq), optionally filtered."""
+        sql = f"SELECT {COLUMNS} FROM events {('WHERE ' + where) if where else ''} "
+        sql += "ORDER BY hlc, node_id, seq"
+        for row in self.conn.execute(sql, tuple(params)):
+            yield Event.from_row(row)
+
+    def ticket_events(self, ticket_id: str) -> list[Event]:
+        """Returns every event of one ticket, in the global order."""
+        return list(self.events("ticket_id = ?", (ticket_id,)))
+
+    def event_count(self) -> int:
+        """Returns the number of events in the log."""
+        return int(self.conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    # -- maintenance ----------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        """Empties the projections and rebuilds them from the event log, in one transaction."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table in PROJECTION_TABLES:
+                self.conn.execute(f"DELETE FROM {table}")
+            self.projector.rebuild(self.conn, self.events())
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def projection_dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Returns every projection table's rows, sorted, for comparisons."""
+        dump = {}
+        for table in PROJECTION_TABLES:
+            rows = self.conn.execute(f"SELECT * FROM {table}").fetchall()
+            dump[table] = sorted(rows, key=repr)
+        return dump
+
+    def integrity_check(self) -> str:
+        """Returns SQLite's integrity check verdict (``ok`` when healthy)."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def close(self) -> None:
+        """Closes the database."""
+        self.conn.close()
