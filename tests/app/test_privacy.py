@@ -1,0 +1,75 @@
+"""The privacy guard recognises every valid My Number and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.privacy import PrivacyError, check_digit, check_payload, check_text, find_my_number
+
+eleven = st.text(alphabet="0123456789", min_size=11, max_size=11)
+
+
+def valid(first11: str) -> str:
+    return first11 + str(check_digit(first11))
+
+
+def wrong(first11: str) -> str:
+    return first11 + str((check_digit(first11) + 1) % 10)
+
+
+def to_fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
+
+
+def test_known_check_digit() -> None:
+    # P = 1 2 3 4 5 6 7 8 9 0 1; from the right P(n)·Q(n) sums to 212; 212 mod 11 = 3 → 11 - 3 = 8
+    assert check_digit("12345678901") == 8
+    assert check_digit("00000000000") == 0
+    assert check_digit("00000000001") == 9  # 1·2 = 2 → 11 - 2
+    assert check_digit("00000000006") == 0  # 6·2 = 12, remainder 1 → 0
+    assert check_digit("00000000040") == 0  # 4·3 = 12, remainder 1 → 0
+    assert check_digit("10000000000") == 5  # 1·6 = 6 → 11 - 6
+
+
+@given(eleven)
+def test_every_valid_number_is_found(first11: str) -> None:
+    number = valid(first11)
+    assert find_my_number(number) == number
+    assert find_my_number(f"お客様の番号は{number}です") == number
+    grouped = f"{number[:4]} {number[4:8]} {number[8:]}"
+    assert find_my_number(f"番号: {grouped}。") == grouped
+    assert find_my_number(to_fullwidth(f"{number[:4]}-{number[4:8]}-{number[8:]}")) is not None
+
+
+@given(eleven)
+def test_a_wrong_check_digit_is_not_a_my_number(first11: str) -> None:
+    assert find_my_number(wrong(first11)) is None
+
+
+@given(eleven)
+def test_digits_inside_a_longer_code_are_not_a_my_number(first11: str) -> None:
+    number = valid(first11)
+    assert find_my_number(f"R{number}") is None  # reservation numbers
+    assert find_my_number(f"{number}5") is None  # 13 digits
+    assert find_my_number(f"9{number}") is None
+
+
+@given(st.text(alphabet="0123456789", min_size=0, max_size=11))
+def test_short_numbers_pass(digits: str) -> None:
+    assert find_my_number(digits) is None
+
+
+def test_phone_numbers_and_dates_pass() -> None:
+    assert find_my_number("046-822-4000 に電話") is None
+    assert find_my_number("2026-11-24 10:30") is None
+
+
+def test_check_text_refuses_with_a_message_and_payload_is_searched() -> None:
+    number = valid("98765432101")
+    with pytest.raises(PrivacyError, match="個人番号"):
+        check_text(f"メモ {number}", "メモ")
+    with pytest.raises(PrivacyError, match="reason"):
+        check_payload({"a": 1, "nested": {"list": ["ok", {"reason": number}]}})
+    check_payload({"reason": "書類不備", "n": 123456789012})  # numbers are not text
