@@ -1,0 +1,7 @@
+"""``python -m app``: the madoguchi command line without the windows."""
+
+import sys
+
+from app.cli import main
+
+sys.exit(main())

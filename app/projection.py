@@ -1,0 +1,196 @@
+"""Projection of events into the tables the screens and reports read.
+
+Every table here is a function of the event log: :meth:`Projection.rebuild` on an
+empty database gives the same rows as applying the events one by one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from app.ticket_fold import fold
+from db.event import COLUMNS, Event
+from db.hlc import wall_of
+
+TICKET_COLUMNS = (
+    "ticket_id", "number", "lane", "block", "number_seq", "procedure", "applicant", "day",
+    "state", "issued_hlc", "issued_at", "issuer_node", "reservation_id", "slot_start",
+    "priority", "called_at", "call_count", "counter", "staff_id", "started_at", "ended_at",
+    "outcome", "reason", "transferred_from", "transferred_to", "conflicts", "last_hlc",
+    "event_count",
+)  # fmt: skip
+_TICKET_SQL = (
+    f"INSERT OR REPLACE INTO tickets ({', '.join(TICKET_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in TICKET_COLUMNS)})"
+)
+
+
+def _ticket_values(row: dict[str, Any]) -> tuple[Any, ...]:
+    values = dict(row, conflicts=json.dumps(row["conflicts"], ensure_ascii=False, sort_keys=True))
+    return tuple(values[c] for c in TICKET_COLUMNS)
+
+
+class Projection:
+    """The madoguchi projector (see :class:`db.store.Projector`)."""
+
+    def apply(self, conn: sqlite3.Connection, event: Event) -> None:
+        """Updates the projections for one event."""
+        if event.ticket_id is not None and event.type.startswith("ticket."):
+            cur = conn.execute(
+                f"SELECT {COLUMNS} FROM events WHERE ticket_id = ?", (event.ticket_id,)
+            )
+            events = [Event.from_row(r) for r in cur]
+            conn.execute(_TICKET_SQL, _ticket_values(fold(events)))
+            reservation = events_reservation(events)
+            if reservation is not None:
+                _link_reservation(conn, reservation)
+            return
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(conn, event)
+
+    def rebuild(self, conn: sqlite3.Connection, events: Iterable[Event]) -> None:
+        """Fills empty projections from all events (given in HLC order)."""
+        by_ticket: dict[str, list[Event]] = defaultdict(list)
+        for event in events:
+            if event.ticket_id is not None and event.type.startswith("ticket."):
+                by_ticket[event.ticket_id].append(event)
+            else:
+                handler = _HANDLERS.get(event.type)
+                if handler is not None:
+                    handler(conn, event)
+        conn.executemany(_TICKET_SQL, (_ticket_values(fold(evs)) for evs in by_ticket.values()))
+        conn.execute(
+            "UPDATE reservations SET state = 'checked_in', ticket_id = ("
+            " SELECT t.ticket_id FROM tickets t WHERE t.reservation_id = reservations.reservation_id"
+            " ORDER BY t.issued_hlc LIMIT 1)"
+            " WHERE state = 'booked' AND EXISTS ("
+            " SELECT 1 FROM tickets t WHERE t.reservation_id = reservations.reservation_id)"
+        )
+
+
+def events_reservation(events: list[Event]) -> str | None:
+    """Returns the reservation a ticket was issued for, if any."""
+    for event in events:
+        if event.type == "ticket.issued":
+            value = event.payload.get("reservation_id")
+            return None if value is None else str(value)
+    return None
+
+
+def _link_reservation(conn: sqlite3.Connection, reservation_id: str) -> None:
+    conn.execute(
+        "UPDATE reservations SET state = 'checked_in', ticket_id = ("
+        " SELECT ticket_id FROM tickets WHERE reservation_id = ? ORDER BY issued_hlc LIMIT 1)"
+        " WHERE reservation_id = ? AND state IN ('booked', 'checked_in')"
+        " AND EXISTS (SELECT 1 FROM tickets WHERE reservation_id = ?)",
+        (reservation_id, reservation_id, reservation_id),
+    )
+
+
+# -- closures ---------------------------------------------------------------------------
+
+
+def _closure_added(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO closures (day, reason, staff_id, hlc) VALUES (?, ?, ?, ?)",
+        (e.payload["day"], e.payload["reason"], e.staff_id, e.hlc),
+    )
+
+
+def _closure_removed(conn: sqlite3.Connection, e: Event) -> None:
+    # Only removes what was there before it: a closure re-added later (by HLC) stays.
+    conn.execute("DELETE FROM closures WHERE day = ? AND hlc < ?", (e.payload["day"], e.hlc))
+
+
+# -- staff ------------------------------------------------------------------------------
+
+
+def _staff_added(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT INTO staff (staff_id, name, role, pin_hash, active) VALUES (?, ?, ?, ?, 1) "
+        "ON CONFLICT(staff_id) DO UPDATE SET name = excluded.name, role = excluded.role, "
+        "pin_hash = excluded.pin_hash, active = 1, failed_count = 0, locked_until = 0",
+        (p["staff_id"], p["name"], p["role"], p["pin_hash"]),
+    )
+
+
+def _staff_pin_changed(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE staff SET pin_hash = ?, failed_count = 0, locked_until = 0 WHERE staff_id = ?",
+        (e.payload["pin_hash"], e.payload["staff_id"]),
+    )
+
+
+def _staff_deactivated(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute("UPDATE staff SET active = 0 WHERE staff_id = ?", (e.payload["staff_id"],))
+
+
+def _signin_failed(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    conn.execute(
+        "UPDATE staff SET failed_count = failed_count + 1, "
+        "locked_until = CASE WHEN failed_count + 1 >= ? THEN ? ELSE locked_until END "
+        "WHERE staff_id = ?",
+        (p["lockout_attempts"], wall_of(e.hlc) + p["lockout_ms"], e.staff_id),
+    )
+
+
+def _signed_in(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE staff SET failed_count = 0, locked_until = 0, signed_in_at = ?, "
+        "signed_in_counter = ?, signed_in_node = ? WHERE staff_id = ?",
+        (wall_of(e.hlc), e.counter, e.node_id, e.staff_id),
+    )
+
+
+def _signed_out(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE staff SET signed_in_at = NULL, signed_in_counter = NULL, signed_in_node = NULL "
+        "WHERE staff_id = ? AND signed_in_node = ?",
+        (e.staff_id, e.node_id),
+    )
+
+
+# -- reservations -------------------------------------------------------------------------
+
+
+def _reservation_booked(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT INTO reservations "
+        "(reservation_id, day, slot, procedure, applicant, name_kana, state, hlc) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'booked', ?) "
+        "ON CONFLICT(reservation_id) DO UPDATE SET day = excluded.day, slot = excluded.slot, "
+        "procedure = excluded.procedure, applicant = excluded.applicant, "
+        "name_kana = excluded.name_kana, hlc = excluded.hlc",
+        (p["reservation_id"], p["day"], p["slot"], p["procedure"], p["applicant"],
+         p.get("name_kana"), e.hlc),
+    )  # fmt: skip
+    _link_reservation(conn, p["reservation_id"])
+
+
+def _reservation_cancelled(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE reservations SET state = 'cancelled' WHERE reservation_id = ? AND state = 'booked'",
+        (e.payload["reservation_id"],),
+    )
+
+
+_HANDLERS = {
+    "closure.added": _closure_added,
+    "closure.removed": _closure_removed,
+    "staff.added": _staff_added,
+    "staff.pin_changed": _staff_pin_changed,
+    "staff.deactivated": _staff_deactivated,
+    "staff.signin_failed": _signin_failed,
+    "staff.signed_in": _signed_in,
+    "staff.signed_out": _signed_out,
+    "reservation.booked": _reservation_booked,
+    "reservation.cancelled": _reservation_cancelled,
+}

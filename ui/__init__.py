@@ -1,0 +1,1 @@
+"""madoguchi windows: the only package that imports Qt."""

@@ -1,0 +1,36 @@
+"""``madoguchi``: every command of the CLI, plus ``run`` which opens the window.
+
+Qt is imported only when a window is needed, so the plain commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from app import cli
+
+
+def _run_gui(args: argparse.Namespace, out: cli.Output) -> int:
+    from ui.shell import run_shell
+
+    return run_shell(args)
+
+
+def _add_gui_commands(sub: Any) -> None:
+    p = sub.add_parser("run", help="この端末の画面を開く")
+    p.add_argument("--screenshot", metavar="FILE", help="画面をPNGに保存して終了する")
+    p.add_argument("--size", default="1280x800", help="--screenshot の画面サイズ（幅x高さ）")
+    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="表示言語")
+    p.set_defaults(handler=_run_gui)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``madoguchi`` script."""
+    return cli.main(argv, extra=_add_gui_commands)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
