@@ -5,8 +5,6 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= .demo
 
-export QT_QPA_PLATFORM ?= offscreen
-
 .PHONY: run test lint bench clean demo-reset
 
 $(STAMP): pyproject.toml
@@ -17,7 +15,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/madoguchi demo --data-dir $(DEMO) --keep
-	QT_QPA_PLATFORM= $(BIN)/madoguchi --data-dir $(DEMO)/reception run
+	$(BIN)/madoguchi --data-dir $(DEMO)/reception run
 
 demo-reset:
 	rm -rf $(DEMO)
@@ -29,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP) lint
-	$(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench

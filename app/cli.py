@@ -71,17 +71,39 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
         prog="madoguchi", description="横須賀市マイナンバーカードセンター 窓口システム"
     )
     parser.add_argument("--version", action="version", version=f"madoguchi {__version__}")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="この端末のデータフォルダ（既定: ユーザーのデータフォルダ）")  # fmt: skip
-    parser.add_argument("--json", action="store_true", help="結果をJSONで出力")
-    parser.add_argument("--staff", default=os.environ.get("MADOGUCHI_STAFF"),
-                        help="操作する職員ID（暗証番号は MADOGUCHI_PIN または入力）")  # fmt: skip
-    parser.add_argument("--counter", default=None, help="窓口番号（既定: 端末の設定）")
+    _add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     c.register(sub)
     if extra is not None:
         extra(sub)
+    # The common options work after the command too: `madoguchi demo --data-dir X`.
+    for leaf in _leaf_parsers(sub):
+        _add_common(leaf, suppress=True)
     return parser
+
+
+def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument("--data-dir", type=Path, default=default(None),
+                        help="この端末のデータフォルダ（既定: ユーザーのデータフォルダ）")  # fmt: skip
+    parser.add_argument("--json", action="store_true", default=default(False),
+                        help="結果をJSONで出力")  # fmt: skip
+    parser.add_argument("--staff", default=default(os.environ.get("MADOGUCHI_STAFF")),
+                        help="操作する職員ID（暗証番号は MADOGUCHI_PIN または入力）")  # fmt: skip
+    parser.add_argument("--counter", default=default(None), help="窓口番号（既定: 端末の設定）")
+
+
+def _leaf_parsers(sub: Any) -> list[argparse.ArgumentParser]:
+    leaves = []
+    for parser in dict.fromkeys(sub.choices.values()):
+        nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            leaves += _leaf_parsers(nested[0])
+        else:
+            leaves.append(parser)
+    return leaves
 
 
 def read_pin(prompt: str = "暗証番号: ", env: str = "MADOGUCHI_PIN") -> str:

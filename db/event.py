@@ -10,7 +10,7 @@ from typing import Any
 SCHEMA = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One event of the log.
 
@@ -72,10 +72,10 @@ class Event:
             hlc=hlc,
             type=type_,
             ticket_id=ticket_id,
-            prev=tuple(json.loads(prev)),
+            prev=() if prev == "[]" else tuple(json.loads(prev)),
             staff_id=staff_id,
             counter=counter,
-            payload=json.loads(payload),
+            payload={} if payload == "{}" else json.loads(payload),
             schema=schema,
         )
 

@@ -32,8 +32,8 @@ class Projector(Protocol):
     def apply(self, conn: sqlite3.Connection, event: Event) -> None:
         """Updates the projections for one new event (inside the open transaction)."""
 
-    def rebuild(self, conn: sqlite3.Connection, events: Iterable[Event]) -> None:
-        """Fills empty projections from all events, given in HLC order."""
+    def rebuild(self, conn: sqlite3.Connection) -> None:
+        """Fills empty projections from all events of the ``events`` table."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -211,7 +211,7 @@ class Store:
         try:
             for table in PROJECTION_TABLES:
                 self.conn.execute(f"DELETE FROM {table}")
-            self.projector.rebuild(self.conn, self.events())
+            self.projector.rebuild(self.conn)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise

@@ -22,7 +22,7 @@ def _run_gui(args: argparse.Namespace, out: cli.Output) -> int:
 def _add_gui_commands(sub: Any) -> None:
     p = sub.add_parser("run", help="この端末の画面を開く")
     p.add_argument("--screenshot", metavar="FILE", help="画面をPNGに保存して終了する")
-    p.add_argument("--size", default="1280x800", help="--screenshot の画面サイズ（幅x高さ）")
+    p.add_argument("--size", help="--screenshot の画面サイズ（幅x高さ、既定 1280x800）")
     p.add_argument("--lang", choices=["ja", "en"], default="ja", help="表示言語")
     p.set_defaults(handler=_run_gui)
 

@@ -1,0 +1,14 @@
+"""``python -m tests.bench``: runs the benchmarks and prints their figures.
+
+``BENCH_QUICK=1`` runs smaller sizes (CI); the figures in issue notes come from full runs.
+"""
+
+import os
+import platform
+
+from tests.bench import bench_node
+
+quick = os.environ.get("BENCH_QUICK") == "1"
+print(f"madoguchi benchmarks ({'quick' if quick else 'full'}) on {platform.machine()}, "
+      f"{os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
+bench_node.run(quick=quick)
