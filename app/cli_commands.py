@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -55,17 +57,45 @@ def sign_in(args: argparse.Namespace, node: Node) -> Actor:
 def cmd_init(args: argparse.Namespace, out: Output) -> int:
     node = open_node(args, must_init=False)
     lanes = tuple(x for x in (args.lanes or "").split(",") if x)
+    block = args.issuer_block
+    if block is None:
+        block = free_issuer_block(args.share, args.site, args.name)
+    pin = read_pin("管理者の暗証番号: ")
     identity = node.initialise(
         site_id=args.site, name=args.name, role=args.role, share_dir=args.share or "",
         printer=args.printer or "", counter=args.counter, lanes=lanes,
-        issuer_block=args.issuer_block,
+        issuer_block=block, site_key=args.site_key or os.environ.get("MADOGUCHI_SITE_KEY"),
     )  # fmt: skip
-    pin = read_pin("管理者の暗証番号: ")
     StaffService(node).add(SYSTEM, args.admin, args.admin_name, "admin", pin)
+    key_note = ""
+    if not (args.site_key or os.environ.get("MADOGUCHI_SITE_KEY")):
+        key_note = (f"\n拠点キー（同じ拠点の他の端末の init に --site-key で指定）: "
+                    f"{node.store.get_meta('site_key')}")  # fmt: skip
     out.emit(identity.to_json(),
              f"初期設定しました: {identity.name}（{NODE_ROLES[identity.role][0]}）"
-             f" node={identity.node_id} site={identity.site_id} 管理者={args.admin}")  # fmt: skip
+             f" node={identity.node_id} site={identity.site_id} 番号ブロック={block}"
+             f" 管理者={args.admin}{key_note}")  # fmt: skip
     return 0
+
+
+def free_issuer_block(share: str | None, site: str, name: str) -> int:
+    """Returns the number block for a new PC: its old block if a PC of the same name
+    was registered (a reinstall), else one above every block in the share's registry."""
+    if not share:
+        return 0
+    folder = Path(share) / "madoguchi" / "v1" / site / "registry"
+    blocks: list[int] = []
+    try:
+        for path in folder.glob("*.json"):
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if record.get("name") == name:
+                return int(record.get("issuer_block", 0))
+            blocks.append(int(record.get("issuer_block", 0)))
+    except (OSError, ValueError):
+        raise CliError(
+            f"共有フォルダの端末一覧を読めません: {folder}（--issuer-block で指定してください）"
+        ) from None
+    return max(blocks) + 1 if blocks else 0
 
 
 def cmd_demo(args: argparse.Namespace, out: Output) -> int:
@@ -301,7 +331,9 @@ def register(sub: Any) -> None:
     p.add_argument("--share", help="共有フォルダ")
     p.add_argument("--printer", help="プリンタ（例: pdf:フォルダ）")
     p.add_argument("--lanes", help="この窓口が呼び出す列（カンマ区切り）")
-    p.add_argument("--issuer-block", type=int, default=0, help="番号ブロック（発券端末ごとに別）")
+    p.add_argument("--issuer-block", type=int, default=None,
+                   help="番号ブロック（端末ごとに別。既定: 共有フォルダの端末一覧から自動）")  # fmt: skip
+    p.add_argument("--site-key", help="拠点キー（同じ拠点の全端末で同じ。既定: 新規作成）")
     p.add_argument("--admin", default="admin", help="最初の管理者の職員ID")
     p.add_argument("--admin-name", default="システム管理者")
     p.set_defaults(handler=cmd_init)

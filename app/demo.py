@@ -4,6 +4,7 @@ site manager's PC, each a node with its own folder, sharing one local folder."""
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from app.node import Node
 from app.reservations import ReservationService
 from app.staff import SYSTEM, StaffService
+from app.sync import SyncService
 
 SITE_ID = "demo"
 
@@ -58,18 +60,22 @@ def create_demo(root: Path, day: date | None = None, keep: bool = False) -> dict
             f"{root} には既にデモ拠点があります（--keep で再利用、または削除してください）"
         )
     share.mkdir(parents=True, exist_ok=True)
+    site_key = secrets.token_hex(32)
     booked = 0
     for name, role, counter, lanes, block in NODES:
         node = Node(root / name)
         try:
             node.initialise(site_id=SITE_ID, name=name, role=role, share_dir=str(share),
                             printer=f"pdf:{root / 'tickets'}", counter=counter, lanes=lanes,
-                            issuer_block=block)  # fmt: skip
-            staff = StaffService(node)
-            for staff_id, staff_name, staff_role, pin in STAFF:
-                staff.add(SYSTEM, staff_id, staff_name, staff_role, pin)
+                            issuer_block=block, site_key=site_key)  # fmt: skip
             if role == "reception":
+                # Staff and reservations are made once, at reception; sync takes them
+                # to every other PC of the site.
+                staff = StaffService(node)
+                for staff_id, staff_name, staff_role, pin in STAFF:
+                    staff.add(SYSTEM, staff_id, staff_name, staff_role, pin)
                 booked = _book_day(node, day or node.today())
+            SyncService(node).once()
         finally:
             node.close()
     lines = [f"デモ拠点を作りました: {root}（本日の予約 {booked}件）", "職員ID / 暗証番号:"]

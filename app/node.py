@@ -145,8 +145,13 @@ class Node:
         counter: str | None = None,
         lanes: Iterable[str] = (),
         issuer_block: int = 0,
+        site_key: str | None = None,
     ) -> Identity:
         """Creates this node's identity (a new random node id).
+
+        Args:
+            site_key: the site's shared secret (hex) that signs every segment on the
+                share; every PC of a site needs the same one. A new one is made if None.
 
         Raises:
             NodeError: already initialised, or a value is not acceptable.
@@ -160,6 +165,12 @@ class Node:
             self.catalog.lane(lane)
         if not 0 <= issuer_block < 1000:
             raise NodeError("番号ブロックは 0〜999 にしてください")
+        key = site_key or secrets.token_hex(32)
+        try:
+            if len(bytes.fromhex(key)) < 16:
+                raise ValueError
+        except ValueError:
+            raise NodeError("拠点キーは32文字以上の16進数にしてください") from None
         values = {
             "node_id": secrets.token_hex(6),
             "site_id": site_id,
@@ -170,6 +181,8 @@ class Node:
             "counter": counter or "",
             "lanes": json.dumps(list(lane_ids)),
             "issuer_block": str(issuer_block),
+            "site_key": key,
+            "install": secrets.token_hex(8),
         }
         check_payload(values)
         self.store.conn.execute("BEGIN IMMEDIATE")

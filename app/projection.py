@@ -42,19 +42,55 @@ class Projection:
 
     def apply(self, conn: sqlite3.Connection, event: Event) -> None:
         """Updates the projections for one event."""
-        if event.ticket_id is not None and event.type.startswith("ticket."):
-            cur = conn.execute(
-                f"SELECT {COLUMNS} FROM events WHERE ticket_id = ?", (event.ticket_id,)
-            )
-            events = [Event.from_row(r) for r in cur]
-            conn.execute(_TICKET_SQL, _ticket_values(fold(events)))
-            reservation = events_reservation(events)
-            if reservation is not None:
-                _link_reservation(conn, reservation)
+        if event.ticket_id is not None:
+            self._refold(conn, event.ticket_id)
             return
         handler = _HANDLERS.get(event.type)
         if handler is not None:
             handler(conn, event)
+
+    def apply_remote(self, conn: sqlite3.Connection, events: list[Event], older: bool) -> None:
+        """Updates the projections for events that came from other nodes.
+
+        Tickets are folded from all their events, so order does not matter for them.
+        Staff, closures and reservations are replayed from the log when an event older
+        than ones already applied arrives, so every node ends with the same rows.
+        """
+        if older:
+            for table in _ORDERED_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+            self._replay_ordered(conn)
+            _link_all_reservations(conn)
+            tickets = {e.ticket_id for e in events if e.ticket_id is not None}
+        else:
+            tickets = set()
+            for event in events:
+                if event.ticket_id is None:
+                    self.apply(conn, event)
+                else:
+                    tickets.add(event.ticket_id)
+        for ticket_id in sorted(tickets):
+            self._refold(conn, ticket_id)
+
+    def _refold(self, conn: sqlite3.Connection, ticket_id: str) -> None:
+        cur = conn.execute(f"SELECT {COLUMNS} FROM events WHERE ticket_id = ?", (ticket_id,))
+        events = [Event.from_row(r) for r in cur]
+        if not any(e.type == "ticket.issued" for e in events):
+            return  # the issue event has not arrived yet; folded when it does
+        conn.execute(_TICKET_SQL, _ticket_values(fold(events)))
+        reservation = events_reservation(events)
+        if reservation is not None:
+            _link_reservation(conn, reservation)
+
+    def _replay_ordered(self, conn: sqlite3.Connection) -> None:
+        cur = conn.execute(
+            f"SELECT {COLUMNS} FROM events WHERE ticket_id IS NULL ORDER BY hlc, node_id, seq"
+        )
+        for row in cur.fetchall():
+            event = Event.from_row(row)
+            handler = _HANDLERS.get(event.type)
+            if handler is not None:
+                handler(conn, event)
 
     def rebuild(self, conn: sqlite3.Connection) -> None:
         """Fills empty projections from the whole event log.
@@ -63,20 +99,10 @@ class Projection:
         ticket index, and payloads are decoded only for the moves whose payload the fold
         reads. The result is the same as applying every event in order.
         """
-        cur = conn.execute(
-            f"SELECT {COLUMNS} FROM events WHERE ticket_id IS NULL OR type NOT LIKE 'ticket.%' "
-            "ORDER BY hlc, node_id, seq"
-        )
-        for row in cur.fetchall():
-            event = Event.from_row(row)
-            if event.ticket_id is not None and event.type.startswith("ticket."):
-                continue
-            handler = _HANDLERS.get(event.type)
-            if handler is not None:
-                handler(conn, event)
+        self._replay_ordered(conn)
         cur = conn.execute(
             "SELECT ticket_id, node_id, seq, hlc, type, staff_id, counter, payload FROM events "
-            "INDEXED BY events_ticket WHERE ticket_id IS NOT NULL AND type LIKE 'ticket.%' "
+            "INDEXED BY events_ticket WHERE ticket_id IS NOT NULL "
             "ORDER BY ticket_id"
         )
         rows = (
@@ -84,13 +110,21 @@ class Projection:
             for _, group in groupby(cur, key=itemgetter(0))
         )
         conn.executemany(_TICKET_SQL, rows)
-        conn.execute(
-            "UPDATE reservations SET state = 'checked_in', ticket_id = ("
-            " SELECT t.ticket_id FROM tickets t WHERE t.reservation_id = reservations.reservation_id"
-            " ORDER BY t.issued_hlc LIMIT 1)"
-            " WHERE state = 'booked' AND EXISTS ("
-            " SELECT 1 FROM tickets t WHERE t.reservation_id = reservations.reservation_id)"
-        )
+        _link_all_reservations(conn)
+
+
+#: Projections whose rows depend on the order of their events.
+_ORDERED_TABLES = ("closures", "staff", "reservations")
+
+
+def _link_all_reservations(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "UPDATE reservations SET state = 'checked_in', ticket_id = ("
+        " SELECT t.ticket_id FROM tickets t WHERE t.reservation_id = reservations.reservation_id"
+        " ORDER BY t.issued_hlc LIMIT 1)"
+        " WHERE state = 'booked' AND EXISTS ("
+        " SELECT 1 FROM tickets t WHERE t.reservation_id = reservations.reservation_id)"
+    )
 
 
 #: Ticket moves whose payload the fold reads; the others are not decoded in a rebuild.

@@ -10,6 +10,7 @@ row and the counter that lost can be told.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 from db.event import Event
@@ -51,6 +52,9 @@ OWNER_ONLY = frozenset(
 
 OUTCOMES = ("completed", "revisit", "deferred")
 
+#: The order every node agrees on (same as Event.sort_key, computed in C).
+_ORDER = attrgetter("hlc", "node_id", "seq")
+
 
 class FoldError(ValueError):
     """The events do not describe a ticket (no issue event)."""
@@ -84,7 +88,7 @@ def fold(events: Iterable[Event]) -> dict[str, Any]:
     Raises:
         FoldError: there is no ``ticket.issued`` event among them.
     """
-    ordered = sorted(events, key=Event.sort_key)
+    ordered = sorted(events, key=_ORDER)
     issued = next((e for e in ordered if e.type == ISSUED), None)
     if issued is None:
         raise FoldError("ticket has no issue event")

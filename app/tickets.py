@@ -270,8 +270,8 @@ class TicketService:
     def _explain(self, row: Row, move: str, actor: Actor) -> str:
         state_ja = STATE_NAMES[row["state"]][0]
         name = MOVE_NAMES.get(move, move)
-        allowed_from, _ = tf.TRANSITIONS[move]
-        if row["state"] in allowed_from and row["counter"] not in (None, actor.counter):
+        at_other = row["counter"] not in (None, actor.counter)
+        if at_other and row["state"] in (tf.CALLED, tf.SERVING, tf.HELD):
             return f"{row['number']} は {row['counter']}番窓口が対応中のため{name}できません"
         return f"{row['number']} は「{state_ja}」のため{name}できません"
 

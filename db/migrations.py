@@ -120,6 +120,38 @@ def m002_projections(db: Database) -> None:
     db.execute("CREATE INDEX reservations_day ON reservations (day, slot)")
 
 
+@migrations()
+def m003_sync_state(db: Database) -> None:
+    """What this node has read from the shared folder, and what it knows of the others."""
+    db.execute(
+        """
+        CREATE TABLE sync_files (
+            path     TEXT PRIMARY KEY,
+            node_id  TEXT    NOT NULL,
+            offset   INTEGER NOT NULL DEFAULT 0,
+            header   TEXT,
+            problem  TEXT,
+            size     INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE sync_nodes (
+            node_id         TEXT PRIMARY KEY,
+            name            TEXT,
+            role            TEXT,
+            issuer_block    INTEGER,
+            install         TEXT,
+            last_heard_ms   INTEGER,
+            clock_offset_ms INTEGER,
+            ahead_ms        INTEGER NOT NULL DEFAULT 0,
+            events          INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations")
 

@@ -35,6 +35,16 @@ class Projector(Protocol):
     def rebuild(self, conn: sqlite3.Connection) -> None:
         """Fills empty projections from all events of the ``events`` table."""
 
+    def apply_remote(self, conn: sqlite3.Connection, events: list[Event], older: bool) -> None:
+        """Updates the projections for events written by other nodes.
+
+        Args:
+            conn: the open transaction.
+            events: the new events (already in the log), in HLC order.
+            older: some of them are older than events applied before; projections
+                that depend on order must be recomputed.
+        """
+
 
 def connect(path: Path) -> sqlite3.Connection:
     """Opens a node database with the pragmas madoguchi relies on."""
@@ -174,6 +184,53 @@ class Store:
         finally:
             if durable:
                 self.conn.execute("PRAGMA synchronous=NORMAL")
+
+    def apply_remote(
+        self, events: list[Event], cursor: tuple[str, str, int, str | None, str | None, int]
+    ) -> tuple[int, int]:
+        """Applies events read from another node's segment, exactly once.
+
+        The new events, their projections, the clock and the reader's cursor move in one
+        transaction: a crash leaves either all of it or none.
+
+        Args:
+            events: events as read (duplicates of events already here are skipped).
+            cursor: ``(path, node_id, offset, header, problem, size)`` of the segment.
+
+        Returns:
+            How many events were new, and how far ahead of our wall clock (ms) the
+            newest of them was stamped.
+        """
+        ahead = 0
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            newest_before = self.conn.execute(
+                "SELECT max(hlc) FROM events WHERE ticket_id IS NULL"
+            ).fetchone()[0]
+            fresh = []
+            for event in sorted(events, key=Event.sort_key):
+                cur = self.conn.execute(
+                    f"INSERT OR IGNORE INTO events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    event.to_row(),
+                )
+                if cur.rowcount == 1:
+                    fresh.append(event)
+                    ahead = max(ahead, self.clock.observe(event.hlc).ahead_ms)
+            older = newest_before is not None and any(
+                e.ticket_id is None and e.hlc < newest_before for e in fresh
+            )
+            if fresh:
+                self.projector.apply_remote(self.conn, fresh, older)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO sync_files (path, node_id, offset, header, problem, size) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                cursor,
+            )
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+        return len(fresh), ahead
 
     # -- reading --------------------------------------------------------------------------
 

@@ -1,0 +1,196 @@
+"""Segment files on the shared folder: the only way events travel between PCs.
+
+Each file is written by exactly one node and only appended to by the process that
+created it.  A record is one line::
+
+    <HMAC-SHA256 of the JSON, hex> <JSON>\\n
+
+The first record of a file is its header (site, node, install, first seq); every other
+record is one event.  The site key authenticates every record, so a file not written by
+a PC of the site is reported and never applied.  A line without its newline is a torn
+tail or an append in progress: readers stop there and try again at the next poll.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db.event import Event
+
+MAGIC = "madoguchi-segment"
+VERSION = 1
+
+
+class SegmentError(Exception):
+    """A segment that cannot be trusted (bad key, foreign site, garbage)."""
+
+
+def sign(key: bytes, body: bytes) -> bytes:
+    """Returns the record line for a JSON body."""
+    mac = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    return mac + b" " + body + b"\n"
+
+
+def event_body(event: Event) -> bytes:
+    """Returns the canonical JSON of an event (no newlines, ASCII only)."""
+    return json.dumps(
+        event.to_json(), ensure_ascii=True, sort_keys=True, separators=(",", ":")
+    ).encode()
+
+
+def event_from_json(data: dict[str, Any]) -> Event:
+    """Builds an event from its JSON object (as written by :func:`event_body`)."""
+    return Event(
+        node_id=str(data["node_id"]), seq=int(data["seq"]), hlc=int(data["hlc"]),
+        type=str(data["type"]), staff_id=str(data["staff_id"]),
+        ticket_id=data.get("ticket_id"), prev=tuple(data.get("prev", ())),
+        counter=data.get("counter"), payload=dict(data.get("payload", {})),
+        schema=int(data.get("schema", 1)),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Header:
+    """The first record of a segment."""
+
+    site: str
+    node_id: str
+    install: str
+    first_seq: int
+
+    def body(self) -> bytes:
+        """Returns the header's JSON."""
+        return json.dumps({"magic": MAGIC, "v": VERSION, "site": self.site, "node": self.node_id,
+                           "install": self.install, "first_seq": self.first_seq},
+                          sort_keys=True, separators=(",", ":")).encode()  # fmt: skip
+
+
+class SegmentWriter:
+    """Appends events to one segment file that it created itself.
+
+    The file is created with ``xb`` (never over an existing one) and opened only for
+    the moment of each append, so no handle stays open on the file server. After a
+    failed append the writer is ``broken`` and must not be used again: the tail of its
+    file may be torn, so the next events go to a new segment.
+
+    Args:
+        path: the file to create (it must not exist).
+        key: the site key.
+        header: what the first record says.
+    """
+
+    def __init__(self, path: Path, key: bytes, header: Header) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._key = key
+        self.broken = False
+        self._write([sign(key, header.body())], mode="xb")
+
+    def _write(self, lines: list[bytes], mode: str = "ab") -> None:
+        with open(self.path, mode) as f:
+            f.write(b"".join(lines))
+            f.flush()
+            os.fsync(f.fileno())
+
+    def append(self, events: list[Event]) -> None:
+        """Appends events durably (flush and fsync); marks the writer broken on error."""
+        if self.broken:
+            raise SegmentError("壊れた可能性のあるセグメントには追記しません")
+        try:
+            self._write([sign(self._key, event_body(e)) for e in events])
+        except BaseException:
+            self.broken = True
+            raise
+
+
+@dataclass
+class ReadResult:
+    """What one read of a segment found.
+
+    Attributes:
+        header: the file's header, if it was read (now or before).
+        events: complete, authentic event records after the given offset.
+        offset: where the next read should start (the end of the last complete record).
+        problem: why the rest of the file cannot be trusted, if so.
+    """
+
+    header: Header | None
+    events: list[Event] = field(default_factory=list)
+    offset: int = 0
+    problem: str | None = None
+
+
+def _parse_line(key: bytes, line: bytes) -> dict[str, Any]:
+    mac, _, body = line.partition(b" ")
+    expected = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    if not hmac.compare_digest(mac, expected):
+        raise SegmentError("署名が一致しません（この拠点の端末が書いたものではありません）")
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise SegmentError(f"壊れた記録です: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SegmentError("壊れた記録です")
+    return data
+
+
+def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
+                 header: Header | None = None) -> ReadResult:  # fmt: skip
+    """Reads the complete, authentic records of a segment from ``offset``.
+
+    Args:
+        path: the segment file.
+        key: the site key.
+        site: the site id the header must name.
+        offset: bytes already read (0 for a new file).
+        header: the header read before, when ``offset`` > 0.
+
+    Raises:
+        OSError: the file cannot be read now (share gone); try again later.
+    """
+    with open(path, "rb") as f:
+        f.seek(offset)
+        data = f.read()
+    result = ReadResult(header=header, offset=offset)
+    position = 0
+    while True:
+        end = data.find(b"\n", position)
+        if end < 0:
+            break  # torn tail or an append in progress: next poll
+        line = data[position:end]
+        try:
+            record = _parse_line(key, line)
+            if result.header is None:
+                result.header = _header(record, site)
+            else:
+                result.events.append(_event(record, result.header))
+        except (SegmentError, KeyError, TypeError, ValueError) as exc:
+            result.problem = (
+                str(exc) if isinstance(exc, SegmentError) else f"壊れた記録です: {exc!r}"
+            )
+            return result
+        position = end + 1
+        result.offset = offset + position
+    return result
+
+
+def _header(record: dict[str, Any], site: str) -> Header:
+    if record.get("magic") != MAGIC or record.get("v") != VERSION:
+        raise SegmentError("madoguchi のセグメントではありません")
+    if record.get("site") != site:
+        raise SegmentError(f"別の拠点（{record.get('site')}）のセグメントです")
+    return Header(site=site, node_id=str(record["node"]), install=str(record["install"]),
+                  first_seq=int(record["first_seq"]))  # fmt: skip
+
+
+def _event(record: dict[str, Any], header: Header) -> Event:
+    event = event_from_json(record)
+    if event.node_id != header.node_id:
+        raise SegmentError(f"端末 {header.node_id} のセグメントに別の端末の記録があります")
+    return event

@@ -1,0 +1,189 @@
+"""Nodes converge through the shared folder whatever happens to it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import db.segments
+from app.node import Node
+from app.staff import Actor
+from app.sync import SyncService
+from app.tickets import TicketError, TicketService
+from db.event import Event
+from tests.conftest import FakeClock
+from tests.faults.conftest import site_node
+
+FLOOR = Actor("fm", "floor_manager")
+
+
+def sync_all(*services: SyncService, rounds: int = 2) -> None:
+    for _ in range(rounds):
+        for service in services:
+            report = service.once()
+            assert not report.offline, report.message
+
+
+def test_a_ticket_reaches_the_other_pcs_and_a_call_comes_back(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    t = TicketService(reception).issue(FLOOR, "pin", "self")
+    sync_all(a, b)
+    called = TicketService(counter).call_next(Actor("cl", "clerk", "1"), ("general",))
+    assert called is not None and called["ticket_id"] == t["ticket_id"]
+    sync_all(b, a)
+    assert TicketService(reception).get(t["ticket_id"])["state"] == "called"
+    assert reception.store.projection_dump() == counter.store.projection_dump()
+
+
+def test_two_counters_calling_the_same_ticket_while_cut_off(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    c1 = site_node(tmp_path, "c1", clock, block=1, counter="1")
+    c2 = site_node(tmp_path, "c2", clock, block=2, counter="2")
+    services = [SyncService(n) for n in (reception, c1, c2)]
+    t = TicketService(reception).issue(FLOOR, "pin", "self")
+    sync_all(*services)
+    # Cut off from each other: both call the same visitor.
+    TicketService(c2).call(Actor("cl", "clerk", "2"), t["number"])
+    clock.advance(seconds=2)
+    TicketService(c1).call(Actor("cl", "clerk", "1"), t["number"])
+    TicketService(c1).start(Actor("cl", "clerk", "1"), t["number"])
+    sync_all(*services)
+    rows = [TicketService(n).get(t["ticket_id"]) for n in (reception, c1, c2)]
+    assert all(r == rows[0] for r in rows)
+    assert rows[0]["counter"] == "2" and rows[0]["state"] == "called"
+    import json
+
+    losers = {c["counter"] for c in json.loads(rows[0]["conflicts"])}
+    assert losers == {"1"}
+    with pytest.raises(TicketError, match="2番窓口"):
+        TicketService(c1).done(Actor("cl", "clerk", "1"), t["number"])
+
+
+def test_the_share_disappearing_never_stops_a_counter(tmp_path: Path, clock: FakeClock) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    sync_all(a, b)
+    share = tmp_path / "share"
+    share.rename(tmp_path / "share-unplugged")
+    for _ in range(3):
+        TicketService(reception).issue(FLOOR, "loss", "self")
+    report = a.once()
+    assert report.offline and "そのまま使えます" in report.message and report.waiting >= 3
+    assert b.once().offline
+    (tmp_path / "share-unplugged").rename(share)
+    sync_all(a, b)
+    assert len(TicketService(counter).tickets()) == 3
+    assert a.once().waiting == 0
+
+
+def test_a_failed_write_starts_a_new_segment(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    sync_all(a, b)
+    TicketService(reception).issue(FLOOR, "pin", "self")
+    real_write = db.segments.SegmentWriter._write
+
+    def torn_write(self: db.segments.SegmentWriter, lines: list[bytes], mode: str = "ab") -> None:
+        with open(self.path, mode) as f:
+            f.write(b"".join(lines)[:30])  # half a record reaches the server
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(db.segments.SegmentWriter, "_write", torn_write)
+    assert a.once().offline
+    monkeypatch.setattr(db.segments.SegmentWriter, "_write", real_write)
+    TicketService(reception).issue(FLOOR, "pin", "self")
+    sync_all(a, b)
+    assert [t["number"] for t in TicketService(counter).tickets()] == ["A-001", "A-002"]
+    segments = list((tmp_path / "share").rglob(f"nodes/{reception.identity.node_id}/seg-*.log"))
+    assert len(segments) == 2  # the torn one is never appended to again
+
+
+def test_torn_empty_garbage_and_forged_files_are_ignored_and_reported(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    TicketService(reception).issue(FLOOR, "pin", "self")
+    sync_all(a)
+    day = next((tmp_path / "share").rglob("days/*/nodes")).parent
+    intruder = day / "nodes" / "ffffffffffff"
+    intruder.mkdir()
+    (intruder / "seg-000000001-x-y.log").write_bytes(b"garbage\n")
+    (intruder / "seg-000000002-x-y.log").write_bytes(b"")
+    forged = db.segments.SegmentWriter(intruder / "seg-000000003-x-y.log", b"wrong key" * 4,
+                                       db.segments.Header("test", "ffffffffffff", "x", 3))  # fmt: skip
+    real = next(e for e in reception.store.events() if e.type == "ticket.issued")
+    fake = Event(node_id="ffffffffffff", seq=3, hlc=real.hlc + 1, type="ticket.issued",
+                 staff_id="fm", ticket_id="ffffffffffff-3", payload=dict(real.payload))  # fmt: skip
+    forged.append([fake])
+    report = b.once()
+    assert report.imported > 0 and len(report.problems) == 2
+    assert all("ffffffffffff" not in t["ticket_id"] for t in TicketService(counter).tickets())
+    assert len(TicketService(counter).tickets()) == 1
+    assert b.once().problems == []  # reported once, then left alone
+
+
+@pytest.mark.parametrize("skew_minutes", [60, -60])
+def test_a_clock_an_hour_off_still_converges_and_raises_the_alarm(
+    tmp_path: Path, clock: FakeClock, skew_minutes: int
+) -> None:
+    skewed = FakeClock.__new__(FakeClock)
+    skewed.ms = clock.ms + skew_minutes * 60_000
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", skewed, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    t = TicketService(reception).issue(FLOOR, "pin", "self")
+    sync_all(a, b)
+    clerk = Actor("cl", "clerk", "1")
+    TicketService(counter).call(clerk, t["number"])
+    TicketService(counter).start(clerk, t["number"])
+    sync_all(b, a)
+    assert reception.store.projection_dump() == counter.store.projection_dump()
+    alarms = {r["name"]: r["clock_alarm"] for r in a.status()}
+    assert alarms["counter-1"] is True
+
+
+def test_a_reinstalled_pc_resumes_numbering_above_the_share(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    from app.cli_commands import free_issuer_block
+
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    other = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    for _ in range(3):
+        TicketService(reception).issue(FLOOR, "pin", "self")
+    sync_all(SyncService(reception), SyncService(other))
+    reception.close()
+    shutil.rmtree(tmp_path / "reception")  # the PC's disk is replaced
+    share = str(tmp_path / "share")
+    assert free_issuer_block(share, "test", "reception") == 0
+    assert free_issuer_block(share, "test", "new-pc") == 2
+    again = site_node(tmp_path, "reception", clock, block=0, role="reception", staff=False)
+    sync_all(SyncService(again))
+    assert TicketService(again).issue(FLOOR, "pin", "self")["number"] == "A-004"
+
+
+def test_a_cloned_pc_stops_writing_and_says_so(tmp_path: Path, clock: FakeClock) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    SyncService(reception).once()
+    reception.close()
+    shutil.copytree(tmp_path / "reception", tmp_path / "clone")
+    clone = Node(tmp_path / "clone", wall_ms=clock)
+    clone.store.set_meta("install", "another-machine")
+    report = SyncService(clone).once()
+    assert report.clone_alarm and "同じ端末ID" in report.message
+    TicketService(clone).issue(FLOOR, "pin", "self")  # the counter itself keeps working
+    assert SyncService(clone).once().exported == 0
