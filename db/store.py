@@ -204,9 +204,12 @@ class Store:
         ahead = 0
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            # The newest non-ticket event applied so far, in the total order every node
+            # uses (HLC, then node, then seq: equal clocks happen across PCs).
             newest_before = self.conn.execute(
-                "SELECT max(hlc) FROM events WHERE ticket_id IS NULL"
-            ).fetchone()[0]
+                "SELECT hlc, node_id, seq FROM events WHERE ticket_id IS NULL "
+                "ORDER BY hlc DESC, node_id DESC, seq DESC LIMIT 1"
+            ).fetchone()
             fresh = []
             for event in sorted(events, key=Event.sort_key):
                 cur = self.conn.execute(
@@ -217,7 +220,7 @@ class Store:
                     fresh.append(event)
                     ahead = max(ahead, self.clock.observe(event.hlc).ahead_ms)
             older = newest_before is not None and any(
-                e.ticket_id is None and e.hlc < newest_before for e in fresh
+                e.ticket_id is None and e.sort_key() < tuple(newest_before) for e in fresh
             )
             if fresh:
                 self.projector.apply_remote(self.conn, fresh, older)
