@@ -1,0 +1,33 @@
+"""A PC that issues tickets and exports them in a loop until it is killed.
+
+Used by the kill test: it prints ``ACK <ticket_id> <number>`` only after the ticket has
+committed, which is what the floor manager would have seen on screen.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from app.node import Node
+from app.staff import Actor
+from app.sync import SyncService
+from app.tickets import TicketService
+
+
+def main(data_dir: str, count: int) -> None:
+    node = Node(Path(data_dir))
+    tickets = TicketService(node)
+    sync = SyncService(node)
+    floor = Actor("fm", "floor_manager")
+    for i in range(count):
+        row = tickets.issue(floor, ("pin", "face_auth", "loss")[i % 3], "self")
+        sys.stdout.write(f"ACK {row['ticket_id']} {row['number']}\n")
+        sys.stdout.flush()
+        sync.once()
+        time.sleep(0.01)  # a little pacing so kills land at every point of the loop
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
