@@ -46,6 +46,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "node": ("端末", "PC"),
     "staff": ("職員", "Staff"),
     "minutes": ("{m}分", "{m} min"),
+    "sync_status": ("同期 未送信 {w}件", "Sync: {w} waiting to go out"),
+    "sync_none": ("共有フォルダ未設定（この端末のみ）", "No shared folder (this PC only)"),
+    "offline_banner": ("⚠ オフライン: {m}", "⚠ Offline: {m}"),
 }
 
 

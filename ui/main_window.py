@@ -13,6 +13,7 @@ from ui.hub import Hub
 from ui.i18n import Texts
 from ui.panels import AdminPanel, CounterPanel, DisplayPanel, ReceptionPanel
 from ui.queue_model import QueueModel
+from ui.sync_runner import SyncRunner
 
 
 class MainWindow(QMainWindow):
@@ -29,14 +30,30 @@ class MainWindow(QMainWindow):
 
     signed_out = Signal()
 
-    def __init__(self, node: Node, actor: Actor | None, texts: Texts) -> None:
+    def __init__(self, node: Node, actor: Actor | None, texts: Texts, sync: bool = True) -> None:
         super().__init__()
         self.node, self.actor, self.texts = node, actor, texts
         self.did_sign_out = False
         self.identity = node.identity
         self.hub = Hub(node, parent=self)
         self.hub.tick.connect(self.update_clock)
+        self.last_sync: dict[str, object] | None = None
         self._build()
+        self.sync: SyncRunner | None = None
+        if sync and self.identity.share_dir:
+            self.sync = SyncRunner(node.data_dir, parent=self)
+            self.sync.report.connect(self.show_sync)
+            self.sync.start()
+
+    def show_sync(self, report: dict[str, object]) -> None:
+        """Shows a sync round's outcome: status bar text and the offline banner."""
+        self.last_sync = report
+        texts = self.texts
+        self.sync_label.setText(texts("sync_status", w=report["waiting"]))
+        message = str(report.get("message") or "")
+        alarm = bool(report.get("offline") or report.get("clone_alarm"))
+        self.banner.setText(texts("offline_banner", m=message) if alarm else "")
+        self.banner.setVisible(alarm)
 
     def _build(self) -> None:
         texts, identity = self.texts, self.identity
@@ -60,6 +77,15 @@ class MainWindow(QMainWindow):
 
         central = QWidget()
         layout = QVBoxLayout(central)
+        self.banner = QLabel()
+        self.banner.setObjectName("offline_banner")
+        self.banner.setWordWrap(True)
+        # Black on amber: readable for every kind of colour vision.
+        self.banner.setStyleSheet(
+            "background: #e69f00; color: #000000; font-weight: bold; padding: 8px;"
+        )
+        self.banner.hide()
+        layout.addWidget(self.banner)
         self.panel = self._panel()
         layout.addWidget(self.panel, 0 if identity.role != "display" else 1)
         self.model: QueueModel | None = None
@@ -80,6 +106,7 @@ class MainWindow(QMainWindow):
         for child in self.findChildren(QLabel, "status"):
             bar.removeWidget(child)
         self.node_label, self.day_label, self.clock_label = QLabel(), QLabel(), QLabel()
+        self.sync_label = QLabel(texts("sync_none") if not identity.share_dir else "")
         staff = "—"
         if self.actor is not None:
             staff = f"{self.actor.staff_id}（{texts.pick(ROLES[self.actor.role])}）"
@@ -88,9 +115,10 @@ class MainWindow(QMainWindow):
         self.node_label.setText(
             f"{texts('node')}: {identity.name} [{identity.node_id}]   {texts('staff')}: {staff}"
         )
-        for label in (self.node_label, self.day_label, self.clock_label):
+        for label in (self.node_label, self.sync_label, self.day_label, self.clock_label):
             label.setObjectName("status")
         bar.addWidget(self.node_label, 1)
+        bar.addPermanentWidget(self.sync_label)
         bar.addPermanentWidget(self.day_label)
         bar.addPermanentWidget(self.clock_label)
         self.update_clock()
@@ -125,6 +153,8 @@ class MainWindow(QMainWindow):
         old = self.centralWidget()
         self._build()
         old.deleteLater()
+        if self.last_sync is not None:
+            self.show_sync(self.last_sync)
 
     def sign_out(self) -> None:
         """Records the end of the shift and returns to the sign-in dialog."""

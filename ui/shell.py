@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
@@ -87,6 +88,11 @@ def run_shell(args: argparse.Namespace) -> int:
             widget = SignInDialog(node, texts)
         else:
             widget = MainWindow(node, actor, texts)
+        if isinstance(widget, MainWindow) and widget.sync is not None:
+            deadline = time.monotonic() + 5
+            while widget.last_sync is None and time.monotonic() < deadline:
+                QApplication.processEvents()
+                time.sleep(0.02)
         size = args.size or (None if isinstance(widget, SignInDialog) else "1280x800")
         screenshot(widget, args.screenshot, size)
         widget.close()
