@@ -237,7 +237,10 @@ def _reservation_booked(conn: sqlite3.Connection, e: Event) -> None:
         "VALUES (?, ?, ?, ?, ?, ?, 'booked', ?) "
         "ON CONFLICT(reservation_id) DO UPDATE SET day = excluded.day, slot = excluded.slot, "
         "procedure = excluded.procedure, applicant = excluded.applicant, "
-        "name_kana = excluded.name_kana, hlc = excluded.hlc",
+        "name_kana = excluded.name_kana, hlc = excluded.hlc, "
+        # A booking cancelled by one export and booked again by the next comes back.
+        "state = CASE WHEN reservations.state = 'cancelled' THEN 'booked' "
+        "ELSE reservations.state END",
         (p["reservation_id"], p["day"], p["slot"], p["procedure"], p["applicant"],
          p.get("name_kana"), e.hlc),
     )  # fmt: skip

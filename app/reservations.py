@@ -14,7 +14,8 @@ from app.staff import Actor
 if TYPE_CHECKING:
     from app.node import Node
 
-_ID = re.compile(r"^[A-Za-z0-9-]{4,32}$")
+#: What a reservation number looks like (the web system's numbers, e.g. R202610050001).
+RESERVATION_ID = re.compile(r"[A-Za-z0-9-]{4,32}")
 
 
 class ReservationError(ValueError):
@@ -41,7 +42,7 @@ class ReservationService:
             ReservationError: unknown procedure, closed day, no such slot, slot full.
         """
         actor.require("reservation.manage")
-        if not _ID.match(reservation_id):
+        if not RESERVATION_ID.fullmatch(reservation_id):
             raise ReservationError(f"予約番号 {reservation_id!r} の形式が正しくありません")
         self.node.catalog.lane_for(procedure, applicant)
         cal = self.node.calendar()

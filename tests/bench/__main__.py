@@ -6,9 +6,11 @@
 import os
 import platform
 
-from tests.bench import bench_node
+from tests.bench import bench_import, bench_node, bench_ticket
 
 quick = os.environ.get("BENCH_QUICK") == "1"
 print(f"madoguchi benchmarks ({'quick' if quick else 'full'}) on {platform.machine()}, "
       f"{os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
 bench_node.run(quick=quick)
+bench_ticket.run(quick=quick)
+bench_import.run(quick=quick)
