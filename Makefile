@@ -14,8 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/madoguchi demo --data-dir $(DEMO) --keep
-	$(BIN)/madoguchi --data-dir $(DEMO)/reception run
+	$(BIN)/madoguchi demo --data-dir $(DEMO) --keep --windows
 
 demo-reset:
 	rm -rf $(DEMO)

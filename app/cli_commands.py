@@ -104,6 +104,10 @@ def cmd_demo(args: argparse.Namespace, out: Output) -> int:
     day = parse_day(args.date) if args.date else None
     summary = create_demo(Path(args.data_dir), day=day, keep=args.keep)
     out.emit(summary, lambda: summary["text"])
+    if args.windows:
+        from app.demo import run_windows
+
+        return run_windows(Path(args.data_dir))
     return 0
 
 
@@ -341,6 +345,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("demo", help="デモ拠点を作る（受付・窓口・表示・管理）")
     p.add_argument("--date", help="デモの日付（既定: 今日）")
     p.add_argument("--keep", action="store_true", help="既にあれば何もしない")
+    p.add_argument("--windows", action="store_true",
+                   help="受付・窓口2つ・表示の画面をそれぞれ別の端末として開く")  # fmt: skip
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("calendar", help="開庁日・予約枠を表示する")

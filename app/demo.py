@@ -104,3 +104,46 @@ def _book_day(node: Node, day: date, per_slot: int = 5) -> int:
             service.book(SYSTEM, f"R{day:%Y%m%d}{count:04d}", day, slot.strftime("%H:%M"),
                          "issuance", applicant, name)  # fmt: skip
     return count
+
+
+#: The windows ``make run`` opens, and who is signed in at each (demo only).
+WINDOWS = (("reception", "fm01", "1111"), ("counter-1", "cl01", "2222"),
+           ("counter-2", "city01", "3333"), ("display", None, None))  # fmt: skip
+
+
+def window_commands(root: Path) -> list[tuple[list[str], dict[str, str]]]:
+    """Returns the command line and extra environment of each demo window's process."""
+    import sys
+
+    program = (
+        [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "ui.launcher"]
+    )
+    commands = []
+    for name, staff, pin in WINDOWS:
+        env = {"MADOGUCHI_STAFF": staff, "MADOGUCHI_PIN": pin} if staff and pin else {}
+        commands.append(([*program, "--data-dir", str(root / name), "run"], env))
+    return commands
+
+
+def run_windows(root: Path) -> int:
+    """Starts every demo window as its own process (its own node) and waits for them.
+
+    Closing the reception window closes the others.
+    """
+    import os
+    import subprocess
+
+    processes = []
+    for argv, extra in window_commands(root):
+        processes.append(subprocess.Popen(argv, env={**os.environ, **extra}))
+    try:
+        code = processes[0].wait()
+    finally:
+        for proc in processes[1:]:
+            proc.terminate()
+        for proc in processes[1:]:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return code

@@ -165,3 +165,14 @@ def test_demo_creates_a_site_with_staff_and_reservations(
     code, _, err = run(capsys, "demo", "--data-dir", str(tmp_path / "demo"))
     assert code == 2 and "--keep" in err
     assert run(capsys, "demo", "--data-dir", str(tmp_path / "demo"), "--keep")[0] == 0
+
+
+def test_demo_windows_are_separate_nodes_signed_in(tmp_path: Path) -> None:
+    from app.demo import window_commands
+
+    commands = window_commands(tmp_path)
+    folders = [argv[argv.index("--data-dir") + 1] for argv, _ in commands]
+    assert [Path(f).name for f in folders] == ["reception", "counter-1", "counter-2", "display"]
+    assert all(argv[-1] == "run" for argv, _ in commands)
+    assert commands[1][1] == {"MADOGUCHI_STAFF": "cl01", "MADOGUCHI_PIN": "2222"}
+    assert commands[3][1] == {}  # the display board needs nobody signed in
