@@ -28,6 +28,9 @@ from db.segments import Header, SegmentWriter, read_segment
 CLOCK_ALARM_MS = 2 * 60_000
 #: Full scans of every day folder happen this often (in rounds); otherwise today only.
 FULL_SCAN_EVERY = 60
+#: Above this many unread bytes a round catches up in bulk: events are stored file by
+#: file and the projections rebuilt once at the end (a PC back from a long absence).
+BULK_BYTES = 1_000_000
 
 
 @dataclass
@@ -77,6 +80,8 @@ class SyncService:
         try:
             if not self.root.parent.parent.parent.is_dir():
                 raise FileNotFoundError(2, "共有フォルダが見つかりません", str(self.root))
+            if self.node.store.projections_stale:  # a catch-up was cut short
+                self.node.store.rebuild()
             report.clone_alarm = self._check_clone()
             if not report.clone_alarm:
                 self._heartbeat()
@@ -171,7 +176,8 @@ class SyncService:
     def import_all(self, problems: list[str]) -> int:
         """Reads every other node's new records and applies them; returns how many."""
         known = {r["path"]: r for r in self.node.store.rows("SELECT * FROM sync_files")}
-        applied = 0
+        todo: list[tuple[Path, dict[str, Any] | None]] = []
+        unread = 0
         for day in self._day_folders():
             nodes = day / "nodes"
             if not nodes.is_dir():
@@ -180,14 +186,25 @@ class SyncService:
                 if node_dir.name == self.node_id:
                     continue
                 for path in sorted(node_dir.glob("seg-*.log")):
-                    applied += self._import_file(path, known.get(str(path)), problems)
+                    row = known.get(str(path))
+                    size = path.stat().st_size
+                    if row is not None and (row["problem"] or size <= row["offset"]):
+                        continue
+                    todo.append((path, row))
+                    unread += size - (row["offset"] if row else 0)
+        bulk = unread > BULK_BYTES
+        applied = 0
+        for path, row in todo:
+            applied += self._import_file(path, row, problems, bulk)
+        if bulk and self.node.store.projections_stale:
+            self.node.store.rebuild()
         self._read_registry()
         return applied
 
-    def _import_file(self, path: Path, row: dict[str, Any] | None, problems: list[str]) -> int:
+    def _import_file(
+        self, path: Path, row: dict[str, Any] | None, problems: list[str], bulk: bool = False
+    ) -> int:
         size = path.stat().st_size
-        if row is not None and (row["problem"] or size <= row["offset"]):
-            return 0
         header = None
         if row is not None and row["header"]:
             h = json.loads(row["header"])
@@ -197,13 +214,17 @@ class SyncService:
             problems.append(f"{path.name}: {result.problem}")
         if result.header is not None and result.header.node_id != path.parent.name:
             result.problem = result.problem or "フォルダと端末IDが一致しません"
-            result.events = []
+            result.rows = []
         node_id = result.header.node_id if result.header else path.parent.name
         header_json = json.dumps(asdict(result.header)) if result.header else None
         cursor = (str(path), node_id, result.offset, header_json, result.problem, size)
-        fresh, ahead = self.node.store.apply_remote(result.events, cursor)
+        store = self.node.store
+        if bulk:
+            fresh, ahead = store.insert_remote(result.rows, cursor)
+        else:
+            fresh, ahead = store.apply_remote(result.events, cursor)
         if fresh or ahead:
-            self.node.store.conn.execute(
+            store.conn.execute(
                 "INSERT INTO sync_nodes (node_id, ahead_ms, events) VALUES (?, ?, ?) "
                 "ON CONFLICT(node_id) DO UPDATE SET ahead_ms = max(ahead_ms, excluded.ahead_ms), "
                 "events = events + excluded.events",

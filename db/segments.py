@@ -6,14 +6,14 @@ created it.  A record is one line::
     <HMAC-SHA256 of the JSON, hex> <JSON>\\n
 
 The first record of a file is its header (site, node, install, first seq); every other
-record is one event.  The site key authenticates every record, so a file not written by
+record is one event as a JSON array in the column order of the ``events`` table, with
+``prev`` and ``payload`` kept as JSON text, so a reader stores exactly what it read.  The site key authenticates every record, so a file not written by
 a PC of the site is reported and never applied.  A line without its newline is a torn
 tail or an append in progress: readers stop there and try again at the next poll.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import os
@@ -31,28 +31,21 @@ class SegmentError(Exception):
     """A segment that cannot be trusted (bad key, foreign site, garbage)."""
 
 
+def _mac(key: bytes, body: bytes) -> bytes:
+    return hmac.digest(key, body, "sha256").hex().encode()
+
+
 def sign(key: bytes, body: bytes) -> bytes:
     """Returns the record line for a JSON body."""
-    mac = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
-    return mac + b" " + body + b"\n"
+    return _mac(key, body) + b" " + body + b"\n"
 
 
 def event_body(event: Event) -> bytes:
-    """Returns the canonical JSON of an event (no newlines, ASCII only)."""
-    return json.dumps(
-        event.to_json(), ensure_ascii=True, sort_keys=True, separators=(",", ":")
-    ).encode()
+    """Returns an event's record: its ``events`` row as a JSON array (ASCII, one line)."""
+    return json.dumps(event.to_row(), ensure_ascii=True, separators=(",", ":")).encode()
 
 
-def event_from_json(data: dict[str, Any]) -> Event:
-    """Builds an event from its JSON object (as written by :func:`event_body`)."""
-    return Event(
-        node_id=str(data["node_id"]), seq=int(data["seq"]), hlc=int(data["hlc"]),
-        type=str(data["type"]), staff_id=str(data["staff_id"]),
-        ticket_id=data.get("ticket_id"), prev=tuple(data.get("prev", ())),
-        counter=data.get("counter"), payload=dict(data.get("payload", {})),
-        schema=int(data.get("schema", 1)),
-    )  # fmt: skip
+Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -115,29 +108,31 @@ class ReadResult:
 
     Attributes:
         header: the file's header, if it was read (now or before).
-        events: complete, authentic event records after the given offset.
+        rows: complete, authentic event records after the given offset, as ``events``
+            table rows (see :meth:`db.event.Event.from_row`).
         offset: where the next read should start (the end of the last complete record).
         problem: why the rest of the file cannot be trusted, if so.
     """
 
     header: Header | None
-    events: list[Event] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     offset: int = 0
     problem: str | None = None
 
+    @property
+    def events(self) -> list[Event]:
+        """Returns the rows as events."""
+        return [Event.from_row(r) for r in self.rows]
 
-def _parse_line(key: bytes, line: bytes) -> dict[str, Any]:
+
+def _parse_line(key: bytes, line: bytes) -> Any:
     mac, _, body = line.partition(b" ")
-    expected = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
-    if not hmac.compare_digest(mac, expected):
+    if not hmac.compare_digest(mac, _mac(key, body)):
         raise SegmentError("署名が一致しません（この拠点の端末が書いたものではありません）")
     try:
-        data = json.loads(body)
+        return json.loads(body)
     except ValueError as exc:
         raise SegmentError(f"壊れた記録です: {exc}") from exc
-    if not isinstance(data, dict):
-        raise SegmentError("壊れた記録です")
-    return data
 
 
 def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
@@ -169,7 +164,7 @@ def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
             if result.header is None:
                 result.header = _header(record, site)
             else:
-                result.events.append(_event(record, result.header))
+                result.rows.append(_row(record, result.header))
         except (SegmentError, KeyError, TypeError, ValueError) as exc:
             result.problem = (
                 str(exc) if isinstance(exc, SegmentError) else f"壊れた記録です: {exc!r}"
@@ -180,8 +175,8 @@ def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
     return result
 
 
-def _header(record: dict[str, Any], site: str) -> Header:
-    if record.get("magic") != MAGIC or record.get("v") != VERSION:
+def _header(record: Any, site: str) -> Header:
+    if not isinstance(record, dict) or record.get("magic") != MAGIC or record.get("v") != VERSION:
         raise SegmentError("madoguchi のセグメントではありません")
     if record.get("site") != site:
         raise SegmentError(f"別の拠点（{record.get('site')}）のセグメントです")
@@ -189,8 +184,14 @@ def _header(record: dict[str, Any], site: str) -> Header:
                   first_seq=int(record["first_seq"]))  # fmt: skip
 
 
-def _event(record: dict[str, Any], header: Header) -> Event:
-    event = event_from_json(record)
-    if event.node_id != header.node_id:
+def _row(record: Any, header: Header) -> Row:
+    if not isinstance(record, list) or len(record) != 10:
+        raise SegmentError("壊れた記録です（イベントの形ではありません）")
+    node_id, seq, hlc, type_, _ticket, prev, staff_id, _counter, payload, schema = record
+    if node_id != header.node_id:
         raise SegmentError(f"端末 {header.node_id} のセグメントに別の端末の記録があります")
-    return event
+    if not (isinstance(seq, int) and isinstance(hlc, int) and isinstance(schema, int)
+            and isinstance(type_, str) and isinstance(staff_id, str)
+            and isinstance(prev, str) and isinstance(payload, str)):  # fmt: skip
+        raise SegmentError("壊れた記録です（値の型が違います）")
+    return tuple(record)

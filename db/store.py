@@ -235,6 +235,45 @@ class Store:
         self.conn.execute("COMMIT")
         return len(fresh), ahead
 
+    def insert_remote(
+        self, rows: list[tuple[Any, ...]], cursor: tuple[str, str, int, str | None, str | None, int]
+    ) -> tuple[int, int]:
+        """Stores remote event rows and the cursor without projecting them (bulk catch-up).
+
+        The projections are marked stale in the same transaction; :meth:`rebuild` (run
+        once after the catch-up, or at the next start after a crash) brings them back.
+
+        Returns:
+            How many events were new, and how far ahead of our wall clock the newest was.
+        """
+        ahead = 0
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            before = self.conn.total_changes
+            self.conn.executemany(
+                f"INSERT OR IGNORE INTO events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
+            )
+            fresh = self.conn.total_changes - before
+            if rows:
+                ahead = self.clock.observe(max(r[2] for r in rows)).ahead_ms
+            if fresh:
+                self.set_meta("projections_stale", "1")
+            self.conn.execute(
+                "INSERT OR REPLACE INTO sync_files (path, node_id, offset, header, problem, size) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                cursor,
+            )
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+        return fresh, ahead
+
+    @property
+    def projections_stale(self) -> bool:
+        """Tells whether events were stored without being projected (see insert_remote)."""
+        return self.get_meta("projections_stale") == "1"
+
     # -- reading --------------------------------------------------------------------------
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
@@ -272,6 +311,7 @@ class Store:
             for table in PROJECTION_TABLES:
                 self.conn.execute(f"DELETE FROM {table}")
             self.projector.rebuild(self.conn)
+            self.set_meta("projections_stale", "0")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise

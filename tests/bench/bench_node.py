@@ -66,11 +66,17 @@ def issue_latency(folder: Path, n: int) -> list[float]:
     return samples
 
 
-def year_of_events(visits: int, seed: int = 7) -> Iterator[Event]:
-    """Yields a contract year of ticket events (~6 a visit) from 3 nodes, in HLC order."""
+def year_of_events(visits: int, seed: int = 7, days_limit: int | None = None) -> Iterator[Event]:
+    """Yields a contract year of ticket events (7 a visit) from 3 nodes, in HLC order.
+
+    Args:
+        visits: visits over all the days.
+        seed: random seed of the waiting and service times.
+        days_limit: only the first N open days (a busy day: ``visits`` on 1 day).
+    """
     rng = random.Random(seed)
     days = [date(2026, 8, 1) + timedelta(days=i) for i in range(243)]
-    days = [d for d in days if d.isoweekday() in (1, 2, 5, 6, 7)]
+    days = [d for d in days if d.isoweekday() in (1, 2, 5, 6, 7)][:days_limit]
     per_day = max(1, visits // len(days))
     seqs = {"rec": 0, "c1": 0, "c2": 0}
 

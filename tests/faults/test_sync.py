@@ -187,3 +187,34 @@ def test_a_cloned_pc_stops_writing_and_says_so(tmp_path: Path, clock: FakeClock)
     assert report.clone_alarm and "同じ端末ID" in report.message
     TicketService(clone).issue(FLOOR, "pin", "self")  # the counter itself keeps working
     assert SyncService(clone).once().exported == 0
+
+
+def test_bulk_catch_up_gives_the_same_tables_and_survives_a_crash(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.sync
+
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    clerk = Actor("cl", "clerk", "1")
+    for _ in range(30):
+        TicketService(reception).issue(FLOOR, "pin", "self")
+        clock.advance(minutes=1)
+    sync_all(a, b)
+    for _ in range(10):
+        called = TicketService(counter).call_next(clerk, ("general",))
+        assert called is not None
+        TicketService(counter).start(clerk, called["number"])
+    sync_all(b, a)
+    late = site_node(tmp_path, "late", clock, block=5, staff=False)
+    monkeypatch.setattr(app.sync, "BULK_BYTES", 0)  # any backlog counts as a long absence
+    real_rebuild = late.store.rebuild
+    monkeypatch.setattr(late.store, "rebuild", lambda: (_ for _ in ()).throw(OSError("power cut")))
+    with pytest.raises(OSError):
+        SyncService(late).import_all([])
+    assert late.store.projections_stale and late.store.rows("SELECT * FROM tickets") == []
+    monkeypatch.setattr(late.store, "rebuild", real_rebuild)
+    SyncService(late).once()  # the next round repairs the projections first
+    assert not late.store.projections_stale
+    assert late.store.projection_dump() == reception.store.projection_dump()
