@@ -73,3 +73,21 @@ def test_check_text_refuses_with_a_message_and_payload_is_searched() -> None:
     with pytest.raises(PrivacyError, match="reason"):
         check_payload({"a": 1, "nested": {"list": ["ok", {"reason": number}]}})
     check_payload({"reason": "書類不備", "n": 123456789012})  # numbers are not text
+
+
+def test_node_and_ticket_ids_never_read_as_a_my_number(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import secrets
+    from pathlib import Path
+
+    from app.node import Node
+
+    digits = "12345678901" + str(check_digit("12345678901"))
+    real = secrets.token_hex
+    monkeypatch.setattr(secrets, "token_hex", lambda n=32: digits if n == 6 else real(n))
+    node = Node(Path(str(tmp_path)) / "n")
+    identity = node.initialise(site_id="s", name="pc", role="reception")
+    assert identity.node_id == "n" + digits
+    assert find_my_number(f"{identity.node_id}-17") is None
+    node.close()
