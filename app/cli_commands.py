@@ -294,6 +294,13 @@ def cmd_cancel(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_reopen(args: argparse.Namespace, out: Output) -> int:
+    node = open_node(args)
+    row = TicketService(node).reopen(sign_in(args, node), args.ticket, args.reason)
+    _emit_ticket(out, row)
+    return 0
+
+
 def cmd_events(args: argparse.Namespace, out: Output) -> int:
     import json
     import sys
@@ -409,6 +416,11 @@ def register(sub: Any) -> None:
     p.add_argument("ticket")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_cancel)
+
+    p = sub.add_parser("reopen", help="完了・不在・取消を訂正する（誤操作・再来）")
+    p.add_argument("ticket")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_reopen)
 
     p = sub.add_parser("events", help="イベントログ（JSON Lines）")
     p.add_argument("--type")

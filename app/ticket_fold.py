@@ -23,6 +23,11 @@ TERMINAL = frozenset({DONE, NOSHOW, CANCELLED, TRANSFERRED})
 OPEN_STATES = (WAITING, CALLED, SERVING, HELD)
 
 ISSUED = "ticket.issued"
+#: A correction: undoes the closing move its writer had seen (a no-show marked by
+#: mistake, a visitor who comes back). It never undoes a move it had not seen.
+REOPENED = "ticket.reopened"
+#: Fields a reopen restores to what they were before the closing move.
+_RESTORED = ("state", "counter", "ended_at", "outcome", "reason", "staff_id")
 
 #: event type -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -69,6 +74,12 @@ def refusal(state: str, owner: str | None, event_type: str, counter: str | None)
         event_type: the move, e.g. ``ticket.started``.
         counter: the counter making the move.
     """
+    if event_type == REOPENED:
+        return (
+            None
+            if state in (DONE, NOSHOW, CANCELLED)
+            else f"{event_type} is not possible from {state}"
+        )
     if event_type not in TRANSITIONS:
         return f"unknown move {event_type}"
     allowed_from, _ = TRANSITIONS[event_type]
@@ -123,12 +134,26 @@ def fold(events: Iterable[Event]) -> dict[str, Any]:
         "last_hlc": issued.hlc,
         "event_count": len(ordered),
     }
+    closing: tuple[str, dict[str, Any]] | None = None  # the closing move and what it replaced
     for event in ordered:
         if event is issued:
             continue
         row["last_hlc"] = max(row["last_hlc"], event.hlc)
         if event.type == ISSUED:
             row["conflicts"].append({"event": event.id, "type": event.type, "why": "issued twice"})
+            continue
+        if event.type == REOPENED:
+            why = refusal(row["state"], row["counter"], event.type, event.counter)
+            if why is None and closing is not None and closing[0] in event.prev:
+                row.update(closing[1])
+                row["reopened"] = row.get("reopened", 0) + 1
+                closing = None
+                continue
+            row["conflicts"].append(
+                {"event": event.id, "type": event.type, "counter": event.counter,
+                 "staff_id": event.staff_id, "winner": row["counter"],
+                 "why": why or "the closing move was not seen by the correction"}
+            )  # fmt: skip
             continue
         why = refusal(row["state"], row["counter"], event.type, event.counter)
         if why is not None:
@@ -143,7 +168,10 @@ def fold(events: Iterable[Event]) -> dict[str, Any]:
                 }
             )
             continue
+        if TRANSITIONS[event.type][1] in TERMINAL:
+            closing = (event.id, {k: row[k] for k in _RESTORED})
         _apply(row, event)
+    row.pop("reopened", None)
     return row
 
 

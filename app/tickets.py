@@ -46,6 +46,7 @@ MOVE_NAMES = {
     "ticket.done": "完了",
     "ticket.noshow": "不在",
     "ticket.cancelled": "取消",
+    "ticket.reopened": "訂正（やり直し）",
 }
 
 
@@ -263,6 +264,10 @@ class TicketService:
             why = tf.refusal(row["state"], row["counter"], move, actor.counter)
             if why is not None:
                 raise TicketError(self._explain(row, move, actor))
+            if move == tf.REOPENED and row["state"] == tf.TRANSFERRED:
+                raise TicketError(
+                    f"{row['number']} は回付済みです（回付先の整理券を操作してください）"
+                )
             prev = [e.id for e in self.node.store.ticket_events(row["ticket_id"])]
             w.append(move, actor, ticket_id=row["ticket_id"], prev=prev, payload=payload)
         return self.get(row["ticket_id"])
@@ -270,6 +275,8 @@ class TicketService:
     def _explain(self, row: Row, move: str, actor: Actor) -> str:
         state_ja = STATE_NAMES[row["state"]][0]
         name = MOVE_NAMES.get(move, move)
+        if move == tf.REOPENED:
+            return f"{row['number']} は「{state_ja}」のため訂正できません（完了・不在・取消のみ訂正できます）"
         at_other = row["counter"] not in (None, actor.counter)
         if at_other and row["state"] in (tf.CALLED, tf.SERVING, tf.HELD):
             return f"{row['number']} は {row['counter']}番窓口が対応中のため{name}できません"
@@ -330,6 +337,15 @@ class TicketService:
         if not reason.strip():
             raise TicketError("取消の理由を入力してください")
         return self._move(actor, ref, "ticket.cancelled", {"reason": reason.strip()},
+                          action="ticket.cancel")  # fmt: skip
+
+    def reopen(self, actor: Actor, ref: str, reason: str) -> Row:
+        """Corrects a closing move made by mistake (done, no-show, cancel): the ticket
+        returns to where it was before it. Only the move this PC has seen is undone.
+        """
+        if not reason.strip():
+            raise TicketError("訂正の理由を入力してください")
+        return self._move(actor, ref, tf.REOPENED, {"reason": reason.strip()},
                           action="ticket.cancel")  # fmt: skip
 
     def transfer(self, actor: Actor, ref: str, to_lane: str, reason: str) -> Row:

@@ -56,3 +56,41 @@ def test_times_come_from_the_winning_events() -> None:
     assert row["called_at"] - row["issued_at"] == 59_000
     assert row["started_at"] - row["called_at"] == 16_000
     assert row["ended_at"] - row["started_at"] == 825_000
+
+
+def evp(node: str, seq: int, at_s: int, type_: str, prev: tuple[str, ...] = (),
+        counter: str | None = None) -> Event:  # fmt: skip
+    base = ev(node, seq, at_s, type_, counter)
+    return Event(node_id=base.node_id, seq=base.seq, hlc=base.hlc, type=base.type,
+                 staff_id="s", ticket_id="t1", prev=prev, counter=counter,
+                 payload=base.payload)  # fmt: skip
+
+
+# PC "a" cancels; PCs "b" and "c" both saw that. "c" reopens, then cancels again; "b",
+# cut off from "c", reopens later — its correction must not undo "c"'s second cancel.
+CORRECTIONS = [
+    evp("rec", 1, 0, "ticket.issued"),
+    evp("a", 1, 10, "ticket.cancelled"),
+    evp("c", 1, 20, "ticket.reopened", ("rec:1", "a:1")),
+    evp("c", 2, 30, "ticket.cancelled", ("rec:1", "a:1", "c:1")),
+    evp("b", 1, 40, "ticket.reopened", ("rec:1", "a:1")),
+]
+
+
+@given(st.permutations(CORRECTIONS))
+def test_a_correction_only_overrides_what_it_had_seen(order: list[Event]) -> None:
+    row = fold(order)
+    assert row["state"] == "cancelled"
+    assert [c["event"] for c in row["conflicts"]] == ["b:1"]
+
+
+def test_a_correction_restores_the_state_before_the_closing_move() -> None:
+    events = [
+        evp("rec", 1, 0, "ticket.issued"),
+        evp("c1", 1, 60, "ticket.called", counter="1"),
+        evp("c1", 2, 200, "ticket.noshow", ("rec:1", "c1:1"), counter="1"),
+        evp("rec", 2, 300, "ticket.reopened", ("rec:1", "c1:1", "c1:2")),
+    ]
+    row = fold(events)
+    assert (row["state"], row["counter"], row["ended_at"]) == ("called", "1", None)
+    assert row["conflicts"] == []

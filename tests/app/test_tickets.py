@@ -295,3 +295,18 @@ def test_free_text_with_a_my_number_is_refused(svc: TicketService, floor: Actor)
     with pytest.raises(PrivacyError):
         svc.cancel(floor, t["number"], "番号 1234 5678 9018 の方")
     assert svc.get(t["ticket_id"])["state"] == "waiting"
+
+
+def test_reopen_corrects_a_mistaken_close(svc: TicketService, floor: Actor, clerk: Actor) -> None:
+    t = svc.issue(floor, "pin", "self")
+    svc.call(clerk, t["number"])
+    svc.noshow(clerk, t["number"])
+    with pytest.raises(TicketError, match="理由"):
+        svc.reopen(clerk, t["number"], " ")
+    back = svc.reopen(clerk, t["number"], "遅れて来られた")
+    assert back["state"] == "called" and back["counter"] == "1" and back["ended_at"] is None
+    svc.start(clerk, t["number"])
+    svc.done(clerk, t["number"])
+    assert svc.reopen(clerk, t["number"], "完了を押し間違えた")["state"] == "serving"
+    with pytest.raises(TicketError, match="訂正できません"):
+        svc.reopen(clerk, t["number"], "もう一度")
