@@ -219,10 +219,56 @@ def _emit_ticket(out: Output, row: dict[str, Any]) -> None:
 
 def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
     node = open_node(args)
-    row = TicketService(node).issue(sign_in(args, node), args.procedure, args.applicant,
+    actor = sign_in(args, node)
+    row = TicketService(node).issue(actor, args.procedure, args.applicant,
                                     reservation_id=args.reservation,
                                     confirm_late=args.confirm_late)  # fmt: skip
-    _emit_ticket(out, row)
+    if not args.print:
+        _emit_ticket(out, row)
+        return 0
+    from app.print_jobs import print_and_record
+
+    result = print_and_record(node, actor, row["ticket_id"])
+    out.emit(dict(ticket_json(row), printed=result.ok, print_message=result.message),
+             f"{_ticket_line(row)}\n{result.message}")  # fmt: skip
+    return 0 if result.ok else 3
+
+
+def cmd_ticket_render(args: argparse.Namespace, out: Output) -> int:
+    from app.ticket_layout import layout, ticket_content
+    from app.ticket_render import render_pdf, render_png
+
+    node = open_node(args)
+    row = TicketService(node).get(args.ticket)
+    target = Path(args.output)
+    if target.suffix.lower() not in (".pdf", ".png"):
+        raise CliError("出力ファイルは .pdf か .png にしてください")
+    prims, height = layout(ticket_content(node, row))
+    data = (
+        render_pdf(prims, height) if target.suffix.lower() == ".pdf" else render_png(prims, height)
+    )
+    target.write_bytes(data)
+    out.emit({"ticket_id": row["ticket_id"], "file": str(target), "bytes": len(data)},
+             f"{row['number']} → {target}")  # fmt: skip
+    return 0
+
+
+def cmd_pause(args: argparse.Namespace, out: Output) -> int:
+    from app.pauses import PauseService
+
+    node = open_node(args)
+    PauseService(node).pause(sign_in(args, node), args.procedure, args.reason)
+    out.emit({"procedure": args.procedure, "reason": args.reason},
+             f"{args.procedure} の受付を停止しました: {args.reason}")  # fmt: skip
+    return 0
+
+
+def cmd_resume(args: argparse.Namespace, out: Output) -> int:
+    from app.pauses import PauseService
+
+    node = open_node(args)
+    PauseService(node).resume(sign_in(args, node), args.procedure)
+    out.emit({"procedure": args.procedure}, f"{args.procedure} の受付を再開しました")
     return 0
 
 
@@ -384,7 +430,14 @@ def register(sub: Any) -> None:
     p.add_argument("--applicant", default="self", choices=["self", "legal", "agent"])
     p.add_argument("--reservation", help="予約番号（予約の受付）")
     p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
+    p.add_argument(
+        "--print", action="store_true", help="端末のプリンタで印刷する（失敗は終了コード3）"
+    )
     p.set_defaults(handler=cmd_ticket_issue)
+    p = ticket.add_parser("render", help="整理券を PDF か PNG に書き出す")
+    p.add_argument("ticket", help="整理券ID または 番号")
+    p.add_argument("-o", "--output", required=True, help="FILE.pdf か FILE.png")
+    p.set_defaults(handler=cmd_ticket_render)
     p = ticket.add_parser("list", help="整理券の一覧（既定: 今日）")
     p.add_argument("--day")
     p.add_argument("--state", action="append", choices=STATES)
@@ -416,6 +469,16 @@ def register(sub: Any) -> None:
     p.add_argument("ticket")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_cancel)
+
+    procedure = sub.add_parser("procedure", help="手続の受付停止・再開（J-LIS 障害など）")
+    procedures = procedure.add_subparsers(dest="sub", required=True)
+    p = procedures.add_parser("pause", help="受付を停止する（jlis: J-LIS 依存の手続すべて）")
+    p.add_argument("procedure")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_pause)
+    p = procedures.add_parser("resume", help="受付を再開する")
+    p.add_argument("procedure")
+    p.set_defaults(handler=cmd_resume)
 
     p = sub.add_parser("reopen", help="完了・不在・取消を訂正する（誤操作・再来）")
     p.add_argument("ticket")

@@ -114,7 +114,7 @@ class Projection:
 
 
 #: Projections whose rows depend on the order of their events.
-_ORDERED_TABLES = ("closures", "staff", "reservations")
+_ORDERED_TABLES = ("closures", "staff", "reservations", "pauses")
 
 
 def _link_all_reservations(conn: sqlite3.Connection) -> None:
@@ -254,7 +254,25 @@ def _reservation_cancelled(conn: sqlite3.Connection, e: Event) -> None:
     )
 
 
+# -- procedure pauses ----------------------------------------------------------------------
+
+
+def _paused(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO pauses (procedure, reason, staff_id, hlc) VALUES (?, ?, ?, ?)",
+        (e.payload["procedure"], e.payload["reason"], e.staff_id, e.hlc),
+    )
+
+
+def _resumed(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "DELETE FROM pauses WHERE procedure = ? AND hlc < ?", (e.payload["procedure"], e.hlc)
+    )
+
+
 _HANDLERS = {
+    "procedure.paused": _paused,
+    "procedure.resumed": _resumed,
     "closure.added": _closure_added,
     "closure.removed": _closure_removed,
     "staff.added": _staff_added,

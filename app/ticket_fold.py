@@ -26,6 +26,8 @@ ISSUED = "ticket.issued"
 #: A correction: undoes the closing move its writer had seen (a no-show marked by
 #: mistake, a visitor who comes back). It never undoes a move it had not seen.
 REOPENED = "ticket.reopened"
+#: Facts about a ticket that do not move it (printing); the fold passes over them.
+NOTES = frozenset({"ticket.printed", "ticket.print_failed"})
 #: Fields a reopen restores to what they were before the closing move.
 _RESTORED = ("state", "counter", "ended_at", "outcome", "reason", "staff_id")
 
@@ -141,6 +143,8 @@ def fold(events: Iterable[Event]) -> dict[str, Any]:
         row["last_hlc"] = max(row["last_hlc"], event.hlc)
         if event.type == ISSUED:
             row["conflicts"].append({"event": event.id, "type": event.type, "why": "issued twice"})
+            continue
+        if event.type in NOTES:
             continue
         if event.type == REOPENED:
             why = refusal(row["state"], row["counter"], event.type, event.counter)

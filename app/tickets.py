@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import ticket_fold as tf
 from app.clock import JST, iso, to_ms
+from app.pauses import PauseService
 from app.staff import Actor
 
 if TYPE_CHECKING:
@@ -168,6 +169,9 @@ class TicketService:
         catalog = self.node.catalog
         proc = catalog.procedure(procedure)
         lane = catalog.lane_for(procedure, applicant)
+        paused = PauseService(self.node).reason(procedure)
+        if paused is not None:
+            raise TicketError(f"{proc.name_ja}は現在受付を停止しています（{paused}）")
         with self.node.write(durable=True) as w:
             now = self.node.now_ms()
             today = self.node.today()

@@ -159,8 +159,23 @@ def m004_ticket_reservation_index(db: Database) -> None:
     db.execute("CREATE INDEX tickets_reservation ON tickets (reservation_id)")
 
 
+@migrations()
+def m005_pauses(db: Database) -> None:
+    """Procedures the site manager paused (J-LIS down), shown on the reception buttons."""
+    db.execute(
+        """
+        CREATE TABLE pauses (
+            procedure TEXT PRIMARY KEY,
+            reason    TEXT    NOT NULL,
+            staff_id  TEXT    NOT NULL,
+            hlc       INTEGER NOT NULL
+        )
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
-PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations")
+PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses")
 
 
 def migrate(db: Database, stop_before: str | None = None) -> None:

@@ -11,8 +11,9 @@ from app.node import NODE_ROLES, Node
 from app.staff import ROLES, Actor, StaffService
 from ui.hub import Hub
 from ui.i18n import Texts
-from ui.panels import AdminPanel, CounterPanel, DisplayPanel, ReceptionPanel
+from ui.panels import AdminPanel, CounterPanel, DisplayPanel
 from ui.queue_model import QueueModel
+from ui.reception import ReceptionPanel
 from ui.sync_runner import SyncRunner
 
 

@@ -9,9 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -61,69 +59,6 @@ def lane_counts(node: Node, texts: Texts) -> str:
         name = texts.pick((lane.name_ja, lane.name_en))
         parts.append(f"{lane.prefix} {name}: {texts('waiting_count', n=counts.get(lane.id, 0))}")
     return "   ".join(parts)
-
-
-class ReceptionPanel(QWidget):
-    """Issues a walk-in ticket: procedure, applicant type, the lane it goes to."""
-
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
-        super().__init__()
-        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
-        self.procedure = QComboBox()
-        self.applicant = QComboBox()
-        for proc in node.catalog.procedures.values():
-            self.procedure.addItem(texts.pick((proc.name_ja, proc.name_en)), proc.code)
-        for app in node.catalog.applicants.values():
-            self.applicant.addItem(texts.pick((app.name_ja, app.name_en)), app.code)
-        self.route = QLabel()
-        self.issue_button = QPushButton(texts("issue"))
-        self.issue_button.setMinimumHeight(48)
-        self.issue_button.clicked.connect(self.issue)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self, activated=self.issue)
-        self.number = big_label(48)
-        self.error = error_label()
-        self.counts = QLabel()
-        row = QHBoxLayout()
-        for widget in (self.procedure, self.applicant, self.route, self.issue_button):
-            row.addWidget(widget)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.number)
-        layout.addWidget(self.error)
-        layout.addWidget(self.counts)
-        self.procedure.currentIndexChanged.connect(self.show_route)
-        self.applicant.currentIndexChanged.connect(self.show_route)
-        hub.changed.connect(self.refresh)
-        self.show_route()
-        self.refresh()
-
-    def show_route(self) -> None:
-        """Shows which lane the chosen procedure and applicant go to."""
-        try:
-            lane = self._node.catalog.lane_for(
-                self.procedure.currentData(), self.applicant.currentData()
-            )
-        except ValueError as exc:
-            self.route.setText(str(exc))
-            return
-        self.route.setText(f"→ {self._texts.pick((lane.name_ja, lane.name_en))}")
-
-    def issue(self) -> None:
-        """Issues the ticket and shows its number large."""
-        try:
-            row = TicketService(self._node).issue(
-                self._actor, self.procedure.currentData(), self.applicant.currentData()
-            )
-        except USER_ERRORS as exc:
-            self.error.setText(str(exc))
-            return
-        self.error.clear()
-        self.number.setText(row["number"])
-        self._hub.notify()
-
-    def refresh(self) -> None:
-        """Updates the waiting counts per lane."""
-        self.counts.setText(lane_counts(self._node, self._texts))
 
 
 class CounterPanel(QWidget):

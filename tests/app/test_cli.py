@@ -176,3 +176,44 @@ def test_demo_windows_are_separate_nodes_signed_in(tmp_path: Path) -> None:
     assert all(argv[-1] == "run" for argv, _ in commands)
     assert commands[1][1] == {"MADOGUCHI_STAFF": "cl01", "MADOGUCHI_PIN": "2222"}
     assert commands[3][1] == {}  # the display board needs nobody signed in
+
+
+def test_render_print_and_pause_from_the_command_line(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = ["--data-dir", str(site)]
+    as_staff(monkeypatch, "fm", "1111")
+    code, out, _ = run(capsys, *d, "--json", "ticket", "issue", "--procedure", "pin", "--print")
+    assert code == 0 and json.loads(out)["printed"] is True  # no printer set: nothing to do
+    for name in ("t.pdf", "t.png"):
+        code, _, _ = run(capsys, *d, "ticket", "render", "A-001", "-o", str(tmp_path / name))
+        assert code == 0
+    assert (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "t.png").read_bytes().startswith(b"\x89PNG")
+    code, _, err = run(capsys, *d, "ticket", "render", "A-001", "-o", str(tmp_path / "t.txt"))
+    assert code == 2 and ".pdf か .png" in err
+    as_staff(monkeypatch, "sm", "4444")
+    assert run(capsys, *d, "procedure", "pause", "jlis", "--reason", "J-LIS 障害")[0] == 0
+    as_staff(monkeypatch, "fm", "1111")
+    code, _, err = run(capsys, *d, "ticket", "issue", "--procedure", "certificate")
+    assert code == 2 and "受付を停止しています" in err
+    as_staff(monkeypatch, "sm", "4444")
+    assert run(capsys, *d, "procedure", "resume", "jlis")[0] == 0
+
+
+def test_a_printer_that_fails_still_issues_and_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "node"
+    monkeypatch.setenv("MADOGUCHI_PIN", "9999")
+    assert main(["--data-dir", str(data), "init", "--site", "s", "--name", "rec", "--role",
+                 "reception", "--printer", f"pdf:{tmp_path / 'missing-folder'}"]) == 0  # fmt: skip
+    monkeypatch.setenv("MADOGUCHI_NEW_PIN", "1111")
+    main(["--data-dir", str(data), "--staff", "admin", "staff", "add", "fm", "--name", "受付",
+          "--role", "floor_manager"])  # fmt: skip
+    as_staff(monkeypatch, "fm", "1111")
+    code, out, _ = run(capsys, "--data-dir", str(data), "ticket", "issue", "--procedure", "pin",
+                       "--print")  # fmt: skip
+    assert code == 3 and "A-001" in out and "手書き" in out
+    code, out, _ = run(capsys, "--data-dir", str(data), "ticket", "list")
+    assert "A-001" in out

@@ -18,8 +18,9 @@ from app.tickets import TicketService
 from tests.conftest import FakeClock, make_node
 from ui.i18n import Texts
 from ui.main_window import MainWindow
-from ui.panels import CounterPanel, ReceptionPanel
+from ui.panels import CounterPanel
 from ui.queue_model import COLUMNS, QueueModel
+from ui.reception import ReceptionPanel
 from ui.shell import run_shell
 from ui.signin import SignInDialog
 
@@ -81,28 +82,6 @@ def test_sign_in_dialog_refuses_a_wrong_pin_then_signs_in(qtbot: QtBot, node: No
     assert dialog.result() == SignInDialog.DialogCode.Accepted
 
 
-def test_reception_issues_with_enter_and_refuses_issuance_without_reservation(
-    qtbot: QtBot, node: Node
-) -> None:
-    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    panel = window.panel
-    assert isinstance(panel, ReceptionPanel)
-    assert panel.route.text() == "→ 予約交付窓口（委託）"
-    panel.issue()
-    assert "予約制" in panel.error.text() and panel.number.text() == ""
-    panel.procedure.setCurrentIndex(panel.procedure.findData("certificate"))
-    panel.applicant.setCurrentIndex(panel.applicant.findData("agent"))
-    assert panel.route.text() == "→ 市窓口"
-    press(panel, "Return")
-    assert panel.error.text() == "" and panel.number.text() == "C-001"
-    assert window.model is not None and window.model.rowCount() == 1
-    assert "C 市窓口: 待ち 1人" in panel.counts.text()
-
-
 def test_counter_calls_starts_and_closes_by_function_keys(
     qtbot: QtBot, tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -129,7 +108,7 @@ def test_counter_calls_starts_and_closes_by_function_keys(
 
 
 def test_language_switch_rebuilds_the_window(qtbot: QtBot, node: Node) -> None:
-    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"))
+    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert "受付" in window.windowTitle()
     window.toggle_language()
@@ -141,7 +120,7 @@ def test_language_switch_rebuilds_the_window(qtbot: QtBot, node: Node) -> None:
 
 
 def test_the_hub_sees_writes_from_another_process(qtbot: QtBot, node: Node) -> None:
-    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"))
+    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
     qtbot.addWidget(window)
     other = Node(node.data_dir, wall_ms=node.store.clock.wall_ms)  # e.g. the command line
     issue_some(other, 1)
@@ -194,7 +173,7 @@ def test_uninitialised_folder_is_refused(
 
 
 def test_sign_out_records_the_end_of_the_shift(qtbot: QtBot, node: Node) -> None:
-    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"))
+    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.signed_out):
         window.sign_out()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from app.printing import NullPrinter
 from app.staff import Actor
 from app.sync import SyncService
 from app.tickets import TicketService
@@ -13,6 +14,7 @@ from tests.conftest import FakeClock
 from tests.faults.conftest import site_node
 from ui.i18n import Texts
 from ui.main_window import MainWindow
+from ui.reception import ReceptionPanel
 
 
 def test_a_ticket_issued_at_reception_appears_at_the_counter(
@@ -45,8 +47,13 @@ def test_the_offline_banner_shows_and_the_counter_keeps_working(
     qtbot.waitUntil(lambda: window.last_sync is not None, timeout=10_000)
     assert not window.banner.isHidden()
     assert "オフライン" in window.banner.text() and "そのまま使えます" in window.banner.text()
-    window.panel.procedure.setCurrentIndex(window.panel.procedure.findData("pin"))  # type: ignore[attr-defined]
-    window.panel.issue()  # type: ignore[attr-defined]
-    assert window.panel.number.text() == "A-1001"  # type: ignore[attr-defined]
+    panel = window.panel
+    assert isinstance(panel, ReceptionPanel)
+    panel._printer = NullPrinter()
+    panel.choose_procedure("pin")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert panel.number.text() == "A-1001"
     window.close()
     counter.close()

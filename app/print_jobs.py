@@ -1,0 +1,43 @@
+"""Printing an issued ticket and remembering the outcome (the reprint queue).
+
+Each attempt is recorded as ``ticket.printed`` or ``ticket.print_failed`` (notes the
+ticket fold passes over), so a ticket whose printer failed stays in this PC's reprint
+queue until a reprint succeeds, across restarts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from app.printing import Printer, PrintResult, print_ticket
+from app.staff import Actor
+
+if TYPE_CHECKING:
+    from app.node import Node
+
+
+def print_and_record(
+    node: Node, actor: Actor, ticket_id: str, printer: Printer | None = None
+) -> PrintResult:
+    """Prints a ticket and records whether it worked. Never raises for the printer."""
+    result = print_ticket(node, ticket_id, printer)
+    row = node.store.row("SELECT ticket_id FROM tickets WHERE ticket_id = ?", (ticket_id,))
+    real_id = row["ticket_id"] if row else ticket_id
+    with node.write() as w:
+        w.append("ticket.printed" if result.ok else "ticket.print_failed", actor,
+                 ticket_id=real_id, payload={} if result.ok else {"message": result.message})  # fmt: skip
+    return result
+
+
+def reprint_queue(node: Node) -> list[dict[str, Any]]:
+    """Returns this PC's tickets whose last print attempt failed, oldest first."""
+    return node.store.rows(
+        "SELECT t.* FROM tickets t JOIN ("
+        " SELECT ticket_id, type FROM events e WHERE node_id = ? AND type IN"
+        " ('ticket.printed', 'ticket.print_failed') AND seq = ("
+        "  SELECT max(seq) FROM events f WHERE f.node_id = e.node_id AND f.ticket_id = e.ticket_id"
+        "  AND f.type IN ('ticket.printed', 'ticket.print_failed'))"
+        ") last ON last.ticket_id = t.ticket_id"
+        " WHERE last.type = 'ticket.print_failed' ORDER BY t.issued_hlc",
+        (node.identity.node_id,),
+    )

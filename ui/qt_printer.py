@@ -1,0 +1,67 @@
+"""The Windows/system printer backend, through Qt: the ticket raster on an 80 mm page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from app.printing import PrinterError
+
+ROLL_WIDTH_MM = 80.0
+
+
+class QtSystemPrinter:
+    """Prints the ticket's raster on a roll printer known to the operating system.
+
+    Args:
+        name: the printer's name (empty: the default printer).
+        output_file: print to this PDF file instead (tests and "print to file").
+    """
+
+    def __init__(self, name: str = "", output_file: str | None = None) -> None:
+        self.name = name.strip()
+        self.output_file = output_file
+
+    def _printer(self) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if self.output_file is not None:
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(self.output_file)
+            return printer
+        info = QPrinterInfo.printerInfo(self.name) if self.name else QPrinterInfo.defaultPrinter()
+        if info.isNull():
+            raise PrinterError(
+                f"プリンタ「{self.name or '既定のプリンタ'}」が見つかりません。"
+                "電源とケーブルを確認し、Windows の「プリンターとスキャナー」に表示されるか確かめてください"
+            )
+        return QPrinter(info, QPrinter.PrinterMode.HighResolution)
+
+    def print_ticket(self, pdf: bytes, png: bytes, name: str) -> None:
+        """Prints the PNG raster at the roll's width, on a page exactly as tall as the ticket."""
+        image = QImage.fromData(png, "PNG")
+        if image.isNull():
+            raise PrinterError("整理券の画像を作れませんでした")
+        height_mm = ROLL_WIDTH_MM * image.height() / image.width()
+        printer = self._printer()
+        printer.setDocName(name)
+        size = QPageSize(QSizeF(ROLL_WIDTH_MM, height_mm), QPageSize.Unit.Millimeter, "madoguchi")
+        printer.setPageLayout(
+            QPageLayout(
+                size,
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(0, 0, 0, 0),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        printer.setFullPage(True)
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise PrinterError(
+                "プリンタに送れませんでした（オフライン・用紙切れ・カバー開きを確認してください）"
+            )
+        try:
+            page = printer.pageRect(QPrinter.Unit.DevicePixel)
+            painter.drawImage(QRectF(0, 0, page.width(), page.height()), image)
+        finally:
+            painter.end()
