@@ -170,7 +170,11 @@ def printer_for(
         return PdfFolderPrinter(Path(rest.strip()), today)
     if schemes is not None and scheme in schemes:
         return schemes[scheme](rest)
-    known = ", ".join(["pdf:<フォルダ>", "none", *(f"{s}:…" for s in schemes or {})])
+    if scheme == "escpos":
+        from app.escpos_printer import EscposPrinter
+
+        return EscposPrinter(rest)
+    known = ", ".join(["pdf:<フォルダ>", "escpos:…", "none", *(f"{s}:…" for s in schemes or {})])
     raise PrinterError(f"プリンタ設定 {setting!r} は使えません（使える設定: {known}）")
 
 
@@ -207,7 +211,11 @@ def print_ticket(
     handwrite = HANDWRITE_JA.format(number=content.number)
     try:
         target = printer or printer_for(node.identity.printer, node.today)
-        target.print_ticket(pdf, png, f"{content.number}-{content.ticket_id}")
+        print_layout = getattr(target, "print_layout", None)
+        if print_layout is not None:  # ESC/POS: raster parts and the printer's own QR command
+            print_layout(prims, height, content.qr_payload)
+        else:
+            target.print_ticket(pdf, png, f"{content.number}-{content.ticket_id}")
     except PrinterError as exc:
         return PrintResult(False, f"{exc.message_ja}。{handwrite}", pdf, png)
     except Exception:  # a backend bug must not stop the reception desk either
