@@ -60,6 +60,7 @@ def create_demo(root: Path, day: date | None = None, keep: bool = False) -> dict
             f"{root} には既にデモ拠点があります（--keep で再利用、または削除してください）"
         )
     share.mkdir(parents=True, exist_ok=True)
+    (root / "tickets").mkdir(exist_ok=True)  # the demo's "printer": one PDF per ticket
     site_key = secrets.token_hex(32)
     booked = 0
     for name, role, counter, lanes, block in NODES:

@@ -162,6 +162,7 @@ def test_demo_creates_a_site_with_staff_and_reservations(
     assert code == 0 and summary["reservations"] == 80
     assert summary["nodes"] == ["reception", "counter-1", "counter-2", "display", "admin"]
     assert (tmp_path / "demo" / "share").is_dir()
+    assert (tmp_path / "demo" / "tickets").is_dir()  # the PDF printer's folder exists
     code, _, err = run(capsys, "demo", "--data-dir", str(tmp_path / "demo"))
     assert code == 2 and "--keep" in err
     assert run(capsys, "demo", "--data-dir", str(tmp_path / "demo"), "--keep")[0] == 0
