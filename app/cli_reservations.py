@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXIT_USAGE, Output, error_line
+from app.cli import EXIT_USAGE, CliError, Output, error_line
 from app.cli_commands import open_node, parse_day, sign_in
 from app.reservation_import import ImportRefused, ImportSummary, import_reservations
 
@@ -80,6 +80,44 @@ def cmd_list(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_checkin(args: argparse.Namespace, out: Output) -> int:
+    from app.cli_commands import _emit_ticket
+    from app.reservations import ReservationService
+    from app.tickets import TicketService
+
+    node = open_node(args)
+    actor = sign_in(args, node)
+    found = ReservationService(node).find(node.today(), args.reservation)
+    if len(found) != 1:
+        raise CliError(
+            f"本日の予約 {args.reservation} が{'見つかりません' if not found else '複数あります'}"
+        )
+    res = found[0]
+    row = TicketService(node).issue(actor, res["procedure"], res["applicant"],
+                                    reservation_id=res["reservation_id"],
+                                    confirm_late=args.confirm_late)  # fmt: skip
+    _emit_ticket(out, row)
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace, out: Output) -> int:
+    from app.reservations import ReservationService
+    from app.staff import SYSTEM
+
+    marked = ReservationService(open_node(args)).sweep_noshows(SYSTEM)
+    out.emit({"noshow": marked}, f"不在にした予約: {len(marked)}件")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, out: Output) -> int:
+    from app.reservations import ReservationService
+
+    node = open_node(args)
+    count = ReservationService(node).purge(sign_in(args, node), args.keep_days)
+    out.emit({"purged": count}, f"予約 {count}件の氏名を消去しました")
+    return 0
+
+
 def register(sub: Any) -> None:
     """Adds ``reservations import`` and ``reservations list`` to the ``madoguchi`` parser."""
     group = sub.add_parser("reservations", help="予約（Web予約の取込・一覧）")
@@ -90,3 +128,14 @@ def register(sub: Any) -> None:
     p = commands.add_parser("list", help="予約の一覧（氏名は表示しない）")
     p.add_argument("--day", help="この日の予約だけ（YYYY-MM-DD）")
     p.set_defaults(handler=cmd_list)
+    p = commands.add_parser(
+        "checkin", help="予約の方を受け付けて整理券を発行する（番号または氏名カナ）"
+    )
+    p.add_argument("reservation", help="予約番号（スキャナ可）または氏名カナ")
+    p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
+    p.set_defaults(handler=cmd_checkin)
+    p = commands.add_parser("sweep", help="枠の終了後に来られなかった予約を不在にする")
+    p.set_defaults(handler=cmd_sweep)
+    p = sub.add_parser("purge", help="来庁日から一定日数（既定7日）を過ぎた予約の氏名を消去する")
+    p.add_argument("--keep-days", type=int, default=None, help="残す日数（既定: 拠点設定）")
+    p.set_defaults(handler=cmd_purge)

@@ -114,7 +114,7 @@ class Projection:
 
 
 #: Projections whose rows depend on the order of their events.
-_ORDERED_TABLES = ("closures", "staff", "reservations", "pauses")
+_ORDERED_TABLES = ("closures", "staff", "reservations", "pauses", "purges")
 
 
 def _link_all_reservations(conn: sqlite3.Connection) -> None:
@@ -122,7 +122,7 @@ def _link_all_reservations(conn: sqlite3.Connection) -> None:
         "UPDATE reservations SET state = 'checked_in', ticket_id = ("
         " SELECT t.ticket_id FROM tickets t WHERE t.reservation_id = reservations.reservation_id"
         " ORDER BY t.issued_hlc LIMIT 1)"
-        " WHERE state = 'booked' AND EXISTS ("
+        " WHERE state IN ('booked', 'noshow') AND EXISTS ("
         " SELECT 1 FROM tickets t WHERE t.reservation_id = reservations.reservation_id)"
     )
 
@@ -155,7 +155,7 @@ def _link_reservation(conn: sqlite3.Connection, reservation_id: str) -> None:
     conn.execute(
         "UPDATE reservations SET state = 'checked_in', ticket_id = ("
         " SELECT ticket_id FROM tickets WHERE reservation_id = ? ORDER BY issued_hlc LIMIT 1)"
-        " WHERE reservation_id = ? AND state IN ('booked', 'checked_in')"
+        " WHERE reservation_id = ? AND state IN ('booked', 'checked_in', 'noshow')"
         " AND EXISTS (SELECT 1 FROM tickets WHERE reservation_id = ?)",
         (reservation_id, reservation_id, reservation_id),
     )
@@ -229,8 +229,17 @@ def _signed_out(conn: sqlite3.Connection, e: Event) -> None:
 # -- reservations -------------------------------------------------------------------------
 
 
+def _purged_before(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT max(before) FROM purges").fetchone()
+    return str(row[0] or "")
+
+
 def _reservation_booked(conn: sqlite3.Connection, e: Event) -> None:
     p = e.payload
+    if p.get("name_kana") and p["day"] <= _purged_before(conn):
+        # A booking for a day whose names are already purged arrived late: keep no name.
+        p = dict(p, name_kana=None)
+        _scrub_booked(conn, p["day"])
     conn.execute(
         "INSERT INTO reservations "
         "(reservation_id, day, slot, procedure, applicant, name_kana, state, hlc) "
@@ -270,7 +279,34 @@ def _resumed(conn: sqlite3.Connection, e: Event) -> None:
     )
 
 
+def _scrub_booked(conn: sqlite3.Connection, before: str) -> None:
+    # Personal data must not outlive its purpose (番号法・個人情報保護法): the names are
+    # removed from the booking events themselves, the one place the log is rewritten.
+    conn.execute(
+        "UPDATE events SET payload = json_remove(payload, '$.name_kana') "
+        "WHERE type = 'reservation.booked' AND json_extract(payload, '$.day') <= ? "
+        "AND json_extract(payload, '$.name_kana') IS NOT NULL",
+        (before,),
+    )
+
+
+def _purged(conn: sqlite3.Connection, e: Event) -> None:
+    before = e.payload["before"]
+    conn.execute("INSERT OR IGNORE INTO purges (before, hlc) VALUES (?, ?)", (before, e.hlc))
+    conn.execute("UPDATE reservations SET name_kana = NULL WHERE day <= ?", (before,))
+    _scrub_booked(conn, before)
+
+
+def _reservation_noshow(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE reservations SET state = 'noshow' WHERE reservation_id = ? AND state = 'booked'",
+        (e.payload["reservation_id"],),
+    )
+
+
 _HANDLERS = {
+    "reservation.purged": _purged,
+    "reservation.noshow": _reservation_noshow,
     "procedure.paused": _paused,
     "procedure.resumed": _resumed,
     "closure.added": _closure_added,

@@ -6,9 +6,11 @@ The import of the web reservation export builds on :meth:`ReservationService.boo
 from __future__ import annotations
 
 import re
-from datetime import date
+import unicodedata
+from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from app.clock import to_ms
 from app.staff import Actor
 
 if TYPE_CHECKING:
@@ -71,3 +73,96 @@ class ReservationService:
             "SELECT * FROM reservations WHERE day = ? ORDER BY slot, reservation_id",
             (day.isoformat(),),
         )
+
+    # -- no-shows -------------------------------------------------------------------------
+
+    def sweep_noshows(self, actor: Actor) -> list[str]:
+        """Marks today's reservations not checked in by the end of their slot plus the
+        grace period as no-shows (one event each). Any PC may run it; a reservation a PC
+        already sees as no-show or checked in is left alone.
+
+        Returns:
+            The reservation numbers marked now.
+        """
+        rules = self.node.settings.reservations
+        now = self.node.now_ms()
+        today = self.node.today()
+        due = []
+        for row in self.for_day(today):
+            if row["state"] != "booked":
+                continue
+            hour, minute = (int(x) for x in row["slot"].split(":"))
+            start = to_ms(today, time(hour, minute))
+            if now >= start + (rules.slot_minutes + rules.late_grace_minutes) * 60_000:
+                due.append(row["reservation_id"])
+        if due:
+            with self.node.write() as w:
+                for reservation_id in due:
+                    w.append("reservation.noshow", actor,
+                             payload={"reservation_id": reservation_id})  # fmt: skip
+        return due
+
+    # -- personal data ----------------------------------------------------------------------
+
+    def purge(self, actor: Actor, keep_days: int | None = None) -> int:
+        """Purges the names of reservations whose day is ``keep_days`` or more ago.
+
+        The names leave the tables, the booking events and (with secure_delete and a WAL
+        checkpoint) the database file; the reservations still count in statistics.
+
+        Returns:
+            How many reservations lost their name.
+        """
+        days = self.node.settings.reservations.purge_after_days if keep_days is None else keep_days
+        before = (self.node.today() - timedelta(days=days)).isoformat()
+        row = self.node.store.row(
+            "SELECT count(*) AS n FROM reservations WHERE day <= ? AND name_kana IS NOT NULL",
+            (before,),
+        )
+        named = int((row or {}).get("n") or 0)
+        leftover = self.node.store.row(
+            "SELECT count(*) AS n FROM events WHERE type = 'reservation.booked' "
+            "AND json_extract(payload, '$.day') <= ? "
+            "AND json_extract(payload, '$.name_kana') IS NOT NULL",
+            (before,),
+        )
+        if named or (leftover and leftover["n"]):
+            with self.node.write() as w:
+                w.append("reservation.purged", actor, payload={"before": before})
+        self.node.store.checkpoint()
+        return named
+
+    # -- finding --------------------------------------------------------------------------
+
+    def find(self, day: date, text: str) -> list[dict[str, Any]]:
+        """Finds a day's reservations by number (exact, scanner) or by name in kana.
+
+        The name search ignores full/half width, spaces, hiragana/katakana and small kana.
+        """
+        query = text.strip()
+        if not query:
+            return []
+        rows = self.for_day(day)
+        exact = [r for r in rows if r["reservation_id"].upper() == query.upper()]
+        if exact:
+            return exact
+        key = kana_key(query)
+        return [r for r in rows if key and r["name_kana"] and key in kana_key(r["name_kana"])]
+
+    def around(self, day: date, now_ms: int, slots: int = 2) -> list[dict[str, Any]]:
+        """Returns the reservations of the current slot and the next ones, not yet checked in."""
+        slot_minutes = self.node.settings.reservations.slot_minutes
+        starts = [s.strftime("%H:%M") for s in self.node.calendar().slots(day)
+                  if to_ms(day, s) + slot_minutes * 60_000 > now_ms]  # fmt: skip
+        wanted = set(starts[:slots])
+        return [r for r in self.for_day(day) if r["slot"] in wanted and r["state"] == "booked"]
+
+
+_SMALL = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
+
+
+def kana_key(text: str) -> str:
+    """Returns a name in a form where 'ﾀﾅｶ　しょうた' and 'タナカショウタ' compare equal."""
+    normal = unicodedata.normalize("NFKC", text)
+    katakana = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in normal)
+    return "".join(katakana.split()).translate(_SMALL).upper()

@@ -50,6 +50,7 @@ class ReservationSettings:
     seats_per_slot: int
     checkin_early_minutes: int
     late_grace_minutes: int
+    purge_after_days: int
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
             seats_per_slot=_int(raw, "reservations.seats_per_slot", 0),
             checkin_early_minutes=_int(raw, "reservations.checkin_early_minutes"),
             late_grace_minutes=_int(raw, "reservations.late_grace_minutes"),
+            purge_after_days=_int(raw, "reservations.purge_after_days", 1),
         ),
         staff=StaffSettings(
             lockout_attempts=_int(raw, "staff.lockout_attempts", 1),

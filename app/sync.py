@@ -87,6 +87,8 @@ class SyncService:
                 self._heartbeat()
                 report.exported = self.export()
             report.imported = self.import_all(report.problems)
+            if not report.clone_alarm:
+                self.scrub_segments()
         except OSError as exc:
             report.offline = True
             report.message = (
@@ -134,6 +136,37 @@ class SyncService:
             self.node.store.set_meta("exported_seq", str(chunk[-1].seq))
             sent += len(chunk)
         return sent
+
+    def scrub_segments(self) -> int:
+        """Rewrites our own segments without the names that a purge removed.
+
+        Only the PC that wrote a segment ever touches it: it writes a scrubbed copy under a
+        new name (fsynced) and then deletes the original. Readers dedupe the events by
+        (node, seq), so nothing is applied twice.
+
+        Returns:
+            How many segment files were rewritten.
+        """
+        row = self.node.store.row("SELECT max(before) AS b FROM purges")
+        before = (row or {}).get("b")
+        if not before or before <= (self.node.store.get_meta("scrubbed_before") or ""):
+            return 0
+        rewritten = 0
+        for path in sorted(self.root.glob(f"days/*/nodes/{self.node_id}/seg-*.log")):
+            result = read_segment(path, self.key, self.site)
+            if result.header is None or not any(_named_before(r, before) for r in result.rows):
+                continue
+            day = path.parent.parent.parent.name
+            self._writers.pop(day, None)  # never append to a file that is going away
+            scrubbed = [Event.from_row(_scrub(r) if _named_before(r, before) else r)
+                        for r in result.rows]  # fmt: skip
+            name = f"{path.stem}-p{secrets.token_hex(2)}.log"
+            writer = SegmentWriter(path.with_name(name), self.key, result.header)
+            writer.append(scrubbed)
+            path.unlink()
+            rewritten += 1
+        self.node.store.set_meta("scrubbed_before", str(before))
+        return rewritten
 
     def _heartbeat(self) -> None:
         identity = self.node.identity
@@ -288,6 +321,20 @@ class SyncService:
             )
             row["conflicts"] = len(conflicts)
         return rows
+
+
+def _named_before(row: tuple[Any, ...], before: str) -> bool:
+    if row[3] != "reservation.booked":
+        return False
+    payload = json.loads(row[8])
+    return bool(payload.get("name_kana")) and str(payload.get("day", "")) <= before
+
+
+def _scrub(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    payload = json.loads(row[8])
+    payload.pop("name_kana", None)
+    payload_json = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    return (*row[:8], payload_json, row[9])
 
 
 def _runs_by_day(events: list[Event]) -> Iterator[tuple[str, list[Event]]]:

@@ -198,8 +198,8 @@ class TicketService:
             raise TicketError(f"予約 {reservation_id} は見つかりません")
         if res["state"] == "checked_in":
             raise TicketError(f"予約 {reservation_id} は受付済みです")
-        if res["state"] != "booked":
-            raise TicketError(f"予約 {reservation_id} は取消または不在になっています")
+        if res["state"] == "cancelled":
+            raise TicketError(f"予約 {reservation_id} は取り消されています")
         if res["day"] != today.isoformat():
             raise TicketError(
                 f"予約 {reservation_id} は {res['day']} の予約です（本日ではありません）"

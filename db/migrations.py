@@ -174,8 +174,14 @@ def m005_pauses(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_purges(db: Database) -> None:
+    """Up to which visit day the names of reservations have been purged."""
+    db.execute("CREATE TABLE purges (before TEXT PRIMARY KEY, hlc INTEGER NOT NULL)")
+
+
 #: Projection tables, emptied and refilled by a rebuild.
-PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses")
+PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges")
 
 
 def migrate(db: Database, stop_before: str | None = None) -> None:

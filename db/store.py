@@ -53,6 +53,8 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=10000")
+    # Deleted and overwritten content is zeroed, so a purged name leaves no trace in the file.
+    conn.execute("PRAGMA secure_delete=ON")
     return conn
 
 
@@ -324,6 +326,10 @@ class Store:
             rows = self.conn.execute(f"SELECT * FROM {table}").fetchall()
             dump[table] = sorted(rows, key=repr)
         return dump
+
+    def checkpoint(self) -> None:
+        """Copies the WAL into the database and empties it (after a purge of personal data)."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def integrity_check(self) -> str:
         """Returns SQLite's integrity check verdict (``ok`` when healthy)."""

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.clock import to_datetime
 from app.node import NODE_ROLES, Node
 from app.staff import ROLES, Actor, StaffService
+from ui.checkin import CheckinPanel
 from ui.hub import Hub
 from ui.i18n import Texts
 from ui.panels import AdminPanel, CounterPanel, DisplayPanel
@@ -129,7 +138,13 @@ class MainWindow(QMainWindow):
         if role == "display" or self.actor is None:
             return DisplayPanel(self.node, self.texts, self.hub)
         if role == "reception":
-            return ReceptionPanel(self.node, self.actor, self.texts, self.hub)
+            tabs = QTabWidget()
+            tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
+            self.walk_in = ReceptionPanel(self.node, self.actor, self.texts, self.hub)
+            self.checkin = CheckinPanel(self.node, self.actor, self.texts, self.hub)
+            tabs.addTab(self.walk_in, self.texts("walk_in"))
+            tabs.addTab(self.checkin, self.texts("checkin_tab"))
+            return tabs
         if role == "counter":
             return CounterPanel(self.node, self.actor, self.texts, self.hub)
         return AdminPanel(self.node, self.texts, self.hub)

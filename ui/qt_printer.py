@@ -6,7 +6,8 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from app.printing import PrinterError
+from app.node import Node
+from app.printing import Printer, PrinterError, printer_for
 
 ROLL_WIDTH_MM = 80.0
 
@@ -65,3 +66,9 @@ class QtSystemPrinter:
             painter.drawImage(QRectF(0, 0, page.width(), page.height()), image)
         finally:
             painter.end()
+
+
+def node_printer(node: Node) -> Printer:
+    """Returns the printer of the node's setting, including the Qt system printer."""
+    return printer_for(node.identity.printer, node.today,
+                       {"system": lambda name: QtSystemPrinter(name)})  # fmt: skip

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.node import Node
 from app.pauses import PauseService
 from app.print_jobs import print_and_record, reprint_queue
-from app.printing import Printer, PrinterError, printer_for
+from app.printing import Printer, PrinterError
 from app.staff import Actor
 from app.ticket_layout import ticket_content
 from app.tickets import TicketService
@@ -36,15 +36,9 @@ from ui.hub import Hub
 from ui.i18n import Texts
 from ui.images import png_pixmap, qr_pixmap
 from ui.panels import USER_ERRORS, big_label, error_label, lane_counts
-from ui.qt_printer import QtSystemPrinter
+from ui.qt_printer import node_printer
 
 APPLICANT_KEYS = ("Q", "W", "E")
-
-
-def node_printer(node: Node) -> Printer:
-    """Returns the printer of the node's setting, including the Qt system printer."""
-    return printer_for(node.identity.printer, node.today,
-                       {"system": lambda name: QtSystemPrinter(name)})  # fmt: skip
 
 
 class ReceptionPanel(QWidget):

@@ -17,6 +17,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.node import Node
+from app.reservations import ReservationService
+from app.staff import SYSTEM
 from app.sync import SyncService
 
 log = logging.getLogger(__name__)
@@ -58,9 +60,12 @@ class SyncRunner(QObject):
         node = Node(self._data_dir)
         try:
             service = SyncService(node)
+            reservations = ReservationService(node)
             while not self._stopping.is_set():
                 try:
                     result: dict[str, Any] = service.once().to_json()
+                    # Any PC that sees a slot end first records its no-shows.
+                    reservations.sweep_noshows(SYSTEM)
                 except Exception as exc:  # a bug must not end sync silently
                     log.exception("sync round failed")
                     result = {"offline": True, "message": f"同期でエラーが起きました: {exc}",

@@ -34,10 +34,10 @@ class BrokenPrinter:
 def panel(qtbot: QtBot, node: Node, tmp_path: Path) -> Iterator[ReceptionPanel]:
     window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
     qtbot.addWidget(window)
-    assert isinstance(window.panel, ReceptionPanel)
+    assert isinstance(window.walk_in, ReceptionPanel)
     (tmp_path / "tickets").mkdir()
-    window.panel._printer = PdfFolderPrinter(tmp_path / "tickets")
-    yield window.panel  # the window stays alive while the test runs
+    window.walk_in._printer = PdfFolderPrinter(tmp_path / "tickets")
+    yield window.walk_in  # the window stays alive while the test runs
 
 
 def test_every_walk_in_procedure_and_applicant_gets_a_ticket_in_its_lane(
@@ -152,7 +152,7 @@ def test_language_switch(qtbot: QtBot, node: Node) -> None:
     window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     window.toggle_language()
-    panel = window.panel
+    panel = window.walk_in
     assert isinstance(panel, ReceptionPanel)
     assert panel.issue_button.text() == "Issue (Enter)"
     assert "Card issuance" in panel.procedure_buttons["issuance"].text()

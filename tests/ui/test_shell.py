@@ -113,10 +113,10 @@ def test_language_switch_rebuilds_the_window(qtbot: QtBot, node: Node) -> None:
     assert "受付" in window.windowTitle()
     window.toggle_language()
     assert "Reception" in window.windowTitle()
-    assert isinstance(window.panel, ReceptionPanel)
-    assert window.panel.issue_button.text() == "Issue (Enter)"
+    assert isinstance(window.walk_in, ReceptionPanel)
+    assert window.walk_in.issue_button.text() == "Issue (Enter)"
     window.toggle_language()
-    assert window.panel.issue_button.text() == "発券 (Enter)"
+    assert window.walk_in.issue_button.text() == "発券 (Enter)"
 
 
 def test_the_hub_sees_writes_from_another_process(qtbot: QtBot, node: Node) -> None:

@@ -47,7 +47,7 @@ def test_the_offline_banner_shows_and_the_counter_keeps_working(
     qtbot.waitUntil(lambda: window.last_sync is not None, timeout=10_000)
     assert not window.banner.isHidden()
     assert "オフライン" in window.banner.text() and "そのまま使えます" in window.banner.text()
-    panel = window.panel
+    panel = window.walk_in
     assert isinstance(panel, ReceptionPanel)
     panel._printer = NullPrinter()
     panel.choose_procedure("pin")
