@@ -81,6 +81,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "res_name_kana": ("氏名カナ", "Name (kana)"),
     "res_applicant": ("区分", "Applicant"),
     "res_state": ("状態", "State"),
+    "import_title": ("予約CSVの取込", "Import reservations"),
+    "import_menu": ("予約CSVを取り込む…", "Import reservations…"),
+    "importing": ("予約を取り込んでいます…", "Importing reservations…"),
+    "import_done": (
+        "取り込みました: 新規 {a}件・変更 {u}件・取消 {c}件・変更なし {s}件",
+        "Imported: {a} new, {u} changed, {c} cancelled, {s} unchanged",
+    ),
+    "import_refused": (
+        "問題が {n}件あるため、何も取り込んでいません:",
+        "{n} problems: nothing was imported:",
+    ),
     "sync_status": ("同期 未送信 {w}件", "Sync: {w} waiting to go out"),
     "sync_none": ("共有フォルダ未設定（この端末のみ）", "No shared folder (this PC only)"),
     "offline_banner": ("⚠ オフライン: {m}", "⚠ Offline: {m}"),

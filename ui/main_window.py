@@ -20,6 +20,7 @@ from app.staff import ROLES, Actor, StaffService
 from ui.checkin import CheckinPanel
 from ui.hub import Hub
 from ui.i18n import Texts
+from ui.import_dialog import ask_and_import
 from ui.panels import AdminPanel, CounterPanel, DisplayPanel
 from ui.queue_model import QueueModel
 from ui.reception import ReceptionPanel
@@ -75,6 +76,10 @@ class MainWindow(QMainWindow):
             sign_out = QAction(texts("sign_out"), self)
             sign_out.triggered.connect(self.sign_out)
             file_menu.addAction(sign_out)
+        if self.actor is not None and self.actor.may("reservation.manage"):
+            importer = QAction(texts("import_menu"), self)
+            importer.triggered.connect(self.import_reservations)
+            file_menu.addAction(importer)
         quit_action = QAction(texts("quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -171,6 +176,12 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         if self.last_sync is not None:
             self.show_sync(self.last_sync)
+
+    def import_reservations(self) -> None:
+        """Imports the web reservation export chosen in a file dialog."""
+        if self.actor is not None:
+            ask_and_import(self, self.node, self.actor, self.texts)
+            self.hub.notify()
 
     def sign_out(self) -> None:
         """Records the end of the shift and returns to the sign-in dialog."""

@@ -83,3 +83,27 @@ def test_unknown_too_early_and_too_late(panel: CheckinPanel, node: Node, clock: 
     panel.find()
     assert panel.number.text() == "K-001"
     assert TicketService(node).get("K-001")["priority"] == 0  # behind the waiting walk-ins
+
+
+def test_importing_from_the_screen(qtbot: QtBot, node: Node, tmp_path: Path) -> None:
+    from ui.import_dialog import import_file
+
+    window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    assert any(
+        a.text() == "予約CSVを取り込む…" for a in window.menuBar().actions()[0].menu().actions()
+    )
+    good = tmp_path / "good.csv"
+    good.write_text("予約番号,予約日,開始時刻,手続,受取者区分,氏名カナ\n"
+                    "R202611240009,2026-11-24,12:00,カード交付,本人,テスト ハナコ\n",
+                    encoding="cp932")  # fmt: skip
+    message = import_file(window, node, FLOOR, Texts("ja"), good)
+    assert message.startswith("取り込みました: 新規 1件")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("予約番号,予約日,開始時刻,手続,受取者区分,氏名カナ\n"
+                   "R202611240010,2026-11-25,12:00,カード交付,本人,テスト\n", encoding="utf-8")  # fmt: skip
+    message = import_file(window, node, FLOOR, Texts("ja"), bad)
+    assert "何も取り込んでいません" in message and "line 2" in message
+    assert [r["reservation_id"] for r in ReservationService(node).for_day(OPEN_DAY)] == [
+        "R202611240009"
+    ]
