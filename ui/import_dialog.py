@@ -18,7 +18,7 @@ def import_file(parent: QWidget, node: Node, actor: Actor, texts: Texts, path: P
     """Imports one file with a progress dialog; returns the message shown to the user."""
     progress = QProgressDialog(texts("importing"), "", 0, 100, parent)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setCancelButton(None)  # all or nothing: an import is never half done
+    progress.setCancelButtonText("")  # all or nothing: an import is never half done
     progress.setMinimumDuration(300)
 
     def step(done: int, total: int) -> None:
