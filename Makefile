@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+BUILD_STAMP := $(VENV)/.build-stamp
 DEMO   ?= .demo
 
-.PHONY: run test lint bench clean demo-reset
+.PHONY: run test lint bench clean demo-reset dist dist-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,22 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+
+# The PyInstaller bundle of this platform (Windows: build it on Windows, README.md).
+# Its work folder and output stay out of build/: .pyinstaller/ and dist/madoguchi/.
+$(BUILD_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[build,escpos]'
+	touch $(BUILD_STAMP)
+
+dist: $(BUILD_STAMP)
+	$(BIN)/pyinstaller build/madoguchi.spec --workpath .pyinstaller --distpath dist \
+		--noconfirm --log-level WARN
+	@du -sh dist/madoguchi
+
+# Builds the bundle and runs its smoke check (temporary site, every role's window offscreen).
+dist-check: dist
+	QT_QPA_PLATFORM=offscreen dist/madoguchi/madoguchi --smoke
+	dist/madoguchi/madoguchi-cli --version
 
 clean:
 	rm -rf $(VENV) .pyinstaller dist .mypy_cache .ruff_cache

@@ -14,8 +14,9 @@ from app import cli
 
 
 def _run_gui(args: argparse.Namespace, out: cli.Output) -> int:
-    from ui.shell import run_shell
+    from ui.shell import install_qt_message_handler, run_shell
 
+    install_qt_message_handler()
     return run_shell(args)
 
 
@@ -28,8 +29,19 @@ def _add_gui_commands(sub: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``madoguchi`` script."""
-    return cli.main(argv, extra=_add_gui_commands)
+    """Entry point of the ``madoguchi`` script (``--smoke`` runs the smoke check).
+
+    Without arguments and without a console (the windowed program opened from its
+    shortcut or by a double click) it opens the window, as ``madoguchi run``.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args and sys.stdout is None:
+        args = ["run"]
+    if "--smoke" in args:
+        from ui.smoke import main as smoke
+
+        return smoke()
+    return cli.main(args, extra=_add_gui_commands)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
 
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -17,6 +19,39 @@ from app.staff import Actor, StaffService
 from ui.i18n import Texts, install_qt_translation
 from ui.main_window import MainWindow
 from ui.signin import SignInDialog
+
+qt_log = logging.getLogger("madoguchi.qt")
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def log_qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Sends one of Qt's own messages to the log (and to stderr, when there is one)."""
+    level = _QT_LEVELS.get(kind, logging.WARNING)
+    qt_log.log(level, "%s", message)
+    stream = sys.stderr
+    if stream is None or level < logging.WARNING:  # a windowed build has no console
+        return
+    try:
+        stream.write(f"qt: {message}\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def install_qt_message_handler() -> None:
+    """Routes Qt's warnings to the log file instead of a console a windowed build lacks.
+
+    Called by the program's entry points only (``madoguchi run``, ``madoguchi --smoke``),
+    never at import: under pytest-qt, its own handler must stay.
+    """
+    qInstallMessageHandler(log_qt_message)
 
 
 def application() -> QApplication:
@@ -67,7 +102,14 @@ def run_shell(args: argparse.Namespace) -> int:
     """Opens the node's window (or saves a screenshot of it) and runs until it closes."""
     node = Node(args.data_dir)
     if not node.initialised:
-        error_line(f"{args.data_dir} は初期設定されていません（madoguchi init を実行してください）")
+        message = f"{args.data_dir} は初期設定されていません（madoguchi init を実行してください）"
+        error_line(message)
+        if sys.stderr is None and has_display():  # a windowed program opened by a shortcut
+            from PySide6.QtWidgets import QMessageBox
+
+            application()
+            QMessageBox.critical(None, "madoguchi", message)
+        node.close()
         return 2
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
