@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from app.ticket_fold import fold
-from db.event import COLUMNS, Event
+from db.event import COLUMNS, NO_PAYLOAD, Event
 from db.hlc import wall_of
 
 TICKET_COLUMNS = (
@@ -135,11 +135,8 @@ _PAYLOAD_READ = frozenset(
 
 def _light_event(row: tuple[Any, ...]) -> Event:
     ticket_id, node_id, seq, hlc, type_, staff_id, counter, payload = row
-    return Event(
-        node_id=node_id, seq=seq, hlc=hlc, type=type_, staff_id=staff_id, ticket_id=ticket_id,
-        counter=counter,
-        payload=json.loads(payload) if type_ in _PAYLOAD_READ and payload != "{}" else {},
-    )  # fmt: skip
+    decoded = json.loads(payload) if type_ in _PAYLOAD_READ and payload != "{}" else NO_PAYLOAD
+    return Event(node_id, seq, hlc, type_, staff_id, ticket_id, (), counter, decoded)
 
 
 def events_reservation(events: list[Event]) -> str | None:

@@ -23,6 +23,7 @@ from app.clock import day_of
 from app.node import Node
 from db.event import Event
 from db.segments import Header, SegmentWriter, read_segment
+from db.store import Cursor
 
 #: A remote clock this far off ours raises the clock alarm.
 CLOCK_ALARM_MS = 2 * 60_000
@@ -31,6 +32,8 @@ FULL_SCAN_EVERY = 60
 #: Above this many unread bytes a round catches up in bulk: events are stored file by
 #: file and the projections rebuilt once at the end (a PC back from a long absence).
 BULK_BYTES = 1_000_000
+#: Rows stored per transaction during a bulk catch-up (the UI can write in between).
+BULK_ROWS = 50_000
 
 
 @dataclass
@@ -227,16 +230,26 @@ class SyncService:
                     unread += size - (row["offset"] if row else 0)
         bulk = unread > BULK_BYTES
         applied = 0
+        pending: list[tuple[str, list[tuple[Any, ...]], Cursor]] = []
         for path, row in todo:
-            applied += self._import_file(path, row, problems, bulk)
+            if not bulk:
+                applied += self._import_file(path, row, problems)
+                continue
+            node_id, rows, cursor = self._read_file(path, row, problems)
+            pending.append((node_id, rows, cursor))
+            if sum(len(p[1]) for p in pending) >= BULK_ROWS:
+                applied += self._store_bulk(pending)
+                pending = []
+        applied += self._store_bulk(pending)
         if bulk and self.node.store.projections_stale:
             self.node.store.rebuild()
         self._read_registry()
         return applied
 
-    def _import_file(
-        self, path: Path, row: dict[str, Any] | None, problems: list[str], bulk: bool = False
-    ) -> int:
+    def _read_file(
+        self, path: Path, row: dict[str, Any] | None, problems: list[str]
+    ) -> tuple[str, list[tuple[Any, ...]], Cursor]:
+        """Reads a segment's new records; returns its node, the rows and the new cursor."""
         size = path.stat().st_size
         header = None
         if row is not None and row["header"]:
@@ -250,20 +263,31 @@ class SyncService:
             result.rows = []
         node_id = result.header.node_id if result.header else path.parent.name
         header_json = json.dumps(asdict(result.header)) if result.header else None
-        cursor = (str(path), node_id, result.offset, header_json, result.problem, size)
-        store = self.node.store
-        if bulk:
-            fresh, ahead = store.insert_remote(result.rows, cursor)
-        else:
-            fresh, ahead = store.apply_remote(result.events, cursor)
+        return node_id, result.rows, (str(path), node_id, result.offset, header_json,
+                                      result.problem, size)  # fmt: skip
+
+    def _import_file(self, path: Path, row: dict[str, Any] | None, problems: list[str]) -> int:
+        node_id, rows, cursor = self._read_file(path, row, problems)
+        fresh, ahead = self.node.store.apply_remote([Event.from_row(r) for r in rows], cursor)
+        self._count(node_id, fresh, ahead)
+        return fresh
+
+    def _store_bulk(self, pending: list[tuple[str, list[tuple[Any, ...]], Cursor]]) -> int:
+        if not pending:
+            return 0
+        outcome = self.node.store.insert_remote([(rows, cursor) for _, rows, cursor in pending])
+        for (node_id, _, _), (fresh, ahead) in zip(pending, outcome, strict=True):
+            self._count(node_id, fresh, ahead)
+        return sum(fresh for fresh, _ in outcome)
+
+    def _count(self, node_id: str, fresh: int, ahead: int) -> None:
         if fresh or ahead:
-            store.conn.execute(
+            self.node.store.conn.execute(
                 "INSERT INTO sync_nodes (node_id, ahead_ms, events) VALUES (?, ?, ?) "
                 "ON CONFLICT(node_id) DO UPDATE SET ahead_ms = max(ahead_ms, excluded.ahead_ms), "
                 "events = events + excluded.events",
                 (node_id, ahead, fresh),
             )
-        return fresh
 
     def _read_registry(self) -> None:
         folder = self.root / "registry"

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 #: Version of the event envelope; payload shapes are versioned by event type.
 SCHEMA = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One event of the log.
+#: The payload of an event that has none (shared: never mutate a payload).
+NO_PAYLOAD: dict[str, Any] = MappingProxyType({})  # type: ignore[assignment]
+
+
+class Event(NamedTuple):
+    """One event of the log (a named tuple: a rebuild makes hundreds of thousands).
+
+    A payload is never mutated once the event exists; copy it to change it.
 
     Attributes:
         node_id: the node that wrote it; with ``seq`` unique forever.
@@ -35,7 +40,7 @@ class Event:
     ticket_id: str | None = None
     prev: tuple[str, ...] = ()
     counter: str | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
+    payload: dict[str, Any] = NO_PAYLOAD
     schema: int = SCHEMA
 
     @property
@@ -58,7 +63,7 @@ class Event:
             json.dumps(list(self.prev)),
             self.staff_id,
             self.counter,
-            json.dumps(self.payload, ensure_ascii=False, sort_keys=True),
+            json.dumps(dict(self.payload), ensure_ascii=False, sort_keys=True),
             self.schema,
         )
 
@@ -67,16 +72,16 @@ class Event:
         """Builds an event from an ``events`` table row (see :data:`COLUMNS`)."""
         node_id, seq, hlc, type_, ticket_id, prev, staff_id, counter, payload, schema = row
         return cls(
-            node_id=node_id,
-            seq=seq,
-            hlc=hlc,
-            type=type_,
-            ticket_id=ticket_id,
-            prev=() if prev == "[]" else tuple(json.loads(prev)),
-            staff_id=staff_id,
-            counter=counter,
-            payload={} if payload == "{}" else json.loads(payload),
-            schema=schema,
+            node_id,
+            seq,
+            hlc,
+            type_,
+            staff_id,
+            ticket_id,
+            () if prev == "[]" else tuple(json.loads(prev)),
+            counter,
+            NO_PAYLOAD if payload == "{}" else json.loads(payload),
+            schema,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -90,7 +95,7 @@ class Event:
             "prev": list(self.prev),
             "staff_id": self.staff_id,
             "counter": self.counter,
-            "payload": self.payload,
+            "payload": dict(self.payload),
             "schema": self.schema,
         }
 

@@ -125,16 +125,6 @@ class ReadResult:
         return [Event.from_row(r) for r in self.rows]
 
 
-def _parse_line(key: bytes, line: bytes) -> Any:
-    mac, _, body = line.partition(b" ")
-    if not hmac.compare_digest(mac, _mac(key, body)):
-        raise SegmentError("署名が一致しません（この拠点の端末が書いたものではありません）")
-    try:
-        return json.loads(body)
-    except ValueError as exc:
-        raise SegmentError(f"壊れた記録です: {exc}") from exc
-
-
 def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
                  header: Header | None = None) -> ReadResult:  # fmt: skip
     """Reads the complete, authentic records of a segment from ``offset``.
@@ -153,26 +143,56 @@ def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
         f.seek(offset)
         data = f.read()
     result = ReadResult(header=header, offset=offset)
+    # First check every complete line's signature; the JSON of the authentic event lines is
+    # then parsed in one call (a contract year is ~280,000 lines).
+    bodies: list[bytes] = []
+    ends: list[int] = []
     position = 0
     while True:
         end = data.find(b"\n", position)
         if end < 0:
             break  # torn tail or an append in progress: next poll
-        line = data[position:end]
+        mac, _, body = data[position:end].partition(b" ")
         try:
-            record = _parse_line(key, line)
+            if not hmac.compare_digest(mac, _mac(key, body)):
+                raise SegmentError("署名が一致しません（この拠点の端末が書いたものではありません）")
             if result.header is None:
-                result.header = _header(record, site)
+                result.header = _header(_load(body), site)
+                result.offset = offset + end + 1
             else:
-                result.rows.append(_row(record, result.header))
+                bodies.append(body)
+                ends.append(end + 1)
         except (SegmentError, KeyError, TypeError, ValueError) as exc:
-            result.problem = (
-                str(exc) if isinstance(exc, SegmentError) else f"壊れた記録です: {exc!r}"
-            )
-            return result
+            result.problem = _problem(exc)
+            break
         position = end + 1
-        result.offset = offset + position
+    if not bodies or result.header is None:
+        return result
+    try:
+        records = json.loads(b"[" + b",".join(bodies) + b"]")
+        result.rows = [_row(r, result.header) for r in records]
+        result.offset = offset + ends[-1]
+    except (SegmentError, TypeError, ValueError):
+        # Find the first bad record, keep what comes before it.
+        for body, end in zip(bodies, ends, strict=True):
+            try:
+                result.rows.append(_row(_load(body), result.header))
+            except (SegmentError, TypeError, ValueError) as exc:
+                result.problem = _problem(exc)
+                break
+            result.offset = offset + end
     return result
+
+
+def _load(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise SegmentError(f"壊れた記録です: {exc}") from exc
+
+
+def _problem(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, SegmentError) else f"壊れた記録です: {exc!r}"
 
 
 def _header(record: Any, site: str) -> Header:

@@ -20,6 +20,8 @@ from db.hlc import HybridClock
 from db.migrations import PROJECTION_TABLES, migrate
 
 Row = dict[str, Any]
+#: A reader's position in a segment: (path, node_id, offset, header JSON, problem, size).
+Cursor = tuple[str, str, int, str | None, str | None, int]
 
 
 class StoreError(Exception):
@@ -187,9 +189,7 @@ class Store:
             if durable:
                 self.conn.execute("PRAGMA synchronous=NORMAL")
 
-    def apply_remote(
-        self, events: list[Event], cursor: tuple[str, str, int, str | None, str | None, int]
-    ) -> tuple[int, int]:
+    def apply_remote(self, events: list[Event], cursor: Cursor) -> tuple[int, int]:
         """Applies events read from another node's segment, exactly once.
 
         The new events, their projections, the clock and the reader's cursor move in one
@@ -238,38 +238,44 @@ class Store:
         return len(fresh), ahead
 
     def insert_remote(
-        self, rows: list[tuple[Any, ...]], cursor: tuple[str, str, int, str | None, str | None, int]
-    ) -> tuple[int, int]:
-        """Stores remote event rows and the cursor without projecting them (bulk catch-up).
+        self, batches: list[tuple[list[tuple[Any, ...]], Cursor]]
+    ) -> list[tuple[int, int]]:
+        """Stores remote event rows and their cursors without projecting them (bulk catch-up).
 
-        The projections are marked stale in the same transaction; :meth:`rebuild` (run
-        once after the catch-up, or at the next start after a crash) brings them back.
+        Everything given commits in one transaction; the projections are marked stale in
+        it, and :meth:`rebuild` (run once after the catch-up, or at the next start after a
+        crash) brings them back.
+
+        Args:
+            batches: per segment, its new rows and its cursor row.
 
         Returns:
-            How many events were new, and how far ahead of our wall clock the newest was.
+            Per segment, how many events were new and how far ahead of our wall clock the
+            newest was.
         """
-        ahead = 0
+        outcome = []
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            before = self.conn.total_changes
-            self.conn.executemany(
-                f"INSERT OR IGNORE INTO events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
-            )
-            fresh = self.conn.total_changes - before
-            if rows:
-                ahead = self.clock.observe(max(r[2] for r in rows)).ahead_ms
-            if fresh:
-                self.set_meta("projections_stale", "1")
-            self.conn.execute(
-                "INSERT OR REPLACE INTO sync_files (path, node_id, offset, header, problem, size) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                cursor,
-            )
+            for rows, cursor in batches:
+                before = self.conn.total_changes
+                self.conn.executemany(
+                    f"INSERT OR IGNORE INTO events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
+                )
+                fresh = self.conn.total_changes - before
+                ahead = self.clock.observe(max(r[2] for r in rows)).ahead_ms if rows else 0
+                if fresh:
+                    self.set_meta("projections_stale", "1")
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO sync_files (path, node_id, offset, header, problem, "
+                    "size) VALUES (?, ?, ?, ?, ?, ?)",
+                    cursor,
+                )
+                outcome.append((fresh, ahead))
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
-        return fresh, ahead
+        return outcome
 
     @property
     def projections_stale(self) -> bool:

@@ -87,3 +87,17 @@ def test_writer_never_reopens_an_existing_file(tmp_path: Path) -> None:
         pass
     else:
         raise AssertionError("an existing segment was reopened")
+
+
+def test_a_malformed_but_signed_record_keeps_what_came_before(tmp_path: Path) -> None:
+    path = tmp_path / "seg.log"
+    writer = SegmentWriter(path, KEY, HEADER)
+    writer.append([ev(1), ev(2)])
+    with open(path, "ab") as f:
+        f.write(sign(KEY, b'["n1", 3, "not a number"'))  # signed, but not an event
+        f.write(sign(KEY, event_body(ev(4))))
+    result = read_segment(path, KEY, "site")
+    assert [e.seq for e in result.events] == [1, 2]
+    assert result.problem is not None and "壊れた記録" in result.problem
+    good_end = len(b"".join(path.read_bytes().splitlines(keepends=True)[:3]))
+    assert result.offset == good_end
