@@ -94,12 +94,18 @@ class Actor:
 SYSTEM = Actor(SYSTEM_ID, ADMIN)
 
 
-def hash_pin(pin: str) -> str:
-    """Returns a salted scrypt hash of a PIN, ``scrypt$n$r$p$salt$hash``."""
+def hash_pin(pin: str, cost: int | None = None) -> str:
+    """Returns a salted scrypt hash of a PIN, ``scrypt$n$r$p$salt$hash``.
+
+    Args:
+        pin: the PIN.
+        cost: scrypt's N; only simulations of hundreds of sign-ins lower it.
+    """
+    n = cost or _SCRYPT_N
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=_SCRYPT_R, p=_SCRYPT_P)
     b64 = base64.b64encode
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+    return f"scrypt${n}${_SCRYPT_R}${_SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
 
 
 def verify_pin(pin: str, stored: str) -> bool:

@@ -206,15 +206,20 @@ def _apply(row: dict[str, Any], event: Event) -> None:
 def timings(row: dict[str, Any]) -> dict[str, int | None]:
     """Returns waiting (issue→call), walking (call→start) and service (start→end) ms.
 
-    Each is None while the ticket has not reached the later step.
+    A reserved visitor who checked in early waits from the start of the slot, not from
+    check-in (their wait is the center's only from the time they were promised). Each is
+    None while the ticket has not reached the later step.
     """
 
     def span(a: int | None, b: int | None) -> int | None:
         return None if a is None or b is None else b - a
 
     service_end = row["ended_at"] if row["state"] in (DONE, TRANSFERRED) else None
+    waits_from = row["issued_at"]
+    if row["priority"] and row["reservation_id"] and row["slot_start"] is not None:
+        waits_from = max(waits_from, row["slot_start"])
     return {
-        "waiting_ms": span(row["issued_at"], row["called_at"]),
+        "waiting_ms": span(waits_from, row["called_at"]),
         "walking_ms": span(row["called_at"], row["started_at"]),
         "service_ms": span(row["started_at"], service_end),
     }

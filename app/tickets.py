@@ -169,7 +169,9 @@ class TicketService:
         catalog = self.node.catalog
         proc = catalog.procedure(procedure)
         lane = catalog.lane_for(procedure, applicant)
-        paused = PauseService(self.node).reason(procedure)
+        # A pause stops walk-ins; a visitor with a reservation is still received (the visit
+        # may end as deferred if J-LIS stays down).
+        paused = None if reservation_id is not None else PauseService(self.node).reason(procedure)
         if paused is not None:
             raise TicketError(f"{proc.name_ja}は現在受付を停止しています（{paused}）")
         with self.node.write(durable=True) as w:

@@ -91,3 +91,33 @@ def test_node_and_ticket_ids_never_read_as_a_my_number(
     assert identity.node_id == "n" + digits
     assert find_my_number(f"{identity.node_id}-17") is None
     node.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("折り返しは 090-1234-5678 まで", "電話番号"),
+        ("０４６（８２２）４０００に連絡", "電話番号"),
+        ("連絡先 taro.yamada@example.jp", "メールアドレス"),
+        ("照会番号 AB1-234567 のはがき", "交付通知書の照会番号"),
+        ("生年月日 昭和60年3月12日", "生年月日"),
+        ("1985/03/12 生まれの方", "生年月日"),
+    ],
+)
+def test_contact_data_is_found_in_text_for_the_city(text: str, kind: str) -> None:
+    from app.privacy import check_city_text, find_contact_data
+
+    assert find_contact_data(text) == kind
+    with pytest.raises(PrivacyError, match=kind):
+        check_city_text(text, "回答")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026/11/24 14:00 にプリンタが停止、10分で復旧", "受付番号 A-012 の方を再案内",
+     "電子証明書の更新は有効期限の3か月前から", "予約枠 128件、来庁 131件"],
+)  # fmt: skip
+def test_ordinary_work_text_passes(text: str) -> None:
+    from app.privacy import find_contact_data
+
+    assert find_contact_data(text) is None

@@ -310,3 +310,28 @@ def test_reopen_corrects_a_mistaken_close(svc: TicketService, floor: Actor, cler
     assert svc.reopen(clerk, t["number"], "完了を押し間違えた")["state"] == "serving"
     with pytest.raises(TicketError, match="訂正できません"):
         svc.reopen(clerk, t["number"], "もう一度")
+
+
+def test_a_pause_stops_walk_ins_but_not_reserved_visitors(
+    node: Node, svc: TicketService, floor: Actor, clock: FakeClock
+) -> None:
+    from app.pauses import PauseService
+
+    _reserve(node, "R0020", "11:00")
+    PauseService(node).pause(Actor("sm", "site_manager"), "jlis", "J-LIS 障害")
+    with pytest.raises(TicketError, match="停止"):
+        svc.issue(floor, "certificate", "self")
+    assert svc.issue(floor, "issuance", "self", reservation_id="R0020")["number"] == "K-001"
+
+
+def test_an_early_reserved_visitor_waits_from_the_slot(
+    node: Node, svc: TicketService, floor: Actor, clerk: Actor, clock: FakeClock
+) -> None:
+    from app.ticket_fold import timings
+
+    _reserve(node, "R0021", "11:30")
+    clock.set(OPEN_DAY, time(11, 5))  # 25 minutes early
+    t = svc.issue(floor, "issuance", "self", reservation_id="R0021")
+    clock.set(OPEN_DAY, time(11, 38))
+    called = svc.call(Actor("cl", "clerk", "1"), t["number"])
+    assert timings(called)["waiting_ms"] == 8 * 60_000
