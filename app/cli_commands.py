@@ -347,6 +347,15 @@ def cmd_reopen(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_counter_set(args: argparse.Namespace, out: Output) -> int:
+    node = open_node(args)
+    lanes = tuple(x for x in (args.lanes or "").split(",") if x)
+    identity = node.configure_counter(sign_in(args, node), args.number, lanes)
+    out.emit(identity.to_json(),
+             f"この端末を {identity.counter}番窓口（{', '.join(identity.lanes)}）にしました")  # fmt: skip
+    return 0
+
+
 def cmd_events(args: argparse.Namespace, out: Output) -> int:
     import json
     import sys
@@ -484,6 +493,11 @@ def register(sub: Any) -> None:
     p.add_argument("ticket")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_reopen)
+
+    p = sub.add_parser("counter-set", help="この端末の窓口番号と呼び出す列を変える（現地管理者）")
+    p.add_argument("--number", required=True, help="窓口番号")
+    p.add_argument("--lanes", help="呼び出す列（カンマ区切り、既定: すべて）")
+    p.set_defaults(handler=cmd_counter_set)
 
     p = sub.add_parser("events", help="イベントログ（JSON Lines）")
     p.add_argument("--type")

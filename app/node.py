@@ -193,6 +193,25 @@ class Node:
         self.store.conn.execute("COMMIT")
         return self.identity
 
+    def configure_counter(
+        self, actor: Actor, counter: str | None, lanes: Iterable[str]
+    ) -> Identity:
+        """Changes this PC's counter number and the lanes it calls (a site manager's job).
+
+        Raises:
+            AuthError: the actor may not change the site's setup.
+            CatalogError: an unknown lane.
+        """
+        actor.require("calendar.edit")
+        lane_ids = tuple(lanes) or tuple(self.catalog.lanes)
+        for lane in lane_ids:
+            self.catalog.lane(lane)
+        if counter is not None and not counter.strip():
+            raise NodeError("窓口番号を入力してください")
+        self.store.set_meta("counter", (counter or "").strip())
+        self.store.set_meta("lanes", json.dumps(list(lane_ids)))
+        return self.identity
+
     # -- time and writing -------------------------------------------------------------------
 
     def now_ms(self) -> int:

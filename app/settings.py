@@ -66,6 +66,13 @@ class SiteInfo:
 
 
 @dataclass(frozen=True)
+class CounterSettings:
+    """Rules of the counters."""
+
+    noshow_after_calls: int
+
+
+@dataclass(frozen=True)
 class StaffSettings:
     """Sign-in lockout rules."""
 
@@ -81,6 +88,7 @@ class Settings:
     calendar: CalendarSettings
     reservations: ReservationSettings
     staff: StaffSettings
+    counter: CounterSettings
     block_size: int
 
 
@@ -189,6 +197,7 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
             lockout_attempts=_int(raw, "staff.lockout_attempts", 1),
             lockout_minutes=_int(raw, "staff.lockout_minutes", 1),
         ),
+        counter=CounterSettings(noshow_after_calls=_int(raw, "counter.noshow_after_calls", 1)),
         block_size=_int(raw, "numbering.block_size", 10),
     )
     if settings.calendar.first_day > settings.calendar.last_day:

@@ -335,7 +335,12 @@ class TicketService:
         return self._move(actor, ref, "ticket.done", {"outcome": outcome})
 
     def noshow(self, actor: Actor, ref: str) -> Row:
-        """Closes a called ticket whose visitor did not come."""
+        """Closes a called ticket whose visitor did not come (after the configured calls)."""
+        row = self.get(ref)
+        needed = self.node.settings.counter.noshow_after_calls
+        if row["state"] == tf.CALLED and row["call_count"] < needed:
+            left = needed - row["call_count"]
+            raise TicketError(f"{row['number']} はあと{left}回呼び出してから不在にしてください")
         return self._move(actor, ref, "ticket.noshow")
 
     def cancel(self, actor: Actor, ref: str, reason: str) -> Row:

@@ -18,10 +18,12 @@ from app.clock import to_datetime
 from app.node import NODE_ROLES, Node
 from app.staff import ROLES, Actor, StaffService
 from ui.checkin import CheckinPanel
+from ui.counter import CounterPanel
+from ui.counter_setup import CounterSetupDialog
 from ui.hub import Hub
 from ui.i18n import Texts
 from ui.import_dialog import ask_and_import
-from ui.panels import AdminPanel, CounterPanel, DisplayPanel
+from ui.panels import AdminPanel, DisplayPanel
 from ui.queue_model import QueueModel
 from ui.reception import ReceptionPanel
 from ui.sync_runner import SyncRunner
@@ -80,6 +82,14 @@ class MainWindow(QMainWindow):
             importer = QAction(texts("import_menu"), self)
             importer.triggered.connect(self.import_reservations)
             file_menu.addAction(importer)
+        if (
+            identity.role == "counter"
+            and self.actor is not None
+            and self.actor.may("calendar.edit")
+        ):
+            setup = QAction(texts("counter_setup"), self)
+            setup.triggered.connect(self.setup_counter)
+            file_menu.addAction(setup)
         quit_action = QAction(texts("quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -176,6 +186,14 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         if self.last_sync is not None:
             self.show_sync(self.last_sync)
+
+    def setup_counter(self) -> None:
+        """Lets a site manager change this counter's number and lanes, then rebuilds."""
+        if self.actor is not None and CounterSetupDialog(self.node, self.actor, self.texts).exec():
+            self.identity = self.node.identity
+            old = self.centralWidget()
+            self._build()
+            old.deleteLater()
 
     def import_reservations(self) -> None:
         """Imports the web reservation export chosen in a file dialog."""

@@ -4,23 +4,17 @@ from these."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QGridLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.node import Node
 from app.privacy import PrivacyError
-from app.staff import Actor, AuthError
-from app.ticket_fold import CALLED, HELD, SERVING
-from app.tickets import STATE_NAMES, TicketError, TicketService
+from app.staff import AuthError
+from app.tickets import TicketError
 from ui.hub import Hub
 from ui.i18n import Texts
 
@@ -59,99 +53,6 @@ def lane_counts(node: Node, texts: Texts) -> str:
         name = texts.pick((lane.name_ja, lane.name_en))
         parts.append(f"{lane.prefix} {name}: {texts('waiting_count', n=counts.get(lane.id, 0))}")
     return "   ".join(parts)
-
-
-class CounterPanel(QWidget):
-    """Calls, starts and closes tickets at this counter, by button or function key."""
-
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
-        super().__init__()
-        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
-        self._tickets = TicketService(node)
-        self.current = big_label(40)
-        self.detail = QLabel()
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.error = error_label()
-        grid = QGridLayout()
-        actions = (("call_next", "F1", self.call_next), ("start", "F2", self.start),
-                   ("done", "F3", self.done), ("noshow", "F4", self.noshow),
-                   ("recall", "F5", self.recall))  # fmt: skip
-        self.buttons: dict[str, QPushButton] = {}
-        for i, (key, shortcut, slot) in enumerate(actions):
-            button = QPushButton(texts(key))
-            button.setMinimumHeight(56 if key == "call_next" else 40)
-            button.clicked.connect(slot)
-            QShortcut(QKeySequence(shortcut), self, activated=slot)
-            grid.addWidget(button, 0, i)
-            self.buttons[key] = button
-        layout = QVBoxLayout(self)
-        layout.addLayout(grid)
-        layout.addWidget(self.current)
-        layout.addWidget(self.detail)
-        layout.addWidget(self.error)
-        hub.changed.connect(self.refresh)
-        self.refresh()
-
-    def current_ticket(self) -> dict[str, Any] | None:
-        """Returns the ticket this counter is calling or serving, if any."""
-        active = [
-            t
-            for t in self._tickets.tickets(states=(CALLED, SERVING, HELD))
-            if t["counter"] == self._actor.counter
-        ]
-        return max(active, key=lambda t: t["last_hlc"]) if active else None
-
-    def _act(self, method: str, *args: Any) -> None:
-        ticket = self.current_ticket()
-        try:
-            if method == "call_next":
-                if self._tickets.call_next(self._actor) is None:
-                    self.error.setText(self._texts("nobody"))
-                    return
-            elif ticket is None:
-                self.error.setText(self._texts("nobody"))
-                return
-            else:
-                getattr(self._tickets, method)(self._actor, ticket["ticket_id"], *args)
-        except USER_ERRORS as exc:
-            self.error.setText(str(exc))
-            return
-        self.error.clear()
-        self._hub.notify()
-
-    def call_next(self) -> None:
-        """Calls the next visitor of this counter's lanes."""
-        self._act("call_next")
-
-    def start(self) -> None:
-        """Starts serving the called visitor."""
-        self._act("start")
-
-    def done(self) -> None:
-        """Closes the current ticket as completed."""
-        self._act("done", "completed")
-
-    def noshow(self) -> None:
-        """Closes the called ticket as a no-show."""
-        self._act("noshow")
-
-    def recall(self) -> None:
-        """Calls the current ticket again."""
-        self._act("recall")
-
-    def refresh(self) -> None:
-        """Shows the current ticket."""
-        ticket = self.current_ticket()
-        if ticket is None:
-            self.current.setText("—")
-            self.detail.setText(self._texts("to_counter", c=self._actor.counter or "?"))
-            return
-        proc = self._node.catalog.procedure(ticket["procedure"])
-        self.current.setText(ticket["number"])
-        self.detail.setText(
-            f"{self._texts.pick(STATE_NAMES[ticket['state']])} — "
-            f"{self._texts.pick((proc.name_ja, proc.name_en))}"
-        )
 
 
 class DisplayPanel(QWidget):

@@ -81,9 +81,14 @@ def test_hold_and_resume(svc: TicketService, floor: Actor, clerk: Actor) -> None
     assert svc.done(clerk, t["number"])["state"] == "done"
 
 
-def test_noshow_after_call(svc: TicketService, floor: Actor, clerk: Actor) -> None:
+def test_noshow_only_after_the_configured_calls(
+    svc: TicketService, floor: Actor, clerk: Actor
+) -> None:
     t = svc.issue(floor, "loss", "self")
     svc.call(clerk, t["number"])
+    with pytest.raises(TicketError, match="あと1回呼び出して"):
+        svc.noshow(clerk, t["number"])
+    svc.recall(clerk, t["number"])
     assert svc.noshow(clerk, t["number"])["state"] == "noshow"
 
 
@@ -112,7 +117,7 @@ def test_cancel_needs_reason_and_is_final(svc: TicketService, floor: Actor, cler
         (["call", "start"], "cancel"),
         (["call", "start", "done"], "call"),  # closed
         (["call", "start", "done"], "hold"),
-        (["call", "noshow"], "start"),
+        (["call", "recall", "noshow"], "start"),
     ],
 )
 def test_impossible_moves_are_refused(
@@ -300,6 +305,7 @@ def test_free_text_with_a_my_number_is_refused(svc: TicketService, floor: Actor)
 def test_reopen_corrects_a_mistaken_close(svc: TicketService, floor: Actor, clerk: Actor) -> None:
     t = svc.issue(floor, "pin", "self")
     svc.call(clerk, t["number"])
+    svc.recall(clerk, t["number"])
     svc.noshow(clerk, t["number"])
     with pytest.raises(TicketError, match="理由"):
         svc.reopen(clerk, t["number"], " ")

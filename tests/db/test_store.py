@@ -45,6 +45,7 @@ def busy_day(node: Node, clock: FakeClock) -> None:
     svc.cancel(floor, waiting[-1]["number"], "お帰りになった")
     t = svc.call_next(c2, ("general",))
     assert t is not None
+    svc.recall(c2, t["number"])
     svc.noshow(c2, t["number"])
     closures = ClosureService(node)
     manager = Actor("sm", "site_manager")

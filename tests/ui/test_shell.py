@@ -18,7 +18,6 @@ from app.tickets import TicketService
 from tests.conftest import FakeClock, make_node
 from ui.i18n import Texts
 from ui.main_window import MainWindow
-from ui.panels import CounterPanel
 from ui.queue_model import COLUMNS, QueueModel
 from ui.reception import ReceptionPanel
 from ui.shell import run_shell
@@ -80,31 +79,6 @@ def test_sign_in_dialog_refuses_a_wrong_pin_then_signs_in(qtbot: QtBot, node: No
     dialog.try_sign_in()
     assert dialog.actor == Actor("fm", "floor_manager", None)
     assert dialog.result() == SignInDialog.DialogCode.Accepted
-
-
-def test_counter_calls_starts_and_closes_by_function_keys(
-    qtbot: QtBot, tmp_path: Path, clock: FakeClock
-) -> None:
-    node = make_node(tmp_path / "c", clock, role="counter", counter="1")
-    issue_some(node, 2)
-    window = MainWindow(node, Actor("cl", "clerk", "1"), Texts("ja"))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    panel = window.panel
-    assert isinstance(panel, CounterPanel)
-    press(panel, "F1")
-    assert panel.error.text() == ""
-    assert panel.current.text() == "A-001"
-    press(panel, "F2")
-    assert "対応中" in panel.detail.text()
-    press(panel, "F3")
-    assert panel.current.text() == "—"
-    assert TicketService(node).get("A-001")["state"] == "done"
-    panel.done()  # nothing current
-    assert panel.error.text() == "お待ちの方はいません"
-    node.close()
 
 
 def test_language_switch_rebuilds_the_window(qtbot: QtBot, node: Node) -> None:
