@@ -20,15 +20,14 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from app.node import Node
-from app.print_jobs import print_and_record
-from app.printing import Printer, PrinterError
+from app.printing import Printer
 from app.reservations import ReservationService
 from app.staff import Actor
 from app.tickets import TicketError, TicketService
 from ui.hub import Hub
 from ui.i18n import Texts
 from ui.panels import USER_ERRORS, big_label, error_label
-from ui.qt_printer import node_printer
+from ui.qt_printer import print_and_show
 from ui.reservation_model import ReservationModel
 
 Confirm = Callable[[str], bool]
@@ -136,15 +135,7 @@ class CheckinPanel(QWidget):
         self.search.setFocus()
 
     def _print(self, ticket_id: str) -> None:
-        try:
-            printer = self._printer or node_printer(self._node)
-        except PrinterError as exc:
-            self.status.setText(exc.message_ja)
-            return
-        result = print_and_record(self._node, self._actor, ticket_id, printer)
-        color = "#005a32" if result.ok else "#b00020"
-        self.status.setStyleSheet(f"color: {color}; font-weight: bold; font-size: 14px;")
-        self.status.setText(result.message)
+        print_and_show(self._node, self._actor, ticket_id, self._printer, self.status)
 
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self, self._texts("check_in"), question)

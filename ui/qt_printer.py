@@ -5,9 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+from PySide6.QtWidgets import QLabel
 
 from app.node import Node
-from app.printing import Printer, PrinterError, printer_for
+from app.print_jobs import print_and_record
+from app.printing import Printer, PrinterError, PrintResult, printer_for
+from app.staff import Actor
 
 ROLL_WIDTH_MM = 80.0
 
@@ -72,3 +75,22 @@ def node_printer(node: Node) -> Printer:
     """Returns the printer of the node's setting, including the Qt system printer."""
     return printer_for(node.identity.printer, node.today,
                        {"system": lambda name: QtSystemPrinter(name)})  # fmt: skip
+
+
+def print_and_show(node: Node, actor: Actor, ticket_id: str, printer: Printer | None,
+                   label: QLabel) -> PrintResult | None:  # fmt: skip
+    """Prints a ticket (recording the outcome) and shows the result in a label.
+
+    Returns:
+        The result, or None when the printer setting itself is unusable (shown too).
+    """
+    try:
+        target = printer or node_printer(node)
+    except PrinterError as exc:
+        label.setText(exc.message_ja)
+        return None
+    result = print_and_record(node, actor, ticket_id, target)
+    color = "#005a32" if result.ok else "#b00020"
+    label.setStyleSheet(f"color: {color}; font-weight: bold; font-size: 14px;")
+    label.setText(result.message)
+    return result

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.node import Node
 from app.pauses import PauseService
-from app.print_jobs import print_and_record, reprint_queue
-from app.printing import Printer, PrinterError
+from app.print_jobs import reprint_queue
+from app.printing import Printer
 from app.staff import Actor
 from app.ticket_layout import ticket_content
 from app.tickets import TicketService
@@ -36,7 +36,7 @@ from ui.hub import Hub
 from ui.i18n import Texts
 from ui.images import png_pixmap, qr_pixmap
 from ui.panels import USER_ERRORS, big_label, error_label, lane_counts
-from ui.qt_printer import node_printer
+from ui.qt_printer import print_and_show
 
 APPLICANT_KEYS = ("Q", "W", "E")
 
@@ -278,16 +278,10 @@ class ReceptionPanel(QWidget):
                                            m=content.estimated_wait_minutes))  # fmt: skip
 
     def _print(self, ticket_id: str) -> None:
-        try:
-            printer = self._printer or node_printer(self._node)
-        except PrinterError as exc:
-            self.print_status.setText(exc.message_ja)
-            return
-        result = print_and_record(self._node, self._actor, ticket_id, printer)
-        color = "#005a32" if result.ok else "#b00020"
-        self.print_status.setStyleSheet(f"color: {color}; font-weight: bold; font-size: 14px;")
-        self.print_status.setText(result.message)
-        self.preview.setPixmap(png_pixmap(result.png, 180))
+        result = print_and_show(self._node, self._actor, ticket_id, self._printer,
+                                self.print_status)  # fmt: skip
+        if result is not None:
+            self.preview.setPixmap(png_pixmap(result.png, 180))
 
     def reprint(self) -> None:
         """Prints the last ticket again, or the oldest one waiting for a reprint."""

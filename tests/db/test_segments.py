@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from db.event import Event
 from db.segments import Header, SegmentWriter, event_body, read_segment, sign
 
@@ -81,12 +83,8 @@ def test_an_empty_file_is_not_yet_a_problem(tmp_path: Path) -> None:
 def test_writer_never_reopens_an_existing_file(tmp_path: Path) -> None:
     path = tmp_path / "seg.log"
     SegmentWriter(path, KEY, HEADER)
-    try:
+    with pytest.raises(FileExistsError):
         SegmentWriter(path, KEY, HEADER)
-    except FileExistsError:
-        pass
-    else:
-        raise AssertionError("an existing segment was reopened")
 
 
 def test_a_malformed_but_signed_record_keeps_what_came_before(tmp_path: Path) -> None:
