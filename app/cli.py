@@ -66,7 +66,7 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
         extra: adds more commands to the subparsers (the windows add ``run``).
     """
     from app import cli_commands as c
-    from app import cli_reports, cli_reservations, cli_sync
+    from app import cli_inquiries, cli_reports, cli_reservations, cli_sync
 
     parser = argparse.ArgumentParser(
         prog="madoguchi", description="横須賀市マイナンバーカードセンター 窓口システム"
@@ -78,6 +78,7 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
     cli_sync.register(sub)
     cli_reservations.register(sub)
     cli_reports.register(sub)
+    cli_inquiries.register(sub)
     if extra is not None:
         extra(sub)
     # The common options work after the command too: `madoguchi demo --data-dir X`.

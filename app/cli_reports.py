@@ -1,6 +1,7 @@
 """The ``madoguchi report`` and ``madoguchi simulate`` commands (see :mod:`app.cli`).
 
-``report daily|monthly|sla|annual SPEC --format pdf|csv|xlsx -o FILE`` writes a report;
+``report daily|monthly|sla|annual|inquiries SPEC --format pdf|csv|xlsx -o FILE`` writes a
+report (``report qa [DATE]``: the Q&A collection now, or at the end of a day);
 ``report explain KEY`` lists the tickets and events behind a figure; ``report incident`` and
 ``report plan`` record a security incident and a missed indicator's improvement plan.
 ``simulate --from D --to D`` fills a new data folder with simulated days.
@@ -17,12 +18,13 @@ from app.cli import CliError, Output
 from app.cli_commands import open_node, parse_day, sign_in
 from app.figures import MEASURES, explain
 from app.report_files import ENCODINGS, FORMATS, save
-from app.report_periodic import build_report
+from app.report_inquiries import build_report
 from app.report_sla import SLA_DEFAULTS, record_incident, record_sla_plan
 from app.reports import TITLES
 
 _SPEC_HELP = {"daily": "日付 YYYY-MM-DD", "monthly": "月 YYYY-MM", "sla": "月 YYYY-MM",
-              "annual": "年度 2026 または FY2026"}  # fmt: skip
+              "annual": "年度 2026 または FY2026", "inquiries": "日付 YYYY-MM-DD",
+              "qa": "日付 YYYY-MM-DD（その日の終わりの時点。省略: 現在）"}  # fmt: skip
 
 
 def _formats(text: str) -> list[str]:
@@ -41,7 +43,7 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
     """
     formats = _formats(args.format)
     if args.output is None:
-        stem = f"{args.kind}_{args.spec.replace('/', '-')}"
+        stem = f"{args.kind}_{(args.spec or 'latest').replace('/', '-')}"
         targets = [Path(f"{stem}.{fmt}") for fmt in formats]
     elif len(formats) == 1:
         targets = [Path(args.output)]
@@ -138,11 +140,14 @@ def cmd_simulate(args: argparse.Namespace, out: Output) -> int:
 
 def register(sub: Any) -> None:
     """Adds ``report`` and ``simulate`` to the ``madoguchi`` parser."""
-    report = sub.add_parser("report", help="報告書（日報・月報・サービス水準・年度）")
+    report = sub.add_parser(
+        "report", help="報告書（日報・月報・サービス水準・年度・問い合わせ・質疑応答集）"
+    )
     kinds = report.add_subparsers(dest="sub", required=True)
     for kind, title in TITLES.items():
         p = kinds.add_parser(kind, help=title)
-        p.add_argument("spec", help=_SPEC_HELP[kind])
+        optional = {"nargs": "?", "default": ""} if kind == "qa" else {}
+        p.add_argument("spec", help=_SPEC_HELP[kind], **optional)
         p.add_argument("--format", default="pdf",
                        help="pdf、csv、xlsx（カンマ区切りで複数: pdf,csv,xlsx）")  # fmt: skip
         p.add_argument("-o", "--output", help="出力ファイル（既定: 種類_期間.形式）")

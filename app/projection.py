@@ -12,6 +12,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from app.qa_projection import HANDLERS as QA_HANDLERS
 from app.ticket_fold import fold
 from db.event import COLUMNS, NO_PAYLOAD, Event
 from db.hlc import wall_of
@@ -114,7 +115,7 @@ class Projection:
 
 
 #: Projections whose rows depend on the order of their events.
-_ORDERED_TABLES = ("closures", "staff", "reservations", "pauses", "purges")
+_ORDERED_TABLES = ("closures", "staff", "reservations", "pauses", "purges", "qa")
 
 
 def _link_all_reservations(conn: sqlite3.Connection) -> None:
@@ -316,4 +317,5 @@ _HANDLERS = {
     "staff.signed_out": _signed_out,
     "reservation.booked": _reservation_booked,
     "reservation.cancelled": _reservation_cancelled,
+    **QA_HANDLERS,
 }

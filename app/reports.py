@@ -39,6 +39,8 @@ TITLES = {
     "monthly": "月次業務計画・実績報告書",
     "sla": "サービス水準検証結果報告書",
     "annual": "年度業務実績報告書",
+    "inquiries": "問い合わせ対応記録",
+    "qa": "質疑応答集",
 }
 WEEKDAYS = "月火水木金土日"
 LONG_WAIT_MINUTES = 60

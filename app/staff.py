@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reservation.manage": frozenset({FLOOR_MANAGER, SITE_MANAGER, ADMIN}),
     "calendar.edit": frozenset({SITE_MANAGER, ADMIN}),
     "staff.manage": frozenset({SITE_MANAGER, ADMIN}),
+    "inquiry.log": frozenset({CLERK, CITY_STAFF, FLOOR_MANAGER, SITE_MANAGER}),
+    "qa.edit": frozenset({SITE_MANAGER, ADMIN}),
 }
 
 ACTION_NAMES = {
@@ -48,6 +50,8 @@ ACTION_NAMES = {
     "reservation.manage": "予約の管理",
     "calendar.edit": "開庁日の変更",
     "staff.manage": "職員の管理",
+    "inquiry.log": "問い合わせの記録",
+    "qa.edit": "質疑応答集の編集",
 }
 
 SYSTEM_ID = "system"

@@ -180,8 +180,49 @@ def m006_purges(db: Database) -> None:
     db.execute("CREATE TABLE purges (before TEXT PRIMARY KEY, hlc INTEGER NOT NULL)")
 
 
+@migrations()
+def m007_inquiries_qa(db: Database) -> None:
+    """Inquiries answered at the counters (no personal data) and the shared Q&A collection."""
+    db.execute(
+        """
+        CREATE TABLE inquiries (
+            inquiry_id TEXT PRIMARY KEY,
+            day        TEXT    NOT NULL,
+            at         INTEGER NOT NULL,
+            category   TEXT    NOT NULL,
+            question   TEXT    NOT NULL,
+            answer     TEXT    NOT NULL,
+            qa_id      TEXT,
+            staff_id   TEXT    NOT NULL,
+            counter    TEXT,
+            hlc        INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX inquiries_day ON inquiries (day, at)")
+    db.execute(
+        """
+        CREATE TABLE qa (
+            qa_id       TEXT PRIMARY KEY,
+            category    TEXT    NOT NULL,
+            question    TEXT    NOT NULL,
+            answer      TEXT    NOT NULL,
+            active      INTEGER NOT NULL DEFAULT 1,
+            version     INTEGER NOT NULL DEFAULT 1,
+            created_hlc INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL,
+            created_by  TEXT    NOT NULL,
+            updated_at  INTEGER NOT NULL,
+            updated_by  TEXT    NOT NULL,
+            hlc         INTEGER NOT NULL
+        )
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
-PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges")
+PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
+                     "inquiries", "qa")  # fmt: skip
 
 
 def migrate(db: Database, stop_before: str | None = None) -> None:
