@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.node import Node
+from app.qa import seed_default_qa
 from app.reservations import ReservationService
 from app.staff import SYSTEM, StaffService
 from app.sync import SyncService
@@ -76,6 +77,7 @@ def create_demo(root: Path, day: date | None = None, keep: bool = False) -> dict
                 for staff_id, staff_name, staff_role, pin in STAFF:
                     staff.add(SYSTEM, staff_id, staff_name, staff_role, pin)
                 booked = _book_day(node, day or node.today())
+                seed_default_qa(node, SYSTEM)
             SyncService(node).once()
         finally:
             node.close()
