@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
 from app.clock import to_datetime
 from app.node import NODE_ROLES, Node
 from app.staff import ROLES, Actor, StaffService
+from ui.admin import AdminPanel
 from ui.checkin import CheckinPanel
 from ui.counter import CounterPanel
 from ui.counter_setup import CounterSetupDialog
+from ui.display import DisplayBoard
 from ui.hub import Hub
 from ui.i18n import Texts
 from ui.import_dialog import ask_and_import
-from ui.panels import AdminPanel, DisplayPanel
+from ui.inquiry import InquiryPanel
 from ui.queue_model import QueueModel
 from ui.reception import ReceptionPanel
 from ui.sync_runner import SyncRunner
@@ -151,7 +153,7 @@ class MainWindow(QMainWindow):
     def _panel(self) -> QWidget:
         role = self.identity.role
         if role == "display" or self.actor is None:
-            return DisplayPanel(self.node, self.texts, self.hub)
+            return DisplayBoard(self.node, self.texts, self.hub)
         if role == "reception":
             tabs = QTabWidget()
             tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
@@ -161,8 +163,14 @@ class MainWindow(QMainWindow):
             tabs.addTab(self.checkin, self.texts("checkin_tab"))
             return tabs
         if role == "counter":
-            return CounterPanel(self.node, self.actor, self.texts, self.hub)
-        return AdminPanel(self.node, self.texts, self.hub)
+            tabs = QTabWidget()
+            tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
+            self.counter_panel = CounterPanel(self.node, self.actor, self.texts, self.hub)
+            self.inquiry = InquiryPanel(self.node, self.actor, self.texts, self.hub)
+            tabs.addTab(self.counter_panel, self.texts("counter_tab"))
+            tabs.addTab(self.inquiry, self.texts("inquiry_tab"))
+            return tabs
+        return AdminPanel(self.node, self.actor, self.texts, self.hub)
 
     def update_clock(self) -> None:
         """Shows the time and whether the center is open today."""

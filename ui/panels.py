@@ -1,21 +1,16 @@
-"""The role panel at the top of each window: reception issues, counters call and serve,
-the display shows calls, the site manager sees the lanes. The full role screens grow
-from these."""
+"""The role panel at the top of each window: reception issues, counters call and serve.
+The full role screens grow from these (the display board is :mod:`ui.display`, the site
+manager's screen :mod:`ui.admin`)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel
 
 from app.node import Node
 from app.privacy import PrivacyError
 from app.staff import AuthError
 from app.tickets import TicketError
-from ui.hub import Hub
 from ui.i18n import Texts
 
 USER_ERRORS = (TicketError, AuthError, PrivacyError)
@@ -53,61 +48,3 @@ def lane_counts(node: Node, texts: Texts) -> str:
         name = texts.pick((lane.name_ja, lane.name_en))
         parts.append(f"{lane.prefix} {name}: {texts('waiting_count', n=counts.get(lane.id, 0))}")
     return "   ".join(parts)
-
-
-class DisplayPanel(QWidget):
-    """The numbers being called now, with their counter, very large."""
-
-    def __init__(self, node: Node, texts: Texts, hub: Hub) -> None:
-        super().__init__()
-        self._node, self._texts = node, texts
-        self.title = big_label(28)
-        self.calls = big_label(64)
-        self.counts = QLabel()
-        self.counts.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("background: #000000; color: #ffffff;")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.calls, 1)
-        layout.addWidget(self.counts)
-        hub.changed.connect(self.refresh)
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Shows the latest calls."""
-        rows = self._node.store.rows(
-            "SELECT number, counter FROM tickets WHERE day = ? AND state = 'called' "
-            "ORDER BY called_at DESC LIMIT 4",
-            (self._node.today().isoformat(),),
-        )
-        self.title.setText(self._texts("now_calling"))
-        lines = [f"{r['number']}  →  {self._texts('to_counter', c=r['counter'])}" for r in rows]
-        self.calls.setText("\n".join(lines) or "—")
-        self.counts.setText(lane_counts(self._node, self._texts))
-
-
-class AdminPanel(QWidget):
-    """Waiting per lane and the longest current wait."""
-
-    def __init__(self, node: Node, texts: Texts, hub: Hub) -> None:
-        super().__init__()
-        self._node, self._texts = node, texts
-        self.counts = QLabel()
-        self.longest = big_label(20)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.counts)
-        layout.addWidget(self.longest)
-        hub.changed.connect(self.refresh)
-        hub.tick.connect(self.refresh)
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Re-reads the lanes' waiting counts."""
-        self.counts.setText(lane_counts(self._node, self._texts))
-        row = self._node.store.row(
-            "SELECT min(issued_at) AS first FROM tickets WHERE day = ? AND state = 'waiting'",
-            (self._node.today().isoformat(),),
-        )
-        first = (row or {}).get("first")
-        minutes = 0 if first is None else (self._node.now_ms() - first) // 60_000
-        self.longest.setText(f"{self._texts('waited')}: {self._texts('minutes', m=minutes)}")

@@ -35,8 +35,8 @@ def counter(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> Iterator[tuple[No
         TicketService(node).issue(FLOOR, procedure, "self")
     window = MainWindow(node, CLERK, Texts("ja"), sync=False)
     qtbot.addWidget(window)
-    assert isinstance(window.panel, CounterPanel)
-    yield node, window.panel
+    assert isinstance(window.counter_panel, CounterPanel)
+    yield node, window.counter_panel
     node.close()
 
 
@@ -102,7 +102,7 @@ def test_the_clerk_is_told_when_another_counter_took_the_call(
         s.once()
     window = MainWindow(c1, CLERK, Texts("ja"), sync=False)
     qtbot.addWidget(window)
-    panel = window.panel
+    panel = window.counter_panel
     assert isinstance(panel, CounterPanel)
     TicketService(c2).call(Actor("cl2", "clerk", "2"), "A-001")  # counter 2, cut off, first
     clock.advance(seconds=3)
