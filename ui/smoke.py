@@ -15,9 +15,7 @@ A windowed build has no console: the lines are then simply not printed.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
-import json
 import logging
 import os
 import secrets
@@ -259,28 +257,22 @@ class Smoke:
         return f"exported {sent.exported}, imported {got.imported}, counter sees {seen['number']}"
 
     def step_report(self) -> str:
-        """Writes the day's tickets CSV (the ``ticket list --json`` rows)."""
-        from app.tickets import TicketService, ticket_json
+        """Writes the day's work report (作業日報) as PDF and CSV, computed from the events."""
+        from app.report_files import save
+        from app.report_inquiries import build_report
 
         reception = self.nodes["reception"]
-        rows = [ticket_json(row) for row in TicketService(reception).tickets()]
-        _check(len(rows) > 0, "no tickets today")
-        path = self.workdir / "reports" / f"tickets-{reception.today().isoformat()}.csv"
-        path.parent.mkdir()
-        with path.open("w", newline="", encoding="utf-8-sig") as out:
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: _cell(v) for k, v in row.items()})
-        with path.open(newline="", encoding="utf-8-sig") as back:
-            read = list(csv.DictReader(back))
-        _check([r["ticket_id"] for r in read] == [r["ticket_id"] for r in rows],
-               f"{path} does not hold the day's tickets")  # fmt: skip
-        return f"tickets CSV {path.name}: {len(read)} rows"
-
-
-def _cell(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+        report = build_report(reception, "daily", reception.today().isoformat())
+        folder = self.workdir / "reports"
+        folder.mkdir()
+        sizes = []
+        for fmt in ("pdf", "csv"):
+            path = folder / f"daily-{reception.today().isoformat()}.{fmt}"
+            sizes.append(save(report, fmt, path))
+            _check(path.stat().st_size > 0, f"{path} is empty")
+        _check((folder / f"daily-{reception.today().isoformat()}.pdf").read_bytes()[:4] == b"%PDF",
+               "the daily report is not a PDF")  # fmt: skip
+        return f"daily report PDF {sizes[0]:,} bytes, CSV {sizes[1]:,} bytes"
 
 
 def run_smoke(workdir: Path, say: Callable[[str], None] | None = None) -> int:

@@ -33,9 +33,10 @@ def test_every_step_passes_and_is_reported(qtbot: QtBot, tmp_path: Path) -> None
     assert f"counter sees {number}" in lines[STEPS.index("sync")]
     pdfs = list((tmp_path / "tickets").rglob("*.pdf"))
     assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
-    (csv_file,) = (tmp_path / "reports").glob("tickets-*.csv")
-    text = csv_file.read_text(encoding="utf-8-sig").splitlines()
-    assert text[0].startswith("ticket_id,number,") and f",{number}," in text[1]
+    (pdf,) = (tmp_path / "reports").glob("daily-*.pdf")
+    (csv_file,) = (tmp_path / "reports").glob("daily-*.csv")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "作業日報" in csv_file.read_text(encoding="utf-8-sig")
 
 
 def test_a_failing_step_ends_the_run_and_is_named(
