@@ -6,7 +6,14 @@
 import os
 import platform
 
-from tests.bench import bench_import, bench_node, bench_reports, bench_sync, bench_ticket
+from tests.bench import (
+    bench_import,
+    bench_node,
+    bench_reports,
+    bench_startup,
+    bench_sync,
+    bench_ticket,
+)
 
 quick = os.environ.get("BENCH_QUICK") == "1"
 print(f"madoguchi benchmarks ({'quick' if quick else 'full'}) on {platform.machine()}, "
@@ -16,3 +23,4 @@ bench_ticket.run(quick=quick)
 bench_import.run(quick=quick)
 bench_sync.run(quick=quick)
 bench_reports.run(quick=quick)
+bench_startup.run(quick=quick)
