@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from app.qa import QaService
 from app.staff import Actor
 from ui.hub import Hub
 from ui.i18n import Texts
+from ui.inquiry import fill_qa_list
 from ui.panels import USER_ERRORS, error_label
 
 TEXTS = {
@@ -104,14 +104,8 @@ class QaTab(QWidget):
 
     def refresh(self) -> None:
         """Lists the entries matching the search."""
-        text = self.search.text().strip()
-        rows = self._qa.search(text) if text else self._qa.all()
         self.entries.blockSignals(True)
-        self.entries.clear()
-        for row in rows:
-            item = QListWidgetItem(f"［{row['category_ja']}］{row['question']}")
-            item.setData(Qt.ItemDataRole.UserRole, row["qa_id"])
-            self.entries.addItem(item)
+        fill_qa_list(self.entries, self._qa, self.search.text())
         self.entries.blockSignals(False)
 
     def load(self) -> None:

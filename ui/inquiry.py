@@ -47,6 +47,17 @@ TEXTS = {
 }  # fmt: skip
 
 
+def fill_qa_list(widget: QListWidget, qa: QaService, text: str) -> list[dict[str, Any]]:
+    """Lists the Q&A entries matching every word of ``text`` (all when empty)."""
+    rows = qa.search(text) if text.strip() else qa.all()
+    widget.clear()
+    for row in rows:
+        item = QListWidgetItem(f"［{row['category_ja']}］{row['question']}")
+        item.setData(Qt.ItemDataRole.UserRole, row["qa_id"])
+        widget.addItem(item)
+    return rows
+
+
 class InquiryPanel(QWidget):
     """Logs an inquiry in a few seconds, with the Q&A collection at hand."""
 
@@ -108,12 +119,7 @@ class InquiryPanel(QWidget):
 
     def find(self, text: str) -> None:
         """Lists the Q&A entries that match every word typed (all when empty)."""
-        rows = self._qa.search(text) if text.strip() else self._qa.all()
-        self.results.clear()
-        for row in rows:
-            item = QListWidgetItem(f"［{row['category_ja']}］{row['question']}")
-            item.setData(Qt.ItemDataRole.UserRole, row["qa_id"])
-            self.results.addItem(item)
+        rows = fill_qa_list(self.results, self._qa, text)
         if rows:
             self.results.setCurrentRow(0)
         else:
