@@ -30,14 +30,16 @@ def print_and_record(
 
 
 def reprint_queue(node: Node) -> list[dict[str, Any]]:
-    """Returns this PC's tickets whose last print attempt failed, oldest first."""
+    """Returns today's tickets of this PC whose last print attempt failed, oldest first.
+
+    Only today's: a ticket from an earlier day is never reprinted, and the query stays
+    as cheap on the last day of the contract as on the first (it runs on every refresh).
+    """
     return node.store.rows(
-        "SELECT t.* FROM tickets t JOIN ("
-        " SELECT ticket_id, type FROM events e WHERE node_id = ? AND type IN"
-        " ('ticket.printed', 'ticket.print_failed') AND seq = ("
-        "  SELECT max(seq) FROM events f WHERE f.node_id = e.node_id AND f.ticket_id = e.ticket_id"
-        "  AND f.type IN ('ticket.printed', 'ticket.print_failed'))"
-        ") last ON last.ticket_id = t.ticket_id"
-        " WHERE last.type = 'ticket.print_failed' ORDER BY t.issued_hlc",
-        (node.identity.node_id,),
+        "SELECT t.* FROM tickets t WHERE t.day = ? AND ("
+        " SELECT e.type FROM events e WHERE e.ticket_id = t.ticket_id AND e.node_id = ?"
+        " AND e.type IN ('ticket.printed', 'ticket.print_failed')"
+        " ORDER BY e.seq DESC LIMIT 1) = 'ticket.print_failed'"
+        " ORDER BY t.issued_hlc",
+        (node.today().isoformat(), node.identity.node_id),
     )

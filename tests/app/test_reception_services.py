@@ -14,6 +14,7 @@ from app.printing import PdfFolderPrinter, PrinterError
 from app.staff import Actor, AuthError
 from app.tickets import TicketError, TicketService
 from app.visits import TURNED_BACK, turn_back
+from tests.conftest import FakeClock
 
 MANAGER = Actor("sm", "site_manager")
 
@@ -78,3 +79,13 @@ def test_a_failed_print_stays_in_the_reprint_queue_until_it_prints(
     assert row["state"] == "waiting" and json.loads(row["conflicts"]) == []
     node.store.rebuild()
     assert TicketService(node).get(t["ticket_id"]) == row
+
+
+def test_the_reprint_queue_holds_only_todays_tickets(
+    node: Node, floor: Actor, clock: FakeClock
+) -> None:
+    t = TicketService(node).issue(floor, "pin", "self")
+    print_and_record(node, floor, t["ticket_id"], BrokenPrinter())
+    assert len(reprint_queue(node)) == 1
+    clock.advance(minutes=24 * 60)
+    assert reprint_queue(node) == []
