@@ -11,9 +11,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.clock import JST
-from app.node import Node
-from app.staff import SYSTEM, Actor, StaffService
+from app.core.node import Node
+from app.core.staff import SYSTEM, Actor, StaffService
+from app.model.clock import JST
 
 # A Tuesday the center is open: 10:30–18:30.
 OPEN_DAY = date(2026, 11, 24)
@@ -78,6 +78,6 @@ def clerk2() -> Actor:
 @pytest.fixture(autouse=True)
 def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     """PIN hashing at full cost takes ~50 ms; tests use a cheap cost (stored with the hash)."""
-    import app.staff
+    import app.core.staff
 
-    monkeypatch.setattr(app.staff, "_SCRYPT_N", 2**8)
+    monkeypatch.setattr(app.core.staff, "_SCRYPT_N", 2**8)

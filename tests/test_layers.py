@@ -50,8 +50,8 @@ def test_import_linter_contracts_are_kept() -> None:
 
 def test_the_cli_runs_without_qt() -> None:
     code = (
-        "import sys, app.cli\n"
-        "rc = app.cli.main(['--data-dir', sys.argv[1], 'calendar', '2026-09-20'])\n"
+        "import sys, app.cli.main\n"
+        "rc = app.cli.main.main(['--data-dir', sys.argv[1], 'calendar', '2026-09-20'])\n"
         "assert rc == 0, rc\n"
         "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt was imported'\n"
     )

@@ -14,10 +14,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.center_calendar import CenterCalendar
-from app.node import Node
-from app.reservation_import import import_reservations
-from app.staff import Actor
+from app.core.center_calendar import CenterCalendar
+from app.core.node import Node
+from app.core.staff import Actor
+from app.reservations.importer import import_reservations
 
 HEADER = ("予約番号", "予約日", "開始時刻", "手続", "受取者区分", "氏名カナ", "電話番号")
 _FAMILY = ("タナカ", "スズキ", "サトウ", "ヤマモト", "ワタナベ", "イトウ", "コバヤシ", "カトウ")

@@ -18,10 +18,10 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
-from app.clock import to_ms
-from app.node import Node
-from app.staff import SYSTEM, Actor, StaffService
-from app.tickets import TicketService
+from app.core.node import Node
+from app.core.staff import SYSTEM, Actor, StaffService
+from app.model.clock import to_ms
+from app.queue.tickets import TicketService
 from db.event import COLUMNS, Event
 from db.store import connect
 

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
-from app.clock import to_ms
-from app.node import Node
-from app.report_files import render
-from app.report_periodic import build_report
-from app.simulate import SimNode, simulate
+from app.core.node import Node
+from app.model.clock import to_ms
+from app.reports.files import render
+from app.reports.periodic import build_report
+from app.sim.simulate import SimNode, simulate
 from db.hlc import pack
 
 MONTH = "2027-03"

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.node import Node
-from app.staff import SYSTEM, StaffService
+from app.core.node import Node
+from app.core.staff import SYSTEM, StaffService
 from tests.bench.bench_node import year_of_events
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,11 +45,11 @@ def peak_mb():
 start = time.perf_counter()
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
-from ui.shell import application
-from app.node import Node
-from app.staff import Actor
-from ui.i18n import Texts
-from ui.main_window import MainWindow
+from ui.shell.application import application
+from app.core.node import Node
+from app.core.staff import Actor
+from ui.shell.i18n import Texts
+from ui.shell.main_window import MainWindow
 app = application()
 node = Node(Path(sys.argv[1]))
 window = MainWindow(node, Actor("cl", "clerk", "1"), Texts("ja"), sync=False)

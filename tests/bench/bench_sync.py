@@ -20,11 +20,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from app.clock import day_of
-from app.node import Node
-from app.staff import SYSTEM, Actor, StaffService
-from app.sync import SyncService
-from app.tickets import TicketService
+from app.core.node import Node
+from app.core.staff import SYSTEM, Actor, StaffService
+from app.model.clock import day_of
+from app.queue.tickets import TicketService
+from app.sync.service import SyncService
 from db.event import Event
 from db.segments import Header, SegmentWriter
 from tests.bench.bench_node import bare_bulk_insert, percentile, year_of_events

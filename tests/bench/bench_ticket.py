@@ -12,11 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.node import Node
-from app.staff import SYSTEM, Actor, StaffService
-from app.ticket_layout import layout, ticket_content
-from app.ticket_render import render_pdf, render_png
-from app.tickets import TicketService
+from app.core.node import Node
+from app.core.staff import SYSTEM, Actor, StaffService
+from app.printing.layout import layout, ticket_content
+from app.printing.render import render_pdf, render_png
+from app.queue.tickets import TicketService
 from tests.bench.bench_node import percentile
 
 PROCEDURES = ("certificate", "pin", "loss", "surface", "face_auth", "other")

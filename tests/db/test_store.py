@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from app.closures import ClosureService
-from app.node import Node
-from app.reservations import ReservationService
-from app.staff import SYSTEM, Actor, StaffService
-from app.tickets import TicketService
+from app.core.node import Node
+from app.core.staff import SYSTEM, Actor, StaffService
+from app.queue.closures import ClosureService
+from app.queue.tickets import TicketService
+from app.reservations.bookings import ReservationService
 from db.store import StoreError
 from tests.conftest import OPEN_DAY, FakeClock, make_node
 
@@ -118,7 +118,7 @@ def test_durable_writes_switch_back_to_normal_sync(node: Node) -> None:
 
 def test_clock_day_boundary_uses_japan_time(tmp_path: Path) -> None:
     # 2026-11-24 23:59:30 JST is 14:59:30 UTC the same day; 00:00:30 JST is the next day.
-    from app.clock import to_ms
+    from app.model.clock import to_ms
 
     clock = FakeClock.__new__(FakeClock)
     clock.ms = to_ms(OPEN_DAY, time(23, 59, 30))

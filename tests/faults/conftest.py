@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.node import Node
-from app.staff import SYSTEM, StaffService
+from app.core.node import Node
+from app.core.staff import SYSTEM, StaffService
 from tests.conftest import FakeClock
 
 KEY = "ab" * 32

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.node import Node
-from app.sync import SyncService
+from app.core.node import Node
+from app.sync.service import SyncService
 from tests.conftest import FakeClock
 from tests.faults.conftest import site_node
 

@@ -9,11 +9,11 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.clock import JST
-from app.closures import ClosureService
-from app.staff import SYSTEM, Actor, AuthError, StaffService
-from app.sync import SyncService
-from app.tickets import TicketError, TicketService
+from app.core.staff import SYSTEM, Actor, AuthError, StaffService
+from app.model.clock import JST
+from app.queue.closures import ClosureService
+from app.queue.tickets import TicketError, TicketService
+from app.sync.service import SyncService
 from tests.conftest import OPEN_DAY, FakeClock
 from tests.faults.conftest import site_node
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.reservations import ReservationService, kana_key
-from app.staff import SYSTEM, Actor
-from app.sync import SyncService
-from app.tickets import TicketError, TicketService
+from app.core.staff import SYSTEM, Actor
+from app.queue.tickets import TicketError, TicketService
+from app.reservations.bookings import ReservationService, kana_key
+from app.sync.service import SyncService
 from tests.conftest import OPEN_DAY, FakeClock
 from tests.faults.conftest import site_node
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import db.segments
-from app.node import Node
-from app.staff import Actor
-from app.sync import SyncService
-from app.tickets import TicketError, TicketService
+from app.core.node import Node
+from app.core.staff import Actor
+from app.queue.tickets import TicketError, TicketService
+from app.sync.service import SyncService
 from db.event import Event
 from tests.conftest import FakeClock
 from tests.faults.conftest import site_node
@@ -159,7 +159,7 @@ def test_a_clock_an_hour_off_still_converges_and_raises_the_alarm(
 def test_a_reinstalled_pc_resumes_numbering_above_the_share(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    from app.cli_commands import free_issuer_block
+    from app.cli.commands import free_issuer_block
 
     reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
     other = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
@@ -192,7 +192,7 @@ def test_a_cloned_pc_stops_writing_and_says_so(tmp_path: Path, clock: FakeClock)
 def test_bulk_catch_up_gives_the_same_tables_and_survives_a_crash(
     tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import app.sync
+    import app.sync.service
 
     reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
     counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
@@ -208,7 +208,7 @@ def test_bulk_catch_up_gives_the_same_tables_and_survives_a_crash(
         TicketService(counter).start(clerk, called["number"])
     sync_all(b, a)
     late = site_node(tmp_path, "late", clock, block=5, staff=False)
-    monkeypatch.setattr(app.sync, "BULK_BYTES", 0)  # any backlog counts as a long absence
+    monkeypatch.setattr(app.sync.service, "BULK_BYTES", 0)  # any backlog counts as a long absence
     real_rebuild = late.store.rebuild
     monkeypatch.setattr(late.store, "rebuild", lambda: (_ for _ in ()).throw(OSError("power cut")))
     with pytest.raises(OSError):

@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from app.node import Node
-from app.staff import Actor
-from app.sync import SyncService
-from app.tickets import TicketService
+from app.core.node import Node
+from app.core.staff import Actor
+from app.queue.tickets import TicketService
+from app.sync.service import SyncService
 
 
 def main(data_dir: str, count: int) -> None:

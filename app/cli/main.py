@@ -1,0 +1,194 @@
+"""The ``madoguchi`` command line: the same services as the windows, for IT staff,
+scheduled jobs, tests and benchmarks.
+
+Bad input exits non-zero with one readable line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.core.paths import default_data_dir
+
+log = logging.getLogger("madoguchi")
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+class Output:
+    """Writes results as text or JSON; never fails when there is no console."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def emit(self, data: Any, text: str | Callable[[], str]) -> None:
+        """Prints ``data`` as JSON in ``--json`` mode, else the human text."""
+        if self.as_json:
+            _write(sys.stdout, json.dumps(data, ensure_ascii=False, indent=None))
+        else:
+            _write(sys.stdout, text() if callable(text) else text)
+
+
+def _write(stream: Any, text: str) -> None:
+    if stream is None:  # a windowed build has no console
+        return
+    try:
+        stream.write(text + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def error_line(text: str) -> None:
+    """Prints one error line on stderr (when there is one)."""
+    _write(sys.stderr, f"madoguchi: エラー: {text}")
+
+
+def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:
+    """Returns the argument parser with every Qt-free command.
+
+    Args:
+        extra: adds more commands to the subparsers (the windows add ``run``).
+    """
+    from app.cli import commands as c
+    from app.cli import inquiries as cli_inquiries
+    from app.cli import reports as cli_reports
+    from app.cli import reservations as cli_reservations
+    from app.cli import sync as cli_sync
+
+    parser = argparse.ArgumentParser(
+        prog="madoguchi", description="横須賀市マイナンバーカードセンター 窓口システム"
+    )
+    parser.add_argument("--version", action="version", version=f"madoguchi {__version__}")
+    _add_common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    c.register(sub)
+    cli_sync.register(sub)
+    cli_reservations.register(sub)
+    cli_reports.register(sub)
+    cli_inquiries.register(sub)
+    if extra is not None:
+        extra(sub)
+    # The common options work after the command too: `madoguchi demo --data-dir X`.
+    for leaf in _leaf_parsers(sub):
+        _add_common(leaf, suppress=True)
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument("--data-dir", type=Path, default=default(None),
+                        help="この端末のデータフォルダ（既定: ユーザーのデータフォルダ）")  # fmt: skip
+    parser.add_argument("--json", action="store_true", default=default(False),
+                        help="結果をJSONで出力")  # fmt: skip
+    parser.add_argument("--staff", default=default(os.environ.get("MADOGUCHI_STAFF")),
+                        help="操作する職員ID（暗証番号は MADOGUCHI_PIN または入力）")  # fmt: skip
+    parser.add_argument("--counter", default=default(None), help="窓口番号（既定: 端末の設定）")
+
+
+def _leaf_parsers(sub: Any) -> list[argparse.ArgumentParser]:
+    leaves = []
+    for parser in dict.fromkeys(sub.choices.values()):
+        nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            leaves += _leaf_parsers(nested[0])
+        else:
+            leaves.append(parser)
+    return leaves
+
+
+def read_pin(prompt: str = "暗証番号: ", env: str = "MADOGUCHI_PIN") -> str:
+    """Returns a PIN from the environment, or asks for it on a terminal."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    raise CliError(f"暗証番号を環境変数 {env} に設定するか、端末から実行してください")
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Runs a parsed command and maps errors to exit codes."""
+    from app.core.catalog import CatalogError
+    from app.core.node import NodeError
+    from app.core.privacy import PrivacyError
+    from app.core.settings import SettingsError
+    from app.core.staff import AuthError
+    from app.queue.tickets import TicketError
+    from db.store import StoreError
+
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.data_dir is None:
+        args.data_dir = default_data_dir()
+    user_errors = (CliError, TicketError, AuthError, PrivacyError, NodeError, SettingsError,
+                   CatalogError, StoreError, ValueError)  # fmt: skip
+    try:
+        result = handler(args, Output(args.json))
+        return int(result or 0)
+    except user_errors as exc:
+        error_line(str(exc))
+        return EXIT_USAGE
+    except sqlite3.OperationalError as exc:
+        error_line(
+            f"データベースを使えません: {exc}（他のプログラムが使用中でないか確認してください）"
+        )
+        return EXIT_USAGE
+    except OSError as exc:
+        error_line(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: keep the trace in the log, one line for the user
+        log.exception("internal error in %s", args.command)
+        error_line(f"内部エラー {type(exc).__name__}: {exc}（詳細はログを確認してください）")
+        return EXIT_INTERNAL
+
+
+def setup_logging(data_dir: Path | None) -> None:
+    """Sends log records to a rotating file in the data folder (never to a missing stderr)."""
+    from logging.handlers import RotatingFileHandler
+
+    root = logging.getLogger()
+    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        return
+    folder = (data_dir or default_data_dir()) / "logs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(folder / "madoguchi.log", maxBytes=2_000_000,
+                                      backupCount=5, encoding="utf-8")  # fmt: skip
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None, extra: Callable[[Any], None] | None = None) -> int:
+    """Entry point of ``python -m app`` (and, with ``extra``, of ``madoguchi``)."""
+    parser = build_parser(extra)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its one-line usage error
+        return int(exc.code or 0)
+    setup_logging(args.data_dir)
+    return run(args, parser)

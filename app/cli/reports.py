@@ -1,0 +1,174 @@
+"""The ``madoguchi report`` and ``madoguchi simulate`` commands (see :mod:`app.cli.main`).
+
+``report daily|monthly|sla|annual|inquiries SPEC --format pdf|csv|xlsx -o FILE`` writes a
+report (``report qa [DATE]``: the Q&A collection now, or at the end of a day);
+``report explain KEY`` lists the tickets and events behind a figure; ``report incident`` and
+``report plan`` record a security incident and a missed indicator's improvement plan.
+``simulate --from D --to D`` fills a new data folder with simulated days.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli.commands import open_node, parse_day, sign_in
+from app.cli.main import CliError, Output
+from app.reports.figures import MEASURES, explain
+from app.reports.files import ENCODINGS, FORMATS, save
+from app.reports.inquiry_reports import build_report
+from app.reports.operations import TITLES
+from app.reports.sla import SLA_DEFAULTS, record_incident, record_sla_plan
+
+_SPEC_HELP = {"daily": "日付 YYYY-MM-DD", "monthly": "月 YYYY-MM", "sla": "月 YYYY-MM",
+              "annual": "年度 2026 または FY2026", "inquiries": "日付 YYYY-MM-DD",
+              "qa": "日付 YYYY-MM-DD（その日の終わりの時点。省略: 現在）"}  # fmt: skip
+
+
+def _formats(text: str) -> list[str]:
+    formats = list(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise CliError(f"形式 {text} は使えません（{', '.join(FORMATS)} をカンマ区切りで）")
+    return formats
+
+
+def cmd_report(args: argparse.Namespace, out: Output) -> int:
+    """``report KIND SPEC``: builds the report once and writes it in each chosen format.
+
+    With several formats (``--format pdf,csv,xlsx``) ``-o`` names the files without their
+    suffix, which each format replaces.
+    """
+    formats = _formats(args.format)
+    if args.output is None:
+        stem = f"{args.kind}_{(args.spec or 'latest').replace('/', '-')}"
+        targets = [Path(f"{stem}.{fmt}") for fmt in formats]
+    elif len(formats) == 1:
+        targets = [Path(args.output)]
+    else:
+        targets = [Path(args.output).with_suffix(f".{fmt}") for fmt in formats]
+    node = open_node(args)
+    try:
+        report = build_report(node, args.kind, args.spec)
+        sizes = [save(report, fmt, target, args.encoding)
+                 for fmt, target in zip(formats, targets, strict=True)]  # fmt: skip
+    finally:
+        node.close()
+    files = [{"format": f, "path": str(t), "bytes": n}
+             for f, t, n in zip(formats, targets, sizes, strict=True)]  # fmt: skip
+    out.emit({"kind": args.kind, "period": report.period, "files": files},
+             f"{report.title}（{report.period}）を書き出しました: "
+             + "、".join(f"{t}（{n:,} バイト）" for t, n in zip(targets, sizes, strict=True)))  # fmt: skip
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace, out: Output) -> int:
+    """``report explain KEY``: the tickets (and events) a figure counts."""
+    node = open_node(args)
+    try:
+        found = explain(node, args.key)
+    finally:
+        node.close()
+    data = [{"ticket_id": e.ticket_id, "number": e.number, "events": list(e.event_ids)}
+            for e in found]  # fmt: skip
+
+    def text() -> str:
+        lines = [f"{args.key}: {len(found)} 件"]
+        for e in found:
+            who = f"{e.number} {e.ticket_id}" if e.ticket_id else "（整理券なし）"
+            lines.append(f"  {who}  {' '.join(e.event_ids)}")
+        return "\n".join(lines)
+
+    out.emit({"key": args.key, "count": len(found), "facts": data}, text)
+    return 0
+
+
+def cmd_incident(args: argparse.Namespace, out: Output) -> int:
+    """``report incident --summary TEXT``: records a security incident."""
+    node = open_node(args)
+    try:
+        record_incident(node, sign_in(args, node), args.summary)
+    finally:
+        node.close()
+    out.emit({"recorded": True}, "情報セキュリティ事故を記録しました")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace, out: Output) -> int:
+    """``report plan MONTH INDICATOR --plan TEXT``: a missed indicator's improvement plan."""
+    node = open_node(args)
+    try:
+        record_sla_plan(node, sign_in(args, node), args.month, args.indicator, args.plan,
+                        args.follow_up or "")  # fmt: skip
+    finally:
+        node.close()
+    out.emit({"month": args.month, "indicator": args.indicator},
+             f"{args.month} の {args.indicator} の改善計画を記録しました")  # fmt: skip
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, out: Output) -> int:
+    """``simulate --from D --to D``: fills a simulated site through the real services."""
+    from app.sim.simulate import SimNode, simulate
+
+    first, last = parse_day(args.first), parse_day(args.last)
+    if first > last:
+        raise CliError(f"--from {first} が --to {last} より後です")
+    node = SimNode(Path(args.data_dir), start=first)
+    tty = sys.stderr is not None and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if tty and sys.stderr is not None:
+            sys.stderr.write(f"\r{done}/{total} 日")
+            sys.stderr.flush()
+
+    try:
+        summary = simulate(node, first, last, seed=args.seed, progress=progress)
+    finally:
+        node.close()
+        if tty and sys.stderr is not None:
+            sys.stderr.write("\n")
+    out.emit(summary.to_json(),
+             f"{summary.first}〜{summary.last} の開所日 {summary.open_days} 日を作りました: "
+             f"予約 {summary.reservations:,} 件、整理券 {summary.tickets:,} 枚、"
+             f"返戻 {summary.turned_back} 人、回付 {summary.transfers} 件、"
+             f"イベント {summary.events:,} 件（{summary.seconds:.1f} 秒）")  # fmt: skip
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Adds ``report`` and ``simulate`` to the ``madoguchi`` parser."""
+    report = sub.add_parser(
+        "report", help="報告書（日報・月報・サービス水準・年度・問い合わせ・質疑応答集）"
+    )
+    kinds = report.add_subparsers(dest="sub", required=True)
+    for kind, title in TITLES.items():
+        p = kinds.add_parser(kind, help=title)
+        optional = {"nargs": "?", "default": ""} if kind == "qa" else {}
+        p.add_argument("spec", help=_SPEC_HELP[kind], **optional)
+        p.add_argument("--format", default="pdf",
+                       help="pdf、csv、xlsx（カンマ区切りで複数: pdf,csv,xlsx）")  # fmt: skip
+        p.add_argument("-o", "--output", help="出力ファイル（既定: 種類_期間.形式）")
+        p.add_argument("--encoding", default="utf-8-sig", choices=sorted(ENCODINGS),
+                       help="CSVの文字コード（既定: utf-8-sig、Excel向けは cp932 も可）")  # fmt: skip
+        p.set_defaults(handler=cmd_report, kind=kind)
+    p = kinds.add_parser("explain", help="数値の根拠（整理券とイベント）を表示する")
+    p.add_argument("key", help=f"期間/項目[/次元=値…] 項目: {', '.join(MEASURES)}")
+    p.set_defaults(handler=cmd_explain)
+    p = kinds.add_parser("incident", help="情報セキュリティ事故を記録する（現地管理者）")
+    p.add_argument("--summary", required=True, help="概要（個人情報は書かない）")
+    p.set_defaults(handler=cmd_incident)
+    p = kinds.add_parser("plan", help="未達成の指標の改善計画・報告を記録する（現地管理者）")
+    p.add_argument("month", help="YYYY-MM")
+    p.add_argument("indicator", choices=[i.key for i in SLA_DEFAULTS])
+    p.add_argument("--plan", required=True)
+    p.add_argument("--follow-up", help="実施状況・報告")
+    p.set_defaults(handler=cmd_plan)
+
+    p = sub.add_parser("simulate", help="模擬データで拠点を埋める（新しいデータフォルダに）")
+    p.add_argument("--from", dest="first", required=True, help="最初の日 YYYY-MM-DD")
+    p.add_argument("--to", dest="last", required=True, help="最後の日 YYYY-MM-DD")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(handler=cmd_simulate)

@@ -1,0 +1,225 @@
+"""Typed site settings: the defaults in ``resources/site.toml``, overridden per site.
+
+All settings and their defaults live here and in that one file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from app.core.paths import resources_dir
+
+
+class SettingsError(ValueError):
+    """A site configuration that cannot be used; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Open hours (開庁時間) and staff hours (勤務時間) of one kind of day."""
+
+    open: time
+    close: time
+    staff_start: time
+    staff_end: time
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """The rules of the center's calendar (6(1) of the specification)."""
+
+    first_day: date
+    last_day: date
+    open_weekdays: frozenset[int]
+    closed_sunday_after_third_saturday: bool
+    year_end_from: tuple[int, int]
+    year_end_to: tuple[int, int]
+    weekday_hours: Hours
+    weekend_hours: Hours
+
+
+@dataclass(frozen=True)
+class ReservationSettings:
+    """Reservation slots and check-in rules."""
+
+    slot_minutes: int
+    seats_per_slot: int
+    checkin_early_minutes: int
+    late_grace_minutes: int
+    purge_after_days: int
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The site's names, place and public reservation address."""
+
+    id: str
+    name_ja: str
+    name_en: str
+    place_ja: str
+    place_en: str
+    reservation_url: str
+
+
+@dataclass(frozen=True)
+class CounterSettings:
+    """Rules of the counters."""
+
+    noshow_after_calls: int
+
+
+@dataclass(frozen=True)
+class StaffSettings:
+    """Sign-in lockout rules."""
+
+    lockout_attempts: int
+    lockout_minutes: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a site."""
+
+    site: SiteInfo
+    calendar: CalendarSettings
+    reservations: ReservationSettings
+    staff: StaffSettings
+    counter: CounterSettings
+    block_size: int
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _get(raw: dict[str, Any], dotted: str) -> Any:
+    node: Any = raw
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise SettingsError(f"設定 {dotted} がありません")
+        node = node[part]
+    return node
+
+
+def _time(raw: dict[str, Any], dotted: str) -> time:
+    value = _get(raw, dotted)
+    try:
+        hour, minute = str(value).split(":")
+        return time(int(hour), int(minute))
+    except ValueError as exc:
+        raise SettingsError(f"設定 {dotted} = {value!r} は HH:MM の時刻ではありません") from exc
+
+
+def _month_day(raw: dict[str, Any], dotted: str) -> tuple[int, int]:
+    value = str(_get(raw, dotted))
+    try:
+        month, day = (int(x) for x in value.split("-"))
+        date(2000, month, day)
+    except ValueError as exc:
+        raise SettingsError(f"設定 {dotted} = {value!r} は MM-DD ではありません") from exc
+    return month, day
+
+
+def _int(raw: dict[str, Any], dotted: str, minimum: int = 0) -> int:
+    value = _get(raw, dotted)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise SettingsError(f"設定 {dotted} = {value!r} は {minimum} 以上の整数にしてください")
+    return value
+
+
+def _date(raw: dict[str, Any], dotted: str) -> date:
+    value = _get(raw, dotted)
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise SettingsError(f"設定 {dotted} = {value!r} は YYYY-MM-DD ではありません") from exc
+
+
+def _hours(raw: dict[str, Any], kind: str) -> Hours:
+    hours = Hours(
+        open=_time(raw, f"hours.{kind}.open"),
+        close=_time(raw, f"hours.{kind}.close"),
+        staff_start=_time(raw, f"hours.{kind}.staff_start"),
+        staff_end=_time(raw, f"hours.{kind}.staff_end"),
+    )
+    if not hours.staff_start <= hours.open < hours.close <= hours.staff_end:
+        raise SettingsError(f"設定 hours.{kind}: 勤務時間が開庁時間を含んでいません")
+    return hours
+
+
+def parse_settings(raw: dict[str, Any]) -> Settings:
+    """Builds typed settings from a merged TOML document.
+
+    Raises:
+        SettingsError: a key is missing or has a value of the wrong kind.
+    """
+    weekdays = _get(raw, "calendar.open_weekdays")
+    if not isinstance(weekdays, list) or not all(
+        isinstance(d, int) and 1 <= d <= 7 for d in weekdays
+    ):
+        raise SettingsError(
+            "設定 calendar.open_weekdays は 1（月）〜7（日）の数の一覧にしてください"
+        )
+    settings = Settings(
+        site=SiteInfo(**{k: str(_get(raw, f"site.{k}")) for k in SiteInfo.__dataclass_fields__}),
+        calendar=CalendarSettings(
+            first_day=_date(raw, "calendar.first_day"),
+            last_day=_date(raw, "calendar.last_day"),
+            open_weekdays=frozenset(weekdays),
+            closed_sunday_after_third_saturday=bool(
+                _get(raw, "calendar.closed_sunday_after_third_saturday")
+            ),
+            year_end_from=_month_day(raw, "calendar.year_end_from"),
+            year_end_to=_month_day(raw, "calendar.year_end_to"),
+            weekday_hours=_hours(raw, "weekday"),
+            weekend_hours=_hours(raw, "weekend"),
+        ),
+        reservations=ReservationSettings(
+            slot_minutes=_int(raw, "reservations.slot_minutes", 1),
+            seats_per_slot=_int(raw, "reservations.seats_per_slot", 0),
+            checkin_early_minutes=_int(raw, "reservations.checkin_early_minutes"),
+            late_grace_minutes=_int(raw, "reservations.late_grace_minutes"),
+            purge_after_days=_int(raw, "reservations.purge_after_days", 1),
+        ),
+        staff=StaffSettings(
+            lockout_attempts=_int(raw, "staff.lockout_attempts", 1),
+            lockout_minutes=_int(raw, "staff.lockout_minutes", 1),
+        ),
+        counter=CounterSettings(noshow_after_calls=_int(raw, "counter.noshow_after_calls", 1)),
+        block_size=_int(raw, "numbering.block_size", 10),
+    )
+    if settings.calendar.first_day > settings.calendar.last_day:
+        raise SettingsError("設定 calendar.first_day が last_day より後になっています")
+    return settings
+
+
+def load_settings(override: Path | None = None) -> Settings:
+    """Loads the default site settings, merged with a site file if it exists.
+
+    Args:
+        override: a site's ``site.toml``; keys there replace the defaults.
+
+    Raises:
+        SettingsError: the file is not valid TOML or a value is wrong.
+    """
+    default_file = resources_dir() / "site.toml"
+    raw = tomllib.loads(default_file.read_text(encoding="utf-8"))
+    if override is not None and override.exists():
+        try:
+            over = tomllib.loads(override.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{override}: {exc}") from exc
+        raw = _merge(raw, over)
+    return parse_settings(raw)

@@ -1,0 +1,321 @@
+"""Projection of events into the tables the screens and reports read.
+
+Every table here is a function of the event log: :meth:`Projection.rebuild` on an
+empty database gives the same rows as applying the events one by one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from app.model.qa_projection import HANDLERS as QA_HANDLERS
+from app.model.ticket_fold import fold
+from db.event import COLUMNS, NO_PAYLOAD, Event
+from db.hlc import wall_of
+
+TICKET_COLUMNS = (
+    "ticket_id", "number", "lane", "block", "number_seq", "procedure", "applicant", "day",
+    "state", "issued_hlc", "issued_at", "issuer_node", "reservation_id", "slot_start",
+    "priority", "called_at", "call_count", "counter", "staff_id", "started_at", "ended_at",
+    "outcome", "reason", "transferred_from", "transferred_to", "conflicts", "last_hlc",
+    "event_count",
+)  # fmt: skip
+_TICKET_SQL = (
+    f"INSERT OR REPLACE INTO tickets ({', '.join(TICKET_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in TICKET_COLUMNS)})"
+)
+
+
+def _ticket_values(row: dict[str, Any]) -> tuple[Any, ...]:
+    conflicts = row["conflicts"]
+    row["conflicts"] = (
+        json.dumps(conflicts, ensure_ascii=False, sort_keys=True) if conflicts else "[]"
+    )
+    return tuple(row[c] for c in TICKET_COLUMNS)
+
+
+class Projection:
+    """The madoguchi projector (see :class:`db.store.Projector`)."""
+
+    def apply(self, conn: sqlite3.Connection, event: Event) -> None:
+        """Updates the projections for one event."""
+        if event.ticket_id is not None:
+            self._refold(conn, event.ticket_id)
+            return
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(conn, event)
+
+    def apply_remote(self, conn: sqlite3.Connection, events: list[Event], older: bool) -> None:
+        """Updates the projections for events that came from other nodes.
+
+        Tickets are folded from all their events, so order does not matter for them.
+        Staff, closures and reservations are replayed from the log when an event older
+        than ones already applied arrives, so every node ends with the same rows.
+        """
+        if older:
+            for table in _ORDERED_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+            self._replay_ordered(conn)
+            _link_all_reservations(conn)
+            tickets = {e.ticket_id for e in events if e.ticket_id is not None}
+        else:
+            tickets = set()
+            for event in events:
+                if event.ticket_id is None:
+                    self.apply(conn, event)
+                else:
+                    tickets.add(event.ticket_id)
+        for ticket_id in sorted(tickets):
+            self._refold(conn, ticket_id)
+
+    def _refold(self, conn: sqlite3.Connection, ticket_id: str) -> None:
+        cur = conn.execute(f"SELECT {COLUMNS} FROM events WHERE ticket_id = ?", (ticket_id,))
+        events = [Event.from_row(r) for r in cur]
+        if not any(e.type == "ticket.issued" for e in events):
+            return  # the issue event has not arrived yet; folded when it does
+        conn.execute(_TICKET_SQL, _ticket_values(fold(events)))
+        reservation = events_reservation(events)
+        if reservation is not None:
+            _link_reservation(conn, reservation)
+
+    def _replay_ordered(self, conn: sqlite3.Connection) -> None:
+        cur = conn.execute(
+            f"SELECT {COLUMNS} FROM events WHERE ticket_id IS NULL ORDER BY hlc, node_id, seq"
+        )
+        for row in cur.fetchall():
+            event = Event.from_row(row)
+            handler = _HANDLERS.get(event.type)
+            if handler is not None:
+                handler(conn, event)
+
+    def rebuild(self, conn: sqlite3.Connection) -> None:
+        """Fills empty projections from the whole event log.
+
+        The hot path of a rebuild: ticket events are read grouped by ticket through the
+        ticket index, and payloads are decoded only for the moves whose payload the fold
+        reads. The result is the same as applying every event in order.
+        """
+        self._replay_ordered(conn)
+        cur = conn.execute(
+            "SELECT ticket_id, node_id, seq, hlc, type, staff_id, counter, payload FROM events "
+            "INDEXED BY events_ticket WHERE ticket_id IS NOT NULL "
+            "ORDER BY ticket_id"
+        )
+        rows = (
+            _ticket_values(fold(_light_event(r) for r in group))
+            for _, group in groupby(cur, key=itemgetter(0))
+        )
+        conn.executemany(_TICKET_SQL, rows)
+        _link_all_reservations(conn)
+
+
+#: Projections whose rows depend on the order of their events.
+_ORDERED_TABLES = ("closures", "staff", "reservations", "pauses", "purges", "qa")
+
+
+def _link_all_reservations(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "UPDATE reservations SET state = 'checked_in', ticket_id = ("
+        " SELECT t.ticket_id FROM tickets t WHERE t.reservation_id = reservations.reservation_id"
+        " ORDER BY t.issued_hlc LIMIT 1)"
+        " WHERE state IN ('booked', 'noshow') AND EXISTS ("
+        " SELECT 1 FROM tickets t WHERE t.reservation_id = reservations.reservation_id)"
+    )
+
+
+#: Ticket moves whose payload the fold reads; the others are not decoded in a rebuild.
+_PAYLOAD_READ = frozenset(
+    {"ticket.issued", "ticket.transferred", "ticket.done", "ticket.cancelled"}
+)
+
+
+def _light_event(row: tuple[Any, ...]) -> Event:
+    ticket_id, node_id, seq, hlc, type_, staff_id, counter, payload = row
+    decoded = json.loads(payload) if type_ in _PAYLOAD_READ and payload != "{}" else NO_PAYLOAD
+    return Event(node_id, seq, hlc, type_, staff_id, ticket_id, (), counter, decoded)
+
+
+def events_reservation(events: list[Event]) -> str | None:
+    """Returns the reservation a ticket was issued for, if any."""
+    for event in events:
+        if event.type == "ticket.issued":
+            value = event.payload.get("reservation_id")
+            return None if value is None else str(value)
+    return None
+
+
+def _link_reservation(conn: sqlite3.Connection, reservation_id: str) -> None:
+    conn.execute(
+        "UPDATE reservations SET state = 'checked_in', ticket_id = ("
+        " SELECT ticket_id FROM tickets WHERE reservation_id = ? ORDER BY issued_hlc LIMIT 1)"
+        " WHERE reservation_id = ? AND state IN ('booked', 'checked_in', 'noshow')"
+        " AND EXISTS (SELECT 1 FROM tickets WHERE reservation_id = ?)",
+        (reservation_id, reservation_id, reservation_id),
+    )
+
+
+# -- closures ---------------------------------------------------------------------------
+
+
+def _closure_added(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO closures (day, reason, staff_id, hlc) VALUES (?, ?, ?, ?)",
+        (e.payload["day"], e.payload["reason"], e.staff_id, e.hlc),
+    )
+
+
+def _closure_removed(conn: sqlite3.Connection, e: Event) -> None:
+    # Only removes what was there before it: a closure re-added later (by HLC) stays.
+    conn.execute("DELETE FROM closures WHERE day = ? AND hlc < ?", (e.payload["day"], e.hlc))
+
+
+# -- staff ------------------------------------------------------------------------------
+
+
+def _staff_added(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT INTO staff (staff_id, name, role, pin_hash, active) VALUES (?, ?, ?, ?, 1) "
+        "ON CONFLICT(staff_id) DO UPDATE SET name = excluded.name, role = excluded.role, "
+        "pin_hash = excluded.pin_hash, active = 1, failed_count = 0, locked_until = 0",
+        (p["staff_id"], p["name"], p["role"], p["pin_hash"]),
+    )
+
+
+def _staff_pin_changed(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE staff SET pin_hash = ?, failed_count = 0, locked_until = 0 WHERE staff_id = ?",
+        (e.payload["pin_hash"], e.payload["staff_id"]),
+    )
+
+
+def _staff_deactivated(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute("UPDATE staff SET active = 0 WHERE staff_id = ?", (e.payload["staff_id"],))
+
+
+def _signin_failed(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    conn.execute(
+        "UPDATE staff SET failed_count = failed_count + 1, "
+        "locked_until = CASE WHEN failed_count + 1 >= ? THEN ? ELSE locked_until END "
+        "WHERE staff_id = ?",
+        (p["lockout_attempts"], wall_of(e.hlc) + p["lockout_ms"], e.staff_id),
+    )
+
+
+def _signed_in(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE staff SET failed_count = 0, locked_until = 0, signed_in_at = ?, "
+        "signed_in_counter = ?, signed_in_node = ? WHERE staff_id = ?",
+        (wall_of(e.hlc), e.counter, e.node_id, e.staff_id),
+    )
+
+
+def _signed_out(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE staff SET signed_in_at = NULL, signed_in_counter = NULL, signed_in_node = NULL "
+        "WHERE staff_id = ? AND signed_in_node = ?",
+        (e.staff_id, e.node_id),
+    )
+
+
+# -- reservations -------------------------------------------------------------------------
+
+
+def _purged_before(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT max(before) FROM purges").fetchone()
+    return str(row[0] or "")
+
+
+def _reservation_booked(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    if p.get("name_kana") and p["day"] <= _purged_before(conn):
+        # A booking for a day whose names are already purged arrived late: keep no name.
+        p = dict(p, name_kana=None)
+        _scrub_booked(conn, p["day"])
+    conn.execute(
+        "INSERT INTO reservations "
+        "(reservation_id, day, slot, procedure, applicant, name_kana, state, hlc) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'booked', ?) "
+        "ON CONFLICT(reservation_id) DO UPDATE SET day = excluded.day, slot = excluded.slot, "
+        "procedure = excluded.procedure, applicant = excluded.applicant, "
+        "name_kana = excluded.name_kana, hlc = excluded.hlc, "
+        # A booking cancelled by one export and booked again by the next comes back.
+        "state = CASE WHEN reservations.state = 'cancelled' THEN 'booked' "
+        "ELSE reservations.state END",
+        (p["reservation_id"], p["day"], p["slot"], p["procedure"], p["applicant"],
+         p.get("name_kana"), e.hlc),
+    )  # fmt: skip
+    _link_reservation(conn, p["reservation_id"])
+
+
+def _reservation_cancelled(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE reservations SET state = 'cancelled' WHERE reservation_id = ? AND state = 'booked'",
+        (e.payload["reservation_id"],),
+    )
+
+
+# -- procedure pauses ----------------------------------------------------------------------
+
+
+def _paused(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO pauses (procedure, reason, staff_id, hlc) VALUES (?, ?, ?, ?)",
+        (e.payload["procedure"], e.payload["reason"], e.staff_id, e.hlc),
+    )
+
+
+def _resumed(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "DELETE FROM pauses WHERE procedure = ? AND hlc < ?", (e.payload["procedure"], e.hlc)
+    )
+
+
+def _scrub_booked(conn: sqlite3.Connection, before: str) -> None:
+    # Personal data must not outlive its purpose (番号法・個人情報保護法): the names are
+    # removed from the booking events themselves, the one place the log is rewritten.
+    conn.execute(
+        "UPDATE events SET payload = json_remove(payload, '$.name_kana') "
+        "WHERE type = 'reservation.booked' AND json_extract(payload, '$.day') <= ? "
+        "AND json_extract(payload, '$.name_kana') IS NOT NULL",
+        (before,),
+    )
+
+
+def _purged(conn: sqlite3.Connection, e: Event) -> None:
+    before = e.payload["before"]
+    conn.execute("INSERT OR IGNORE INTO purges (before, hlc) VALUES (?, ?)", (before, e.hlc))
+    conn.execute("UPDATE reservations SET name_kana = NULL WHERE day <= ?", (before,))
+    _scrub_booked(conn, before)
+
+
+def _reservation_noshow(conn: sqlite3.Connection, e: Event) -> None:
+    conn.execute(
+        "UPDATE reservations SET state = 'noshow' WHERE reservation_id = ? AND state = 'booked'",
+        (e.payload["reservation_id"],),
+    )
+
+
+_HANDLERS = {
+    "reservation.purged": _purged,
+    "reservation.noshow": _reservation_noshow,
+    "procedure.paused": _paused,
+    "procedure.resumed": _resumed,
+    "closure.added": _closure_added,
+    "closure.removed": _closure_removed,
+    "staff.added": _staff_added,
+    "staff.pin_changed": _staff_pin_changed,
+    "staff.deactivated": _staff_deactivated,
+    "staff.signin_failed": _signin_failed,
+    "staff.signed_in": _signed_in,
+    "staff.signed_out": _signed_out,
+    "reservation.booked": _reservation_booked,
+    "reservation.cancelled": _reservation_cancelled,
+    **QA_HANDLERS,
+}

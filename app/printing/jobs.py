@@ -1,0 +1,45 @@
+"""Printing an issued ticket and remembering the outcome (the reprint queue).
+
+Each attempt is recorded as ``ticket.printed`` or ``ticket.print_failed`` (notes the
+ticket fold passes over), so a ticket whose printer failed stays in this PC's reprint
+queue until a reprint succeeds, across restarts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from app.core.staff import Actor
+from app.printing.printers import Printer, PrintResult, print_ticket
+
+if TYPE_CHECKING:
+    from app.core.node import Node
+
+
+def print_and_record(
+    node: Node, actor: Actor, ticket_id: str, printer: Printer | None = None
+) -> PrintResult:
+    """Prints a ticket and records whether it worked. Never raises for the printer."""
+    result = print_ticket(node, ticket_id, printer)
+    row = node.store.row("SELECT ticket_id FROM tickets WHERE ticket_id = ?", (ticket_id,))
+    real_id = row["ticket_id"] if row else ticket_id
+    with node.write() as w:
+        w.append("ticket.printed" if result.ok else "ticket.print_failed", actor,
+                 ticket_id=real_id, payload={} if result.ok else {"message": result.message})  # fmt: skip
+    return result
+
+
+def reprint_queue(node: Node) -> list[dict[str, Any]]:
+    """Returns today's tickets of this PC whose last print attempt failed, oldest first.
+
+    Only today's: a ticket from an earlier day is never reprinted, and the query stays
+    as cheap on the last day of the contract as on the first (it runs on every refresh).
+    """
+    return node.store.rows(
+        "SELECT t.* FROM tickets t WHERE t.day = ? AND ("
+        " SELECT e.type FROM events e WHERE e.ticket_id = t.ticket_id AND e.node_id = ?"
+        " AND e.type IN ('ticket.printed', 'ticket.print_failed')"
+        " ORDER BY e.seq DESC LIMIT 1) = 'ticket.print_failed'"
+        " ORDER BY t.issued_hlc",
+        (node.today().isoformat(), node.identity.node_id),
+    )

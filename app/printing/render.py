@@ -1,0 +1,153 @@
+"""Draws the ticket's primitives (:mod:`app.printing.layout`) as a PDF or a PNG.
+
+Both backends draw the same primitives with the same font (IPAex Gothic), so the PDF, the PNG
+(also the raster an ESC/POS printer would get) and the Qt preview all show one layout. The
+PDF embeds a subset of the font and draws the QR code as vector rectangles, never as an image.
+IPAex Gothic has no bold face: bold text is filled and stroked (0.03 em) in both backends.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable, Sequence
+
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from app.core.paths import font_path
+from app.printing.layout import FONT_NAME, PAPER_WIDTH_MM, QR, Line, Primitive, Text, ticket_font
+
+THERMAL_DPI = 203
+_MODE = "1"  # 1 bit, as a thermal head prints: FreeType renders crisp monochrome glyphs
+_BOLD_STROKE_EM = 0.03
+_PDF_MODE = {False: 0, True: 2}  # text render mode: fill / fill and stroke
+_PNG_ANCHOR = {"left": "ls", "center": "ms", "right": "rs"}  # Pillow anchors on the baseline
+
+
+def render_pdf(
+    prims: Sequence[Primitive],
+    height_mm: float,
+    width_mm: float = PAPER_WIDTH_MM,
+    title: str = "整理券",
+) -> bytes:
+    """Draws a ticket as a one-page PDF exactly as large as the ticket.
+
+    Args:
+        prims: the ticket's primitives.
+        height_mm: the page height (the layout's height).
+        width_mm: the page width, the roll width.
+        title: the document title.
+
+    Returns:
+        The PDF, with the used glyphs of IPAex Gothic embedded.
+    """
+    ticket_font()  # registers the font with reportlab once
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=(width_mm * mm, height_mm * mm), pageCompression=1,
+                 initialFontName=FONT_NAME)  # fmt: skip
+    pdf.setTitle(title)
+    pdf.setAuthor("madoguchi")
+    pdf.setCreator("madoguchi")
+
+    def y_of(y_mm: float) -> float:
+        return float((height_mm - y_mm) * mm)
+
+    for prim in prims:
+        if isinstance(prim, Text):
+            pdf.setFont(FONT_NAME, prim.size_pt)
+            pdf.setLineWidth(prim.size_pt * _BOLD_STROKE_EM)
+            draw = {"left": pdf.drawString, "center": pdf.drawCentredString,
+                    "right": pdf.drawRightString}[prim.align]  # fmt: skip
+            draw(prim.x_mm * mm, y_of(prim.y_mm), prim.text, mode=_PDF_MODE[prim.bold])
+        elif isinstance(prim, Line):
+            pdf.setLineWidth(prim.width_pt)
+            pdf.line(prim.x1_mm * mm, y_of(prim.y1_mm), prim.x2_mm * mm, y_of(prim.y2_mm))
+        else:
+            _pdf_qr(pdf, prim, y_of)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _runs(row: Sequence[bool]) -> list[tuple[int, int]]:
+    """Returns the (start, length) of each run of dark modules in a row."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for index, dark in enumerate((*row, False)):
+        if dark and start is None:
+            start = index
+        elif not dark and start is not None:
+            runs.append((start, index - start))
+            start = None
+    return runs
+
+
+def _pdf_qr(pdf: Canvas, qr: QR, y_of: Callable[[float], float]) -> None:
+    """Fills the QR's dark modules as one path of rectangles (one per run of a row)."""
+    module = qr.size_mm / len(qr.matrix)
+    path = pdf.beginPath()
+    for r, row in enumerate(qr.matrix):
+        top = y_of(qr.y_mm + (r + 1) * module)
+        for start, length in _runs(row):
+            path.rect((qr.x_mm + start * module) * mm, top, length * module * mm, module * mm)
+    pdf.drawPath(path, stroke=0, fill=1)
+
+
+@functools.cache
+def _image_font(size_px: int) -> ImageFont.FreeTypeFont:
+    """Returns IPAex Gothic at a pixel size (loaded once per size; fonts are not modified)."""
+    return ImageFont.truetype(str(font_path()), size_px)
+
+
+def render_png(
+    prims: Sequence[Primitive],
+    height_mm: float,
+    dpi: int = THERMAL_DPI,
+    width_mm: float = PAPER_WIDTH_MM,
+) -> bytes:
+    """Draws a ticket as a black-and-white PNG at a printer's resolution.
+
+    Args:
+        prims: the ticket's primitives.
+        height_mm: the ticket height (the layout's height).
+        dpi: dots per inch; 203 is the usual thermal head.
+        width_mm: the roll width.
+
+    Returns:
+        The PNG, 1 bit a pixel: the raster an ESC/POS backend sends (cropped to the head's
+        72 mm; the layout keeps 4 mm margins). Previews on screen draw the primitives.
+    """
+    px_per_mm = dpi / 25.4
+    image = Image.new(_MODE, (round(width_mm * px_per_mm), round(height_mm * px_per_mm)), 255)
+    draw = ImageDraw.Draw(image)
+    for prim in prims:
+        if isinstance(prim, Text):
+            size_px = max(1, round(prim.size_pt / 72 * dpi))
+            stroke = max(1, round(size_px * _BOLD_STROKE_EM)) if prim.bold else 0
+            draw.text((prim.x_mm * px_per_mm, prim.y_mm * px_per_mm), prim.text, fill=0,
+                      font=_image_font(size_px), anchor=_PNG_ANCHOR[prim.align],
+                      stroke_width=stroke, stroke_fill=0)  # fmt: skip
+        elif isinstance(prim, Line):
+            width = max(1, round(prim.width_pt / 72 * dpi))
+            draw.line([(prim.x1_mm * px_per_mm, prim.y1_mm * px_per_mm),
+                       (prim.x2_mm * px_per_mm, prim.y2_mm * px_per_mm)], fill=0, width=width)  # fmt: skip
+        else:
+            _png_qr(draw, prim, px_per_mm)
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=1)  # fast
+    return out.getvalue()
+
+
+def _png_qr(draw: ImageDraw.ImageDraw, qr: QR, px_per_mm: float) -> None:
+    """Draws the QR with a whole number of pixels a module, so every module is the same size."""
+    count = len(qr.matrix)
+    module = max(1, round(qr.size_mm * px_per_mm / count))
+    left = round((qr.x_mm + qr.size_mm / 2) * px_per_mm - module * count / 2)
+    top = round((qr.y_mm + qr.size_mm / 2) * px_per_mm - module * count / 2)
+    for r, row in enumerate(qr.matrix):
+        y = top + r * module
+        for start, length in _runs(row):
+            x = left + start * module
+            draw.rectangle([x, y, x + length * module - 1, y + module - 1], fill=0)

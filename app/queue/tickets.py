@@ -1,0 +1,399 @@
+"""Ticket services: issue, call, serve, transfer, close.
+
+Each move is checked against the ticket's current state inside the write
+transaction, then recorded as one event; the projection does the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from app.core.staff import Actor
+from app.model import ticket_fold as tf
+from app.model.clock import JST, iso, to_ms
+from app.queue.pauses import PauseService
+
+if TYPE_CHECKING:
+    from app.core.node import Node, Recorder
+
+Row = dict[str, Any]
+_NUMBER = re.compile(r"^([A-Za-z]{1,2})-?(\d{1,6})$")
+
+STATE_NAMES = {
+    tf.WAITING: ("待ち", "Waiting"),
+    tf.CALLED: ("呼出中", "Called"),
+    tf.SERVING: ("対応中", "Serving"),
+    tf.HELD: ("保留", "On hold"),
+    tf.DONE: ("完了", "Done"),
+    tf.NOSHOW: ("不在", "No-show"),
+    tf.CANCELLED: ("取消", "Cancelled"),
+    tf.TRANSFERRED: ("回付", "Transferred"),
+}
+OUTCOME_NAMES = {
+    "completed": ("完了", "Completed"),
+    "revisit": ("書類不備・再来庁", "Incomplete documents, revisit"),
+    "deferred": ("保留（J-LIS停止）", "Deferred, J-LIS down"),
+}
+MOVE_NAMES = {
+    "ticket.called": "呼出し",
+    "ticket.recalled": "再呼出し",
+    "ticket.started": "対応開始",
+    "ticket.held": "保留",
+    "ticket.resumed": "再開",
+    "ticket.transferred": "回付",
+    "ticket.done": "完了",
+    "ticket.noshow": "不在",
+    "ticket.cancelled": "取消",
+    "ticket.reopened": "訂正（やり直し）",
+}
+
+
+class TicketError(ValueError):
+    """A ticket move that is not possible; the message says why in Japanese."""
+
+
+def format_number(prefix: str, value: int) -> str:
+    """Returns the display number, e.g. ``A-012``."""
+    return f"{prefix}-{value:03d}"
+
+
+def ticket_json(row: Row) -> dict[str, Any]:
+    """Returns a ticket as a JSON object (CLI ``--json`` and exports)."""
+    out = {k: row[k] for k in ("ticket_id", "number", "lane", "procedure", "applicant", "state")}
+    out["issued_at"] = iso(row["issued_at"])
+    out["day"] = row["day"]
+    for key in ("called_at", "started_at", "ended_at", "slot_start"):
+        out[key] = None if row[key] is None else iso(row[key])
+    for key in ("counter", "outcome", "reason", "reservation_id", "transferred_from",
+                "transferred_to", "call_count"):  # fmt: skip
+        out[key] = row[key]
+    out["priority"] = bool(row["priority"])
+    out["conflicts"] = json.loads(row["conflicts"]) if isinstance(row["conflicts"], str) else []
+    out.update(tf.timings(row))
+    return out
+
+
+class TicketService:
+    """Issues and moves tickets on one node.
+
+    Args:
+        node: the node whose store and identity are used.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def get(self, ref: str, day: date | None = None) -> Row:
+        """Returns a ticket by id, or by display number (today's unless ``day`` is given).
+
+        Raises:
+            TicketError: no such ticket.
+        """
+        store = self.node.store
+        row = store.row("SELECT * FROM tickets WHERE ticket_id = ?", (ref,))
+        if row is not None:
+            return row
+        match = _NUMBER.match(ref.strip())
+        if match:
+            number = format_number(match.group(1).upper(), int(match.group(2)))
+            the_day = (day or self.node.today()).isoformat()
+            row = store.row(
+                "SELECT * FROM tickets WHERE day = ? AND number = ? ORDER BY issued_hlc DESC",
+                (the_day, number),
+            )
+            if row is not None:
+                return row
+        raise TicketError(f"整理券 {ref} は見つかりません")
+
+    def tickets(
+        self, day: date | None = None, states: tuple[str, ...] = (), lanes: tuple[str, ...] = ()
+    ) -> list[Row]:
+        """Returns a day's tickets (today by default) in issue order."""
+        sql = "SELECT * FROM tickets WHERE day = ?"
+        params: list[Any] = [(day or self.node.today()).isoformat()]
+        if states:
+            sql += f" AND state IN ({','.join('?' * len(states))})"
+            params += states
+        if lanes:
+            sql += f" AND lane IN ({','.join('?' * len(lanes))})"
+            params += lanes
+        return self.node.store.rows(sql + " ORDER BY issued_hlc", params)
+
+    def queue(self, lanes: tuple[str, ...] = ()) -> list[Row]:
+        """Returns today's waiting tickets in calling order.
+
+        Reserved visitors whose slot has begun come first (by slot, then arrival);
+        everyone else follows by issue order (HLC), never by display number.
+        """
+        lanes = lanes or tuple(self.node.catalog.lanes)
+        now = self.node.now_ms()
+        marks = ",".join("?" * len(lanes))
+        return self.node.store.rows(
+            f"SELECT * FROM tickets WHERE day = ? AND state = 'waiting' AND lane IN ({marks}) "
+            "ORDER BY CASE WHEN priority = 1 AND slot_start <= ? THEN 0 ELSE 1 END, "
+            "CASE WHEN priority = 1 AND slot_start <= ? THEN slot_start ELSE 0 END, "
+            "issued_hlc, ticket_id",
+            [self.node.today().isoformat(), *lanes, now, now],
+        )
+
+    # -- issuing ------------------------------------------------------------------------------
+
+    def issue(
+        self,
+        actor: Actor,
+        procedure: str,
+        applicant: str,
+        *,
+        reservation_id: str | None = None,
+        confirm_late: bool = False,
+    ) -> Row:
+        """Issues a numbered ticket (walk-in, or the check-in of a reservation).
+
+        Args:
+            actor: the floor manager issuing it.
+            procedure: procedure code of the catalog.
+            applicant: ``self``, ``legal`` or ``agent``.
+            reservation_id: the reservation being checked in, if any.
+            confirm_late: the floor manager confirmed a visitor too late for priority.
+
+        Raises:
+            TicketError: the procedure needs a reservation, the reservation does not
+                fit, or the lane's numbers for today are used up.
+        """
+        actor.require("ticket.issue")
+        catalog = self.node.catalog
+        proc = catalog.procedure(procedure)
+        lane = catalog.lane_for(procedure, applicant)
+        # A pause stops walk-ins; a visitor with a reservation is still received (the visit
+        # may end as deferred if J-LIS stays down).
+        paused = None if reservation_id is not None else PauseService(self.node).reason(procedure)
+        if paused is not None:
+            raise TicketError(f"{proc.name_ja}は現在受付を停止しています（{paused}）")
+        with self.node.write(durable=True) as w:
+            now = self.node.now_ms()
+            today = self.node.today()
+            extra: dict[str, Any] = {}
+            if reservation_id is not None:
+                extra = self._reservation_terms(reservation_id, procedure, applicant, now,
+                                                today, confirm_late)  # fmt: skip
+            elif proc.reservation:
+                raise TicketError(
+                    f"{proc.name_ja}は予約制です。予約のない方には整理券を発行できません"
+                    "（Web予約をご案内ください）"
+                )
+            row = self._issue(w, actor, procedure, applicant, lane.id, today, extra)
+        return row
+
+    def _reservation_terms(
+        self, reservation_id: str, procedure: str, applicant: str, now: int, today: date,
+        confirm_late: bool,
+    ) -> dict[str, Any]:  # fmt: skip
+        res = self.node.store.row(
+            "SELECT * FROM reservations WHERE reservation_id = ?", (reservation_id,)
+        )
+        if res is None:
+            raise TicketError(f"予約 {reservation_id} は見つかりません")
+        if res["state"] == "checked_in":
+            raise TicketError(f"予約 {reservation_id} は受付済みです")
+        if res["state"] == "cancelled":
+            raise TicketError(f"予約 {reservation_id} は取り消されています")
+        if res["day"] != today.isoformat():
+            raise TicketError(
+                f"予約 {reservation_id} は {res['day']} の予約です（本日ではありません）"
+            )
+        if (res["procedure"], res["applicant"]) != (procedure, applicant):
+            raise TicketError(
+                f"予約 {reservation_id} の手続・受取者区分は {res['procedure']}・{res['applicant']} です"
+            )
+        rules = self.node.settings.reservations
+        hour, minute = (int(x) for x in res["slot"].split(":"))
+        slot_start = to_ms(today, time(hour, minute))
+        if now < slot_start - rules.checkin_early_minutes * 60_000:
+            opens = datetime.fromtimestamp(
+                slot_start / 1000 - rules.checkin_early_minutes * 60, tz=JST
+            )
+            raise TicketError(f"予約時刻 {res['slot']} の受付は {opens:%H:%M} からです")
+        on_time = now <= slot_start + (rules.slot_minutes + rules.late_grace_minutes) * 60_000
+        late_limit = slot_start + rules.late_grace_minutes * 60_000
+        keeps_priority = now <= late_limit
+        if not keeps_priority and not confirm_late:
+            raise TicketError(
+                f"予約時刻 {res['slot']} を{rules.late_grace_minutes}分以上過ぎています。"
+                "優先案内はできません。一般の順番で受け付ける場合は確認してください"
+            )
+        return {
+            "reservation_id": reservation_id,
+            "slot": res["slot"],
+            "slot_start": slot_start,
+            "priority": keeps_priority,
+            "late": not keeps_priority or not on_time,
+        }
+
+    def _issue(
+        self, w: Recorder, actor: Actor, procedure: str, applicant: str, lane_id: str,
+        today: date, extra: dict[str, Any],
+    ) -> Row:  # fmt: skip
+        identity = self.node.identity
+        block_size = self.node.settings.block_size
+        last = self.node.store.row(
+            "SELECT max(number_seq) AS n FROM tickets WHERE day = ? AND lane = ? AND block = ?",
+            (today.isoformat(), lane_id, identity.issuer_block),
+        )
+        number_seq = ((last or {}).get("n") or 0) + 1
+        if number_seq >= block_size:
+            raise TicketError(f"本日の窓口 {lane_id} の番号（{block_size - 1}件）を使い切りました")
+        prefix = self.node.catalog.lane(lane_id).prefix
+        number = format_number(prefix, identity.issuer_block * block_size + number_seq)
+        ticket_id = f"{identity.node_id}-{w.next_seq}"
+        payload = {
+            "number": number, "lane": lane_id, "block": identity.issuer_block,
+            "number_seq": number_seq, "procedure": procedure, "applicant": applicant,
+            "day": today.isoformat(), **extra,
+        }  # fmt: skip
+        w.append(tf.ISSUED, actor, ticket_id=ticket_id, payload=payload)
+        return self.get(ticket_id)
+
+    # -- moves --------------------------------------------------------------------------------
+
+    def _move(
+        self, actor: Actor, ref: str, move: str, payload: dict[str, Any] | None = None,
+        durable: bool = False, action: str = "ticket.serve",
+    ) -> Row:  # fmt: skip
+        actor.require(action)
+        with self.node.write(durable=durable) as w:
+            row = self.get(ref)
+            why = tf.refusal(row["state"], row["counter"], move, actor.counter)
+            if why is not None:
+                raise TicketError(self._explain(row, move, actor))
+            if move == tf.REOPENED and row["state"] == tf.TRANSFERRED:
+                raise TicketError(
+                    f"{row['number']} は回付済みです（回付先の整理券を操作してください）"
+                )
+            prev = [e.id for e in self.node.store.ticket_events(row["ticket_id"])]
+            w.append(move, actor, ticket_id=row["ticket_id"], prev=prev, payload=payload)
+        return self.get(row["ticket_id"])
+
+    def _explain(self, row: Row, move: str, actor: Actor) -> str:
+        state_ja = STATE_NAMES[row["state"]][0]
+        name = MOVE_NAMES.get(move, move)
+        if move == tf.REOPENED:
+            return f"{row['number']} は「{state_ja}」のため訂正できません（完了・不在・取消のみ訂正できます）"
+        at_other = row["counter"] not in (None, actor.counter)
+        if at_other and row["state"] in (tf.CALLED, tf.SERVING, tf.HELD):
+            return f"{row['number']} は {row['counter']}番窓口が対応中のため{name}できません"
+        return f"{row['number']} は「{state_ja}」のため{name}できません"
+
+    def call(self, actor: Actor, ref: str) -> Row:
+        """Calls a specific waiting ticket to the actor's counter."""
+        self._need_counter(actor)
+        return self._move(actor, ref, "ticket.called", durable=True)
+
+    def call_next(self, actor: Actor, lanes: tuple[str, ...] = ()) -> Row | None:
+        """Calls the next ticket of the given lanes (the node's lanes by default).
+
+        Returns:
+            The called ticket, or None when nobody is waiting.
+        """
+        self._need_counter(actor)
+        actor.require("ticket.serve")
+        lanes = lanes or self.node.identity.lanes
+        for _ in range(3):  # another process of this node may call the same one first
+            waiting = self.queue(lanes)
+            if not waiting:
+                return None
+            try:
+                return self.call(actor, waiting[0]["ticket_id"])
+            except TicketError:
+                continue
+        return None
+
+    def recall(self, actor: Actor, ref: str) -> Row:
+        """Calls a called ticket again (the visitor has not come to the counter yet)."""
+        return self._move(actor, ref, "ticket.recalled", durable=True)
+
+    def start(self, actor: Actor, ref: str) -> Row:
+        """Starts serving a called visitor at the counter."""
+        return self._move(actor, ref, "ticket.started")
+
+    def hold(self, actor: Actor, ref: str, reason: str = "") -> Row:
+        """Parks a ticket at this counter (e.g. the visitor fetches a document)."""
+        return self._move(actor, ref, "ticket.held", {"reason": reason} if reason else None)
+
+    def resume(self, actor: Actor, ref: str) -> Row:
+        """Resumes serving a parked ticket."""
+        return self._move(actor, ref, "ticket.resumed")
+
+    def done(self, actor: Actor, ref: str, outcome: str = "completed") -> Row:
+        """Closes a ticket with an outcome: completed, revisit or deferred."""
+        if outcome not in tf.OUTCOMES:
+            raise TicketError(f"結果 {outcome} はありません（{', '.join(tf.OUTCOMES)}）")
+        return self._move(actor, ref, "ticket.done", {"outcome": outcome})
+
+    def noshow(self, actor: Actor, ref: str) -> Row:
+        """Closes a called ticket whose visitor did not come (after the configured calls)."""
+        row = self.get(ref)
+        needed = self.node.settings.counter.noshow_after_calls
+        if row["state"] == tf.CALLED and row["call_count"] < needed:
+            left = needed - row["call_count"]
+            raise TicketError(f"{row['number']} はあと{left}回呼び出してから不在にしてください")
+        return self._move(actor, ref, "ticket.noshow")
+
+    def cancel(self, actor: Actor, ref: str, reason: str) -> Row:
+        """Cancels a ticket (the visitor left, issued by mistake …)."""
+        if not reason.strip():
+            raise TicketError("取消の理由を入力してください")
+        return self._move(actor, ref, "ticket.cancelled", {"reason": reason.strip()},
+                          action="ticket.cancel")  # fmt: skip
+
+    def reopen(self, actor: Actor, ref: str, reason: str) -> Row:
+        """Corrects a closing move made by mistake (done, no-show, cancel): the ticket
+        returns to where it was before it. Only the move this PC has seen is undone.
+        """
+        if not reason.strip():
+            raise TicketError("訂正の理由を入力してください")
+        return self._move(actor, ref, tf.REOPENED, {"reason": reason.strip()},
+                          action="ticket.cancel")  # fmt: skip
+
+    def transfer(self, actor: Actor, ref: str, to_lane: str, reason: str) -> Row:
+        """Transfers a ticket to another lane: the old one ends, a linked new one waits.
+
+        Returns:
+            The new ticket.
+        """
+        actor.require("ticket.serve")
+        self.node.catalog.lane(to_lane)
+        if not reason.strip():
+            raise TicketError("回付の理由を入力してください")
+        with self.node.write(durable=True) as w:
+            old = self.get(ref)
+            if tf.refusal(old["state"], old["counter"], "ticket.transferred", actor.counter):
+                raise TicketError(self._explain(old, "ticket.transferred", actor))
+            prev = [e.id for e in self.node.store.ticket_events(old["ticket_id"])]
+            identity = self.node.identity
+            new_id = f"{identity.node_id}-{w.next_seq + 1}"
+            w.append("ticket.transferred", actor, ticket_id=old["ticket_id"], prev=prev,
+                     payload={"to_lane": to_lane, "reason": reason.strip(),
+                              "new_ticket_id": new_id})  # fmt: skip
+            # A transferred visitor has waited once already: they go ahead of walk-ins.
+            extra = {"transferred_from": old["ticket_id"], "reason": reason.strip(),
+                     "priority": True, "slot_start": self.node.now_ms()}  # fmt: skip
+            new = self._issue(w, actor, old["procedure"], old["applicant"], to_lane,
+                              self.node.today(), extra)  # fmt: skip
+        return new
+
+    @staticmethod
+    def _need_counter(actor: Actor) -> None:
+        if not actor.counter:
+            raise TicketError(
+                "窓口番号が設定されていません（この端末の窓口番号を設定してください）"
+            )
+
+
+def day_range(first: date, last: date) -> list[date]:
+    """Returns every day from first to last, inclusive."""
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]

@@ -1,0 +1,45 @@
+"""Visits that end at reception: turned back for missing documents (書類不備).
+
+Such a visitor gets no ticket, but the visit counts in the statistics and the floor
+manager is told what the visitor must bring next time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.core.staff import Actor
+
+if TYPE_CHECKING:
+    from app.core.node import Node
+
+TURNED_BACK = "visit.turned_back"
+
+
+def turn_back(node: Node, actor: Actor, procedure: str, applicant: str, missing: list[str]) -> str:
+    """Records a visit turned back for missing documents.
+
+    Args:
+        node: the node recording it.
+        actor: the floor manager.
+        procedure: the procedure the visitor came for.
+        applicant: ``self``, ``legal`` or ``agent``.
+        missing: the checklist items the visitor did not have (at least one).
+
+    Returns:
+        What the visitor must bring, as one line for the screen.
+
+    Raises:
+        ValueError: nothing missing, or an item not on the checklist.
+    """
+    actor.require("ticket.issue")
+    checklist = node.catalog.documents(procedure, applicant)
+    if not missing:
+        raise ValueError("不足している書類を選んでください")
+    unknown = [m for m in missing if m not in checklist]
+    if unknown:
+        raise ValueError(f"持参書類の一覧にない項目です: {'、'.join(unknown)}")
+    with node.write() as w:
+        w.append(TURNED_BACK, actor, payload={"procedure": procedure, "applicant": applicant,
+                                              "missing": list(missing)})  # fmt: skip
+    return "次回お持ちいただくもの: " + "、".join(missing)

@@ -1,0 +1,213 @@
+"""Tables and charts the reports share, made from :class:`app.reports.figures.Figures`. No Qt.
+
+Nothing here prints a visitor's name, reservation number or other personal data: the
+tables count facts by procedure, applicant type, lane operator, counter, day and hour.
+Staff appear by staff id only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import pairwise
+from typing import Any
+
+from app.core.catalog import Catalog
+from app.model.clock import JST, to_datetime
+from app.reports.facts import Shift
+from app.reports.figures import Figures, TimeStats, hour_label
+from app.reports.model import Chart, Column, Table
+
+OPERATOR_JA = {"contractor": "委託", "city": "市", "unknown": "不明"}
+COUNTS = ("visits", "served", "transferred", "noshow", "cancelled", "deferred", "revisit")
+COUNT_COLUMNS = (
+    Column("受付"), Column("完了"), Column("回付"), Column("不在"), Column("取消"),
+    Column("保留(J-LIS)", width=1.3), Column("再来庁"),
+)  # fmt: skip
+STAT_COLUMNS = (
+    Column("件数"), Column("平均", "minutes"), Column("P50", "minutes"), Column("P90", "minutes"),
+    Column("最大", "minutes"), Column("15分以内", "percent"), Column("30分以内", "percent"),
+)  # fmt: skip
+_HISTOGRAM_EDGES = (5, 10, 15, 20, 30, 45, 60, 90)
+
+
+def stat_cells(stats: TimeStats) -> list[Any]:
+    """Returns the cells of :data:`STAT_COLUMNS` for a summary."""
+    return [stats.count, stats.mean, stats.p50, stats.p90, stats.max, stats.within_15,
+            stats.within_30]  # fmt: skip
+
+
+def _total(rows: list[list[Any]], label_cells: int, title: str = "合計") -> list[Any]:
+    sums = [sum(int(r[i] or 0) for r in rows) for i in range(label_cells, len(rows[0]))]
+    return [title, *([""] * (label_cells - 1)), *sums] if rows else []
+
+
+def procedure_table(figures: Figures, catalog: Catalog) -> Table:
+    """Counts by procedure × applicant type × lane operator, with turned-back visits."""
+    groups = ("procedure", "applicant", "operator")
+    counts = {m: figures.by(m, *groups) for m in COUNTS}
+    turned = figures.by("turned_back", *groups)
+    keys = set(turned).union(*counts.values())
+    order = {code: n for n, code in enumerate(catalog.procedures)}
+    rows: list[list[Any]] = []
+    for proc, applicant, operator in sorted(keys, key=lambda k: (order.get(k[0], 99), k[1:])):
+        p = catalog.procedures.get(proc)
+        a = catalog.applicants.get(applicant)
+        rows.append([p.name_ja if p else proc, a.name_ja if a else applicant,
+                     OPERATOR_JA.get(operator, operator),
+                     *(counts[m].get((proc, applicant, operator), 0) for m in COUNTS),
+                     turned.get((proc, applicant, operator), 0)])  # fmt: skip
+    if rows:
+        rows.append(_total(rows, 3))
+    columns = [Column("手続", "text", 4.2), Column("区分", "text", 1.8),
+               Column("担当", "text", 0.9), *COUNT_COLUMNS, Column("返戻")]  # fmt: skip
+    return Table("手続・受取者区分・担当別の件数", columns, rows,
+                 "受付 = 整理券（回付先を除く）、返戻 = 書類不備で受付時にお帰りいただいた方",
+                 total_row=bool(rows))  # fmt: skip
+
+
+def counter_table(figures: Figures) -> Table:
+    """Per counter: tickets called there and what became of them, with service times."""
+    called = figures.by("tickets", "counter", "operator")
+    served = figures.by("served", "counter")
+    moved = figures.by("transferred", "counter")
+    absent = figures.by("noshow", "counter")
+    service = figures.times_by("service", "counter")
+    rows: list[list[Any]] = []
+    for (counter, operator), n in sorted(called.items(), key=lambda kv: _counter_order(kv[0][0])):
+        if not counter:
+            continue
+        s = service.get(counter, TimeStats.of(()))
+        rows.append([counter, OPERATOR_JA.get(operator, operator), n, served.get((counter,), 0),
+                     moved.get((counter,), 0), absent.get((counter,), 0), s.mean, s.p90])  # fmt: skip
+    columns = [Column("窓口", "text"), Column("担当", "text"), Column("呼出し"), Column("完了"),
+               Column("回付"), Column("不在"), Column("平均対応", "minutes"),
+               Column("P90対応", "minutes")]  # fmt: skip
+    return Table("窓口別の対応", columns, rows)
+
+
+def _counter_order(counter: str) -> tuple[int, str]:
+    return (int(counter), "") if counter.isdigit() else (10**6, counter)
+
+
+def hour_table(figures: Figures) -> Table:
+    """Per hour band: visits (counted in the hour the ticket was issued) and waits."""
+    visits = figures.by("visits", "hour")
+    turned = figures.by("turned_back", "hour")
+    served = figures.by("served", "hour")
+    waits = figures.times_by("wait", "hour")
+    rows: list[list[Any]] = []
+    for hour in figures.hours():
+        key = (str(hour),)
+        w = waits.get(str(hour), TimeStats.of(()))
+        v, t = visits.get(key, 0), turned.get(key, 0)
+        rows.append([hour_label(hour), v, t, v + t, served.get(key, 0), w.mean, w.p90,
+                     w.within_15])  # fmt: skip
+    if rows:
+        rows.append(["合計", *(sum(int(r[i]) for r in rows) for i in (1, 2, 3, 4)),
+                     figures.times("wait").mean, figures.times("wait").p90,
+                     figures.times("wait").within_15])  # fmt: skip
+    columns = [Column("時間帯", "text"), Column("受付"), Column("返戻"), Column("来庁計"),
+               Column("完了"), Column("平均待ち", "minutes"), Column("P90待ち", "minutes"),
+               Column("15分以内", "percent")]  # fmt: skip
+    return Table("時間帯別の来庁者数と待ち時間", columns, rows,
+                 "整理券を発行した時刻の時間帯に数えています", total_row=bool(rows))  # fmt: skip
+
+
+def wait_table(figures: Figures) -> Table:
+    """Waiting, walking and service times, overall and by operator and reservation."""
+    rows: list[list[Any]] = [
+        ["待ち時間（全体）", *stat_cells(figures.times("wait"))],
+        ["待ち時間（委託窓口）", *stat_cells(figures.times("wait", operator="contractor"))],
+        ["待ち時間（市窓口）", *stat_cells(figures.times("wait", operator="city"))],
+        ["待ち時間（予約の方）", *stat_cells(figures.times("wait", reserved=True))],
+        ["待ち時間（予約なし）", *stat_cells(figures.times("wait", reserved=False))],
+        ["呼出しから対応開始まで", *stat_cells(figures.times("walk"))],
+        ["対応時間", *stat_cells(figures.times("service"))],
+    ]
+    return Table("待ち時間・対応時間", [Column("区分", "text", 3.2), *STAT_COLUMNS], rows,
+                 "待ち時間 = 整理券発行から呼出しまで（予約の方は予約時刻から）。"
+                 "P50・P90 は最近順位法")  # fmt: skip
+
+
+def service_table(figures: Figures, catalog: Catalog) -> Table:
+    """Service times (start to end) per procedure."""
+    stats = figures.times_by("service", "procedure")
+    rows = [[p.name_ja, *stat_cells(stats[code])[:5]] for code, p in catalog.procedures.items()
+            if code in stats]  # fmt: skip
+    return Table("手続別の対応時間", [Column("手続", "text", 4.2), *STAT_COLUMNS[:5]], rows)
+
+
+def reservation_table(figures: Figures) -> Table:
+    """Reservations of the period: booked, checked in, late, no-show."""
+    booked = figures.count("reservations")
+    noshow = figures.count("reservation_noshow")
+    checked = figures.count("checked_in")
+    cancelled = len(figures.facts.reservations) - booked
+    rate = noshow / (checked + noshow) if checked + noshow else None
+    columns = [Column("予約"), Column("受付"), Column("うち遅刻"), Column("不在"),
+               Column("取消"), Column("不在率", "percent")]  # fmt: skip
+    row: list[Any] = [booked, checked, figures.count("late"), noshow, cancelled, rate]
+    return Table("予約の状況", columns, [row],
+                 "遅刻 = 予約時刻の猶予を過ぎて受付（優先案内なし）")  # fmt: skip
+
+
+def staffing_table(shifts: tuple[Shift, ...], title: str = "勤務体制（サインイン記録）") -> Table:
+    """Who was signed in at which counter, when (staff ids only)."""
+    rows: list[list[Any]] = []
+    for s in sorted(shifts, key=lambda s: (s.day, _counter_order(s.counter or ""), s.start_ms)):
+        start = to_datetime(s.start_ms).replace(tzinfo=None)
+        end = to_datetime(s.end_ms).replace(tzinfo=None) if s.end_ms is not None else None
+        minutes = (s.end_ms - s.start_ms) / 60_000 if s.end_ms is not None else None
+        rows.append([s.day, s.staff_id, s.counter or "受付", start, end, minutes])
+    columns = [Column("日付", "date", 1.4), Column("職員ID", "text"), Column("窓口", "text"),
+               Column("開始", "datetime", 1.8), Column("終了", "datetime", 1.8),
+               Column("時間", "minutes")]  # fmt: skip
+    return Table(title, columns, rows, "受付 = フロアマネージャー（受付案内）")
+
+
+def staff_summary_table(shifts: tuple[Shift, ...]) -> Table:
+    """Per staff member: days worked, counters and signed-in hours."""
+    days: dict[str, set[str]] = {}
+    counters: dict[str, set[str]] = {}
+    minutes: dict[str, float] = {}
+    for s in shifts:
+        days.setdefault(s.staff_id, set()).add(s.day.isoformat())
+        counters.setdefault(s.staff_id, set()).add(s.counter or "受付")
+        if s.end_ms is not None:
+            minutes[s.staff_id] = minutes.get(s.staff_id, 0) + (s.end_ms - s.start_ms) / 60_000
+    rows: list[list[Any]] = [
+        [staff, len(days[staff]), "・".join(sorted(counters[staff], key=_counter_order)),
+         minutes.get(staff, 0) / 60]
+        for staff in sorted(days)
+    ]  # fmt: skip
+    columns = [Column("職員ID", "text"), Column("勤務日数"), Column("窓口", "text", 2.5),
+               Column("サインイン時間（時間）", "number", 1.6)]  # fmt: skip
+    return Table("職員別の勤務", columns, rows)
+
+
+def hour_chart(figures: Figures) -> Chart:
+    """Visits per hour band (bar chart)."""
+    visits = figures.by("visits", "hour")
+    turned = figures.by("turned_back", "hour")
+    hours = figures.hours()
+    return Chart("時間帯別の来庁者数", "bar", [hour_label(h) for h in hours],
+                 [("受付", [float(visits.get((str(h),), 0)) for h in hours]),
+                  ("返戻", [float(turned.get((str(h),), 0)) for h in hours])], "人")  # fmt: skip
+
+
+def wait_histogram(figures: Figures) -> Chart:
+    """The distribution of waiting times (histogram by minute bins)."""
+    waits = [t.wait_ms / 60_000 for t in figures.facts.tickets if t.wait_ms is not None]
+    edges = (0, *_HISTOGRAM_EDGES)
+    labels = [f"{a}-{b}" for a, b in pairwise(edges)]
+    labels.append(f"{edges[-1]}+")
+    counts = [0.0] * len(labels)
+    for minutes in waits:
+        index = next((i for i, e in enumerate(_HISTOGRAM_EDGES) if minutes < e), len(labels) - 1)
+        counts[index] += 1
+    return Chart("待ち時間の分布（分）", "histogram", labels, [("件数", counts)], "件")
+
+
+def now_text() -> str:
+    """Returns the time a report is made (JST, to the minute)."""
+    return datetime.now(JST).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,266 @@
+"""The site manager's window: live waits and alerts, staffing, closures, pauses, staff, reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.core.node import Node
+from app.core.staff import Actor, AuthError, StaffService
+from app.queue.pauses import PauseService
+from app.queue.tickets import TicketService
+from tests.conftest import OPEN_DAY, FakeClock, make_node
+from ui.admin.panel import REFRESH_TICKS, AdminPanel
+from ui.admin.rows_model import RowsModel
+from ui.shell.i18n import Texts
+from ui.shell.main_window import MainWindow
+
+MANAGER = Actor("sm", "site_manager")
+FLOOR = Actor("fm", "floor_manager")
+CLERK = Actor("cl", "clerk", "1")
+
+
+@pytest.fixture
+def site(tmp_path: Path, clock: FakeClock) -> Iterator[Node]:
+    node = make_node(tmp_path / "admin", clock, role="admin")
+    yield node
+    node.close()
+
+
+_open: list[MainWindow] = []  # a window lives while its test runs
+
+
+@pytest.fixture(autouse=True)
+def _windows() -> Iterator[None]:
+    yield
+    _open.clear()
+
+
+def open_panel(qtbot: QtBot, node: Node, actor: Actor = MANAGER) -> AdminPanel:
+    window = MainWindow(node, actor, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    _open.append(window)
+    assert isinstance(window.panel, AdminPanel)
+    return window.panel
+
+
+def column(model: RowsModel, col: int) -> list[str]:
+    return [model.index(r, col).data() for r in range(model.rowCount())]
+
+
+def test_live_tab_shows_waits_counters_and_an_alert_past_the_target(
+    qtbot: QtBot, site: Node, clock: FakeClock
+) -> None:
+    tickets = TicketService(site)
+    for _ in range(3):
+        tickets.issue(FLOOR, "certificate", "self")  # general lane, 11:00
+    clock.advance(minutes=5)
+    StaffService(site).sign_in("cl", "2222", "1")
+    assert tickets.call_next(CLERK, ("general",)) is not None  # waited 5 minutes
+    panel = open_panel(qtbot, site)
+    live = panel.live
+    assert live.alerts == [] and "✓" in live.banner.text()
+    general = 1  # catalog order: reserved, general, city
+    assert live.lanes.index(general, 1).data() == "2"
+    assert live.lanes.index(general, 3).data() == "5分"  # mean wait today
+    assert live.lanes.index(general, 5).data() == "1"  # counter 1 serves it
+    assert column(live.counters, 0) == ["1"] and column(live.counters, 1) == ["cl"]
+
+    clock.advance(minutes=15)  # the two still waiting: 20 minutes
+    for _ in range(REFRESH_TICKS):
+        panel.tick()
+    assert live.lanes.index(general, 2).data() == "20分"
+    assert len(live.alerts) == 1 and live.alerts[0].startswith("⚠ 注意")
+    assert "A 一般窓口" in live.banner.text() and "目標 15分" in live.banner.text()
+    assert "#e69f00" in live.banner.styleSheet()
+
+    clock.advance(minutes=20)  # 40 minutes: more than twice the target
+    live.refresh()
+    assert live.alerts[0].startswith("⚠⚠ 警告") and "#b00020" in live.banner.styleSheet()
+
+
+def test_visits_per_hour_against_the_plan(qtbot: QtBot, site: Node, clock: FakeClock) -> None:
+    tickets = TicketService(site)
+    for _ in range(2):
+        tickets.issue(FLOOR, "certificate", "self")
+    hours = open_panel(qtbot, site).live.hours
+    headers = [hours.headerData(c, Qt.Orientation.Horizontal) for c in range(hours.columnCount())]
+    assert headers[1] == "10時台" and headers[-2] == "18時台" and headers[-1] == "計"
+    assert column(hours, 0) == ["計画", "実績", "差"]
+    # 10:30–11:00: one slot of 8 seats + half of 4 walk-ins; 11:00: two slots + 4.
+    assert (hours.cell(0, 1), hours.cell(0, 2)) == (10, 20)
+    assert (hours.cell(1, 1), hours.cell(1, 2)) == (0, 2)
+    assert hours.cell(2, 2) == "-18" and hours.cell(2, 3) == ""  # 12時台 has not begun
+    assert hours.cell(2, hours.columnCount() - 1) == "-28"  # 10時台 and 11時台 only
+
+
+def test_the_staffing_tab_advises_counters_per_lane_and_hour(
+    qtbot: QtBot, site: Node, clock: FakeClock
+) -> None:
+    clock.set(OPEN_DAY, time(10, 40))
+    tickets = TicketService(site)
+    for _ in range(12):  # a rush: 12 walk-ins in 20 minutes
+        tickets.issue(FLOOR, "certificate", "self")
+    clock.set(OPEN_DAY, time(11, 0))
+    StaffService(site).sign_in("cl", "2222", "1")
+    staffing = open_panel(qtbot, site).staffing
+    model = staffing.model
+    assert model.rowCount() == 9  # 11, 12, 13 時台 × 3 lanes
+    assert column(model, 0)[:3] == ["11時台"] * 3
+    row = column(model, 1).index("A 一般窓口（委託）")
+    assert model.cell(row, 2) == pytest.approx(24.0)  # 12 in the 30 minutes since opening
+    needed = model.cell(row, 4)
+    assert needed > 1 and model.cell(row, 5) == 1
+    assert model.cell(row, 6) == f"▲ {needed - 1}窓口 追加"
+    assert "15分以内を80%以上" in staffing.title.text()
+
+
+def test_no_staffing_advice_on_a_closed_day(qtbot: QtBot, site: Node, clock: FakeClock) -> None:
+    clock.set(date(2026, 11, 25), time(11, 0))  # Wednesday
+    staffing = open_panel(qtbot, site).staffing
+    assert staffing.model.rowCount() == 0 and "閉庁日" in staffing.empty.text()
+
+
+def test_closures_are_added_and_removed(qtbot: QtBot, site: Node) -> None:
+    tab = open_panel(qtbot, site).closures
+    day = date(2026, 12, 1)
+    assert not tab.add_closure(day, "  ")
+    assert "理由" in tab.error.text() and tab.model.rowCount() == 0
+    assert tab.add_closure(day, "システム保守")
+    assert tab.error.text() == "" and "2026-12-01" in tab.info.text()
+    assert tab.model.rowCount() == 1 and tab.model.cell(0, 0) == "2026-12-01（火）"
+    assert not site.calendar().is_open(day)
+    assert not tab.remove_closure()  # nothing chosen
+    assert "選んで" in tab.error.text()
+    tab.view.selectRow(0)
+    assert tab.remove_closure()
+    assert tab.model.rowCount() == 0 and site.calendar().is_open(day)
+
+
+def test_a_closure_from_the_form(qtbot: QtBot, site: Node) -> None:
+    tab = open_panel(qtbot, site).closures
+    assert tab.day.date().toPython() == date(2026, 11, 25)  # tomorrow by default
+    tab.reason.setText("台風")
+    tab.add_button.click()
+    assert [r["reason"] for r in site.store.rows("SELECT reason FROM closures")] == ["台風"]
+    assert tab.reason.text() == ""
+
+
+def test_pauses_and_resumes(qtbot: QtBot, site: Node) -> None:
+    tab = open_panel(qtbot, site).pauses
+    assert not tab.pause("jlis", "")
+    assert tab.error.text()
+    assert tab.pause("jlis", "J-LIS 障害")
+    assert PauseService(site).all() == {"jlis": "J-LIS 障害"}
+    assert tab.model.cell(0, 0).startswith("J-LIS 全体")
+    tab.target.setCurrentIndex(tab.target.findData("pin"))
+    tab.reason.setText("端末故障")
+    tab.pause_button.click()
+    assert PauseService(site).reason("pin") == "端末故障"
+    assert tab.resume("jlis")
+    tab.view.selectRow(0)
+    assert tab.resume()
+    assert PauseService(site).all() == {} and tab.model.rowCount() == 0
+    assert not tab.resume("certificate")
+    assert "停止されていません" in tab.error.text()
+
+
+def test_staff_are_added_with_a_pin_typed_twice_and_deactivated(qtbot: QtBot, site: Node) -> None:
+    tab = open_panel(qtbot, site).staff
+    assert tab.pin.echoMode() == tab.pin.EchoMode.Password
+    assert not tab.add_staff("yamada", "山田 花子", "clerk", "5555", "5556")
+    assert tab.error.text() == "暗証番号が一致しません"
+    assert "yamada" not in column(tab.model, 0)
+    tab.staff_id.setText("yamada")
+    tab.name.setText("山田 花子")
+    tab.role.setCurrentIndex(tab.role.findData("clerk"))
+    tab.pin.setText("5555")
+    tab.pin_again.setText("5555")
+    tab.add_button.click()
+    assert "yamada" in column(tab.model, 0) and tab.pin.text() == ""
+    assert StaffService(site).authenticate("yamada", "5555").role == "clerk"
+    assert not tab.add_staff("bad id!", "x", "clerk", "5555", "5555")
+    assert "職員ID" in tab.error.text()
+    assert tab.deactivate("yamada")
+    row = column(tab.model, 0).index("yamada")
+    assert tab.model.cell(row, 3) == "無効"
+    with pytest.raises(AuthError):
+        StaffService(site).authenticate("yamada", "5555")
+
+
+def test_a_floor_manager_sees_the_actions_disabled(qtbot: QtBot, site: Node) -> None:
+    panel = open_panel(qtbot, site, FLOOR)
+    for button in (panel.closures.add_button, panel.closures.remove_button,
+                   panel.pauses.pause_button, panel.pauses.resume_button,
+                   panel.staff.add_button, panel.staff.deactivate_button):  # fmt: skip
+        assert not button.isEnabled()
+    assert not panel.closures.add_closure(date(2026, 12, 1), "保守")  # the service refuses too
+    assert "開庁日の変更" in panel.closures.error.text()
+    assert panel.live.lanes.rowCount() == 3  # the live figures are still shown
+
+
+def test_reports_are_written_in_the_background(qtbot: QtBot, site: Node, tmp_path: Path) -> None:
+    TicketService(site).issue(FLOOR, "certificate", "self")
+    tab = open_panel(qtbot, site).reports
+    out = tmp_path / "out"
+    assert tab.generate("daily", "2026-11-24", ["pdf", "csv", "xlsx"], out)
+    assert not tab.generate_button.isEnabled()
+    assert not tab.generate("daily", "2026-11-24", ["csv"], out)  # one at a time
+    qtbot.waitUntil(lambda: bool(tab.files), timeout=60_000)
+    names = sorted(Path(f).name for f in tab.files)
+    assert names == ["daily_2026-11-24.csv", "daily_2026-11-24.pdf", "daily_2026-11-24.xlsx"]
+    assert (out / "daily_2026-11-24.pdf").read_bytes().startswith(b"%PDF")
+    assert tab.list.count() == 3 and tab.bar.value() == tab.bar.maximum() == 4
+    assert tab.generate_button.isEnabled() and "3件" in tab.status.text()
+
+
+def test_a_report_from_the_form_and_a_failure(qtbot: QtBot, site: Node, tmp_path: Path) -> None:
+    tab = open_panel(qtbot, site).reports
+    tab.kind.setCurrentIndex(tab.kind.findData("sla"))
+    assert tab.spec() == "2026-10"  # last month by default
+    tab.checks["pdf"].setChecked(False)
+    assert not tab.generate(folder=tmp_path)
+    assert "形式" in tab.error.text()
+    tab.checks["csv"].setChecked(True)
+    tab.folder.setText(str(tmp_path / "sla"))
+    assert tab.generate()
+    qtbot.waitUntil(lambda: bool(tab.files), timeout=60_000)
+    assert (tmp_path / "sla" / "sla_2026-10.csv").exists()
+    assert tab.generate("monthly", "2026-13", ["csv"], tmp_path)
+    qtbot.waitUntil(lambda: bool(tab.error.text()), timeout=60_000)
+    assert tab.error.text().startswith("作成できませんでした") and tab.files == []
+    tab.kind.setCurrentIndex(tab.kind.findData("annual"))
+    assert tab.spec() == "FY2026"
+
+
+def test_the_panel_follows_changes_and_the_language(
+    qtbot: QtBot, site: Node, clock: FakeClock
+) -> None:
+    window = MainWindow(site, MANAGER, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    panel = window.panel
+    assert isinstance(panel, AdminPanel)
+    assert [panel.tabText(i) for i in range(panel.count())] == [
+        "現況", "人員配置", "開庁日", "受付停止", "職員", "報告書", "質疑応答集"]  # fmt: skip
+    TicketService(site).issue(FLOOR, "certificate", "self")
+    window.hub.notify()
+    assert panel.live.lanes.cell(1, 1) == 1
+    window.toggle_language()
+    assert isinstance(window.panel, AdminPanel) and window.panel.tabText(0) == "Live"
+    assert window.panel.live.lanes.cell(1, 0) == "A General counter (contractor)"
+
+
+def test_the_rows_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
+    model = RowsModel(["a", "b", "c"])
+    qtmodeltester.check(model)
+    model.set_rows([["x", 1, 2.5], ["y", None, "z"]], tones=["red", None])
+    qtmodeltester.check(model)
+    model.set_rows([[1, 2, 3]], headers=["p", "q", "r"])
+    qtmodeltester.check(model)
+    assert model.key(0) == 1 and model.headerData(0, Qt.Orientation.Horizontal) == "p"

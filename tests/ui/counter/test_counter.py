@@ -1,0 +1,141 @@
+"""The counter window, as a clerk uses it all day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QShortcut
+from pytestqt.qtbot import QtBot
+
+from app.core.node import Node
+from app.core.staff import Actor
+from app.queue.tickets import TicketService
+from app.sync.service import SyncService
+from tests.conftest import FakeClock, make_node
+from tests.faults.conftest import site_node
+from ui.counter.panel import CounterPanel
+from ui.shell.i18n import Texts
+from ui.shell.main_window import MainWindow
+
+FLOOR = Actor("fm", "floor_manager")
+CLERK = Actor("cl", "clerk", "1")
+
+
+def press(panel: CounterPanel, key: str) -> None:
+    [shortcut] = [s for s in panel.findChildren(QShortcut) if s.key().toString() == key]
+    shortcut.activated.emit()
+
+
+@pytest.fixture
+def counter(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Node, CounterPanel]]:
+    node = make_node(tmp_path / "c1", clock, role="counter", counter="1")
+    for procedure in ("pin", "loss", "certificate"):
+        TicketService(node).issue(FLOOR, procedure, "self")
+    window = MainWindow(node, CLERK, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    assert isinstance(window.counter_panel, CounterPanel)
+    yield node, window.counter_panel
+    node.close()
+
+
+def test_a_whole_visit_by_function_keys(
+    counter: tuple[Node, CounterPanel], clock: FakeClock
+) -> None:
+    node, panel = counter
+    assert panel.buttons["call_next"].isEnabled() and not panel.buttons["start"].isEnabled()
+    clock.advance(minutes=6)
+    press(panel, "F1")
+    assert panel.number.text() == "A-001"
+    assert "待ち時間 6分" in panel.details.text() and "暗証番号" in panel.details.text()
+    assert not panel.buttons["noshow"].isEnabled()  # only after the configured recalls
+    press(panel, "F5")
+    assert "呼出し 2回目" in panel.details.text() and panel.buttons["noshow"].isEnabled()
+    press(panel, "F2")
+    assert panel.buttons["done"].isEnabled() and not panel.buttons["call_next"].isEnabled()
+    press(panel, "F9")  # documents missing: the visitor comes back another day
+    ticket = TicketService(node).get("A-001")
+    assert ticket["state"] == "done" and ticket["outcome"] == "revisit"
+    assert panel.number.text() == "—"
+
+
+def test_hold_resume_and_deferred(counter: tuple[Node, CounterPanel]) -> None:
+    node, panel = counter
+    press(panel, "F1")
+    press(panel, "F2")
+    press(panel, "F6")
+    assert panel.held.count() == 1 and panel.number.text() == "—"
+    press(panel, "F7")
+    assert panel.number.text() == "A-001" and panel.held.count() == 0
+    press(panel, "F10")
+    assert TicketService(node).get("A-001")["outcome"] == "deferred"
+
+
+def test_transfer_and_call_a_number_or_a_scanned_qr(counter: tuple[Node, CounterPanel]) -> None:
+    node, panel = counter
+    panel.call_field.setText("a3")
+    panel.call_number()
+    assert panel.number.text() == "A-003"
+    panel.transfer("city", "ダブルチェック（シ）")
+    assert "C-001" in panel.error.text()
+    assert TicketService(node).get("A-003")["state"] == "transferred"
+    ticket = TicketService(node).get("A-002")
+    panel.call_field.setText(f"MDG1|{ticket['ticket_id']}|A-002")
+    panel.call_number()
+    assert panel.number.text() == "A-002"
+    panel.call_field.setText("A-999")
+    panel.call_number()
+    assert "見つかりません" in panel.error.text()
+
+
+def test_the_clerk_is_told_when_another_counter_took_the_call(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    c1 = site_node(tmp_path, "c1", clock, block=1, counter="1")
+    c2 = site_node(tmp_path, "c2", clock, block=2, counter="2")
+    syncs = [SyncService(n) for n in (reception, c1, c2)]
+    TicketService(reception).issue(FLOOR, "pin", "self")
+    TicketService(reception).issue(FLOOR, "loss", "self")
+    for s in syncs:
+        s.once()
+    window = MainWindow(c1, CLERK, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    panel = window.counter_panel
+    assert isinstance(panel, CounterPanel)
+    TicketService(c2).call(Actor("cl2", "clerk", "2"), "A-001")  # counter 2, cut off, first
+    clock.advance(seconds=3)
+    press(panel, "F1")  # counter 1 calls A-001 too
+    assert panel.number.text() == "A-001"
+    for _ in range(2):
+        for s in syncs:
+            s.once()
+    panel.refresh()
+    assert not panel.conflict.isHidden()
+    assert "A-001 は 2番窓口が先に呼び出していました" in panel.conflict.text()
+    assert panel.number.text() == "—"
+    press(panel, "F1")
+    assert panel.number.text() == "A-002" and panel.conflict.isHidden()
+    for node in (reception, c1, c2):
+        node.close()
+
+
+def test_a_site_manager_changes_the_counter_number_and_lanes(
+    qtbot: QtBot, counter: tuple[Node, CounterPanel]
+) -> None:
+    from ui.counter.setup_dialog import CounterSetupDialog
+
+    node, _ = counter
+    dialog = CounterSetupDialog(node, Actor("cl", "clerk", "1"), Texts("ja"))
+    qtbot.addWidget(dialog)
+    dialog.number.setText("7")
+    dialog.save()
+    assert "権限" in dialog.error.text() and node.identity.counter == "1"
+    dialog = CounterSetupDialog(node, Actor("sm", "site_manager"), Texts("ja"))
+    qtbot.addWidget(dialog)
+    for lane, box in dialog.lanes.items():
+        box.setChecked(lane == "city")
+    dialog.number.setText("7")
+    dialog.save()
+    assert node.identity.counter == "7" and node.identity.lanes == ("city",)

@@ -1,0 +1,109 @@
+"""Checking in reserved visitors at reception."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.core.node import Node
+from app.core.staff import SYSTEM, Actor
+from app.printing.printers import PdfFolderPrinter
+from app.queue.tickets import TicketService
+from app.reservations.bookings import ReservationService
+from tests.conftest import OPEN_DAY, FakeClock
+from ui.reception.checkin import CheckinPanel
+from ui.shell.i18n import Texts
+from ui.shell.main_window import MainWindow
+
+FLOOR = Actor("fm", "floor_manager")
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, node: Node, clock: FakeClock, tmp_path: Path) -> Iterator[CheckinPanel]:
+    service = ReservationService(node)
+    service.book(SYSTEM, "R202611240001", OPEN_DAY, "11:00", "issuance", "self", "ヤマダ ハナコ")
+    service.book(SYSTEM, "R202611240002", OPEN_DAY, "11:30", "issuance", "legal", "スズキ タロウ")
+    service.book(SYSTEM, "R202611240003", OPEN_DAY, "15:00", "issuance", "self", "サトウ ジロウ")
+    clock.set(OPEN_DAY, time(11, 5))
+    window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    window.checkin._printer = PdfFolderPrinter(tmp_path)
+    yield window.checkin
+
+
+def test_the_coming_slots_are_listed_and_the_model_is_sound(
+    qtbot: QtBot, panel: CheckinPanel
+) -> None:
+    ModelTester(qtbot).check(panel.model, force_py=True)
+    ids = [panel.model.reservation_at(i)["reservation_id"] for i in range(panel.model.rowCount())]
+    assert ids == ["R202611240001", "R202611240002"]  # 11:00 and 11:30, not 15:00
+    assert panel.model.headerData(2, Qt.Orientation.Horizontal) == "氏名カナ"
+
+
+def test_a_scanned_number_checks_in_at_once(panel: CheckinPanel, node: Node) -> None:
+    assert not panel.search.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+    panel.search.setText("r202611240001")
+    panel.find()
+    assert panel.number.text() == "K-001"
+    assert "印刷しました" in panel.status.text()
+    ticket = TicketService(node).get("K-001")
+    assert ticket["reservation_id"] == "R202611240001" and ticket["priority"] == 1
+    assert panel.search.text() == ""
+
+
+def test_a_name_search_then_pick(panel: CheckinPanel, node: Node) -> None:
+    panel.search.setText("ｽｽﾞｷ")
+    panel.find()
+    assert panel.model.rowCount() == 1 and panel.number.text() == ""  # a name is confirmed first
+    panel.check_in_selected()
+    assert TicketService(node).get(panel.number.text())["applicant"] == "legal"
+
+
+def test_unknown_too_early_and_too_late(panel: CheckinPanel, node: Node, clock: FakeClock) -> None:
+    panel.search.setText("ナカムラ")
+    panel.find()
+    assert "見つかりません" in panel.error.text()
+    panel.search.setText("R202611240003")
+    panel.find()
+    assert "14:30 から" in panel.error.text() and panel.number.text() == ""
+    clock.set(OPEN_DAY, time(11, 50))  # 20 minutes late for 11:30
+    answers: list[str] = []
+    panel._confirm = lambda question: answers.append(question) is None and False
+    panel.search.setText("R202611240002")
+    panel.find()
+    assert answers and "過ぎています" in panel.error.text() and panel.number.text() == ""
+    panel._confirm = lambda question: True
+    panel.search.setText("R202611240002")
+    panel.find()
+    assert panel.number.text() == "K-001"
+    assert TicketService(node).get("K-001")["priority"] == 0  # behind the waiting walk-ins
+
+
+def test_importing_from_the_screen(qtbot: QtBot, node: Node, tmp_path: Path) -> None:
+    from ui.reception.import_dialog import import_file
+
+    window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    assert any(
+        a.text() == "予約CSVを取り込む…" for a in window.menuBar().actions()[0].menu().actions()
+    )
+    good = tmp_path / "good.csv"
+    good.write_text("予約番号,予約日,開始時刻,手続,受取者区分,氏名カナ\n"
+                    "R202611240009,2026-11-24,12:00,カード交付,本人,テスト ハナコ\n",
+                    encoding="cp932")  # fmt: skip
+    message = import_file(window, node, FLOOR, Texts("ja"), good)
+    assert message.startswith("取り込みました: 新規 1件")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("予約番号,予約日,開始時刻,手続,受取者区分,氏名カナ\n"
+                   "R202611240010,2026-11-25,12:00,カード交付,本人,テスト\n", encoding="utf-8")  # fmt: skip
+    message = import_file(window, node, FLOOR, Texts("ja"), bad)
+    assert "何も取り込んでいません" in message and "line 2" in message
+    assert [r["reservation_id"] for r in ReservationService(node).for_day(OPEN_DAY)] == [
+        "R202611240009"
+    ]

@@ -1,0 +1,194 @@
+"""The reception desk, as the floor manager uses it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.core.node import Node
+from app.core.staff import Actor
+from app.printing.jobs import reprint_queue
+from app.printing.printers import PdfFolderPrinter, PrinterError
+from app.queue.pauses import PauseService
+from app.queue.tickets import TicketService
+from app.queue.visits import TURNED_BACK
+from ui.reception.walk_in import ReceptionPanel
+from ui.shell.application import application
+from ui.shell.i18n import Texts
+from ui.shell.main_window import MainWindow
+from ui.widgets.qt_printer import QtSystemPrinter
+
+FLOOR = Actor("fm", "floor_manager")
+
+
+class BrokenPrinter:
+    def print_ticket(self, pdf: bytes, png: bytes, name: str) -> None:
+        raise PrinterError("プリンタがオフラインです。電源とケーブルを確認してください")
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, node: Node, tmp_path: Path) -> Iterator[ReceptionPanel]:
+    window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    assert isinstance(window.walk_in, ReceptionPanel)
+    (tmp_path / "tickets").mkdir()
+    window.walk_in._printer = PdfFolderPrinter(tmp_path / "tickets")
+    yield window.walk_in  # the window stays alive while the test runs
+
+
+def test_every_walk_in_procedure_and_applicant_gets_a_ticket_in_its_lane(
+    panel: ReceptionPanel, node: Node, tmp_path: Path
+) -> None:
+    issued = 0
+    for proc in node.catalog.procedures.values():
+        for applicant in proc.applicants:
+            panel.choose_procedure(proc.code)
+            panel.choose_applicant(applicant)
+            lane = node.catalog.lane_for(proc.code, applicant)
+            if proc.reservation:
+                assert "予約制" in panel.route.text() and not panel.issue_button.isEnabled()
+                continue
+            assert panel.route.text().startswith(f"→ {lane.prefix}")
+            assert [c.text() for c in panel.checks] == list(
+                node.catalog.documents(proc.code, applicant)
+            )
+            assert not panel.issue_button.isEnabled()  # documents not checked yet
+            panel.tick_all()
+            panel.issue()
+            issued += 1
+            assert panel.number.text().startswith(lane.prefix + "-")
+            assert "印刷しました" in panel.print_status.text()
+            assert re.search(r"前に \d+人|まもなく", panel.ahead.text())
+    assert len(TicketService(node).tickets()) == issued == 24
+    assert len(list((tmp_path / "tickets").rglob("*.pdf"))) == issued
+
+
+def test_card_issuance_shows_the_web_reservation_qr_and_capacity(
+    panel: ReceptionPanel, node: Node
+) -> None:
+    panel.choose_procedure("issuance")
+    assert "本日の残り予約枠 128" in panel.route.text()
+    pixmap = panel.reserve_qr.pixmap()
+    assert pixmap is not None and not pixmap.isNull() and pixmap.width() == 200
+    panel.issue()
+    assert TicketService(node).tickets() == []
+
+
+def test_missing_documents_turn_the_visitor_back_without_a_ticket(
+    panel: ReceptionPanel, node: Node
+) -> None:
+    panel.choose_procedure("certificate")
+    panel.choose_applicant("agent")
+    panel.tick_all()
+    panel.checks[1].setChecked(False)
+    missing = panel.checks[1].text()
+    assert panel.turn_back_button.isEnabled() and not panel.issue_button.isEnabled()
+    panel.turn_back()
+    assert "整理券は発行していません" in panel.print_status.text()
+    assert missing in panel.print_status.text()
+    events = list(node.store.events("type = ?", (TURNED_BACK,)))
+    assert [e.payload["missing"] for e in events] == [[missing]]
+    assert TicketService(node).tickets() == []
+    assert panel.procedure is None  # ready for the next visitor
+
+
+def test_paused_procedures_show_why_and_cannot_be_chosen(panel: ReceptionPanel, node: Node) -> None:
+    PauseService(node).pause(Actor("sm", "site_manager"), "jlis", "J-LIS 障害")
+    panel.refresh()
+    button = panel.procedure_buttons["certificate"]
+    assert not button.isEnabled() and "停止中: J-LIS 障害" in button.text()
+    assert panel.procedure_buttons["loss"].isEnabled()
+    panel.choose_procedure("certificate")
+    assert panel.procedure is None
+
+
+def test_a_printer_failure_never_stops_issuing(panel: ReceptionPanel, node: Node) -> None:
+    panel._printer = BrokenPrinter()
+    panel.choose_procedure("pin")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert panel.number.text() == "A-001"  # the ticket exists and its number stays on screen
+    assert "オフライン" in panel.print_status.text() and "手書き" in panel.print_status.text()
+    assert [r["number"] for r in reprint_queue(node)] == ["A-001"]
+    panel.refresh()
+    assert "再印刷待ち 1枚" in panel.queue_label.text()
+    panel._printer = PdfFolderPrinter(node.data_dir)
+    panel.reprint()
+    assert reprint_queue(node) == [] and "印刷しました" in panel.print_status.text()
+
+
+def test_cancel_the_last_ticket_with_a_reason(panel: ReceptionPanel, node: Node) -> None:
+    panel.choose_procedure("loss")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    panel.cancel_with_reason("")
+    assert "理由" in panel.error.text()
+    panel.cancel_with_reason("番号札を受け取らずに帰られた")
+    assert TicketService(node).get("A-001")["state"] == "cancelled"
+    assert panel.number.text() == "" and panel.last is None
+
+
+def test_keyboard_only(qtbot: QtBot, panel: ReceptionPanel, node: Node) -> None:
+    from PySide6.QtGui import QShortcut
+
+    def press(key: str) -> None:
+        [shortcut] = [s for s in panel.findChildren(QShortcut) if s.key().toString() == key]
+        shortcut.activated.emit()
+
+    for key in ("4", "Q", "Ctrl+A", "Return"):
+        press(key)
+    assert panel.number.text() == "A-001"
+    press("Esc")
+    assert panel.procedure is None
+
+
+def test_language_switch(qtbot: QtBot, node: Node) -> None:
+    window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    window.toggle_language()
+    panel = window.walk_in
+    assert isinstance(panel, ReceptionPanel)
+    assert panel.issue_button.text() == "Issue (Enter)"
+    assert "Card issuance" in panel.procedure_buttons["issuance"].text()
+    panel.choose_procedure("pin")
+    assert panel.route.text() == "Choose the applicant type (Q/W/E)"
+
+
+def test_the_system_printer_prints_on_an_80_mm_page(
+    qtbot: QtBot, node: Node, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from app.printing.printers import print_ticket
+
+    application()
+    t = TicketService(node).issue(FLOOR, "pin", "self")
+    out = tmp_path / "system.pdf"
+    result = print_ticket(node, t["ticket_id"], QtSystemPrinter(output_file=str(out)))
+    assert result.ok, result.message
+    box = PdfReader(out).pages[0].mediabox
+    assert abs(float(box.width) * 25.4 / 72 - 80) < 0.5
+    assert float(box.height) * 25.4 / 72 < 297
+    missing = QtSystemPrinter("no-such-printer-anywhere")
+    failed = print_ticket(node, t["ticket_id"], missing)
+    assert not failed.ok and "見つかりません" in failed.message
+
+
+def test_the_screen_is_clean_for_the_next_visitor(panel: ReceptionPanel) -> None:
+    panel.choose_procedure("certificate")
+    panel.choose_applicant("agent")
+    panel.tick_all()
+    panel.issue()
+    assert panel.ahead.text() == "まもなくお呼びします"
+    assert not any(b.isChecked() for b in panel.procedure_buttons.values())
+    assert not any(b.isChecked() for b in panel.applicant_buttons.values())
+    assert panel.checks == [] and panel.checks_box.count() == 0
+    panel.choose_procedure("pin")
+    panel.choose_applicant("self")
+    assert panel.checks_box.count() == len(panel.checks) == 2

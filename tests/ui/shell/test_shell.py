@@ -1,0 +1,155 @@
+"""The Qt shell: sign-in, the live queue model, role panels, language, screenshots."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QShortcut
+from PySide6.QtWidgets import QWidget
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.core.node import Node
+from app.core.staff import Actor
+from app.queue.tickets import TicketService
+from tests.conftest import FakeClock, make_node
+from ui.reception.walk_in import ReceptionPanel
+from ui.shell.application import run_shell
+from ui.shell.i18n import Texts
+from ui.shell.main_window import MainWindow
+from ui.shell.signin import SignInDialog
+from ui.widgets.queue_model import COLUMNS, QueueModel
+
+
+def press(widget: QWidget, key: str) -> None:
+    """Fires the widget's keyboard shortcut for ``key`` (as the key press would).
+
+    Offscreen windows are not reliably the active window, so the shortcut is triggered
+    directly; this still fails if no shortcut is bound to the key.
+    """
+    matches = [s for s in widget.findChildren(QShortcut) if s.key().toString() == key]
+    assert len(matches) == 1, f"no single shortcut for {key}"
+    matches[0].activated.emit()
+
+
+def issue_some(node: Node, n: int = 4) -> None:
+    svc = TicketService(node)
+    floor = Actor("fm", "floor_manager")
+    for i in range(n):
+        svc.issue(floor, ("pin", "certificate", "face_auth", "loss")[i % 4], "self")
+
+
+def test_queue_model_passes_the_model_tester(qtbot: QtBot, node: Node, clock: FakeClock) -> None:
+    issue_some(node)
+    model = QueueModel(node, Texts("ja"))
+    tester = ModelTester(qtbot)
+    tester.check(model, force_py=True)
+    assert model.rowCount() == 4 and model.columnCount() == len(COLUMNS)
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "番号"
+    assert model.data(model.index(0, 0)) == "A-001"
+    TicketService(node).call(Actor("cl", "clerk", "1"), "A-002")
+    model.refresh()
+    tester.check(model, force_py=True)
+    assert model.data(model.index(0, 0)) == "A-002"  # the called ticket is shown first
+    assert model.data(model.index(0, 1)) == "呼出中 1"
+    assert model.waiting_count() == 3
+
+
+def test_queue_model_in_english_and_waiting_minutes(node: Node, clock: FakeClock) -> None:
+    issue_some(node, 1)
+    clock.advance(minutes=7)
+    model = QueueModel(node, Texts("en"))
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "State"
+    assert model.data(model.index(0, 1)) == "Waiting"
+    assert model.data(model.index(0, 6)) == "7 min"
+
+
+def test_sign_in_dialog_refuses_a_wrong_pin_then_signs_in(qtbot: QtBot, node: Node) -> None:
+    dialog = SignInDialog(node, Texts("ja"))
+    qtbot.addWidget(dialog)
+    dialog.staff_id.setText("fm")
+    dialog.pin.setText("0000")
+    dialog.try_sign_in()
+    assert "暗証番号が違います" in dialog.error.text() and dialog.pin.text() == ""
+    assert dialog.actor is None
+    dialog.pin.setText("1111")
+    dialog.try_sign_in()
+    assert dialog.actor == Actor("fm", "floor_manager", None)
+    assert dialog.result() == SignInDialog.DialogCode.Accepted
+
+
+def test_language_switch_rebuilds_the_window(qtbot: QtBot, node: Node) -> None:
+    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    assert "受付" in window.windowTitle()
+    window.toggle_language()
+    assert "Reception" in window.windowTitle()
+    assert isinstance(window.walk_in, ReceptionPanel)
+    assert window.walk_in.issue_button.text() == "Issue (Enter)"
+    window.toggle_language()
+    assert window.walk_in.issue_button.text() == "発券 (Enter)"
+
+
+def test_the_hub_sees_writes_from_another_process(qtbot: QtBot, node: Node) -> None:
+    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    other = Node(node.data_dir, wall_ms=node.store.clock.wall_ms)  # e.g. the command line
+    issue_some(other, 1)
+    other.close()
+    with qtbot.waitSignal(window.hub.changed, timeout=3000):
+        pass
+    assert window.model is not None and window.model.rowCount() == 1
+
+
+@pytest.mark.parametrize(("role", "staff", "pin"), [("reception", "fm", "1111"),
+                                                   ("counter", "cl", "2222"),
+                                                   ("display", None, None),
+                                                   ("admin", "sm", "4444")])  # fmt: skip
+def test_every_role_window_takes_a_screenshot(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+    role: str, staff: str | None, pin: str | None,
+) -> None:  # fmt: skip
+    node = make_node(tmp_path / role, clock, role=role, counter="1" if role == "counter" else None)
+    issue_some(node, 3)
+    node.close()
+    if staff and pin:
+        monkeypatch.setenv("MADOGUCHI_STAFF", staff)
+        monkeypatch.setenv("MADOGUCHI_PIN", pin)
+    out = tmp_path / f"{role}.png"
+    args = argparse.Namespace(data_dir=tmp_path / role, screenshot=str(out), size="1280x800",
+                              lang="ja")  # fmt: skip
+    assert run_shell(args) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_screenshot_without_staff_shows_the_sign_in(
+    qtbot: QtBot, node: Node, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MADOGUCHI_STAFF", raising=False)
+    monkeypatch.delenv("MADOGUCHI_PIN", raising=False)
+    out = tmp_path / "signin.png"
+    args = argparse.Namespace(data_dir=node.data_dir, screenshot=str(out), size=None, lang="ja")
+    assert run_shell(args) == 0
+    image = QImage(str(out))
+    assert 0 < image.width() < 800
+
+
+def test_uninitialised_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = argparse.Namespace(data_dir=tmp_path / "new", screenshot=None, size=None, lang="ja")
+    assert run_shell(args) == 2
+    assert "初期設定されていません" in capsys.readouterr().err
+
+
+def test_sign_out_records_the_end_of_the_shift(qtbot: QtBot, node: Node) -> None:
+    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.signed_out):
+        window.sign_out()
+    assert window.did_sign_out
+    assert [e.type for e in node.store.events("staff_id = 'fm'")][-1] == "staff.signed_out"

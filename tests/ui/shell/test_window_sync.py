@@ -1,0 +1,59 @@
+"""The window syncs in the background: other PCs' tickets appear; an offline banner shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from app.core.staff import Actor
+from app.printing.printers import NullPrinter
+from app.queue.tickets import TicketService
+from app.sync.service import SyncService
+from tests.conftest import FakeClock
+from tests.faults.conftest import site_node
+from ui.reception.walk_in import ReceptionPanel
+from ui.shell.i18n import Texts
+from ui.shell.main_window import MainWindow
+
+
+def test_a_ticket_issued_at_reception_appears_at_the_counter(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    TicketService(reception).issue(Actor("fm", "floor_manager"), "pin", "self")
+    SyncService(reception).once()
+    window = MainWindow(counter, Actor("cl", "clerk", "1"), Texts("ja"))
+    qtbot.addWidget(window)
+    assert window.sync is not None
+    qtbot.waitUntil(lambda: window.model is not None and window.model.rowCount() == 1,
+                    timeout=10_000)  # fmt: skip
+    assert window.last_sync is not None and not window.last_sync["offline"]
+    assert window.banner.isHidden()
+    assert "未送信 0件" in window.sync_label.text()
+    window.close()
+    reception.close()
+    counter.close()
+
+
+def test_the_offline_banner_shows_and_the_counter_keeps_working(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1", role="reception")
+    (tmp_path / "share").rename(tmp_path / "gone")
+    window = MainWindow(counter, Actor("fm", "floor_manager"), Texts("ja"))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.last_sync is not None, timeout=10_000)
+    assert not window.banner.isHidden()
+    assert "オフライン" in window.banner.text() and "そのまま使えます" in window.banner.text()
+    panel = window.walk_in
+    assert isinstance(panel, ReceptionPanel)
+    panel._printer = NullPrinter()
+    panel.choose_procedure("pin")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert panel.number.text() == "A-1001"
+    window.close()
+    counter.close()

@@ -1,0 +1,98 @@
+"""The site manager's 職員 tab: the staff list, adding a staff member, deactivating one."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from app.core.node import Node
+from app.core.staff import ROLES, Actor, StaffService
+from app.model.clock import hhmm, to_datetime
+from ui.admin.edit_tabs import EditTab
+from ui.admin.rows_model import RowsModel, selected_key, table_view
+from ui.admin.texts import tr
+from ui.shell.hub import Hub
+from ui.shell.i18n import Texts
+
+
+class StaffTab(EditTab):
+    """職員: the staff list; add a staff member with a PIN typed twice, or deactivate one."""
+
+    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
+        super().__init__(node, actor, texts, hub, "staff.manage")
+        t = texts
+        self.model = RowsModel([tr(t, k) for k in ("col_staff_id", "col_name", "col_role",
+                                                   "col_active", "col_signed_in")], self)  # fmt: skip
+        self.view = table_view(self.model, fit=(2, 4))
+        self.staff_id, self.name, self.pin, self.pin_again = (QLineEdit() for _ in range(4))
+        for field in (self.pin, self.pin_again):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setMaxLength(12)
+        self.role = QComboBox()
+        for code, pair in ROLES.items():
+            self.role.addItem(t.pick(pair), code)
+        self.add_button = QPushButton(tr(t, "add_staff"))
+        self.add_button.clicked.connect(lambda: self.add_staff())
+        self.deactivate_button = QPushButton(tr(t, "deactivate"))
+        self.deactivate_button.clicked.connect(lambda: self.deactivate())
+        form = QFormLayout()
+        fields: tuple[tuple[str, QWidget], ...] = (
+            (tr(t, "col_staff_id"), self.staff_id), (tr(t, "col_name"), self.name),
+            (tr(t, "col_role"), self.role), (t("pin"), self.pin),
+            (tr(t, "pin_again"), self.pin_again))  # fmt: skip
+        for label, widget in fields:
+            form.addRow(label, widget)
+        self.place(tr(t, "staff_title"), self.view, self.deactivate_button, form, self.add_button)
+        self.finish([self.staff_id, self.name, self.role, self.pin, self.pin_again,
+                     self.add_button, self.deactivate_button])  # fmt: skip
+        self.refresh()
+
+    def add_staff(self, staff_id: str | None = None, name: str | None = None,
+                  role: str | None = None, pin: str | None = None,
+                  pin_again: str | None = None) -> bool:  # fmt: skip
+        """Adds a staff member; the PIN must be typed the same twice."""
+        sid = self.staff_id.text().strip() if staff_id is None else staff_id
+        who = self.name.text() if name is None else name
+        what = str(self.role.currentData()) if role is None else role
+        first = self.pin.text() if pin is None else pin
+        second = self.pin_again.text() if pin_again is None else pin_again
+        self.pin.clear()
+        self.pin_again.clear()
+        if first != second:
+            return self.refuse("pin_mismatch")
+        service = StaffService(self._node)
+        ok = self.run(lambda: service.add(self._actor, sid, who, what, first),
+                      tr(self._texts, "staff_added", s=sid))  # fmt: skip
+        if ok:
+            self.staff_id.clear()
+            self.name.clear()
+        return ok
+
+    def deactivate(self, staff_id: str | None = None) -> bool:
+        """Stops a staff member (default: the selected row) from signing in."""
+        sid = staff_id or selected_key(self.view)
+        if sid is None:
+            return self.refuse("choose_row")
+        service = StaffService(self._node)
+        return self.run(lambda: service.deactivate(self._actor, sid),
+                        tr(self._texts, "staff_deactivated", s=sid))  # fmt: skip
+
+    def refresh(self) -> None:
+        """Re-reads the staff."""
+        t = self._texts
+        rows = StaffService(self._node).all()
+        cells = []
+        for r in rows:
+            signed = "—"
+            if r["signed_in_at"] is not None:
+                where = t("to_counter", c=r["signed_in_counter"]) if r["signed_in_counter"] else ""
+                signed = f"{where} {to_datetime(r['signed_in_at']):%m-%d} {hhmm(r['signed_in_at'])}"
+            cells.append([r["staff_id"], r["name"], t.pick(ROLES.get(r["role"], (r["role"],) * 2)),
+                          tr(t, "yes" if r["active"] else "no"), signed.strip()])  # fmt: skip
+        self.model.set_rows(cells, keys=[r["staff_id"] for r in rows],
+                            tones=[None if r["active"] else "grey" for r in rows])  # fmt: skip

@@ -1,0 +1,158 @@
+"""Texts of the site manager's window, as (ja, en) pairs read through :meth:`Texts.pick`.
+
+They live here rather than in :mod:`ui.shell.i18n` so the admin screens can grow on their own.
+"""
+
+from __future__ import annotations
+
+from ui.shell.i18n import Texts
+
+ADMIN_TEXTS: dict[str, tuple[str, str]] = {
+    # tabs
+    "tab_live": ("現況", "Live"),
+    "tab_staffing": ("人員配置", "Staffing"),
+    "tab_closures": ("開庁日", "Closures"),
+    "tab_pauses": ("受付停止", "Pauses"),
+    "tab_staff": ("職員", "Staff"),
+    "tab_reports": ("報告書", "Reports"),
+    # live
+    "lanes_title": ("列ごとの待ち状況", "Waiting per lane"),
+    "col_lane": ("列", "Lane"),
+    "col_waiting": ("待ち人数", "Waiting"),
+    "col_longest": ("最長待ち（現在）", "Longest wait now"),
+    "col_mean": ("平均待ち（本日）", "Mean wait today"),
+    "col_served": ("呼出済（本日）", "Called today"),
+    "col_open": ("開いている窓口", "Counters open"),
+    "counters_title": ("サインイン中の職員（窓口）", "Staff signed in"),
+    "col_counter": ("窓口", "Counter"),
+    "col_staff_id": ("職員ID", "Staff ID"),
+    "col_name": ("氏名", "Name"),
+    "col_role": ("役割", "Role"),
+    "col_since": ("サインイン", "Since"),
+    "hours_title": (
+        "時間帯別の来庁者数（本日）: 計画と実績",
+        "Visits per hour today: plan and actual",
+    ),
+    "row_plan": ("計画", "Plan"),
+    "row_actual": ("実績", "Actual"),
+    "row_diff": ("差", "Difference"),
+    "col_total": ("計", "Total"),
+    "plan_note": (
+        "計画 = その時間帯に始まる予約枠の定員 + 当日来庁の見込み {w}人/時（一律）。"
+        "実績 = 発券 + 書類不備で返戻（回付は数えません）。差は始まった時間帯まで",
+        "Plan = seats of the reservation slots starting in the hour + a flat {w} walk-ins "
+        "an hour. Actual = tickets issued + visitors turned back (transfers not counted). "
+        "The difference covers the hours begun",
+    ),
+    "hour_band": ("{h}時台", "{h}:00"),
+    "min": ("{m}分", "{m} min"),
+    "alert_amber": (
+        "⚠ 注意: {lane} の最長待ちが {m}分（目標 {t}分）",
+        "⚠ Warning: {lane} longest wait {m} min (target {t} min)",
+    ),
+    "alert_red": (
+        "⚠⚠ 警告: {lane} の最長待ちが {m}分（目標 {t}分の2倍超）",
+        "⚠⚠ Alert: {lane} longest wait {m} min (over twice the {t} min target)",
+    ),
+    "all_within": (
+        "✓ 全ての列が待ち時間の目標（{t}分）以内です",
+        "✓ Every lane within the {t} min target",
+    ),
+    "updated": ("{t} 更新", "Updated {t}"),
+    # staffing
+    "staffing_title": (
+        "必要な窓口数の目安（待ち{t}分以内を{s}%以上）",
+        "Counters needed to call {s}% within {t} min",
+    ),
+    "col_hour": ("時間帯", "Hour"),
+    "col_arrivals": ("来庁見込み（人/時）", "Expected visits / h"),
+    "col_service": ("平均対応時間", "Mean service"),
+    "col_needed": ("必要窓口数", "Counters needed"),
+    "col_gap": ("過不足", "Change"),
+    "gap_add": ("▲ {n}窓口 追加", "▲ add {n}"),
+    "gap_spare": ("▽ {n}窓口 余裕", "▽ {n} spare"),
+    "gap_ok": ("適正", "right"),
+    "staffing_note": (
+        "当日来庁は Erlang C（M/M/c）で計算し、予約の方は予定どおり来庁するため その負荷"
+        "（人数×対応時間÷60）を切り上げて加算。来庁見込み = 直近60分の当日来庁（開庁後60分未満は"
+        "開庁から）+ その時間帯の予約。対応時間 = 本日終えた整理券の呼出しから完了まで（未完了なら手続の"
+        "標準時間）。開いている窓口 = 本日サインインした窓口（委託は委託の列、市職員は市の列、"
+        "本日呼び出した列）",
+        "Walk-ins by Erlang C (M/M/c); booked visitors arrive on schedule and add their load "
+        "(visits × service ÷ 60, rounded up). Expected visits = walk-ins of the last 60 minutes (since opening "
+        "if sooner) + reservations of the hour. Service = call to end of today's finished "
+        "tickets (the catalog's time before any). Counters open = counters signed in today "
+        "(contractor clerks: contractor lanes; city staff: city lanes; plus lanes they called)",
+    ),
+    "closed_no_advice": ("本日は閉庁日のため目安はありません", "Closed today: no advice"),
+    # closures
+    "closures_title": ("臨時閉庁（登録済み）", "Ad-hoc closures"),
+    "col_day": ("日付", "Day"),
+    "col_reason": ("理由", "Reason"),
+    "col_by": ("登録者", "By"),
+    "closure_day": ("閉庁する日", "Day to close"),
+    "reason": ("理由", "Reason"),
+    "add_closure": ("臨時閉庁を追加", "Add closure"),
+    "remove_closure": ("選んだ臨時閉庁を取り消す", "Remove selected closure"),
+    "closure_added": ("{d} を臨時閉庁にしました", "{d} is now closed"),
+    "closure_removed": ("{d} の臨時閉庁を取り消しました", "Closure of {d} removed"),
+    "add_title": ("追加・登録", "Add"),
+    "choose_row": ("一覧から選んでください", "Choose a row first"),
+    "no_permission": ("この役割では変更できません（表示のみ）", "Your role may only view this"),
+    # pauses
+    "pauses_title": ("受付停止中の手続", "Procedures paused"),
+    "pause_target": ("停止する手続", "Procedure to pause"),
+    "jlis_all": ("J-LIS 全体（J-LISを使う手続すべて）", "J-LIS (every J-LIS procedure)"),
+    "col_target": ("対象", "Paused"),
+    "col_paused_at": ("停止した時刻", "Since"),
+    "pause": ("受付を停止", "Pause"),
+    "resume": ("選んだ停止を解除", "Resume selected"),
+    "paused_done": ("{p} の受付を停止しました", "{p} paused"),
+    "resumed_done": ("{p} の受付を再開しました", "{p} resumed"),
+    # staff
+    "staff_title": ("職員一覧", "Staff"),
+    "col_active": ("有効", "Active"),
+    "col_signed_in": ("サインイン中", "Signed in"),
+    "yes": ("有効", "yes"),
+    "no": ("無効", "no"),
+    "pin_again": ("暗証番号（確認）", "PIN again"),
+    "add_staff": ("職員を登録", "Add staff"),
+    "deactivate": ("選んだ職員を無効にする", "Deactivate selected"),
+    "pin_mismatch": ("暗証番号が一致しません", "The PINs do not match"),
+    "staff_added": ("職員 {s} を登録しました", "Staff {s} added"),
+    "staff_deactivated": ("職員 {s} を無効にしました", "Staff {s} deactivated"),
+    # reports
+    "report_kind": ("報告書", "Report"),
+    "report_day": ("日付", "Day"),
+    "report_month": ("月", "Month"),
+    "report_year": ("年度", "Fiscal year"),
+    "formats": ("形式", "Formats"),
+    "folder": ("保存先フォルダ", "Folder"),
+    "browse": ("参照…", "Browse…"),
+    "generate": ("作成する", "Generate"),
+    "generating": ("作成中: {s}", "Working: {s}"),
+    "step_build": ("集計しています", "Counting"),
+    "step_write": ("{f} を書き出しています", "Writing {f}"),
+    "report_done": ("作成しました（{n}件）", "Done ({n} files)"),
+    "report_failed": ("作成できませんでした: {e}", "Failed: {e}"),
+    "no_format": ("形式を1つ以上選んでください", "Choose at least one format"),
+    "no_folder": ("保存先フォルダを選んでください", "Choose a folder"),
+    "written": (
+        "書き出したファイル（ダブルクリックで開く）",
+        "Files written (double-click to open)",
+    ),
+    "bytes": ("{n} バイト", "{n} bytes"),
+    "report_busy": ("作成中です。終わるまでお待ちください", "Still working on the last report"),
+}
+
+REPORT_KINDS: dict[str, tuple[str, str]] = {
+    "daily": ("作業日報", "Daily report"),
+    "monthly": ("月次業務計画・実績報告書", "Monthly plan and results"),
+    "sla": ("サービス水準検証結果報告書", "Service-level verification"),
+    "annual": ("年度業務実績報告書", "Annual results"),
+}
+
+
+def tr(texts: Texts, key: str, **values: object) -> str:
+    """Returns an admin text in the window's language, formatted with ``values``."""
+    return texts.pick(ADMIN_TEXTS[key]).format(**values)

@@ -1,0 +1,173 @@
+"""The counter's inquiry tab: search the Q&A collection, log what was asked and answered.
+
+Nothing personal may be typed: the privacy guard refuses numbers, phones, e-mail
+addresses, birth dates and booking keys with a request to rephrase.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)  # fmt: skip
+
+from app.core.node import Node
+from app.core.staff import Actor
+from app.inquiries.inquiry_log import CATEGORIES, InquiryService
+from app.inquiries.qa import QaService
+from app.model.clock import hhmm
+from ui.shell.hub import Hub
+from ui.shell.i18n import Texts
+from ui.widgets.labels import USER_ERRORS, error_label
+
+TEXTS = {
+    "search": ("質疑応答集を検索（例: 暗証番号 忘れ）", "Search the Q&A (e.g. PIN forgotten)"),
+    "use_answer": ("この回答を使う", "Use this answer"),
+    "category": ("分類", "Category"),
+    "question": ("質問", "Question"),
+    "answer": ("回答", "Answer"),
+    "log": ("記録する (Ctrl+Enter)", "Log (Ctrl+Enter)"),
+    "logged": ("記録しました", "Logged"),
+    "today": ("本日この窓口で記録した問い合わせ", "Logged at this counter today"),
+    "no_personal": ("氏名・電話番号・生年月日などは書かないでください", "Never type names, phone numbers or birth dates"),
+    "linked": ("Q&A にリンク: {q}", "Linked to Q&A: {q}"),
+}  # fmt: skip
+
+
+def fill_qa_list(widget: QListWidget, qa: QaService, text: str) -> list[dict[str, Any]]:
+    """Lists the Q&A entries matching every word of ``text`` (all when empty)."""
+    rows = qa.search(text) if text.strip() else qa.all()
+    widget.clear()
+    for row in rows:
+        item = QListWidgetItem(f"［{row['category_ja']}］{row['question']}")
+        item.setData(Qt.ItemDataRole.UserRole, row["qa_id"])
+        widget.addItem(item)
+    return rows
+
+
+class InquiryPanel(QWidget):
+    """Logs an inquiry in a few seconds, with the Q&A collection at hand."""
+
+    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
+        super().__init__()
+        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
+        self._qa = QaService(node)
+        self._inquiries = InquiryService(node)
+        self.qa_id: str | None = None
+        t = self._t
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(t("search"))
+        self.search.textChanged.connect(self.find)
+        self.results = QListWidget()
+        self.results.currentItemChanged.connect(self.show_entry)
+        self.entry = QLabel()
+        self.entry.setWordWrap(True)
+        self.entry.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.entry.setStyleSheet("background: #ffffff; padding: 8px; font-size: 15px;")
+        use = QPushButton(t("use_answer"))
+        use.clicked.connect(self.use_answer)
+        left = QVBoxLayout()
+        for widget in (self.search, self.results, self.entry, use):
+            left.addWidget(widget)
+        self.category = QComboBox()
+        for category in CATEGORIES:
+            self.category.addItem(texts.pick((category.name_ja, category.name_en)), category.code)
+        self.question = QLineEdit()
+        self.answer = QPlainTextEdit()
+        self.link = QLabel()
+        self.error = error_label()
+        self.done = QLabel()
+        self.done.setStyleSheet("color: #005a32; font-weight: bold;")
+        log = QPushButton(t("log"))
+        log.setMinimumHeight(48)
+        log.clicked.connect(self.log)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.log)
+        form = QFormLayout()
+        form.addRow(t("category"), self.category)
+        form.addRow(t("question"), self.question)
+        form.addRow(t("answer"), self.answer)
+        warning = QLabel(t("no_personal"))
+        warning.setStyleSheet("color: #7a4a00;")
+        self.today = QListWidget()
+        right = QVBoxLayout()
+        right.addWidget(warning)
+        right.addLayout(form)
+        for widget in (self.link, self.error, self.done, log, QLabel(t("today")), self.today):
+            right.addWidget(widget)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 1)
+        hub.changed.connect(self.refresh)
+        self.find("")
+        self.refresh()
+
+    def _t(self, key: str, **values: object) -> str:
+        return self._texts.pick(TEXTS[key]).format(**values)
+
+    def find(self, text: str) -> None:
+        """Lists the Q&A entries that match every word typed (all when empty)."""
+        rows = fill_qa_list(self.results, self._qa, text)
+        if rows:
+            self.results.setCurrentRow(0)
+        else:
+            self.entry.clear()
+
+    def _selected(self) -> dict[str, Any] | None:
+        item = self.results.currentItem()
+        return None if item is None else self._qa.get(item.data(Qt.ItemDataRole.UserRole))
+
+    def show_entry(self) -> None:
+        """Shows the selected entry's answer."""
+        row = self._selected()
+        self.entry.setText("" if row is None else f"Q. {row['question']}\nA. {row['answer']}")
+
+    def use_answer(self) -> None:
+        """Fills the form from the selected entry and links the inquiry to it."""
+        row = self._selected()
+        if row is None:
+            return
+        self.qa_id = row["qa_id"]
+        index = self.category.findData(row["category"])
+        if index >= 0:
+            self.category.setCurrentIndex(index)
+        if not self.question.text().strip():
+            self.question.setText(row["question"])
+        self.answer.setPlainText(row["answer"])
+        self.link.setText(self._t("linked", q=row["question"]))
+
+    def log(self) -> None:
+        """Records the inquiry; refused text keeps the form as it is for rephrasing."""
+        try:
+            self._inquiries.log(self._actor, self.category.currentData(), self.question.text(),
+                                self.answer.toPlainText(), self.qa_id)  # fmt: skip
+        except (*USER_ERRORS, ValueError) as exc:
+            self.error.setText(str(exc))
+            self.done.clear()
+            return
+        self.error.clear()
+        self.done.setText(self._t("logged"))
+        self.question.clear()
+        self.answer.clear()
+        self.link.clear()
+        self.qa_id = None
+        self._hub.notify()
+
+    def refresh(self) -> None:
+        """Lists today's inquiries logged at this counter."""
+        self.today.clear()
+        for row in self._inquiries.list():
+            if row["counter"] == self._actor.counter:
+                self.today.addItem(f"{hhmm(row['at'])} ［{row['category_ja']}］{row['question']}")

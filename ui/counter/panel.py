@@ -1,0 +1,301 @@
+"""The counter: call, serve, transfer and close tickets, by function key or button.
+
+F1 call next · F5 recall · F2 start · F3 done · F9 done, documents missing (revisit) ·
+F10 done, deferred (J-LIS down) · F4 no-show (after the configured calls) · F6 hold ·
+F7 resume · F8 transfer · Ctrl+F call a number.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)  # fmt: skip
+
+from app.core.node import Node
+from app.core.staff import Actor
+from app.model.clock import hhmm
+from app.model.ticket_fold import CALLED, HELD, SERVING, timings
+from app.queue.tickets import STATE_NAMES, TicketService
+from ui.shell.hub import Hub
+from ui.shell.i18n import Texts
+from ui.widgets.labels import USER_ERRORS, big_label, error_label
+
+#: (key, shortcut, method, arguments) of the counter's actions, in button order.
+ACTIONS: tuple[tuple[str, str, str, tuple[Any, ...]], ...] = (
+    ("call_next", "F1", "call_next", ()),
+    ("recall", "F5", "recall", ()),
+    ("start", "F2", "start", ()),
+    ("done", "F3", "done", ("completed",)),
+    ("done_revisit", "F9", "done", ("revisit",)),
+    ("done_deferred", "F10", "done", ("deferred",)),
+    ("noshow", "F4", "noshow", ()),
+    ("hold", "F6", "hold", ()),
+    ("resume", "F7", "resume", ()),
+    ("transfer", "F8", "transfer", ()),
+)
+TRANSFER_REASONS = ("ダブルチェック（シ）", "任意代理人の手続（市）", "手数料の支払い（レジ）",
+                    "特急発行・申請書の作成（市）")  # fmt: skip
+
+
+class TransferDialog(QDialog):
+    """Asks where a ticket goes and why."""
+
+    def __init__(self, node: Node, texts: Texts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(texts("transfer"))
+        self.lane = QComboBox()
+        for lane in node.catalog.lanes.values():
+            self.lane.addItem(f"{lane.prefix}  {texts.pick((lane.name_ja, lane.name_en))}", lane.id)
+        self.lane.setCurrentIndex(max(0, self.lane.findData("city")))
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.reason.addItems(TRANSFER_REASONS)
+        form = QFormLayout(self)
+        form.addRow(texts("lane"), self.lane)
+        form.addRow(texts("reason"), self.reason)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class CounterPanel(QWidget):
+    """One counter's work. See the module docstring for the keys."""
+
+    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
+        super().__init__()
+        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
+        self._tickets = TicketService(node)
+        self._told: set[str] = set()  # conflicts already shown to the clerk
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for i, (key, shortcut, method, args) in enumerate(ACTIONS):
+            button = QPushButton(f"{texts(key)}\n{shortcut}")
+            button.setMinimumHeight(72 if key == "call_next" else 56)
+            size = 20 if key == "call_next" else 15
+            button.setStyleSheet(f"font-size: {size}px; font-weight: bold;")
+            button.clicked.connect(lambda _=False, m=method, a=args: self.act(m, *a))
+            QShortcut(QKeySequence(shortcut), self,
+                      activated=lambda m=method, a=args: self.act(m, *a))  # fmt: skip
+            grid.addWidget(button, i // 5, i % 5)
+            self.buttons[key] = button
+        self.conflict = QLabel()
+        self.conflict.setWordWrap(True)
+        self.conflict.setStyleSheet(
+            "background: #e69f00; color: #000000; font-weight: bold; font-size: 16px; padding: 8px;"
+        )
+        self.conflict.hide()
+        self.number = big_label(64)
+        self.details = QLabel()
+        self.details.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.details.setStyleSheet("font-size: 17px;")
+        self.error = error_label()
+        self.call_field = QLineEdit()
+        self.call_field.setPlaceholderText(texts("call_number_hint"))
+        self.call_field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.call_field.returnPressed.connect(self.call_number)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.call_field.setFocus)
+        call_button = QPushButton(texts("call_number"))
+        call_button.clicked.connect(self.call_number)
+        self.held = QListWidget()
+        self.held.setMaximumWidth(360)
+        left = QVBoxLayout()
+        left.addWidget(self.conflict)
+        left.addWidget(self.number)
+        left.addWidget(self.details)
+        left.addWidget(self.error)
+        specific = QHBoxLayout()
+        specific.addWidget(self.call_field)
+        specific.addWidget(call_button)
+        left.addLayout(specific)
+        right = QVBoxLayout()
+        right.addWidget(QLabel(texts("held_here")))
+        right.addWidget(self.held)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addLayout(body)
+        hub.changed.connect(self.refresh)
+        hub.tick.connect(self.refresh_times)
+        self.refresh()
+
+    # -- state ------------------------------------------------------------------------------
+
+    def mine(self, states: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Returns today's tickets at this counter in the given states, latest first."""
+        rows = [
+            t for t in self._tickets.tickets(states=states) if t["counter"] == self._actor.counter
+        ]
+        return sorted(rows, key=lambda t: t["last_hlc"], reverse=True)
+
+    def current_ticket(self) -> dict[str, Any] | None:
+        """Returns the ticket this counter is calling or serving, if any."""
+        active = self.mine((CALLED, SERVING))
+        return active[0] if active else None
+
+    # -- acting -----------------------------------------------------------------------------
+
+    def act(self, method: str, *args: Any) -> None:
+        """Runs one counter action on the current ticket (or the selected held one)."""
+        try:
+            if method == "call_next":
+                self.conflict.hide()
+                if self._tickets.call_next(self._actor) is None:
+                    self.error.setText(self._texts("nobody"))
+                    return
+            elif method == "transfer":
+                self.transfer()
+                return
+            elif method == "resume":
+                held = self.selected_held()
+                if held is None:
+                    self.error.setText(self._texts("nothing_held"))
+                    return
+                self._tickets.resume(self._actor, held["ticket_id"])
+            else:
+                ticket = self.current_ticket()
+                if ticket is None:
+                    self.error.setText(self._texts("nobody_here"))
+                    return
+                getattr(self._tickets, method)(self._actor, ticket["ticket_id"], *args)
+        except USER_ERRORS as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.clear()
+        self._hub.notify()
+
+    def call_number(self) -> None:
+        """Calls the number typed (or scanned from the ticket's QR code)."""
+        text = self.call_field.text().strip()
+        if text.startswith("MDG1|"):  # the ticket's QR code: MDG1|<ticket id>|<number>
+            text = text.split("|")[1]
+        if not text:
+            return
+        try:
+            self._tickets.call(self._actor, text)
+        except USER_ERRORS as exc:
+            self.error.setText(str(exc))
+            return
+        self.call_field.clear()
+        self.error.clear()
+        self._hub.notify()
+
+    def transfer(self, lane: str | None = None, reason: str | None = None) -> None:
+        """Transfers the current ticket (asking where and why unless given)."""
+        ticket = self.current_ticket()
+        if ticket is None:
+            self.error.setText(self._texts("nobody_here"))
+            return
+        if lane is None or reason is None:
+            dialog = TransferDialog(self._node, self._texts, self)
+            if not dialog.exec():
+                return
+            lane, reason = dialog.lane.currentData(), dialog.reason.currentText()
+        try:
+            new = self._tickets.transfer(self._actor, ticket["ticket_id"], lane, reason)
+        except USER_ERRORS as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.setText(self._texts("transferred", n=ticket["number"], m=new["number"]))
+        self._hub.notify()
+
+    def selected_held(self) -> dict[str, Any] | None:
+        """Returns the held ticket selected in the list (or the only one)."""
+        held = self.mine((HELD,))
+        item = self.held.currentItem()
+        if item is not None:
+            chosen = [t for t in held if t["ticket_id"] == item.data(Qt.ItemDataRole.UserRole)]
+            if chosen:
+                return chosen[0]
+        return held[0] if len(held) == 1 else None
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Shows the current ticket, the held ones, and any call another counter won."""
+        self._show_conflicts()
+        self.held.clear()
+        for t in self.mine((HELD,)):
+            item = QListWidgetItem(f"{t['number']}  {self._procedure(t)}")
+            item.setData(Qt.ItemDataRole.UserRole, t["ticket_id"])
+            self.held.addItem(item)
+        self.refresh_times()
+
+    def refresh_times(self) -> None:
+        """Updates the current ticket's card (its waiting time moves every second)."""
+        ticket = self.current_ticket()
+        if ticket is None:
+            self.number.setText("—")
+            self.details.setText(self._texts("to_counter", c=self._actor.counter or "?"))
+            self._enable(None)
+            return
+        t, catalog = self._texts, self._node.catalog
+        applicant = catalog.applicants[ticket["applicant"]]
+        lane = catalog.lane(ticket["lane"])
+        waited = timings(ticket)["waiting_ms"]
+        if waited is None:
+            waited = self._node.now_ms() - ticket["issued_at"]
+        lines = [
+            f"{t.pick(STATE_NAMES[ticket['state']])}  ·  {self._procedure(ticket)}",
+            f"{t.pick((applicant.name_ja, applicant.name_en))}  ·  "
+            f"{t.pick((lane.name_ja, lane.name_en))}",
+            t("waited_for", m=waited // 60_000, at=hhmm(ticket["issued_at"])),
+        ]
+        if ticket["reservation_id"] and ticket["slot_start"] is not None:
+            lines.append(t("slot_of", s=hhmm(ticket["slot_start"])))
+        if ticket["call_count"] > 1:
+            lines.append(t("calls", n=ticket["call_count"]))
+        self.number.setText(ticket["number"])
+        self.details.setText("\n".join(lines))
+        self._enable(ticket)
+
+    def _procedure(self, ticket: dict[str, Any]) -> str:
+        proc = self._node.catalog.procedure(ticket["procedure"])
+        return self._texts.pick((proc.name_ja, proc.name_en))
+
+    def _enable(self, ticket: dict[str, Any] | None) -> None:
+        state = None if ticket is None else ticket["state"]
+        needed = self._node.settings.counter.noshow_after_calls
+        allowed = {
+            "call_next": state is None, "recall": state == CALLED, "start": state == CALLED,
+            "done": state == SERVING, "done_revisit": state == SERVING,
+            "done_deferred": state == SERVING, "hold": state in (CALLED, SERVING),
+            "noshow": state == CALLED and ticket is not None and ticket["call_count"] >= needed,
+            "resume": state is None and bool(self.mine((HELD,))),
+            "transfer": state in (CALLED, SERVING),
+        }  # fmt: skip
+        for key, button in self.buttons.items():
+            button.setEnabled(allowed[key])
+
+    def _show_conflicts(self) -> None:
+        for ticket in self._tickets.tickets():
+            if ticket["ticket_id"] in self._told or ticket["conflicts"] == "[]":
+                continue
+            for c in json.loads(ticket["conflicts"]):
+                if c.get("counter") == self._actor.counter and c.get("type") == "ticket.called":
+                    self._told.add(ticket["ticket_id"])
+                    self.conflict.setText(
+                        self._texts("lost_call", n=ticket["number"], c=c.get("winner") or "?")
+                    )
+                    self.conflict.show()

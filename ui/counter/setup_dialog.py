@@ -1,0 +1,49 @@
+"""A site manager changes a counter PC's number and the lanes it calls."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
+
+from app.core.node import Node, NodeError
+from app.core.staff import Actor, AuthError
+from ui.shell.i18n import Texts
+
+
+class CounterSetupDialog(QDialog):
+    """Counter number and lanes of this PC (changes only this PC's settings)."""
+
+    def __init__(self, node: Node, actor: Actor, texts: Texts) -> None:
+        super().__init__()
+        self._node, self._actor = node, actor
+        identity = node.identity
+        self.setWindowTitle(texts("counter_setup"))
+        self.number = QLineEdit(identity.counter or "")
+        self.lanes: dict[str, QCheckBox] = {}
+        form = QFormLayout(self)
+        form.addRow(texts("counter"), self.number)
+        for lane in node.catalog.lanes.values():
+            box = QCheckBox(f"{lane.prefix}  {texts.pick((lane.name_ja, lane.name_en))}")
+            box.setChecked(lane.id in identity.lanes)
+            self.lanes[lane.id] = box
+            form.addRow("", box)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        """Stores the settings, or says why not."""
+        lanes = [lane for lane, box in self.lanes.items() if box.isChecked()]
+        try:
+            if not lanes:
+                raise NodeError("呼び出す列を1つ以上選んでください")
+            self._node.configure_counter(self._actor, self.number.text(), lanes)
+        except (NodeError, AuthError) as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()

@@ -1,0 +1,360 @@
+"""The reception desk: categorise the visit, check the documents, issue and print.
+
+Touch-sized and keyboard-driven: 1–9 pick the procedure, Q/W/E the applicant type,
+Ctrl+A ticks every document, Enter issues, F5 turns the visitor back (書類不備),
+F6 reprints, F8 cancels the last ticket, Esc starts over.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)  # fmt: skip
+
+from app.core.node import Node
+from app.core.staff import Actor
+from app.printing.jobs import reprint_queue
+from app.printing.layout import ticket_content
+from app.printing.printers import Printer
+from app.queue.pauses import PauseService
+from app.queue.tickets import TicketService
+from app.queue.visits import turn_back
+from ui.shell.hub import Hub
+from ui.shell.i18n import Texts
+from ui.widgets.images import png_pixmap, qr_pixmap
+from ui.widgets.labels import USER_ERRORS, big_label, error_label, lane_counts
+from ui.widgets.qt_printer import print_and_show
+
+APPLICANT_KEYS = ("Q", "W", "E")
+
+
+class ReceptionPanel(QWidget):
+    """Issues tickets at the entrance. See the module docstring for the keys."""
+
+    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub,
+                 printer: Printer | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
+        self._printer = printer
+        self._tickets = TicketService(node)
+        self.procedure: str | None = None
+        self.applicant: str | None = None
+        self.last: dict[str, Any] | None = None
+        self.counts = QLabel()
+        self.counts.setStyleSheet("font-size: 15px;")
+        root = QVBoxLayout(self)
+        root.addWidget(self.counts)
+        columns = QHBoxLayout()
+        root.addLayout(columns, 1)
+        columns.addWidget(self._choices(), 3)
+        columns.addWidget(self._documents(), 3)
+        columns.addWidget(self._result(), 2)
+        self._shortcuts()
+        hub.changed.connect(self.refresh)
+        self.refresh()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _choices(self) -> QWidget:
+        t = self._texts
+        box = QGroupBox(t("procedure"))
+        grid = QGridLayout(box)
+        self.procedure_buttons: dict[str, QPushButton] = {}
+        group = self.procedure_group = QButtonGroup(self)
+        for i, proc in enumerate(self._node.catalog.procedures.values()):
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setMinimumHeight(64)
+            button.setStyleSheet("font-size: 16px; text-align: left; padding: 6px;")
+            button.clicked.connect(lambda _=False, code=proc.code: self.choose_procedure(code))
+            group.addButton(button)
+            grid.addWidget(button, i // 2, i % 2)
+            self.procedure_buttons[proc.code] = button
+        self.applicant_buttons: dict[str, QPushButton] = {}
+        applicants = QHBoxLayout()
+        group2 = self.applicant_group = QButtonGroup(self)
+        for key, app in zip(APPLICANT_KEYS, self._node.catalog.applicants.values(), strict=True):
+            button = QPushButton(f"{key}  {t.pick((app.name_ja, app.name_en))}")
+            button.setCheckable(True)
+            button.setMinimumHeight(64)
+            button.setStyleSheet("font-size: 17px;")
+            button.clicked.connect(lambda _=False, code=app.code: self.choose_applicant(code))
+            group2.addButton(button)
+            applicants.addWidget(button)
+            self.applicant_buttons[app.code] = button
+        grid.addLayout(applicants, 5, 0, 1, 2)
+        return box
+
+    def _documents(self) -> QWidget:
+        t = self._texts
+        box = QGroupBox(t("documents"))
+        self.documents_layout = QVBoxLayout(box)
+        self.route = QLabel()
+        self.route.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.route.setWordWrap(True)
+        self.documents_layout.addWidget(self.route)
+        self.checks: list[QCheckBox] = []
+        self.checks_box = QVBoxLayout()
+        self.documents_layout.addLayout(self.checks_box)
+        self.reserve_qr = QLabel()
+        self.reserve_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.documents_layout.addWidget(self.reserve_qr)
+        self.documents_layout.addStretch(1)
+        self.issue_button = QPushButton(t("issue"))
+        self.issue_button.setMinimumHeight(64)
+        self.issue_button.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.issue_button.clicked.connect(self.issue)
+        self.turn_back_button = QPushButton(t("turn_back"))
+        self.turn_back_button.setMinimumHeight(48)
+        self.turn_back_button.clicked.connect(self.turn_back)
+        self.documents_layout.addWidget(self.issue_button)
+        self.documents_layout.addWidget(self.turn_back_button)
+        return box
+
+    def _result(self) -> QWidget:
+        t = self._texts
+        box = QGroupBox(t("issued_number"))
+        layout = QVBoxLayout(box)
+        self.number = big_label(72)
+        self.ahead = QLabel()
+        self.ahead.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.ahead.setStyleSheet("font-size: 17px;")
+        self.print_status = QLabel()
+        self.print_status.setWordWrap(True)
+        self.preview = QLabel()
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error = error_label()
+        buttons = QHBoxLayout()
+        self.reprint_button = QPushButton(t("reprint"))
+        self.reprint_button.clicked.connect(self.reprint)
+        self.cancel_button = QPushButton(t("cancel_ticket"))
+        self.cancel_button.clicked.connect(self.cancel_last)
+        buttons.addWidget(self.reprint_button)
+        buttons.addWidget(self.cancel_button)
+        self.queue_label = QLabel()
+        for widget in (self.number, self.ahead, self.print_status, self.preview, self.error):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.queue_label)
+        return box
+
+    def _shortcuts(self) -> None:
+        def bind(key: str, slot: Any) -> None:
+            shortcut = QShortcut(QKeySequence(key), self, activated=slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        for i, code in enumerate(self.procedure_buttons, start=1):
+            bind(str(i), lambda code=code: self.choose_procedure(code))
+        for key, code in zip(APPLICANT_KEYS, self.applicant_buttons, strict=True):
+            bind(key, lambda code=code: self.choose_applicant(code))
+        for key, slot in (("Ctrl+A", self.tick_all), ("Return", self.issue), ("Enter", self.issue),
+                          ("F5", self.turn_back), ("F6", self.reprint), ("F8", self.cancel_last),
+                          ("Esc", self.reset)):  # fmt: skip
+            bind(key, slot)
+
+    # -- choosing ---------------------------------------------------------------------------
+
+    def choose_procedure(self, code: str) -> None:
+        """Selects a procedure (ignored while it is paused)."""
+        if not self.procedure_buttons[code].isEnabled():
+            return
+        self.procedure = code
+        self.procedure_buttons[code].setChecked(True)
+        proc = self._node.catalog.procedure(code)
+        if self.applicant is not None and self.applicant not in proc.applicants:
+            self.applicant = None
+        self.show_choice()
+
+    def choose_applicant(self, code: str) -> None:
+        """Selects the applicant type."""
+        if self.applicant_buttons[code].isEnabled():
+            self.applicant = code
+            self.applicant_buttons[code].setChecked(True)
+            self.show_choice()
+
+    def tick_all(self) -> None:
+        """Ticks every document (the visitor has everything)."""
+        for check in self.checks:
+            check.setChecked(True)
+
+    def show_choice(self) -> None:
+        """Shows the lane, the checklist, or why no walk-in ticket can be issued."""
+        t, catalog = self._texts, self._node.catalog
+        for check in self.checks:
+            self.checks_box.removeWidget(check)
+            check.hide()
+            check.deleteLater()
+        self.checks = []
+        self.reserve_qr.clear()
+        self.issue_button.setEnabled(False)
+        self.turn_back_button.setEnabled(False)
+        if self.procedure is None:
+            self.route.setText(t("choose_procedure"))
+            return
+        proc = catalog.procedure(self.procedure)
+        if proc.reservation:
+            left = self.capacity_left()
+            self.route.setText(
+                t("reservation_only", p=t.pick((proc.name_ja, proc.name_en)), n=left)
+            )
+            self.reserve_qr.setPixmap(qr_pixmap(self._node.settings.site.reservation_url, 200))
+            return
+        if self.applicant is None:
+            self.route.setText(t("choose_applicant"))
+            return
+        lane = catalog.lane_for(self.procedure, self.applicant)
+        self.route.setText(f"→ {lane.prefix}  {t.pick((lane.name_ja, lane.name_en))}")
+        for document in catalog.documents(self.procedure, self.applicant):
+            check = QCheckBox(document)
+            check.setStyleSheet("font-size: 16px; padding: 4px;")
+            check.toggled.connect(self._update_buttons)
+            self.checks_box.addWidget(check)
+            self.checks.append(check)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        ticked = [c.isChecked() for c in self.checks]
+        self.issue_button.setEnabled(bool(ticked) and all(ticked))
+        self.turn_back_button.setEnabled(bool(ticked) and not all(ticked))
+
+    def capacity_left(self) -> int:
+        """Returns today's reservation capacity not yet booked."""
+        today = self._node.today()
+        booked = self._node.store.row(
+            "SELECT count(*) AS n FROM reservations WHERE day = ? AND state != 'cancelled'",
+            (today.isoformat(),),
+        )
+        return max(0, self._node.calendar().capacity(today) - int((booked or {}).get("n") or 0))
+
+    def reset(self) -> None:
+        """Clears the choice for the next visitor."""
+        self.procedure = self.applicant = None
+        for group in (self.procedure_group, self.applicant_group):
+            group.setExclusive(False)  # an exclusive group refuses to uncheck its button
+            for button in group.buttons():
+                button.setChecked(False)
+            group.setExclusive(True)
+        self.show_choice()
+
+    # -- acting ---------------------------------------------------------------------------
+
+    def issue(self) -> None:
+        """Issues and prints the ticket; a printer failure never stops it."""
+        if not self.issue_button.isEnabled() or self.procedure is None or self.applicant is None:
+            return
+        try:
+            row = self._tickets.issue(self._actor, self.procedure, self.applicant)
+        except USER_ERRORS as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.clear()
+        self.last = row
+        self._show_ticket(row)
+        self._print(row["ticket_id"])
+        self.reset()
+        self._hub.notify()
+
+    def _show_ticket(self, row: dict[str, Any]) -> None:
+        content = ticket_content(self._node, row)
+        self.number.setText(row["number"])
+        if content.people_ahead == 0:
+            self.ahead.setText(self._texts("soon"))
+        else:
+            self.ahead.setText(self._texts("ahead", n=content.people_ahead,
+                                           m=content.estimated_wait_minutes))  # fmt: skip
+
+    def _print(self, ticket_id: str) -> None:
+        result = print_and_show(self._node, self._actor, ticket_id, self._printer,
+                                self.print_status)  # fmt: skip
+        if result is not None:
+            self.preview.setPixmap(png_pixmap(result.png, 180))
+
+    def reprint(self) -> None:
+        """Prints the last ticket again, or the oldest one waiting for a reprint."""
+        queue = reprint_queue(self._node)
+        target = queue[0] if queue else self.last
+        if target is not None:
+            self._print(target["ticket_id"])
+            self._hub.notify()
+
+    def cancel_last(self) -> None:
+        """Cancels the last ticket issued here, asking for the reason."""
+        if self.last is None:
+            return
+        reason, ok = QInputDialog.getText(self, self._texts("cancel_ticket"),
+                                          self._texts("cancel_reason", n=self.last["number"]))  # fmt: skip
+        if ok:
+            self.cancel_with_reason(reason)
+
+    def cancel_with_reason(self, reason: str) -> None:
+        """Cancels the last ticket with a reason (the dialog's second half)."""
+        if self.last is None:
+            return
+        try:
+            self._tickets.cancel(self._actor, self.last["ticket_id"], reason)
+        except USER_ERRORS as exc:
+            self.error.setText(str(exc))
+            return
+        self.print_status.setText(self._texts("cancelled", n=self.last["number"]))
+        self.number.setText("")
+        self.last = None
+        self._hub.notify()
+
+    def turn_back(self) -> None:
+        """Records a turned-back visit with the unticked documents; no ticket."""
+        if (
+            not self.turn_back_button.isEnabled()
+            or self.procedure is None
+            or self.applicant is None
+        ):
+            return
+        missing = [c.text() for c in self.checks if not c.isChecked()]
+        try:
+            text = turn_back(self._node, self._actor, self.procedure, self.applicant, missing)
+        except (*USER_ERRORS, ValueError) as exc:
+            self.error.setText(str(exc))
+            return
+        self.number.setText("")
+        self.ahead.setText("")
+        self.print_status.setStyleSheet("color: #7a4a00; font-weight: bold; font-size: 16px;")
+        self.print_status.setText(f"{self._texts('turned_back')}\n{text}")
+        self.reset()
+        self._hub.notify()
+
+    def refresh(self) -> None:
+        """Updates counts, capacity, pauses and the reprint queue."""
+        t = self._texts
+        today = self._node.today()
+        self.counts.setText(
+            f"{lane_counts(self._node, t)}    {t('capacity_left', n=self.capacity_left())}"
+            if self._node.calendar().is_open(today) else lane_counts(self._node, t)
+        )  # fmt: skip
+        pauses = PauseService(self._node)
+        for i, (code, button) in enumerate(self.procedure_buttons.items(), start=1):
+            proc = self._node.catalog.procedure(code)
+            label = f"{i}  {t.pick((proc.name_ja, proc.name_en))}"
+            reason = pauses.reason(code)
+            if proc.reservation:
+                label += f"\n   {t('reservation_mark')}"
+            if reason is not None:
+                label += f"\n   {t('paused', r=reason)}"
+            button.setText(label)
+            button.setEnabled(reason is None)
+        queue = reprint_queue(self._node)
+        self.queue_label.setText(t("reprint_queue", n=len(queue)) if queue else "")
+        if self.procedure is None:
+            self.show_choice()

@@ -1,0 +1,157 @@
+"""Starts the Qt application for a node: fonts, translations, sign-in, the window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.cli.main import CliError, error_line
+from app.core.node import Node
+from app.core.paths import font_path
+from app.core.staff import Actor, StaffService
+from ui.shell.i18n import Texts, install_qt_translation
+from ui.shell.main_window import MainWindow
+from ui.shell.signin import SignInDialog
+
+qt_log = logging.getLogger("madoguchi.qt")
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def log_qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Sends one of Qt's own messages to the log (and to stderr, when there is one)."""
+    level = _QT_LEVELS.get(kind, logging.WARNING)
+    qt_log.log(level, "%s", message)
+    stream = sys.stderr
+    if stream is None or level < logging.WARNING:  # a windowed build has no console
+        return
+    try:
+        stream.write(f"qt: {message}\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def install_qt_message_handler() -> None:
+    """Routes Qt's warnings to the log file instead of a console a windowed build lacks.
+
+    Called by the program's entry points only (``madoguchi run``, ``madoguchi --smoke``),
+    never at import: under pytest-qt, its own handler must stay.
+    """
+    qInstallMessageHandler(log_qt_message)
+
+
+def application() -> QApplication:
+    """Returns the QApplication, created once, with the bundled Japanese font."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("madoguchi")
+    font_id = QFontDatabase.addApplicationFont(str(font_path()))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if families:
+        font = QFont(families[0])
+        font.setPointSize(11)
+        app.setFont(font)
+    return app
+
+
+def screenshot(widget: QWidget, path: str, size: str | None) -> None:
+    """Renders a widget offscreen (at ``WIDTHxHEIGHT`` if given) and saves it as PNG."""
+    if size:
+        try:
+            width, height = (int(x) for x in size.lower().split("x"))
+        except ValueError as exc:
+            raise CliError(f"--size {size!r} は 幅x高さ（例 1280x800）で指定してください") from exc
+        widget.resize(width, height)
+    widget.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    if not widget.grab().save(path, "PNG"):
+        raise CliError(f"画像を保存できません: {path}")
+
+
+def preset_actor(node: Node) -> Actor | None:
+    """Signs in from MADOGUCHI_STAFF / MADOGUCHI_PIN when both are set (screenshots, kiosks)."""
+    staff, pin = os.environ.get("MADOGUCHI_STAFF"), os.environ.get("MADOGUCHI_PIN")
+    if not staff or not pin:
+        return None
+    return StaffService(node).authenticate(staff, pin, node.identity.counter)
+
+
+def has_display() -> bool:
+    """Tells whether Qt can open a window here (always on Windows and macOS)."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_shell(args: argparse.Namespace) -> int:
+    """Opens the node's window (or saves a screenshot of it) and runs until it closes."""
+    node = Node(args.data_dir)
+    if not node.initialised:
+        message = f"{args.data_dir} は初期設定されていません（madoguchi init を実行してください）"
+        error_line(message)
+        if sys.stderr is None and has_display():  # a windowed program opened by a shortcut
+            from PySide6.QtWidgets import QMessageBox
+
+            application()
+            QMessageBox.critical(None, "madoguchi", message)
+        node.close()
+        return 2
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif not has_display():
+        error_line(
+            "画面（ディスプレイ）がありません。画面のある端末で実行するか --screenshot を使ってください"
+        )
+        node.close()
+        return 2
+    app = application()
+    install_qt_translation(app, args.lang)
+    texts = Texts(args.lang)
+    needs_staff = node.identity.role != "display"
+    actor = preset_actor(node) if needs_staff else None
+    if args.screenshot:
+        widget: QWidget
+        if needs_staff and actor is None:
+            widget = SignInDialog(node, texts)
+        else:
+            widget = MainWindow(node, actor, texts)
+        if isinstance(widget, MainWindow) and widget.sync is not None:
+            deadline = time.monotonic() + 5
+            while widget.last_sync is None and time.monotonic() < deadline:
+                QApplication.processEvents()
+                time.sleep(0.02)
+        size = args.size or (None if isinstance(widget, SignInDialog) else "1280x800")
+        screenshot(widget, args.screenshot, size)
+        widget.close()
+        node.close()
+        return 0
+    while True:
+        if needs_staff and actor is None:
+            dialog = SignInDialog(node, texts)
+            if not dialog.exec():
+                node.close()
+                return 0
+            actor = dialog.actor
+        window = MainWindow(node, actor, texts)
+        window.show()
+        app.exec()
+        texts = window.texts
+        if not window.did_sign_out:
+            node.close()
+            return 0
+        actor = None

@@ -1,0 +1,222 @@
+"""The main window of a node: its role panel, the live queue and the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.node import NODE_ROLES, Node
+from app.core.staff import ROLES, Actor, StaffService
+from app.model.clock import to_datetime
+from ui.admin.panel import AdminPanel
+from ui.counter.inquiry_panel import InquiryPanel
+from ui.counter.panel import CounterPanel
+from ui.counter.setup_dialog import CounterSetupDialog
+from ui.display.board import DisplayBoard
+from ui.reception.checkin import CheckinPanel
+from ui.reception.import_dialog import ask_and_import
+from ui.reception.walk_in import ReceptionPanel
+from ui.shell.hub import Hub
+from ui.shell.i18n import Texts
+from ui.shell.sync_runner import SyncRunner
+from ui.widgets.queue_model import QueueModel
+
+
+class MainWindow(QMainWindow):
+    """One node's window, for the role it was set up with.
+
+    Args:
+        node: the node shown.
+        actor: the signed-in staff member (None on the display board).
+        texts: the language.
+
+    Signals:
+        signed_out: the staff member signed out; the shell asks for sign-in again.
+    """
+
+    signed_out = Signal()
+
+    def __init__(self, node: Node, actor: Actor | None, texts: Texts, sync: bool = True) -> None:
+        super().__init__()
+        self.node, self.actor, self.texts = node, actor, texts
+        self.did_sign_out = False
+        self.identity = node.identity
+        self.hub = Hub(node, parent=self)
+        self.hub.tick.connect(self.update_clock)
+        self.last_sync: dict[str, object] | None = None
+        self._build()
+        self.sync: SyncRunner | None = None
+        if sync and self.identity.share_dir:
+            self.sync = SyncRunner(node.data_dir, parent=self)
+            self.sync.report.connect(self.show_sync)
+            self.sync.start()
+
+    def show_sync(self, report: dict[str, object]) -> None:
+        """Shows a sync round's outcome: status bar text and the offline banner."""
+        self.last_sync = report
+        texts = self.texts
+        self.sync_label.setText(texts("sync_status", w=report["waiting"]))
+        message = str(report.get("message") or "")
+        alarm = bool(report.get("offline") or report.get("clone_alarm"))
+        self.banner.setText(texts("offline_banner", m=message) if alarm else "")
+        self.banner.setVisible(alarm)
+
+    def _build(self) -> None:
+        texts, identity = self.texts, self.identity
+        role_name = texts.pick(NODE_ROLES[identity.role])
+        self.setWindowTitle(f"madoguchi — {role_name} — {identity.name}")
+        self.menuBar().clear()
+        file_menu = self.menuBar().addMenu(texts("file"))
+        if self.actor is not None:
+            sign_out = QAction(texts("sign_out"), self)
+            sign_out.triggered.connect(self.sign_out)
+            file_menu.addAction(sign_out)
+        if self.actor is not None and self.actor.may("reservation.manage"):
+            importer = QAction(texts("import_menu"), self)
+            importer.triggered.connect(self.import_reservations)
+            file_menu.addAction(importer)
+        if (
+            identity.role == "counter"
+            and self.actor is not None
+            and self.actor.may("calendar.edit")
+        ):
+            setup = QAction(texts("counter_setup"), self)
+            setup.triggered.connect(self.setup_counter)
+            file_menu.addAction(setup)
+        quit_action = QAction(texts("quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu(texts("view"))
+        switch = QAction(texts("language"), self)
+        switch.setShortcut(QKeySequence("Ctrl+L"))
+        switch.triggered.connect(self.toggle_language)
+        view_menu.addAction(switch)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        self.banner = QLabel()
+        self.banner.setObjectName("offline_banner")
+        self.banner.setWordWrap(True)
+        # Black on amber: readable for every kind of colour vision.
+        self.banner.setStyleSheet(
+            "background: #e69f00; color: #000000; font-weight: bold; padding: 8px;"
+        )
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.panel = self._panel()
+        layout.addWidget(self.panel, 0 if identity.role != "display" else 1)
+        self.model: QueueModel | None = None
+        if identity.role != "display":
+            lanes = identity.lanes if identity.role == "counter" else ()
+            self.model = QueueModel(self.node, texts, lanes, parent=self)
+            self.hub.changed.connect(self.model.refresh)
+            self.table = QTableView()
+            self.table.setModel(self.model)
+            self.table.verticalHeader().hide()
+            self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+            layout.addWidget(QLabel(texts("queue")))
+            layout.addWidget(self.table, 1)
+        self.setCentralWidget(central)
+
+        bar = self.statusBar()
+        for child in self.findChildren(QLabel, "status"):
+            bar.removeWidget(child)
+        self.node_label, self.day_label, self.clock_label = QLabel(), QLabel(), QLabel()
+        self.sync_label = QLabel(texts("sync_none") if not identity.share_dir else "")
+        staff = "—"
+        if self.actor is not None:
+            staff = f"{self.actor.staff_id}（{texts.pick(ROLES[self.actor.role])}）"
+            if self.actor.counter:
+                staff += f" {texts('to_counter', c=self.actor.counter)}"
+        self.node_label.setText(
+            f"{texts('node')}: {identity.name} [{identity.node_id}]   {texts('staff')}: {staff}"
+        )
+        for label in (self.node_label, self.sync_label, self.day_label, self.clock_label):
+            label.setObjectName("status")
+        bar.addWidget(self.node_label, 1)
+        bar.addPermanentWidget(self.sync_label)
+        bar.addPermanentWidget(self.day_label)
+        bar.addPermanentWidget(self.clock_label)
+        self.update_clock()
+
+    def _panel(self) -> QWidget:
+        role = self.identity.role
+        if role == "display" or self.actor is None:
+            return DisplayBoard(self.node, self.texts, self.hub)
+        if role == "reception":
+            tabs = QTabWidget()
+            tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
+            self.walk_in = ReceptionPanel(self.node, self.actor, self.texts, self.hub)
+            self.checkin = CheckinPanel(self.node, self.actor, self.texts, self.hub)
+            tabs.addTab(self.walk_in, self.texts("walk_in"))
+            tabs.addTab(self.checkin, self.texts("checkin_tab"))
+            return tabs
+        if role == "counter":
+            tabs = QTabWidget()
+            tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
+            self.counter_panel = CounterPanel(self.node, self.actor, self.texts, self.hub)
+            self.inquiry = InquiryPanel(self.node, self.actor, self.texts, self.hub)
+            tabs.addTab(self.counter_panel, self.texts("counter_tab"))
+            tabs.addTab(self.inquiry, self.texts("inquiry_tab"))
+            return tabs
+        return AdminPanel(self.node, self.actor, self.texts, self.hub)
+
+    def update_clock(self) -> None:
+        """Shows the time and whether the center is open today."""
+        now = self.node.now_ms()
+        self.clock_label.setText(to_datetime(now).strftime("%Y-%m-%d %H:%M:%S"))
+        status = self.node.calendar().status(self.node.today())
+        if status.open and status.hours is not None:
+            text = self.texts(
+                "open_today", o=f"{status.hours.open:%H:%M}", c=f"{status.hours.close:%H:%M}"
+            )
+        else:
+            reasons = status.reasons_ja if self.texts.lang == "ja" else status.reasons_en
+            text = self.texts("closed_today", r="、".join(reasons))
+        self.day_label.setText(text)
+
+    def toggle_language(self) -> None:
+        """Switches between Japanese and English."""
+        self.texts = Texts("en" if self.texts.lang == "ja" else "ja")
+        old = self.centralWidget()
+        self._build()
+        old.deleteLater()
+        if self.last_sync is not None:
+            self.show_sync(self.last_sync)
+
+    def setup_counter(self) -> None:
+        """Lets a site manager change this counter's number and lanes, then rebuilds."""
+        if self.actor is not None and CounterSetupDialog(self.node, self.actor, self.texts).exec():
+            self.identity = self.node.identity
+            old = self.centralWidget()
+            self._build()
+            old.deleteLater()
+
+    def import_reservations(self) -> None:
+        """Imports the web reservation export chosen in a file dialog."""
+        if self.actor is not None:
+            ask_and_import(self, self.node, self.actor, self.texts)
+            self.hub.notify()
+
+    def sign_out(self) -> None:
+        """Records the end of the shift and returns to the sign-in dialog."""
+        if self.actor is not None:
+            StaffService(self.node).sign_out(self.actor)
+        self.did_sign_out = True
+        self.signed_out.emit()
+        self.close()
+
+    def closeEvent(self, event: object) -> None:
+        self.hub.stop()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,82 @@
+"""Sign-in with staff ID and PIN (and the counter number at a counter PC)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.node import Node
+from app.core.staff import Actor, AuthError, StaffService
+from ui.shell.i18n import Texts
+
+
+class SignInDialog(QDialog):
+    """Asks for staff ID and PIN; wrong PINs count towards the lockout.
+
+    Args:
+        node: the node whose staff sign in.
+        texts: the window's language.
+    """
+
+    def __init__(self, node: Node, texts: Texts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._node = node
+        self._texts = texts
+        self.actor: Actor | None = None
+        identity = node.identity
+        self.setWindowTitle(f"{texts('sign_in')} — {identity.name}")
+        self.staff_id = QLineEdit()
+        self.staff_id.setInputMethodHints(Qt.InputMethodHint.ImhLatinOnly)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setInputMethodHints(
+            Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
+        )
+        self.counter = QLineEdit(identity.counter or "")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        form = QFormLayout()
+        form.addRow(texts("staff_id"), self.staff_id)
+        form.addRow(texts("pin"), self.pin)
+        if identity.role == "counter":
+            form.addRow(texts("counter"), self.counter)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(texts("sign_in"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(texts("cancel"))
+        buttons.accepted.connect(self.try_sign_in)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        title = QLabel(texts("app"))
+        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(420, 240)
+
+    def try_sign_in(self) -> None:
+        """Checks the PIN; accepts the dialog or shows why not."""
+        counter = self.counter.text().strip() or None
+        try:
+            self.actor = StaffService(self._node).sign_in(
+                self.staff_id.text().strip(), self.pin.text(), counter
+            )
+        except AuthError as exc:
+            self.error.setText(str(exc))
+            self.pin.clear()
+            self.pin.setFocus()
+            return
+        self.accept()

@@ -1,0 +1,50 @@
+"""The role panel at the top of each window: reception issues, counters call and serve.
+The full role screens grow from these (the display board is :mod:`ui.display.board`, the site
+manager's screen :mod:`ui.admin.panel`)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from app.core.node import Node
+from app.core.privacy import PrivacyError
+from app.core.staff import AuthError
+from app.queue.tickets import TicketError
+from ui.shell.i18n import Texts
+
+USER_ERRORS = (TicketError, AuthError, PrivacyError)
+
+
+def big_label(points: int, bold: bool = True) -> QLabel:
+    """Returns a centred label with a large font."""
+    label = QLabel()
+    font = label.font()
+    font.setPointSize(points)
+    font.setBold(bold)
+    label.setFont(font)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def error_label() -> QLabel:
+    """Returns the red, bold line where user errors are shown."""
+    label = QLabel()
+    label.setObjectName("error")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020; font-weight: bold; font-size: 15px;")
+    return label
+
+
+def lane_counts(node: Node, texts: Texts) -> str:
+    """Returns 'lane: n waiting' for every lane."""
+    rows = node.store.rows(
+        "SELECT lane, count(*) AS n FROM tickets WHERE day = ? AND state = 'waiting' GROUP BY lane",
+        (node.today().isoformat(),),
+    )
+    counts = {r["lane"]: r["n"] for r in rows}
+    parts = []
+    for lane in node.catalog.lanes.values():
+        name = texts.pick((lane.name_ja, lane.name_en))
+        parts.append(f"{lane.prefix} {name}: {texts('waiting_count', n=counts.get(lane.id, 0))}")
+    return "   ".join(parts)

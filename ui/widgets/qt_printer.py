@@ -1,0 +1,96 @@
+"""The Windows/system printer backend, through Qt: the ticket raster on an 80 mm page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+from PySide6.QtWidgets import QLabel
+
+from app.core.node import Node
+from app.core.staff import Actor
+from app.printing.jobs import print_and_record
+from app.printing.printers import Printer, PrinterError, PrintResult, printer_for
+
+ROLL_WIDTH_MM = 80.0
+
+
+class QtSystemPrinter:
+    """Prints the ticket's raster on a roll printer known to the operating system.
+
+    Args:
+        name: the printer's name (empty: the default printer).
+        output_file: print to this PDF file instead (tests and "print to file").
+    """
+
+    def __init__(self, name: str = "", output_file: str | None = None) -> None:
+        self.name = name.strip()
+        self.output_file = output_file
+
+    def _printer(self) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if self.output_file is not None:
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(self.output_file)
+            return printer
+        info = QPrinterInfo.printerInfo(self.name) if self.name else QPrinterInfo.defaultPrinter()
+        if info.isNull():
+            raise PrinterError(
+                f"プリンタ「{self.name or '既定のプリンタ'}」が見つかりません。"
+                "電源とケーブルを確認し、Windows の「プリンターとスキャナー」に表示されるか確かめてください"
+            )
+        return QPrinter(info, QPrinter.PrinterMode.HighResolution)
+
+    def print_ticket(self, pdf: bytes, png: bytes, name: str) -> None:
+        """Prints the PNG raster at the roll's width, on a page exactly as tall as the ticket."""
+        image = QImage.fromData(png, "PNG")
+        if image.isNull():
+            raise PrinterError("整理券の画像を作れませんでした")
+        height_mm = ROLL_WIDTH_MM * image.height() / image.width()
+        printer = self._printer()
+        printer.setDocName(name)
+        size = QPageSize(QSizeF(ROLL_WIDTH_MM, height_mm), QPageSize.Unit.Millimeter, "madoguchi")
+        printer.setPageLayout(
+            QPageLayout(
+                size,
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(0, 0, 0, 0),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        printer.setFullPage(True)
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise PrinterError(
+                "プリンタに送れませんでした（オフライン・用紙切れ・カバー開きを確認してください）"
+            )
+        try:
+            page = printer.pageRect(QPrinter.Unit.DevicePixel)
+            painter.drawImage(QRectF(0, 0, page.width(), page.height()), image)
+        finally:
+            painter.end()
+
+
+def node_printer(node: Node) -> Printer:
+    """Returns the printer of the node's setting, including the Qt system printer."""
+    return printer_for(node.identity.printer, node.today,
+                       {"system": lambda name: QtSystemPrinter(name)})  # fmt: skip
+
+
+def print_and_show(node: Node, actor: Actor, ticket_id: str, printer: Printer | None,
+                   label: QLabel) -> PrintResult | None:  # fmt: skip
+    """Prints a ticket (recording the outcome) and shows the result in a label.
+
+    Returns:
+        The result, or None when the printer setting itself is unusable (shown too).
+    """
+    try:
+        target = printer or node_printer(node)
+    except PrinterError as exc:
+        label.setText(exc.message_ja)
+        return None
+    result = print_and_record(node, actor, ticket_id, target)
+    color = "#005a32" if result.ok else "#b00020"
+    label.setStyleSheet(f"color: {color}; font-weight: bold; font-size: 14px;")
+    label.setText(result.message)
+    return result
