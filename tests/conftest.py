@@ -11,8 +11,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor, StaffService
+from app.core.staff import StaffService
 from app.model.clock import JST
 
 # A Tuesday the center is open: 10:30–18:30.

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.cli.commands import open_node, parse_day, sign_in
-from app.cli.main import CliError, Output
+from app.cli.common import open_node, parse_day, sign_in
+from app.cli.output import CliError, Output
 from app.core.node import Node
-from app.inquiries.inquiry_log import CATEGORIES, InquiryService, find_category
+from app.inquiries.categories import CATEGORIES, find_category
+from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.model.clock import hhmm
 from app.reports.files import ENCODINGS, FORMATS, save

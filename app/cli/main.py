@@ -7,56 +7,18 @@ Bad input exits non-zero with one readable line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import logging
 import os
 import sqlite3
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.cli.output import EXIT_INTERNAL, EXIT_USAGE, CliError, Output, error_line
 from app.core.paths import default_data_dir
 
 log = logging.getLogger("madoguchi")
-
-EXIT_USAGE = 2
-EXIT_INTERNAL = 70
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed as one line."""
-
-
-class Output:
-    """Writes results as text or JSON; never fails when there is no console."""
-
-    def __init__(self, as_json: bool) -> None:
-        self.as_json = as_json
-
-    def emit(self, data: Any, text: str | Callable[[], str]) -> None:
-        """Prints ``data`` as JSON in ``--json`` mode, else the human text."""
-        if self.as_json:
-            _write(sys.stdout, json.dumps(data, ensure_ascii=False, indent=None))
-        else:
-            _write(sys.stdout, text() if callable(text) else text)
-
-
-def _write(stream: Any, text: str) -> None:
-    if stream is None:  # a windowed build has no console
-        return
-    try:
-        stream.write(text + "\n")
-        stream.flush()
-    except (OSError, ValueError):
-        pass
-
-
-def error_line(text: str) -> None:
-    """Prints one error line on stderr (when there is one)."""
-    _write(sys.stderr, f"madoguchi: エラー: {text}")
 
 
 def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:
@@ -65,11 +27,7 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
     Args:
         extra: adds more commands to the subparsers (the windows add ``run``).
     """
-    from app.cli import commands as c
-    from app.cli import inquiries as cli_inquiries
-    from app.cli import reports as cli_reports
-    from app.cli import reservations as cli_reservations
-    from app.cli import sync as cli_sync
+    from app.cli import calendar, inquiries, reports, reservations, setup, staff, sync, tickets
 
     parser = argparse.ArgumentParser(
         prog="madoguchi", description="横須賀市マイナンバーカードセンター 窓口システム"
@@ -77,11 +35,8 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
     parser.add_argument("--version", action="version", version=f"madoguchi {__version__}")
     _add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    c.register(sub)
-    cli_sync.register(sub)
-    cli_reservations.register(sub)
-    cli_reports.register(sub)
-    cli_inquiries.register(sub)
+    for group in (setup, calendar, staff, tickets, sync, reservations, reports, inquiries):
+        group.register(sub)
     if extra is not None:
         extra(sub)
     # The common options work after the command too: `madoguchi demo --data-dir X`.
@@ -114,23 +69,13 @@ def _leaf_parsers(sub: Any) -> list[argparse.ArgumentParser]:
     return leaves
 
 
-def read_pin(prompt: str = "暗証番号: ", env: str = "MADOGUCHI_PIN") -> str:
-    """Returns a PIN from the environment, or asks for it on a terminal."""
-    value = os.environ.get(env)
-    if value:
-        return value
-    if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    raise CliError(f"暗証番号を環境変数 {env} に設定するか、端末から実行してください")
-
-
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Runs a parsed command and maps errors to exit codes."""
+    from app.core.actor import AuthError
     from app.core.catalog import CatalogError
     from app.core.node import NodeError
     from app.core.privacy import PrivacyError
     from app.core.settings import SettingsError
-    from app.core.staff import AuthError
     from app.queue.tickets import TicketError
     from db.store import StoreError
 

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.commands import open_node, parse_day, sign_in
-from app.cli.main import CliError, Output
+from app.cli.common import open_node, parse_day, sign_in
+from app.cli.output import CliError, Output
 from app.reports.figures import MEASURES, explain
 from app.reports.files import ENCODINGS, FORMATS, save
 from app.reports.inquiry_reports import build_report
@@ -111,7 +111,8 @@ def cmd_plan(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_simulate(args: argparse.Namespace, out: Output) -> int:
     """``simulate --from D --to D``: fills a simulated site through the real services."""
-    from app.sim.simulate import SimNode, simulate
+    from app.sim.config import SimNode
+    from app.sim.simulate import simulate
 
     first, last = parse_day(args.first), parse_day(args.last)
     if first > last:

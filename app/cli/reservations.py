@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.commands import open_node, parse_day, sign_in
-from app.cli.main import EXIT_USAGE, CliError, Output, error_line
+from app.cli.common import open_node, parse_day, sign_in
+from app.cli.output import EXIT_USAGE, CliError, Output, error_line
 from app.reservations.importer import ImportRefused, ImportSummary, import_reservations
 
 STATE_NAMES = {"booked": "予約", "checked_in": "受付済み", "cancelled": "取消"}
@@ -81,7 +81,7 @@ def cmd_list(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_checkin(args: argparse.Namespace, out: Output) -> int:
-    from app.cli.commands import _emit_ticket
+    from app.cli.common import emit_ticket
     from app.queue.tickets import TicketService
     from app.reservations.bookings import ReservationService
 
@@ -96,12 +96,12 @@ def cmd_checkin(args: argparse.Namespace, out: Output) -> int:
     row = TicketService(node).issue(actor, res["procedure"], res["applicant"],
                                     reservation_id=res["reservation_id"],
                                     confirm_late=args.confirm_late)  # fmt: skip
-    _emit_ticket(out, row)
+    emit_ticket(out, row)
     return 0
 
 
 def cmd_sweep(args: argparse.Namespace, out: Output) -> int:
-    from app.core.staff import SYSTEM
+    from app.core.actor import SYSTEM
     from app.reservations.bookings import ReservationService
 
     marked = ReservationService(open_node(args)).sweep_noshows(SYSTEM)

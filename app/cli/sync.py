@@ -6,8 +6,8 @@ import argparse
 import time
 from typing import Any
 
-from app.cli.commands import open_node
-from app.cli.main import Output
+from app.cli.common import open_node
+from app.cli.output import Output
 from app.model.clock import iso
 from app.sync.service import SyncService
 

@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.core.actor import Actor
 from app.core.catalog import Catalog, load_catalog
 from app.core.center_calendar import CenterCalendar
 from app.core.privacy import check_payload
 from app.core.settings import Settings, load_settings
-from app.core.staff import Actor
 from app.model.clock import day_of
 from app.model.projection import Projection
 from db.event import Event

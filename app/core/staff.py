@@ -11,91 +11,18 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from app.core.actor import ROLES, SYSTEM_ID, Actor, AuthError
 
 if TYPE_CHECKING:
     from app.core.node import Node
 
-FLOOR_MANAGER = "floor_manager"
-CLERK = "clerk"
-CITY_STAFF = "city_staff"
-SITE_MANAGER = "site_manager"
-ADMIN = "admin"
-
-ROLES: dict[str, tuple[str, str]] = {
-    FLOOR_MANAGER: ("フロアマネージャー", "Floor manager"),
-    CLERK: ("窓口担当（委託）", "Counter clerk (contractor)"),
-    CITY_STAFF: ("市職員", "City staff"),
-    SITE_MANAGER: ("現地管理者", "Site manager"),
-    ADMIN: ("システム管理者", "System administrator"),
-}
-
-#: What each role may do. A role not listed for an action is refused.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "ticket.issue": frozenset({FLOOR_MANAGER, SITE_MANAGER}),
-    "ticket.serve": frozenset({CLERK, CITY_STAFF, SITE_MANAGER}),
-    "ticket.cancel": frozenset({FLOOR_MANAGER, CLERK, CITY_STAFF, SITE_MANAGER}),
-    "reservation.manage": frozenset({FLOOR_MANAGER, SITE_MANAGER, ADMIN}),
-    "calendar.edit": frozenset({SITE_MANAGER, ADMIN}),
-    "staff.manage": frozenset({SITE_MANAGER, ADMIN}),
-    "inquiry.log": frozenset({CLERK, CITY_STAFF, FLOOR_MANAGER, SITE_MANAGER}),
-    "qa.edit": frozenset({SITE_MANAGER, ADMIN}),
-}
-
-ACTION_NAMES = {
-    "ticket.issue": "整理券の発行",
-    "ticket.serve": "呼出し・対応",
-    "ticket.cancel": "整理券の取消",
-    "reservation.manage": "予約の管理",
-    "calendar.edit": "開庁日の変更",
-    "staff.manage": "職員の管理",
-    "inquiry.log": "問い合わせの記録",
-    "qa.edit": "質疑応答集の編集",
-}
-
-SYSTEM_ID = "system"
 _STAFF_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 _PIN = re.compile(r"^\d{4,12}$")
 
 # scrypt cost: ~50 ms on a counter PC; stored with each hash so it can be raised later.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-
-
-class AuthError(PermissionError):
-    """Sign-in refused or an action not allowed; the message says why."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Whoever makes a change: a signed-in staff member at a counter, or the system.
-
-    Attributes:
-        staff_id: the staff member's id (``system`` for the program itself).
-        role: one of :data:`ROLES`.
-        counter: the counter (窓口番号) they work at, if any.
-    """
-
-    staff_id: str
-    role: str
-    counter: str | None = None
-
-    def may(self, action: str) -> bool:
-        """Tells whether this actor's role allows an action."""
-        if self.staff_id == SYSTEM_ID:
-            return True
-        return self.role in PERMISSIONS.get(action, frozenset())
-
-    def require(self, action: str) -> None:
-        """Raises AuthError unless the role allows the action."""
-        if not self.may(action):
-            role_ja = ROLES.get(self.role, (self.role, ""))[0]
-            raise AuthError(
-                f"{role_ja}の権限では「{ACTION_NAMES.get(action, action)}」はできません"
-            )
-
-
-SYSTEM = Actor(SYSTEM_ID, ADMIN)
 
 
 def hash_pin(pin: str, cost: int | None = None) -> str:

@@ -10,77 +10,16 @@ recorded then. The categories are a fixed list shared with the Q&A collection
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from app.core.privacy import check_city_text
-from app.core.staff import Actor
+from app.core.actor import Actor
+from app.inquiries.categories import category_name, clean_text, find_category
+from app.inquiries.qa import QaService
 from app.model.qa_projection import INQUIRY_LOGGED
 
 if TYPE_CHECKING:
     from app.core.node import Node
-
-#: The longest question or answer accepted (characters).
-MAX_TEXT = 2000
-
-
-@dataclass(frozen=True)
-class Category:
-    """An inquiry / Q&A category: its code (stored in events) and its names."""
-
-    code: str
-    name_ja: str
-    name_en: str
-
-
-CATEGORIES: tuple[Category, ...] = (
-    Category("issuance", "カード交付", "Card issuance"),
-    Category("certificate", "電子証明書", "Electronic certificates"),
-    Category("pin", "暗証番号", "PINs"),
-    Category("loss", "紛失・廃止", "Loss and abolition"),
-    Category("surface", "券面変更", "Card-surface changes"),
-    Category("reservation", "予約", "Reservations"),
-    Category("visit", "来庁案内", "Visiting the center"),
-    Category("fee", "手数料", "Fees"),
-    Category("other", "その他", "Other"),
-)
-_BY_KEY = {key: c for c in CATEGORIES for key in (c.code, c.name_ja, c.name_en.lower())}
-
-
-def find_category(value: str) -> Category:
-    """Returns a category from its code, Japanese name or English name.
-
-    Raises:
-        ValueError: no such category (the message lists them).
-    """
-    found = _BY_KEY.get(value.strip()) or _BY_KEY.get(value.strip().lower())
-    if found is None:
-        names = "、".join(f"{c.name_ja}（{c.code}）" for c in CATEGORIES)
-        raise ValueError(f"分類 {value!r} はありません（{names}）")
-    return found
-
-
-def category_name(code: str) -> str:
-    """Returns a category's Japanese name (the code itself if unknown)."""
-    found = _BY_KEY.get(code)
-    return found.name_ja if found else code
-
-
-def clean_text(text: str, field: str, *, required: bool = True) -> str:
-    """Returns stripped text fit for the city: no personal data, not empty, not too long.
-
-    Raises:
-        PrivacyError: the text seems to hold personal data (the message asks to rephrase).
-        ValueError: empty (when required) or longer than :data:`MAX_TEXT`.
-    """
-    value = text.strip()
-    check_city_text(value, field)
-    if required and not value:
-        raise ValueError(f"{field}を入力してください")
-    if len(value) > MAX_TEXT:
-        raise ValueError(f"{field}は{MAX_TEXT}文字以内にしてください（{len(value)}文字）")
-    return value
 
 
 class InquiryService:
@@ -117,8 +56,6 @@ class InquiryService:
         actor.require("inquiry.log")
         code = find_category(category).code
         if qa_id is not None:
-            from app.inquiries.qa import QaService
-
             entry = QaService(self.node).get(qa_id)
             qa_id = str(entry["qa_id"])
             question = question if question.strip() else str(entry["question"])

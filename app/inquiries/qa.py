@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app.core.staff import Actor
-from app.inquiries.inquiry_log import CATEGORIES, category_name, clean_text, find_category
+from app.core.actor import Actor
+from app.inquiries.categories import CATEGORIES, category_name, clean_text, find_category
 from app.model.clock import iso, to_ms
 from app.model.qa_projection import QA_ADDED, QA_EDITED, QA_EVENTS, QA_FIELDS, QA_RETIRED, fold_qa
 from db.hlc import pack, wall_of

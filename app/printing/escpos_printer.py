@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.printing.layout import QR, Line, Primitive
-from app.printing.printers import PrinterError
+from app.printing.printer import PrinterError
 from app.printing.render import render_png
 
 #: Module size of the native QR (dots); 6 gives ~25 mm at 203 dpi for our payload.

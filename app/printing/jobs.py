@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app.core.staff import Actor
-from app.printing.printers import Printer, PrintResult, print_ticket
+from app.core.actor import Actor
+from app.printing.printer import Printer
+from app.printing.printers import PrintResult, print_ticket
 
 if TYPE_CHECKING:
     from app.core.node import Node

@@ -17,10 +17,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from app.model.clock import day_of
 from app.printing.layout import layout, ticket_content
+from app.printing.printer import NullPrinter, Printer, PrinterError
 from app.printing.render import render_pdf, render_png
 from app.queue.tickets import TicketService
 from db.hlc import wall_ms_now
@@ -32,42 +33,6 @@ log = logging.getLogger(__name__)
 
 HANDWRITE_JA = "整理券 {number} は発行済みです。番号を画面で確認し、手書きでお渡しください"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-
-
-class PrinterError(Exception):
-    """A printer that cannot print now; ``message_ja`` says what happened and what to do.
-
-    Args:
-        message_ja: the message for the floor manager.
-    """
-
-    def __init__(self, message_ja: str) -> None:
-        super().__init__(message_ja)
-        self.message_ja = message_ja
-
-
-class Printer(Protocol):
-    """Prints one ticket, given as PDF and as a PNG raster of the same layout."""
-
-    def print_ticket(self, pdf: bytes, png: bytes, name: str) -> None:
-        """Prints a ticket.
-
-        Args:
-            pdf: the ticket as a PDF.
-            png: the ticket as a PNG at the printer's resolution.
-            name: the job name, ``<number>-<ticket_id>``.
-
-        Raises:
-            PrinterError: the ticket could not be printed.
-        """
-        ...
-
-
-class NullPrinter:
-    """Prints nothing (a node without a printer; the ticket is shown on screen)."""
-
-    def print_ticket(self, pdf: bytes, png: bytes, name: str) -> None:
-        """Does nothing."""
 
 
 class PdfFolderPrinter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from app.core.staff import Actor
+from app.core.actor import Actor
 
 if TYPE_CHECKING:
     from app.core.node import Node

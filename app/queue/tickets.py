@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app.core.staff import Actor
+from app.core.actor import Actor
 from app.model import ticket_fold as tf
 from app.model.clock import JST, iso, to_ms
 from app.queue.pauses import PauseService

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.core.staff import Actor
+from app.core.actor import Actor
 
 if TYPE_CHECKING:
     from app.core.node import Node

@@ -16,7 +16,8 @@ from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from app.inquiries.inquiry_log import CATEGORIES, InquiryService
+from app.inquiries.categories import CATEGORIES
+from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.model.clock import to_datetime
 from app.reports.figures import hour_label

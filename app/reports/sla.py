@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from app.core.actor import Actor
 from app.core.privacy import check_city_text
-from app.core.staff import Actor
 from app.reports.facts import INCIDENT
 from app.reports.figures import Figures
 

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from app.core.actor import CITY_STAFF, CLERK, Actor
 from app.core.catalog import CatalogError
-from app.core.staff import CITY_STAFF, CLERK, Actor
 from app.model.clock import JST, to_datetime, to_ms
 from app.reports.sla import load_targets
 

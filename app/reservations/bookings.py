@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app.core.staff import Actor
+from app.core.actor import Actor
 from app.model.clock import to_ms
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.core.actor import Actor
 from app.core.center_calendar import CenterCalendar, DayStatus
-from app.core.staff import Actor
 from app.reservations.csv_reader import MAPPING_FILE, CsvMapping, Export, read_export
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from datetime import date, time
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+from app.core.actor import SYSTEM
 from app.core.settings import Hours
-from app.core.staff import SYSTEM
 from app.model.clock import to_datetime, to_ms
 from app.reservations.bookings import ReservationError, ReservationService
 

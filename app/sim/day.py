@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app.core.staff import SYSTEM, Actor, StaffService
+from app.core.actor import SYSTEM, Actor
+from app.core.staff import StaffService
 from app.model.clock import to_ms
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
@@ -29,7 +30,7 @@ from app.sim.arrivals import (
 )
 
 if TYPE_CHECKING:
-    from app.sim.simulate import SimClock, SimConfig, SimNode
+    from app.sim.config import SimClock, SimConfig, SimNode
 
 #: A visit that ended at reception for missing documents (the reception screen writes it too).
 TURNED_BACK = "visit.turned_back"

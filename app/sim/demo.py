@@ -9,8 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.core.actor import SYSTEM
 from app.core.node import Node
-from app.core.staff import SYSTEM, StaffService
+from app.core.staff import StaffService
 from app.inquiries.qa import seed_default_qa
 from app.reservations.bookings import ReservationService
 from app.sync.service import SyncService

@@ -12,91 +12,27 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from datetime import time as dtime
-from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
-from app.core.node import Node
-from app.core.staff import SYSTEM, hash_pin
+from app.core.actor import SYSTEM
+from app.core.staff import hash_pin
 from app.model.clock import JST, day_of, to_ms
 from app.reports.figures import CERTIFICATE_PLAN
+from app.sim.config import SimConfig, SimNode
 from app.sim.day import DayCounts, SimStaff, run_day
 from db.hlc import wall_of
 
 #: The site id of every simulated node; a node of any other site is never filled.
 SIM_SITE = "simulation"
 
-#: Other walk-ins per open day (mean), by procedure.
-WALK_INS: Mapping[str, float] = MappingProxyType(
-    {"pin": 8.0, "loss": 3.0, "surface": 4.0, "face_auth": 3.0, "express": 1.0,
-     "application": 3.0, "other": 5.0}
-)  # fmt: skip
-
 _SIM_PIN = "0000"
 _CHEAP_SCRYPT_N = 2**8
 
 Progress = Callable[[int, int], None]
-
-
-class SimClock:
-    """A wall clock the simulation moves forward (epoch ms); never goes back.
-
-    Args:
-        ms: the starting time, epoch milliseconds.
-    """
-
-    def __init__(self, ms: int) -> None:
-        self.ms = ms
-
-    def __call__(self) -> int:
-        return self.ms
-
-    def set_ms(self, ms: int) -> None:
-        """Moves the clock to ``ms`` (or leaves it where it is if that is earlier)."""
-        self.ms = max(self.ms, ms)
-
-    def set(self, day: date, at: dtime) -> None:
-        """Moves the clock to a JST day and time (never backwards)."""
-        self.set_ms(to_ms(day, at))
-
-
-class SimNode(Node):
-    """A node whose wall clock is a :class:`SimClock`.
-
-    Args:
-        data_dir: the node's folder (a new one, or one filled by earlier simulations).
-        start: the day the clock starts on (08:00 JST).
-    """
-
-    def __init__(self, data_dir: Path, start: date = date(2026, 8, 1)) -> None:
-        self.clock = SimClock(to_ms(start, dtime(8, 0)))
-        super().__init__(data_dir, wall_ms=self.clock)
-
-
-@dataclass(frozen=True)
-class SimConfig:
-    """How busy and how troubled the simulated days are.
-
-    With the catalog's 30 minutes a card issuance, 128 reservations a day keep eight
-    contractor counters busy most of the day; four would leave a queue that never clears.
-    """
-
-    contractor_counters: int = 10
-    city_counters: int = 2
-    booking_rate: float = 0.9
-    noshow_rate: float = 0.1
-    late_rate: float = 0.05
-    walk_ins: Mapping[str, float] = field(default_factory=lambda: WALK_INS)
-    turned_back_rate: float = 0.05
-    transfer_rate: float = 0.03
-    revisit_rate: float = 0.015
-    deferred_rate: float = 0.01
-    give_up_rate: float = 0.02
-    call_noshow_rate: float = 0.01
 
 
 @dataclass

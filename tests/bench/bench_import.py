@@ -14,9 +14,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from app.core.actor import Actor
 from app.core.center_calendar import CenterCalendar
 from app.core.node import Node
-from app.core.staff import Actor
 from app.reservations.importer import import_reservations
 
 HEADER = ("予約番号", "予約日", "開始時刻", "手続", "受取者区分", "氏名カナ", "電話番号")

@@ -18,8 +18,9 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
+from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor, StaffService
+from app.core.staff import StaffService
 from app.model.clock import to_ms
 from app.queue.tickets import TicketService
 from db.event import COLUMNS, Event

@@ -18,7 +18,8 @@ from app.core.node import Node
 from app.model.clock import to_ms
 from app.reports.files import render
 from app.reports.periodic import build_report
-from app.sim.simulate import SimNode, simulate
+from app.sim.config import SimNode
+from app.sim.simulate import simulate
 from db.hlc import pack
 
 MONTH = "2027-03"

@@ -13,8 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.core.actor import SYSTEM
 from app.core.node import Node
-from app.core.staff import SYSTEM, StaffService
+from app.core.staff import StaffService
 from tests.bench.bench_node import year_of_events
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from ui.shell.application import application
 from app.core.node import Node
-from app.core.staff import Actor
+from app.core.actor import Actor
 from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
 app = application()

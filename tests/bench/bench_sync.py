@@ -20,8 +20,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor, StaffService
+from app.core.staff import StaffService
 from app.model.clock import day_of
 from app.queue.tickets import TicketService
 from app.sync.service import SyncService

@@ -12,8 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor, StaffService
+from app.core.staff import StaffService
 from app.printing.layout import layout, ticket_content
 from app.printing.render import render_pdf, render_png
 from app.queue.tickets import TicketService

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor, StaffService
+from app.core.staff import StaffService
 from app.queue.closures import ClosureService
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService

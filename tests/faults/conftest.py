@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.core.actor import SYSTEM
 from app.core.node import Node
-from app.core.staff import SYSTEM, StaffService
+from app.core.staff import StaffService
 from tests.conftest import FakeClock
 
 KEY = "ab" * 32

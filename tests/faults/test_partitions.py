@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.core.staff import SYSTEM, Actor, AuthError, StaffService
+from app.core.actor import SYSTEM, Actor, AuthError
+from app.core.staff import StaffService
 from app.model.clock import JST
 from app.queue.closures import ClosureService
 from app.queue.tickets import TicketError, TicketService

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.staff import SYSTEM, Actor
+from app.core.actor import SYSTEM, Actor
 from app.queue.tickets import TicketError, TicketService
 from app.reservations.bookings import ReservationService, kana_key
 from app.sync.service import SyncService

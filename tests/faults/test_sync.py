@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import db.segments
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.queue.tickets import TicketError, TicketService
 from app.sync.service import SyncService
 from db.event import Event
@@ -159,7 +159,7 @@ def test_a_clock_an_hour_off_still_converges_and_raises_the_alarm(
 def test_a_reinstalled_pc_resumes_numbering_above_the_share(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    from app.cli.commands import free_issuer_block
+    from app.cli.setup import free_issuer_block
 
     reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
     other = site_node(tmp_path, "counter-1", clock, block=1, counter="1")

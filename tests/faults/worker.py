@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.queue.tickets import TicketService
 from app.sync.service import SyncService
 

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.actor import Actor, AuthError
 from app.core.node import Node
-from app.core.staff import Actor, AuthError
 from app.model.clock import to_datetime
 from app.queue.closures import ClosureService
 from app.queue.pauses import JLIS, PauseService

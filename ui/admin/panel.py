@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from app.core.actor import ROLES, Actor
 from app.core.node import Node
-from app.core.staff import ROLES, Actor
 from app.model.clock import hhmm, to_datetime
 from app.reports.live import WALK_INS_PER_HOUR, hourly_plan, lane_live, signed_in_today
 from app.reports.staffing import advice, counters_open, wait_target

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )  # fmt: skip
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
-from app.inquiries.inquiry_log import CATEGORIES
+from app.inquiries.categories import CATEGORIES
 from app.inquiries.qa import QaService
 from ui.counter.inquiry_panel import fill_qa_list
 from ui.shell.hub import Hub

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.actor import ROLES, Actor
 from app.core.node import Node
-from app.core.staff import ROLES, Actor, StaffService
+from app.core.staff import StaffService
 from app.model.clock import hhmm, to_datetime
 from ui.admin.edit_tabs import EditTab
 from ui.admin.rows_model import RowsModel, selected_key, table_view

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )  # fmt: skip
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
-from app.inquiries.inquiry_log import CATEGORIES, InquiryService
+from app.inquiries.categories import CATEGORIES
+from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.model.clock import hhmm
 from ui.shell.hub import Hub

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )  # fmt: skip
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.model.clock import hhmm
 from app.model.ticket_fold import CALLED, HELD, SERVING, timings
 from app.queue.tickets import STATE_NAMES, TicketService

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
+from app.core.actor import Actor, AuthError
 from app.core.node import Node, NodeError
-from app.core.staff import Actor, AuthError
 from ui.shell.i18n import Texts
 
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )  # fmt: skip
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
-from app.printing.printers import Printer
+from app.printing.printer import Printer
 from app.queue.tickets import TicketError, TicketService
 from app.reservations.bookings import ReservationService
 from ui.reception.reservation_model import ReservationModel

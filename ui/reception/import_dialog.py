@@ -7,9 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from app.core.actor import Actor, AuthError
 from app.core.node import Node
 from app.core.privacy import PrivacyError
-from app.core.staff import Actor, AuthError
 from app.reservations.importer import ImportRefused, ImportSummary, import_reservations
 from ui.shell.i18n import Texts
 

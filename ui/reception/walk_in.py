@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )  # fmt: skip
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.printing.jobs import reprint_queue
 from app.printing.layout import ticket_content
-from app.printing.printers import Printer
+from app.printing.printer import Printer
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.queue.visits import turn_back

@@ -12,10 +12,11 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.cli.main import CliError, error_line
+from app.cli.output import CliError, error_line
+from app.core.actor import Actor
 from app.core.node import Node
 from app.core.paths import font_path
-from app.core.staff import Actor, StaffService
+from app.core.staff import StaffService
 from ui.shell.i18n import Texts, install_qt_translation
 from ui.shell.main_window import MainWindow
 from ui.shell.signin import SignInDialog

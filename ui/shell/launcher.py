@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.cli import main as cli
+from app.cli.output import Output
 
 
-def _run_gui(args: argparse.Namespace, out: cli.Output) -> int:
+def _run_gui(args: argparse.Namespace, out: Output) -> int:
     from ui.shell.application import install_qt_message_handler, run_shell
 
     install_qt_message_handler()

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.actor import ROLES, Actor
 from app.core.node import NODE_ROLES, Node
-from app.core.staff import ROLES, Actor, StaffService
+from app.core.staff import StaffService
 from app.model.clock import to_datetime
 from ui.admin.panel import AdminPanel
 from ui.counter.inquiry_panel import InquiryPanel

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.actor import Actor, AuthError
 from app.core.node import Node
-from app.core.staff import Actor, AuthError, StaffService
+from app.core.staff import StaffService
 from ui.shell.i18n import Texts
 
 

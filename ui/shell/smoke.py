@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.cli.main import Output, setup_logging
+from app.cli.main import setup_logging
+from app.cli.output import Output
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,8 @@ class Smoke:
 
     def step_staff(self) -> str:
         """Adds a floor manager and signs in with the PIN (scrypt through OpenSSL)."""
-        from app.core.staff import SYSTEM, StaffService
+        from app.core.actor import SYSTEM
+        from app.core.staff import StaffService
 
         staff = StaffService(self.nodes["reception"])
         pin = f"{secrets.randbelow(10**6):06d}"
@@ -203,7 +205,7 @@ class Smoke:
         from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo
         from PySide6.QtWidgets import QApplication
 
-        from app.core.staff import Actor
+        from app.core.actor import Actor
         from ui.shell.application import application
         from ui.shell.i18n import Texts, install_qt_translation
         from ui.shell.main_window import MainWindow

@@ -16,8 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.actor import SYSTEM
 from app.core.node import Node
-from app.core.staff import SYSTEM
 from app.reservations.bookings import ReservationService
 from app.sync.service import SyncService
 

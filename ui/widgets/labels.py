@@ -7,9 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from app.core.actor import AuthError
 from app.core.node import Node
 from app.core.privacy import PrivacyError
-from app.core.staff import AuthError
 from app.queue.tickets import TicketError
 from ui.shell.i18n import Texts
 

@@ -7,10 +7,11 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QLabel
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.printing.jobs import print_and_record
-from app.printing.printers import Printer, PrinterError, PrintResult, printer_for
+from app.printing.printer import Printer, PrinterError
+from app.printing.printers import PrintResult, printer_for
 
 ROLL_WIDTH_MM = 80.0
 

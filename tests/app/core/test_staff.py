@@ -5,17 +5,9 @@ from __future__ import annotations
 import pytest
 
 import app.core.staff as staff_mod
+from app.core.actor import PERMISSIONS, ROLES, SYSTEM, Actor, AuthError
 from app.core.node import Node
-from app.core.staff import (
-    PERMISSIONS,
-    ROLES,
-    SYSTEM,
-    Actor,
-    AuthError,
-    StaffService,
-    hash_pin,
-    verify_pin,
-)
+from app.core.staff import StaffService, hash_pin, verify_pin
 from tests.conftest import FakeClock
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from app.core.actor import Actor, AuthError
 from app.core.node import Node
 from app.core.privacy import PrivacyError, check_digit, find_contact_data
-from app.core.staff import Actor, AuthError
-from app.inquiries.inquiry_log import CATEGORIES, InquiryService
+from app.inquiries.categories import CATEGORIES
+from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService, normalise, seed_default_qa
 from app.inquiries.qa_seed import DEFAULT_QA
 from app.model.qa_projection import fold_qa

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from escpos.printer import Dummy
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.printing.escpos_printer import EscposPrinter, split_at_qr
 from app.printing.jobs import print_and_record, reprint_queue
 from app.printing.layout import QR, layout, qr_payload, ticket_content

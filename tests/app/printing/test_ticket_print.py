@@ -16,8 +16,9 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
+from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor, StaffService
+from app.core.staff import StaffService
 from app.printing.layout import (
     MARGIN_MM,
     PAPER_WIDTH_MM,

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from app.core.actor import Actor, AuthError
 from app.core.node import Node
-from app.core.staff import Actor, AuthError
 from app.printing.jobs import print_and_record, reprint_queue
-from app.printing.printers import PdfFolderPrinter, PrinterError
+from app.printing.printer import PrinterError
+from app.printing.printers import PdfFolderPrinter
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketError, TicketService
 from app.queue.visits import TURNED_BACK, turn_back

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.actor import SYSTEM, Actor, AuthError
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor, AuthError
 from app.queue.tickets import TicketError, TicketService
 from app.reservations.bookings import ReservationService
 from tests.conftest import OPEN_DAY, FakeClock, make_node

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from app.cli.main import main
+from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
 from app.core.privacy import PrivacyError, find_contact_data
-from app.core.staff import SYSTEM, Actor
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService, seed_default_qa
 from app.inquiries.qa_seed import DEFAULT_QA

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from app.cli.main import main
+from app.core.actor import SYSTEM, Actor, AuthError
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor, AuthError
 from app.model.clock import to_datetime
 from app.reports.facts import load_facts
 from app.reports.figures import FigureKey, Figures, Period, explain, figures_for, percentile
@@ -35,7 +35,8 @@ from app.reports.sla import (
     record_sla_plan,
 )
 from app.reservations.bookings import ReservationService
-from app.sim.simulate import SIM_SITE, SimNode, simulate
+from app.sim.config import SimNode
+from app.sim.simulate import SIM_SITE, simulate
 from db.hlc import wall_of
 
 MONTH = "2026-10"
@@ -422,9 +423,11 @@ def test_bench_helpers_time_real_work(site: Node) -> None:
 
 
 def test_simulation_refuses_a_folder_with_newer_events(tmp_path: Path) -> None:
+    from app.core.actor import SYSTEM
     from app.core.node import Node
-    from app.core.staff import SYSTEM, StaffService
-    from app.sim.simulate import SimNode, simulate
+    from app.core.staff import StaffService
+    from app.sim.config import SimNode
+    from app.sim.simulate import simulate
 
     node = Node(tmp_path / "sim")  # as `madoguchi init` makes it: the admin is added today
     node.initialise(site_id="simulation", name="sim", role="admin")

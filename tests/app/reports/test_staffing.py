@@ -7,8 +7,9 @@ from datetime import date, time
 
 import pytest
 
+from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor, StaffService
+from app.core.staff import StaffService
 from app.queue.tickets import TicketService
 from app.reports.staffing import (
     HourAdvice,

@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from app.core.actor import Actor, AuthError
 from app.core.node import Node
-from app.core.staff import Actor, AuthError, StaffService
+from app.core.staff import StaffService
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from tests.conftest import OPEN_DAY, FakeClock, make_node

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.inquiries.qa import QaService
 from tests.conftest import FakeClock, make_node
 from ui.admin.panel import AdminPanel

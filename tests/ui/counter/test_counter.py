@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtGui import QShortcut
 from pytestqt.qtbot import QtBot
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.queue.tickets import TicketService
 from app.sync.service import SyncService
 from tests.conftest import FakeClock, make_node

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import seed_default_qa
 from tests.conftest import FakeClock, make_node

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 import ui.display.announcer
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.queue.tickets import TicketService
 from app.sync.service import SyncService
 from tests.conftest import FakeClock, make_node

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
-from app.core.staff import SYSTEM, Actor
 from app.printing.printers import PdfFolderPrinter
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService

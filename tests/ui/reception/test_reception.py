@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.printing.jobs import reprint_queue
-from app.printing.printers import PdfFolderPrinter, PrinterError
+from app.printing.printer import PrinterError
+from app.printing.printers import PdfFolderPrinter
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.queue.visits import TURNED_BACK

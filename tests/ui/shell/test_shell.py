@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from app.core.actor import Actor
 from app.core.node import Node
-from app.core.staff import Actor
 from app.queue.tickets import TicketService
 from tests.conftest import FakeClock, make_node
 from ui.reception.walk_in import ReceptionPanel

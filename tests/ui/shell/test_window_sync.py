@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from app.core.staff import Actor
-from app.printing.printers import NullPrinter
+from app.core.actor import Actor
+from app.printing.printer import NullPrinter
 from app.queue.tickets import TicketService
 from app.sync.service import SyncService
 from tests.conftest import FakeClock
