@@ -23,6 +23,7 @@ from app.model.clock import day_of
 from app.model.projection import Projection
 from db.event import Event
 from db.hlc import HybridClock, wall_ms_now
+from db.migrations import applied_names, migration_names
 from db.store import Store, Writer
 
 NODE_ROLES: dict[str, tuple[str, str]] = {
@@ -237,6 +238,10 @@ class Node:
             for r in self.store.rows("SELECT day, reason FROM closures")
         }
         return CenterCalendar(self.settings.calendar, self.settings.reservations, closures)
+
+    def schema(self) -> tuple[list[str], list[str]]:
+        """Returns the migrations this database has run and every migration there is."""
+        return applied_names(self.store.db), migration_names()
 
     def close(self) -> None:
         """Closes the database."""

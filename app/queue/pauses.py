@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
+from db.hlc import wall_of
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -64,5 +65,8 @@ class PauseService:
         return None
 
     def rows(self) -> list[dict[str, Any]]:
-        """Returns the pauses with who paused them."""
-        return self.node.store.rows("SELECT * FROM pauses ORDER BY procedure")
+        """Returns the pauses with who paused them and when (``paused_at``, epoch ms)."""
+        rows = self.node.store.rows("SELECT * FROM pauses ORDER BY procedure")
+        for row in rows:
+            row["paused_at"] = wall_of(row["hlc"])
+        return rows

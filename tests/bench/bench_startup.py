@@ -49,7 +49,7 @@ from PySide6.QtWidgets import QApplication
 from ui.shell.application import application
 from app.core.node import Node
 from app.core.actor import Actor
-from ui.shell.i18n import Texts
+from ui.widgets.i18n import Texts
 from ui.shell.main_window import MainWindow
 app = application()
 node = Node(Path(sys.argv[1]))

@@ -31,11 +31,10 @@ from app.core.node import Node
 from app.model.clock import to_datetime
 from app.queue.closures import ClosureService
 from app.queue.pauses import JLIS, PauseService
-from db.hlc import wall_of
 from ui.admin.rows_model import RowsModel, selected_key, table_view
 from ui.admin.texts import tr
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 from ui.widgets.labels import error_label
 
 WEEKDAYS = (("月", "Mon"), ("火", "Tue"), ("水", "Wed"), ("木", "Thu"), ("金", "Fri"),
@@ -232,6 +231,6 @@ class PausesTab(EditTab):
         rows = PauseService(self._node).rows()
         self.model.set_rows(
             [[self.name(r["procedure"]), r["reason"], r["staff_id"],
-              to_datetime(wall_of(r["hlc"])).strftime("%m-%d %H:%M")] for r in rows],
+              to_datetime(r["paused_at"]).strftime("%m-%d %H:%M")] for r in rows],
             keys=[r["procedure"] for r in rows], tones=["amber"] * len(rows),
         )  # fmt: skip

@@ -20,8 +20,8 @@ from ui.admin.reports_tab import ReportsTab
 from ui.admin.rows_model import TONES, RowsModel, table_view
 from ui.admin.staff_tab import StaffTab
 from ui.admin.texts import tr
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 
 #: Seconds between re-reads of the live tabs while nothing changes (waits still grow).
 REFRESH_TICKS = 5

@@ -25,10 +25,10 @@ from app.core.actor import Actor
 from app.core.node import Node
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.qa import QaService
-from ui.counter.inquiry_panel import fill_qa_list
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 from ui.widgets.labels import USER_ERRORS, error_label
+from ui.widgets.qa_list import fill_qa_list
 
 TEXTS = {
     "search": ("検索", "Search"),

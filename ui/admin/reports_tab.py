@@ -37,7 +37,7 @@ from app.reports.files import FORMATS, save
 from app.reports.periodic import build_report
 from ui.admin.edit_tabs import qdate_day
 from ui.admin.texts import REPORT_KINDS, tr
-from ui.shell.i18n import Texts
+from ui.widgets.i18n import Texts
 from ui.widgets.labels import error_label
 
 

@@ -17,8 +17,8 @@ from app.model.clock import hhmm, to_datetime
 from ui.admin.edit_tabs import EditTab
 from ui.admin.rows_model import RowsModel, selected_key, table_view
 from ui.admin.texts import tr
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 
 
 class StaffTab(EditTab):

@@ -1,11 +1,11 @@
 """Texts of the site manager's window, as (ja, en) pairs read through :meth:`Texts.pick`.
 
-They live here rather than in :mod:`ui.shell.i18n` so the admin screens can grow on their own.
+They live here rather than in :mod:`ui.widgets.i18n` so the admin screens can grow on their own.
 """
 
 from __future__ import annotations
 
-from ui.shell.i18n import Texts
+from ui.widgets.i18n import Texts
 
 ADMIN_TEXTS: dict[str, tuple[str, str]] = {
     # tabs

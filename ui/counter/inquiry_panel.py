@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -30,9 +29,10 @@ from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.model.clock import hhmm
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 from ui.widgets.labels import USER_ERRORS, error_label
+from ui.widgets.qa_list import fill_qa_list
 
 TEXTS = {
     "search": ("質疑応答集を検索（例: 暗証番号 忘れ）", "Search the Q&A (e.g. PIN forgotten)"),
@@ -46,17 +46,6 @@ TEXTS = {
     "no_personal": ("氏名・電話番号・生年月日などは書かないでください", "Never type names, phone numbers or birth dates"),
     "linked": ("Q&A にリンク: {q}", "Linked to Q&A: {q}"),
 }  # fmt: skip
-
-
-def fill_qa_list(widget: QListWidget, qa: QaService, text: str) -> list[dict[str, Any]]:
-    """Lists the Q&A entries matching every word of ``text`` (all when empty)."""
-    rows = qa.search(text) if text.strip() else qa.all()
-    widget.clear()
-    for row in rows:
-        item = QListWidgetItem(f"［{row['category_ja']}］{row['question']}")
-        item.setData(Qt.ItemDataRole.UserRole, row["qa_id"])
-        widget.addItem(item)
-    return rows
 
 
 class InquiryPanel(QWidget):

@@ -33,8 +33,8 @@ from app.core.node import Node
 from app.model.clock import hhmm
 from app.model.ticket_fold import CALLED, HELD, SERVING, timings
 from app.queue.tickets import STATE_NAMES, TicketService
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 from ui.widgets.labels import USER_ERRORS, big_label, error_label
 
 #: (key, shortcut, method, arguments) of the counter's actions, in button order.

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from app.core.actor import Actor, AuthError
 from app.core.node import Node, NodeError
-from ui.shell.i18n import Texts
+from ui.widgets.i18n import Texts
 
 
 class CounterSetupDialog(QDialog):

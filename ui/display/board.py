@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from app.core.node import Node
 from app.model.clock import to_datetime
 from ui.display.announcer import Announcer, Call, default_announcer
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 
 BOARD_TEXTS: dict[str, tuple[str, str]] = {
     "now_calling": ("お呼び出し中の番号", "Now calling"),

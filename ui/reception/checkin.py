@@ -25,8 +25,8 @@ from app.printing.printer import Printer
 from app.queue.tickets import TicketError, TicketService
 from app.reservations.bookings import ReservationService
 from ui.reception.reservation_model import ReservationModel
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 from ui.widgets.labels import USER_ERRORS, big_label, error_label
 from ui.widgets.qt_printer import print_and_show
 

@@ -11,7 +11,7 @@ from app.core.actor import Actor, AuthError
 from app.core.node import Node
 from app.core.privacy import PrivacyError
 from app.reservations.importer import ImportRefused, ImportSummary, import_reservations
-from ui.shell.i18n import Texts
+from ui.widgets.i18n import Texts
 
 
 def import_file(parent: QWidget, node: Node, actor: Actor, texts: Texts, path: Path) -> str:

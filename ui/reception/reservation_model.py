@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from app.core.catalog import Catalog
-from ui.shell.i18n import Texts
+from ui.widgets.i18n import Texts
 
 COLUMNS = ("reservation", "slot", "name_kana", "applicant", "state")
 STATES = {

@@ -32,8 +32,8 @@ from app.printing.printer import Printer
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.queue.visits import turn_back
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 from ui.widgets.images import png_pixmap, qr_pixmap
 from ui.widgets.labels import USER_ERRORS, big_label, error_label, lane_counts
 from ui.widgets.qt_printer import print_and_show

@@ -17,9 +17,9 @@ from app.core.actor import Actor
 from app.core.node import Node
 from app.core.paths import font_path
 from app.core.staff import StaffService
-from ui.shell.i18n import Texts, install_qt_translation
 from ui.shell.main_window import MainWindow
 from ui.shell.signin import SignInDialog
+from ui.widgets.i18n import Texts, install_qt_translation
 
 qt_log = logging.getLogger("madoguchi.qt")
 

@@ -26,9 +26,9 @@ from ui.display.board import DisplayBoard
 from ui.reception.checkin import CheckinPanel
 from ui.reception.import_dialog import ask_and_import
 from ui.reception.walk_in import ReceptionPanel
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
 from ui.shell.sync_runner import SyncRunner
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 from ui.widgets.queue_model import QueueModel
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from app.core.actor import Actor, AuthError
 from app.core.node import Node
 from app.core.staff import StaffService
-from ui.shell.i18n import Texts
+from ui.widgets.i18n import Texts
 
 
 class SignInDialog(QDialog):

@@ -125,7 +125,6 @@ class Smoke:
     def step_migrate(self) -> str:
         """Sets up one PC per role (migrating each new database) sharing one site key."""
         from app.core.node import Node
-        from db.migrations import applied_names, migration_names
 
         self.share.mkdir(parents=True)
         (self.workdir / "tickets").mkdir()
@@ -136,9 +135,9 @@ class Smoke:
             node.initialise(site_id="smoke", name=f"smoke-{name}", role=role,
                             share_dir=str(self.share), printer=f"pdf:{self.workdir / 'tickets'}",
                             counter=counter, issuer_block=block, site_key=site_key)  # fmt: skip
-        wanted = migration_names()
+        wanted: list[str] = []
         for name, node in self.nodes.items():
-            applied = applied_names(node.store.db)
+            applied, wanted = node.schema()
             _check(applied == wanted, f"{name}: migrations {applied}, expected {wanted}")
         return f"{len(self.nodes)} nodes, {len(wanted)} migrations each, last {wanted[-1]}"
 
@@ -207,8 +206,8 @@ class Smoke:
 
         from app.core.actor import Actor
         from ui.shell.application import application
-        from ui.shell.i18n import Texts, install_qt_translation
         from ui.shell.main_window import MainWindow
+        from ui.widgets.i18n import Texts, install_qt_translation
 
         if QApplication.instance() is None:  # Qt aborts the process without its platform
             platform = os.environ["QT_QPA_PLATFORM"].split(":")[0]

@@ -11,7 +11,7 @@ from app.core.actor import AuthError
 from app.core.node import Node
 from app.core.privacy import PrivacyError
 from app.queue.tickets import TicketError
-from ui.shell.i18n import Texts
+from ui.widgets.i18n import Texts
 
 USER_ERRORS = (TicketError, AuthError, PrivacyError)
 

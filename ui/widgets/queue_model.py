@@ -11,7 +11,7 @@ from app.core.node import Node
 from app.model.clock import hhmm
 from app.model.ticket_fold import CALLED, HELD, SERVING, WAITING
 from app.queue.tickets import STATE_NAMES, TicketService
-from ui.shell.i18n import Texts
+from ui.widgets.i18n import Texts
 
 COLUMNS = ("number", "state", "procedure", "applicant", "lane", "issued", "waited")
 _ACTIVE = (CALLED, SERVING, HELD)

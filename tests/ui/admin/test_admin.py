@@ -19,8 +19,8 @@ from app.queue.tickets import TicketService
 from tests.conftest import OPEN_DAY, FakeClock, make_node
 from ui.admin.panel import REFRESH_TICKS, AdminPanel
 from ui.admin.rows_model import RowsModel
-from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
+from ui.widgets.i18n import Texts
 
 MANAGER = Actor("sm", "site_manager")
 FLOOR = Actor("fm", "floor_manager")

@@ -11,8 +11,8 @@ from app.core.node import Node
 from app.inquiries.qa import QaService
 from tests.conftest import FakeClock, make_node
 from ui.admin.panel import AdminPanel
-from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
+from ui.widgets.i18n import Texts
 
 
 def admin_node(tmp_path: Path, clock: FakeClock) -> Node:

@@ -16,8 +16,8 @@ from app.sync.service import SyncService
 from tests.conftest import FakeClock, make_node
 from tests.faults.conftest import site_node
 from ui.counter.panel import CounterPanel
-from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
+from ui.widgets.i18n import Texts
 
 FLOOR = Actor("fm", "floor_manager")
 CLERK = Actor("cl", "clerk", "1")

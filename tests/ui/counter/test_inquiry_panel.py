@@ -14,8 +14,8 @@ from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import seed_default_qa
 from tests.conftest import FakeClock, make_node
 from ui.counter.inquiry_panel import InquiryPanel
-from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
+from ui.widgets.i18n import Texts
 
 CLERK = Actor("cl", "clerk", "1")
 

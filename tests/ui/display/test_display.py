@@ -37,9 +37,9 @@ from ui.display.announcer import (
 )
 from ui.display.board import DisplayBoard, public_name
 from ui.shell.application import application
-from ui.shell.hub import Hub
-from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
+from ui.widgets.hub import Hub
+from ui.widgets.i18n import Texts
 
 FLOOR = Actor("fm", "floor_manager")
 SOUNDS = Path(__file__).resolve().parents[3] / "resources" / "sounds"

@@ -18,8 +18,8 @@ from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
 from tests.conftest import OPEN_DAY, FakeClock
 from ui.reception.checkin import CheckinPanel
-from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
+from ui.widgets.i18n import Texts
 
 FLOOR = Actor("fm", "floor_manager")
 

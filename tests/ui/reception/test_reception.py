@@ -19,8 +19,8 @@ from app.queue.tickets import TicketService
 from app.queue.visits import TURNED_BACK
 from ui.reception.walk_in import ReceptionPanel
 from ui.shell.application import application
-from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
+from ui.widgets.i18n import Texts
 from ui.widgets.qt_printer import QtSystemPrinter
 
 FLOOR = Actor("fm", "floor_manager")

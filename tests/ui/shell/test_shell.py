@@ -18,9 +18,9 @@ from app.queue.tickets import TicketService
 from tests.conftest import FakeClock, make_node
 from ui.reception.walk_in import ReceptionPanel
 from ui.shell.application import run_shell
-from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
 from ui.shell.signin import SignInDialog
+from ui.widgets.i18n import Texts
 from ui.widgets.queue_model import COLUMNS, QueueModel
 
 

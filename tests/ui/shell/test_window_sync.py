@@ -13,8 +13,8 @@ from app.sync.service import SyncService
 from tests.conftest import FakeClock
 from tests.faults.conftest import site_node
 from ui.reception.walk_in import ReceptionPanel
-from ui.shell.i18n import Texts
 from ui.shell.main_window import MainWindow
+from ui.widgets.i18n import Texts
 
 
 def test_a_ticket_issued_at_reception_appears_at_the_counter(
