@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.cli.output import EXIT_INTERNAL, EXIT_USAGE, CliError, Output, error_line
+from app.cli.output import EXIT_INTERNAL, EXIT_USAGE, Output, error_line
+from app.core.errors import UserError
+from app.core.logs import setup_logging
 from app.core.paths import default_data_dir
 
 log = logging.getLogger("madoguchi")
@@ -71,12 +73,6 @@ def _leaf_parsers(sub: Any) -> list[argparse.ArgumentParser]:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Runs a parsed command and maps errors to exit codes."""
-    from app.core.actor import AuthError
-    from app.core.catalog import CatalogError
-    from app.core.node import NodeError
-    from app.core.privacy import PrivacyError
-    from app.core.settings import SettingsError
-    from app.queue.tickets import TicketError
     from db.store import StoreError
 
     handler = getattr(args, "handler", None)
@@ -85,8 +81,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return EXIT_USAGE
     if args.data_dir is None:
         args.data_dir = default_data_dir()
-    user_errors = (CliError, TicketError, AuthError, PrivacyError, NodeError, SettingsError,
-                   CatalogError, StoreError, ValueError)  # fmt: skip
+    user_errors = (UserError, StoreError)
     try:
         result = handler(args, Output(args.json))
         return int(result or 0)
@@ -107,25 +102,6 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         log.exception("internal error in %s", args.command)
         error_line(f"内部エラー {type(exc).__name__}: {exc}（詳細はログを確認してください）")
         return EXIT_INTERNAL
-
-
-def setup_logging(data_dir: Path | None) -> None:
-    """Sends log records to a rotating file in the data folder (never to a missing stderr)."""
-    from logging.handlers import RotatingFileHandler
-
-    root = logging.getLogger()
-    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
-        return
-    folder = (data_dir or default_data_dir()) / "logs"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(folder / "madoguchi.log", maxBytes=2_000_000,
-                                      backupCount=5, encoding="utf-8")  # fmt: skip
-    except OSError:
-        return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
 
 
 def main(argv: Sequence[str] | None = None, extra: Callable[[Any], None] | None = None) -> int:

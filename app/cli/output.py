@@ -13,11 +13,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from app.core.errors import UserError
+
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
 
-class CliError(Exception):
+class CliError(UserError):
     """A problem the user can fix; printed as one line."""
 
 

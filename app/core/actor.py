@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.errors import UserError
+
 FLOOR_MANAGER = "floor_manager"
 CLERK = "clerk"
 CITY_STAFF = "city_staff"
@@ -48,7 +50,7 @@ ACTION_NAMES = {
 SYSTEM_ID = "system"
 
 
-class AuthError(PermissionError):
+class AuthError(UserError):
     """Sign-in refused or an action not allowed; the message says why."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, NoReturn
 
+from app.core.errors import InputError
 from app.core.paths import resources_dir
 
 APPLICANTS: tuple[str, ...] = ("self", "legal", "agent")  # 本人, 法定代理人, 任意代理人 (fixed)
@@ -31,7 +32,7 @@ _TEXT = re.compile(r".*\S.*", re.DOTALL)
 _At = tuple[str | None, int, tuple[str, ...]]  # [[array]] (None: the root), its index, key path
 
 
-class CatalogError(ValueError):
+class CatalogError(InputError):
     """A catalog that cannot be used, or a lookup of a code the catalog does not have."""
 
 

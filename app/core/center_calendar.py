@@ -14,6 +14,7 @@ from typing import Any
 
 import jpholiday
 
+from app.core.errors import InputError
 from app.core.settings import CalendarSettings, Hours, ReservationSettings
 
 _WEEKDAYS_JA = ("月", "火", "水", "木", "金", "土", "日")
@@ -42,7 +43,7 @@ def _in_break(day: date, first: tuple[int, int], last: tuple[int, int]) -> bool:
 def _parse_month(text: str) -> tuple[int, int]:
     match = _MONTH_RE.match(text)
     if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"月 {text!r} は YYYY-MM ではありません (expected YYYY-MM)")
+        raise InputError(f"月 {text!r} は YYYY-MM ではありません (expected YYYY-MM)")
     return int(match.group(1)), int(match.group(2))
 
 
@@ -54,7 +55,7 @@ def _nth_after(day: date, n: int, counts: Callable[[date], bool], last: date | N
     while found < n:
         day += timedelta(days=1)
         if last is not None and day > last:
-            raise ValueError(f"契約期間内に {n} 開所日がありません (no {n} open days left)")
+            raise InputError(f"契約期間内に {n} 開所日がありません (no {n} open days left)")
         found += counts(day)
     return day
 
@@ -293,7 +294,7 @@ class CenterCalendar:
         year, month = _parse_month(first)
         end = _parse_month(last)
         if (year, month) > end:
-            raise ValueError(f"最初の月 {first} が最後の月 {last} より後です (first > last)")
+            raise InputError(f"最初の月 {first} が最後の月 {last} より後です (first > last)")
         summaries: list[MonthSummary] = []
         while (year, month) <= end:
             summaries.append(self.month(year, month))

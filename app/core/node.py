@@ -17,6 +17,7 @@ from typing import Any
 from app.core.actor import Actor
 from app.core.catalog import Catalog, load_catalog
 from app.core.center_calendar import CenterCalendar
+from app.core.errors import UserError
 from app.core.privacy import check_payload
 from app.core.settings import Settings, load_settings
 from app.model.clock import day_of
@@ -24,7 +25,7 @@ from app.model.projection import Projection
 from db.event import Event
 from db.hlc import HybridClock, wall_ms_now
 from db.migrations import applied_names, migration_names
-from db.store import Store, Writer
+from db.store import Store, StoreError, Writer
 
 NODE_ROLES: dict[str, tuple[str, str]] = {
     "reception": ("受付", "Reception"),
@@ -35,7 +36,7 @@ NODE_ROLES: dict[str, tuple[str, str]] = {
 DB_FILE = "node.sqlite3"
 
 
-class NodeError(ValueError):
+class NodeError(UserError):
     """A node that cannot be set up or opened as asked; the message says why."""
 
 
@@ -109,7 +110,10 @@ class Node:
         self.settings: Settings = load_settings(self.data_dir / "site.toml")
         site_catalog = self.data_dir / "catalog.toml"
         self.catalog: Catalog = load_catalog(site_catalog if site_catalog.exists() else None)
-        self.store = Store(self.data_dir / DB_FILE, Projection(), HybridClock(wall_ms))
+        try:
+            self.store = Store(self.data_dir / DB_FILE, Projection(), HybridClock(wall_ms))
+        except StoreError as exc:
+            raise NodeError(str(exc)) from exc
 
     # -- identity -------------------------------------------------------------------------
 
@@ -120,8 +124,16 @@ class Node:
 
     @property
     def identity(self) -> Identity:
-        """Returns this node's identity; raises StoreError if not initialised."""
-        node_id = self.store.node_id
+        """Returns this node's identity.
+
+        Raises:
+            NodeError: the folder was never set up with ``madoguchi init``.
+        """
+        node_id = self.store.get_meta("node_id")
+        if node_id is None:
+            raise NodeError(
+                f"{self.data_dir} は初期設定されていません（madoguchi init を実行してください）"
+            )
         meta = {r["key"]: r["value"] for r in self.store.rows("SELECT key, value FROM meta")}
         return Identity(
             node_id=node_id,

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from app.core.errors import InputError
+
 #: Characters that may separate digit groups of a written number.
 _SEPARATORS = " \u3000-‐‑‒–—−ー－"
 # A digit group, then more groups each after exactly one separator.
@@ -20,7 +22,7 @@ _GROUP = re.compile(r"\d+")
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
-class PrivacyError(ValueError):
+class PrivacyError(InputError):
     """Text that would store personal information; the message says what to do."""
 
 

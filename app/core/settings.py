@@ -11,10 +11,11 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from app.core.errors import InputError
 from app.core.paths import resources_dir
 
 
-class SettingsError(ValueError):
+class SettingsError(InputError):
     """A site configuration that cannot be used; the message names the key."""
 
 

@@ -14,6 +14,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import ROLES, SYSTEM_ID, Actor, AuthError
+from app.core.errors import InputError
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -57,13 +58,13 @@ def verify_pin(pin: str, stored: str) -> bool:
 def validate_new_staff(staff_id: str, name: str, role: str, pin: str) -> None:
     """Checks a new staff record; raises ValueError with a message naming the field."""
     if not _STAFF_ID.match(staff_id) or staff_id == SYSTEM_ID:
-        raise ValueError("職員IDは英数字と - _ . で32文字以内にしてください")
+        raise InputError("職員IDは英数字と - _ . で32文字以内にしてください")
     if not name.strip():
-        raise ValueError("職員の名前を入力してください")
+        raise InputError("職員の名前を入力してください")
     if role not in ROLES:
-        raise ValueError(f"役割 {role} はありません（{', '.join(ROLES)}）")
+        raise InputError(f"役割 {role} はありません（{', '.join(ROLES)}）")
     if not _PIN.match(pin):
-        raise ValueError("暗証番号は数字4〜12桁にしてください")
+        raise InputError("暗証番号は数字4〜12桁にしてください")
 
 
 class StaffService:
@@ -90,7 +91,7 @@ class StaffService:
         if actor.staff_id != staff_id:
             actor.require("staff.manage")
         if not _PIN.match(pin):
-            raise ValueError("暗証番号は数字4〜12桁にしてください")
+            raise InputError("暗証番号は数字4〜12桁にしてください")
         self._get(staff_id)
         with self.node.write() as w:
             w.append("staff.pin_changed", actor,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.errors import InputError
 from app.core.privacy import check_city_text
 
 #: The longest question or answer accepted (characters).
@@ -46,7 +47,7 @@ def find_category(value: str) -> Category:
     found = _BY_KEY.get(value.strip()) or _BY_KEY.get(value.strip().lower())
     if found is None:
         names = "、".join(f"{c.name_ja}（{c.code}）" for c in CATEGORIES)
-        raise ValueError(f"分類 {value!r} はありません（{names}）")
+        raise InputError(f"分類 {value!r} はありません（{names}）")
     return found
 
 
@@ -66,7 +67,7 @@ def clean_text(text: str, field: str, *, required: bool = True) -> str:
     value = text.strip()
     check_city_text(value, field)
     if required and not value:
-        raise ValueError(f"{field}を入力してください")
+        raise InputError(f"{field}を入力してください")
     if len(value) > MAX_TEXT:
-        raise ValueError(f"{field}は{MAX_TEXT}文字以内にしてください（{len(value)}文字）")
+        raise InputError(f"{field}は{MAX_TEXT}文字以内にしてください（{len(value)}文字）")
     return value

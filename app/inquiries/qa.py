@@ -19,6 +19,7 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
+from app.core.errors import InputError
 from app.inquiries.categories import CATEGORIES, category_name, clean_text, find_category
 from app.model.clock import iso, to_ms
 from app.model.qa_projection import QA_ADDED, QA_EDITED, QA_EVENTS, QA_FIELDS, QA_RETIRED, fold_qa
@@ -89,7 +90,7 @@ class QaService:
         }
         same = self.find_question(payload["question"])
         if same is not None:
-            raise ValueError(f"同じ質問が既に質疑応答集にあります（{same}）")
+            raise InputError(f"同じ質問が既に質疑応答集にあります（{same}）")
         with self.node.write() as w:
             qa_id = f"{self.node.store.node_id}-{w.next_seq}"
             w.append(QA_ADDED, actor, payload={"qa_id": qa_id, **payload})
@@ -115,7 +116,7 @@ class QaService:
         actor.require("qa.edit")
         row = self.get(qa_id)
         if not row["active"]:
-            raise ValueError(f"質疑応答 {row['qa_id']} は削除されています")
+            raise InputError(f"質疑応答 {row['qa_id']} は削除されています")
         new = {
             "category": None if category is None else find_category(category).code,
             "question": None if question is None else clean_text(question, "質問"),
@@ -123,7 +124,7 @@ class QaService:
         }
         changes = {f: v for f, v in new.items() if v is not None and v != row[f]}
         if not changes:
-            raise ValueError("変更がありません")
+            raise InputError("変更がありません")
         with self.node.write() as w:
             w.append(QA_EDITED, actor, payload={"qa_id": row["qa_id"], **changes})
         return self.get(row["qa_id"])
@@ -138,7 +139,7 @@ class QaService:
         actor.require("qa.edit")
         row = self.get(qa_id)
         if not row["active"]:
-            raise ValueError(f"質疑応答 {row['qa_id']} は既に削除されています")
+            raise InputError(f"質疑応答 {row['qa_id']} は既に削除されています")
         with self.node.write() as w:
             w.append(QA_RETIRED, actor, payload={"qa_id": row["qa_id"]})
 
@@ -158,7 +159,7 @@ class QaService:
             )
         if len(rows) != 1:
             found = "複数あります" if rows else "ありません"
-            raise ValueError(f"質疑応答 {qa_id!r} は{found}（qa list でIDを確認してください）")
+            raise InputError(f"質疑応答 {qa_id!r} は{found}（qa list でIDを確認してください）")
         return _present(rows)[0]
 
     def all(self, include_retired: bool = False) -> list[dict[str, Any]]:

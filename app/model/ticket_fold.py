@@ -63,7 +63,7 @@ OUTCOMES = ("completed", "revisit", "deferred")
 _ORDER = attrgetter("hlc", "node_id", "seq")
 
 
-class FoldError(ValueError):
+class FoldError(Exception):
     """The events do not describe a ticket (no issue event)."""
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from app.core.errors import UserError
 
-class PrinterError(Exception):
+
+class PrinterError(UserError):
     """A printer that cannot print now; ``message_ja`` says what happened and what to do.
 
     Args:

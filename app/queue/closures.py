@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
+from app.core.errors import InputError
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -29,7 +30,7 @@ class ClosureService:
         """
         actor.require("calendar.edit")
         if not reason.strip():
-            raise ValueError("臨時閉庁の理由を入力してください")
+            raise InputError("臨時閉庁の理由を入力してください")
         with self.node.write() as w:
             w.append("closure.added", actor, payload={"day": day.isoformat(),
                                                       "reason": reason.strip()})  # fmt: skip
@@ -45,7 +46,7 @@ class ClosureService:
             found = self.node.store.row("SELECT day FROM closures WHERE day = ?",
                                         (day.isoformat(),))  # fmt: skip
             if found is None:
-                raise ValueError(f"{day.isoformat()} に臨時閉庁は登録されていません")
+                raise InputError(f"{day.isoformat()} に臨時閉庁は登録されていません")
             w.append("closure.removed", actor, payload={"day": day.isoformat()})
 
     def all(self) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
+from app.core.errors import InputError
 from db.hlc import wall_of
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class PauseService:
         actor.require("calendar.edit")
         self._check(procedure)
         if not reason.strip():
-            raise ValueError("停止の理由を入力してください（例: J-LIS 障害）")
+            raise InputError("停止の理由を入力してください（例: J-LIS 障害）")
         with self.node.write() as w:
             w.append("procedure.paused", actor,
                      payload={"procedure": procedure, "reason": reason.strip()})  # fmt: skip
@@ -46,7 +47,7 @@ class PauseService:
         actor.require("calendar.edit")
         self._check(procedure)
         if procedure not in self.all():
-            raise ValueError(f"{procedure} は停止されていません")
+            raise InputError(f"{procedure} は停止されていません")
         with self.node.write() as w:
             w.append("procedure.resumed", actor, payload={"procedure": procedure})
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
+from app.core.errors import ConfirmationNeeded, UserError
 from app.model import ticket_fold as tf
 from app.model.clock import JST, iso, to_ms
 from app.queue.pauses import PauseService
@@ -51,8 +52,13 @@ MOVE_NAMES = {
 }
 
 
-class TicketError(ValueError):
+class TicketError(UserError):
     """A ticket move that is not possible; the message says why in Japanese."""
+
+
+class LateCheckIn(ConfirmationNeeded):
+    """A reserved visitor came too late to keep priority; the floor manager may still receive
+    them in the walk-in order (``issue(..., confirm_late=True)``)."""
 
 
 def format_number(prefix: str, value: int) -> str:
@@ -222,7 +228,7 @@ class TicketService:
         late_limit = slot_start + rules.late_grace_minutes * 60_000
         keeps_priority = now <= late_limit
         if not keeps_priority and not confirm_late:
-            raise TicketError(
+            raise LateCheckIn(
                 f"予約時刻 {res['slot']} を{rules.late_grace_minutes}分以上過ぎています。"
                 "優先案内はできません。一般の順番で受け付ける場合は確認してください"
             )

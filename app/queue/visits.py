@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.core.actor import Actor
+from app.core.errors import InputError
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -35,10 +36,10 @@ def turn_back(node: Node, actor: Actor, procedure: str, applicant: str, missing:
     actor.require("ticket.issue")
     checklist = node.catalog.documents(procedure, applicant)
     if not missing:
-        raise ValueError("不足している書類を選んでください")
+        raise InputError("不足している書類を選んでください")
     unknown = [m for m in missing if m not in checklist]
     if unknown:
-        raise ValueError(f"持参書類の一覧にない項目です: {'、'.join(unknown)}")
+        raise InputError(f"持参書類の一覧にない項目です: {'、'.join(unknown)}")
     with node.write() as w:
         w.append(TURNED_BACK, actor, payload={"procedure": procedure, "applicant": applicant,
                                               "missing": list(missing)})  # fmt: skip

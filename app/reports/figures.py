@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from app.core.errors import InputError
 from app.model.clock import to_datetime
 from app.reports.facts import (
     Facts,
@@ -138,7 +139,7 @@ class Period:
                 return cls(date(year, 4, 1), date(year + 1, 3, 31), text)
         except ValueError:
             pass
-        raise ValueError(
+        raise InputError(
             f"期間 {text!r} が読めません（YYYY-MM-DD、YYYY-MM、FY2026、"
             "YYYY-MM-DD..YYYY-MM-DD のいずれかで指定してください）"
         )
@@ -161,15 +162,15 @@ class FigureKey:
         """
         parts = [p for p in text.strip().split("/") if p]
         if len(parts) < 2:
-            raise ValueError(f"キー {text!r} は 期間/項目[/次元=値…] の形にしてください")
+            raise InputError(f"キー {text!r} は 期間/項目[/次元=値…] の形にしてください")
         Period.parse(parts[0])
         if parts[1] not in MEASURES:
-            raise ValueError(f"項目 {parts[1]} はありません（{', '.join(MEASURES)}）")
+            raise InputError(f"項目 {parts[1]} はありません（{', '.join(MEASURES)}）")
         filters: list[tuple[str, str]] = []
         for part in parts[2:]:
             name, _, value = part.partition("=") if "=" in part else ("hour", "", part)
             if name not in DIMENSIONS:
-                raise ValueError(f"次元 {name} はありません（{', '.join(DIMENSIONS)}）")
+                raise InputError(f"次元 {name} はありません（{', '.join(DIMENSIONS)}）")
             filters.append((name, value))
         return cls(parts[0], parts[1], tuple(filters))
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from app.core.errors import InputError
 from app.reports.model import Chart, Column, Notes, Report, cell_text, column_title
 
 FORMATS = ("pdf", "csv", "xlsx")
@@ -39,7 +40,7 @@ def write_csv(report: Report, encoding: str = "utf-8-sig") -> bytes:
     """
     codec = ENCODINGS.get(encoding.lower())
     if codec is None:
-        raise ValueError(f"文字コード {encoding} は使えません（utf-8-sig か cp932）")
+        raise InputError(f"文字コード {encoding} は使えません（utf-8-sig か cp932）")
     buffer = io.StringIO(newline="")
     out = csv.writer(buffer, lineterminator="\r\n")
     out.writerow([report.title, report.period])
@@ -156,7 +157,7 @@ def render(report: Report, fmt: str, encoding: str = "utf-8-sig") -> bytes:
         return write_csv(report, encoding)
     if fmt == "xlsx":
         return write_xlsx(report)
-    raise ValueError(f"形式 {fmt} は使えません（{', '.join(FORMATS)}）")
+    raise InputError(f"形式 {fmt} は使えません（{', '.join(FORMATS)}）")
 
 
 def save(report: Report, fmt: str, path: Path, encoding: str = "utf-8-sig") -> int:

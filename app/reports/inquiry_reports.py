@@ -16,6 +16,7 @@ from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from app.core.errors import InputError
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
@@ -46,7 +47,7 @@ def parse_day(spec: str) -> date:
     try:
         return date.fromisoformat(spec.strip().replace("/", "-"))
     except ValueError:
-        raise ValueError(f"日付 {spec!r} は YYYY-MM-DD で指定してください") from None
+        raise InputError(f"日付 {spec!r} は YYYY-MM-DD で指定してください") from None
 
 
 def _category_table(title: str, codes: list[str]) -> Table:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.core.center_calendar import CenterCalendar
+from app.core.errors import InputError
 from app.reports.figures import (
     CERTIFICATE_PLAN,
     Figures,
@@ -59,7 +60,7 @@ def month_bounds(month: str) -> tuple[date, date]:
     """Returns the first and last day of ``YYYY-MM``."""
     period = Period.parse(month)
     if period.first.day != 1 or period.first.month != period.last.month:
-        raise ValueError(f"月 {month!r} は YYYY-MM で指定してください")
+        raise InputError(f"月 {month!r} は YYYY-MM で指定してください")
     return period.first, period.last
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from app.core.errors import InputError
 from app.reports.figures import CERTIFICATE_PLAN, FigureKey, Period, figures_for
 from app.reports.model import Chart, Column, Notes, Report, Table
 from app.reports.operations import (
@@ -84,7 +85,7 @@ def fiscal_months(node: Node, spec: str) -> list[str]:
     """Returns the months of a fiscal year (``2026`` or ``FY2026``) inside the contract period."""
     match = _YEAR.match(spec.strip())
     if match is None:
-        raise ValueError(f"年度 {spec!r} は 2026 または FY2026 の形で指定してください")
+        raise InputError(f"年度 {spec!r} は 2026 または FY2026 の形で指定してください")
     year = int(match.group(1))
     cal = node.settings.calendar
     months: list[str] = []
@@ -95,7 +96,7 @@ def fiscal_months(node: Node, spec: str) -> list[str]:
             months.append(day.strftime("%Y-%m"))
         day = first_of_next(day)
     if not months:
-        raise ValueError(f"{year}年度は契約期間（{cal.first_day}〜{cal.last_day}）外です")
+        raise InputError(f"{year}年度は契約期間（{cal.first_day}〜{cal.last_day}）外です")
     return months
 
 
@@ -167,7 +168,7 @@ def build_report(node: Node, kind: str, spec: str) -> Report:
         try:
             day = date.fromisoformat(spec.strip().replace("/", "-"))
         except ValueError:
-            raise ValueError(f"日付 {spec!r} は YYYY-MM-DD で指定してください") from None
+            raise InputError(f"日付 {spec!r} は YYYY-MM-DD で指定してください") from None
         return build_daily(node, day)
     if kind == "monthly":
         return build_monthly(node, spec.strip())
@@ -175,4 +176,4 @@ def build_report(node: Node, kind: str, spec: str) -> Report:
         return build_sla(node, spec.strip())
     if kind == "annual":
         return build_annual(node, spec.strip())
-    raise ValueError(f"報告書の種類 {kind} はありません（{', '.join(TITLES)}）")
+    raise InputError(f"報告書の種類 {kind} はありません（{', '.join(TITLES)}）")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from app.core.actor import Actor
+from app.core.errors import InputError
 from app.core.privacy import check_city_text
 from app.reports.facts import INCIDENT
 from app.reports.figures import Figures
@@ -85,16 +86,16 @@ def load_targets(data_dir: Path) -> tuple[Indicator, ...]:
     try:
         raw = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"{file}: 読めません（{exc}）") from exc
+        raise InputError(f"{file}: 読めません（{exc}）") from exc
     targets = raw.get("targets", {})
     known = {i.key: i for i in SLA_DEFAULTS}
     if not isinstance(targets, dict):
-        raise ValueError(f"{file}: [targets] の表にしてください")
+        raise InputError(f"{file}: [targets] の表にしてください")
     for key, value in targets.items():
         if key not in known:
-            raise ValueError(f"{file}: 指標 {key} はありません（{', '.join(known)}）")
+            raise InputError(f"{file}: 指標 {key} はありません（{', '.join(known)}）")
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ValueError(f"{file}: {key} = {value!r} は0以上の数にしてください")
+            raise InputError(f"{file}: {key} = {value!r} は0以上の数にしてください")
     return tuple(replace(i, target=float(targets.get(i.key, i.target))) for i in SLA_DEFAULTS)
 
 
@@ -147,7 +148,7 @@ def record_incident(node: Node, actor: Actor, summary: str) -> None:
     actor.require("calendar.edit")
     check_city_text(summary, "事故の概要")
     if not summary.strip():
-        raise ValueError("事故の概要を入力してください（個人情報は書かないでください）")
+        raise InputError("事故の概要を入力してください（個人情報は書かないでください）")
     with node.write(durable=True) as w:
         w.append(INCIDENT, actor, payload={"summary": summary.strip()})
 
@@ -165,13 +166,13 @@ def record_sla_plan(
     check_city_text(plan, "改善計画")
     check_city_text(follow_up, "改善の結果")
     if not _MONTH.match(month):
-        raise ValueError(f"月 {month!r} は YYYY-MM で指定してください")
+        raise InputError(f"月 {month!r} は YYYY-MM で指定してください")
     if indicator not in {i.key for i in SLA_DEFAULTS}:
-        raise ValueError(
+        raise InputError(
             f"指標 {indicator} はありません（{', '.join(i.key for i in SLA_DEFAULTS)}）"
         )
     if not plan.strip():
-        raise ValueError("改善計画を入力してください")
+        raise InputError("改善計画を入力してください")
     payload = {"month": month, "indicator": indicator, "plan": plan.strip(),
                "follow_up": follow_up.strip()}  # fmt: skip
     with node.write() as w:

@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
+from app.core.errors import UserError
 from app.model.clock import to_ms
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 RESERVATION_ID = re.compile(r"[A-Za-z0-9-]{4,32}")
 
 
-class ReservationError(ValueError):
+class ReservationError(UserError):
     """A reservation that cannot be booked as given."""
 
 

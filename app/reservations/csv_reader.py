@@ -46,6 +46,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.core.catalog import Catalog
+from app.core.errors import InputError
 from app.core.privacy import find_my_number
 from app.reservations.bookings import RESERVATION_ID
 
@@ -105,23 +106,23 @@ class CsvMapping:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
-            raise ValueError(f"{path}: 予約CSVの設定を読めません（{exc}）") from exc
+            raise InputError(f"{path}: 予約CSVの設定を読めません（{exc}）") from exc
         values: dict[str, Any] = {}
         for section, table in raw.items():
             if section not in ("columns", "procedure_values", "applicant_values"):
-                raise ValueError(f"{path}: [{section}] は使えません（columns, procedure_values, applicant_values）")  # fmt: skip
+                raise InputError(f"{path}: [{section}] は使えません（columns, procedure_values, applicant_values）")  # fmt: skip
             for key, value in table.items() if isinstance(table, dict) else [(section, None)]:
                 if not isinstance(value, str) or not norm(value):
-                    raise ValueError(f"{path}: [{section}] {key} は空でない文字列にしてください")
+                    raise InputError(f"{path}: [{section}] {key} は空でない文字列にしてください")
                 if section == "columns" and key not in FIELDS:
-                    raise ValueError(f"{path}: [columns] {key} は使えません（{', '.join(FIELDS)}）")
+                    raise InputError(f"{path}: [columns] {key} は使えません（{', '.join(FIELDS)}）")
             if section == "columns":
                 values.update(table)
             else:
                 values[section] = MappingProxyType(dict(table))
         mapping = cls(**values)
         if len({_key(mapping.header(f)) for f in FIELDS}) < len(FIELDS):
-            raise ValueError(f"{path}: [columns] に同じ見出しが2回指定されています")
+            raise InputError(f"{path}: [columns] に同じ見出しが2回指定されています")
         return mapping
 
     def header(self, name: str) -> str:
@@ -136,7 +137,7 @@ class CsvMapping:
         """
         for value, code in [*self.procedure_values.items(), *self.applicant_values.items()]:
             if code not in catalog.procedures and code not in catalog.applicants:
-                raise ValueError(f"{MAPPING_FILE}: {value} = {code!r} は手続・受取者区分のコードではありません")  # fmt: skip
+                raise InputError(f"{MAPPING_FILE}: {value} = {code!r} は手続・受取者区分のコードではありません")  # fmt: skip
         procedures = {_key(t): p.code for p in catalog.procedures.values()
                       for t in (p.code, p.name_ja, p.name_en)}  # fmt: skip
         applicants = {_key(t): a.code for a in catalog.applicants.values()
@@ -205,7 +206,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return f"line {line}: 先頭から {offset + 1} バイト目"
 
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data:
-        raise ValueError("line 1: UTF-16 または CSV でないファイルです。UTF-8 か CP932 で保存し直してください")  # fmt: skip
+        raise InputError("line 1: UTF-16 または CSV でないファイルです。UTF-8 か CP932 で保存し直してください")  # fmt: skip
     bom = data.startswith(_BOM)
     try:
         return data[len(_BOM) if bom else 0 :].decode("utf-8"), "utf-8-sig" if bom else "utf-8"
@@ -213,7 +214,7 @@ def decode(data: bytes) -> tuple[str, str]:
         utf8 = exc.start + (len(_BOM) if bom else 0)
     if bom or not data[:utf8].isascii():  # UTF-8 up to there: not a CP932 file
         why = "先頭に UTF-8 の BOM があります" if bom else "その前までは UTF-8 です"
-        raise ValueError(f"{at(utf8)}が UTF-8 として読めません（{why}が、CP932 など別の文字コードの部分があるか、"
+        raise InputError(f"{at(utf8)}が UTF-8 として読めません（{why}が、CP932 など別の文字コードの部分があるか、"
                          "ファイルが壊れています）。UTF-8 か CP932 で保存し直してください")  # fmt: skip
     try:
         text = data.decode("cp932")
@@ -224,7 +225,7 @@ def decode(data: bytes) -> tuple[str, str]:
         if stray is None:
             return text, "cp932"
         cp932 = len(text[: stray.start()].encode("cp932"))
-    raise ValueError(
+    raise InputError(
         f"{at(max(utf8, cp932))}が読めません。文字コードが UTF-8 でも CP932（Shift_JIS）でもありません"
         f"（UTF-8 では {utf8 + 1} バイト目、CP932 では {cp932 + 1} バイト目で読めなくなります）"
     )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
 from app.core.center_calendar import CenterCalendar, DayStatus
+from app.core.errors import UserError
 from app.reservations.csv_reader import MAPPING_FILE, CsvMapping, Export, read_export
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ _PROGRESS_EVERY = 200
 Progress = Callable[[int, int], None]
 
 
-class ImportRefused(ValueError):
+class ImportRefused(UserError):
     """An export with problems; nothing was imported.
 
     Attributes:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.actor import SYSTEM
+from app.core.errors import InputError
 from app.core.node import Node
 from app.core.staff import StaffService
 from app.inquiries.qa import seed_default_qa
@@ -58,7 +59,7 @@ def create_demo(root: Path, day: date | None = None, keep: bool = False) -> dict
     if (root / "reception" / "node.sqlite3").exists():
         if keep:
             return {"root": str(root), "created": False, "text": f"デモ拠点はあります: {root}"}
-        raise ValueError(
+        raise InputError(
             f"{root} には既にデモ拠点があります（--keep で再利用、または削除してください）"
         )
     share.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from datetime import time as dtime
 from typing import Any
 
 from app.core.actor import SYSTEM
+from app.core.errors import InputError
 from app.core.staff import hash_pin
 from app.model.clock import JST, day_of, to_ms
 from app.reports.figures import CERTIFICATE_PLAN
@@ -68,7 +69,7 @@ def _prepare(node: SimNode, staff: SimStaff) -> None:
     """Initialises a new simulated node with its staff, or checks an existing one."""
     if node.initialised:
         if node.identity.site_id != SIM_SITE:
-            raise ValueError(
+            raise InputError(
                 f"{node.data_dir} は拠点 {node.identity.site_id} の端末です。"
                 "シミュレーションは新しいフォルダに作ってください"
             )
@@ -112,7 +113,7 @@ def simulate(
     """
     started = time.perf_counter()
     if first > last:
-        raise ValueError(f"開始日 {first} が終了日 {last} より後です")
+        raise InputError(f"開始日 {first} が終了日 {last} より後です")
     config = config or SimConfig()
     staff = sim_staff(config)
     _prepare(node, staff)
@@ -121,7 +122,7 @@ def simulate(
     # with their time, and the days would be empty in every report.
     newest = node.store.row("SELECT max(hlc) AS h FROM events")
     if newest and newest["h"] is not None and wall_of(newest["h"]) > to_ms(first, dtime(8, 0)):
-        raise ValueError(
+        raise InputError(
             f"このフォルダには {day_of(wall_of(newest['h']))} のイベントがあります"
             "（シミュレーション済みの日より後から始めるか、新しいフォルダに作ってください）"
         )

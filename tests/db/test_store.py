@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.actor import SYSTEM, Actor
-from app.core.node import Node
+from app.core.actor import SYSTEM, Actor, AuthError
+from app.core.node import Node, NodeError
 from app.core.staff import StaffService
 from app.queue.closures import ClosureService
 from app.queue.tickets import TicketService
@@ -55,7 +55,7 @@ def busy_day(node: Node, clock: FakeClock) -> None:
     closures.remove(manager, date(2026, 12, 8))
     staff = StaffService(node)
     staff.sign_in("cl", "2222", "1")
-    with pytest.raises(PermissionError):
+    with pytest.raises(AuthError):
         staff.authenticate("cl2", "9999")
 
 
@@ -106,7 +106,7 @@ def test_a_file_that_is_not_a_database_is_reported(tmp_path: Path) -> None:
     folder = tmp_path / "broken"
     folder.mkdir()
     (folder / "node.sqlite3").write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="データベースを開けません"):
+    with pytest.raises(NodeError, match="データベースを開けません"):
         Node(folder)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.core.actor import SYSTEM, Actor
-from app.queue.tickets import TicketError, TicketService
+from app.queue.tickets import LateCheckIn, TicketService
 from app.reservations.bookings import ReservationService, kana_key
 from app.sync.service import SyncService
 from tests.conftest import OPEN_DAY, FakeClock
@@ -63,7 +63,7 @@ def test_a_sweep_on_two_pcs_gives_one_noshow(tmp_path: Path, clock: FakeClock) -
         assert states == {"R0001": "noshow", "R0002": "checked_in"}
     assert a.store.projection_dump() == b.store.projection_dump()
     # A no-show who turns up after all is checked in with the floor manager's confirmation.
-    with pytest.raises(TicketError, match="過ぎています"):
+    with pytest.raises(LateCheckIn, match="過ぎています"):
         TicketService(a).issue(
             Actor("fm", "floor_manager"), "issuance", "self", reservation_id="R0001"
         )

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.actor import Actor, AuthError
+from app.core.actor import Actor
+from app.core.errors import UserError
 from app.core.node import Node
 from app.model.clock import to_datetime
 from app.queue.closures import ClosureService
@@ -94,7 +95,7 @@ class EditTab(QWidget):
         """Runs an action; shows its error (red) or ``done`` and tells the hub."""
         try:
             action()
-        except (ValueError, AuthError) as exc:
+        except UserError as exc:
             self.info.clear()
             self.error.setText(str(exc))
             return False

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from app.core.actor import Actor
+from app.core.errors import UserError
 from app.core.node import Node
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.qa import QaService
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
-from ui.widgets.labels import USER_ERRORS, error_label
+from ui.widgets.labels import error_label
 from ui.widgets.qa_list import fill_qa_list
 
 TEXTS = {
@@ -143,7 +144,7 @@ class QaTab(QWidget):
                 self._qa.edit(self._actor, self.qa_id, question=self.question.text(),
                               answer=self.answer.toPlainText(),
                               category=self.category.currentData())  # fmt: skip
-        except (*USER_ERRORS, ValueError) as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.error.clear()
@@ -158,7 +159,7 @@ class QaTab(QWidget):
             return
         try:
             self._qa.retire(self._actor, self.qa_id)
-        except (*USER_ERRORS, ValueError) as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.new_entry()

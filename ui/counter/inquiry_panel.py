@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from app.core.actor import Actor
+from app.core.errors import UserError
 from app.core.node import Node
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
@@ -31,7 +32,7 @@ from app.inquiries.qa import QaService
 from app.model.clock import hhmm
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
-from ui.widgets.labels import USER_ERRORS, error_label
+from ui.widgets.labels import error_label
 from ui.widgets.qa_list import fill_qa_list
 
 TEXTS = {
@@ -143,7 +144,7 @@ class InquiryPanel(QWidget):
         try:
             self._inquiries.log(self._actor, self.category.currentData(), self.question.text(),
                                 self.answer.toPlainText(), self.qa_id)  # fmt: skip
-        except (*USER_ERRORS, ValueError) as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             self.done.clear()
             return

@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from app.core.actor import Actor
+from app.core.errors import UserError
 from app.core.node import Node
 from app.model.clock import hhmm
 from app.model.ticket_fold import CALLED, HELD, SERVING, timings
 from app.queue.tickets import STATE_NAMES, TicketService
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
-from ui.widgets.labels import USER_ERRORS, big_label, error_label
+from ui.widgets.labels import big_label, error_label
 
 #: (key, shortcut, method, arguments) of the counter's actions, in button order.
 ACTIONS: tuple[tuple[str, str, str, tuple[Any, ...]], ...] = (
@@ -179,7 +180,7 @@ class CounterPanel(QWidget):
                     self.error.setText(self._texts("nobody_here"))
                     return
                 getattr(self._tickets, method)(self._actor, ticket["ticket_id"], *args)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.error.clear()
@@ -194,7 +195,7 @@ class CounterPanel(QWidget):
             return
         try:
             self._tickets.call(self._actor, text)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.call_field.clear()
@@ -214,7 +215,7 @@ class CounterPanel(QWidget):
             lane, reason = dialog.lane.currentData(), dialog.reason.currentText()
         try:
             new = self._tickets.transfer(self._actor, ticket["ticket_id"], lane, reason)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.error.setText(self._texts("transferred", n=ticket["number"], m=new["number"]))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
-from app.core.actor import Actor, AuthError
+from app.core.actor import Actor
+from app.core.errors import UserError
 from app.core.node import Node, NodeError
 from ui.widgets.i18n import Texts
 
@@ -43,7 +44,7 @@ class CounterSetupDialog(QDialog):
             if not lanes:
                 raise NodeError("呼び出す列を1つ以上選んでください")
             self._node.configure_counter(self._actor, self.number.text(), lanes)
-        except (NodeError, AuthError) as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.accept()

@@ -20,14 +20,15 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from app.core.actor import Actor
+from app.core.errors import UserError
 from app.core.node import Node
 from app.printing.printer import Printer
-from app.queue.tickets import TicketError, TicketService
+from app.queue.tickets import LateCheckIn, TicketService
 from app.reservations.bookings import ReservationService
 from ui.reception.reservation_model import ReservationModel
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
-from ui.widgets.labels import USER_ERRORS, big_label, error_label
+from ui.widgets.labels import big_label, error_label
 from ui.widgets.qt_printer import print_and_show
 
 Confirm = Callable[[str], bool]
@@ -120,11 +121,11 @@ class CheckinPanel(QWidget):
         try:
             try:
                 row = tickets.issue(*args, reservation_id=res["reservation_id"])
-            except TicketError as exc:
-                if "過ぎています" not in str(exc) or not self._confirm(str(exc)):
+            except LateCheckIn as exc:
+                if not self._confirm(str(exc)):
                     raise
                 row = tickets.issue(*args, reservation_id=res["reservation_id"], confirm_late=True)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.error.clear()

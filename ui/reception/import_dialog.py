@@ -7,9 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from app.core.actor import Actor, AuthError
+from app.core.actor import Actor
+from app.core.errors import UserError
 from app.core.node import Node
-from app.core.privacy import PrivacyError
 from app.reservations.importer import ImportRefused, ImportSummary, import_reservations
 from ui.widgets.i18n import Texts
 
@@ -34,7 +34,7 @@ def import_file(parent: QWidget, node: Node, actor: Actor, texts: Texts, path: P
         if len(lines) > 20:
             text += f"\n… ({len(lines) - 20})"
         return text
-    except (OSError, ValueError, PrivacyError, AuthError) as exc:
+    except (OSError, UserError) as exc:
         return str(exc)
     finally:
         progress.close()

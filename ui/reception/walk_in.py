@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from app.core.actor import Actor
+from app.core.errors import UserError
 from app.core.node import Node
 from app.printing.jobs import reprint_queue
 from app.printing.layout import ticket_content
@@ -35,7 +36,7 @@ from app.queue.visits import turn_back
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.images import png_pixmap, qr_pixmap
-from ui.widgets.labels import USER_ERRORS, big_label, error_label, lane_counts
+from ui.widgets.labels import big_label, error_label, lane_counts
 from ui.widgets.qt_printer import print_and_show
 
 APPLICANT_KEYS = ("Q", "W", "E")
@@ -258,7 +259,7 @@ class ReceptionPanel(QWidget):
             return
         try:
             row = self._tickets.issue(self._actor, self.procedure, self.applicant)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.error.clear()
@@ -306,7 +307,7 @@ class ReceptionPanel(QWidget):
             return
         try:
             self._tickets.cancel(self._actor, self.last["ticket_id"], reason)
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.print_status.setText(self._texts("cancelled", n=self.last["number"]))
@@ -325,7 +326,7 @@ class ReceptionPanel(QWidget):
         missing = [c.text() for c in self.checks if not c.isChecked()]
         try:
             text = turn_back(self._node, self._actor, self.procedure, self.applicant, missing)
-        except (*USER_ERRORS, ValueError) as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         self.number.setText("")

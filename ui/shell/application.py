@@ -10,10 +10,11 @@ import time
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from app.cli.output import CliError, error_line
 from app.core.actor import Actor
+from app.core.logs import install_crash_handlers
 from app.core.node import Node
 from app.core.paths import font_path
 from app.core.staff import StaffService
@@ -99,8 +100,17 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def tell_about_bug(kind: type[BaseException], error: BaseException, trace: object) -> None:
+    """Says calmly in the active window that an internal error was logged (see app.core.logs)."""
+    window = QApplication.activeWindow()
+    if isinstance(window, QMainWindow):
+        texts = getattr(window, "texts", Texts())
+        window.statusBar().showMessage(texts("internal_error"), 20_000)
+
+
 def run_shell(args: argparse.Namespace) -> int:
     """Opens the node's window (or saves a screenshot of it) and runs until it closes."""
+    install_crash_handlers(args.data_dir, tell_about_bug)
     node = Node(args.data_dir)
     if not node.initialised:
         message = f"{args.data_dir} は初期設定されていません（madoguchi init を実行してください）"

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.cli.main import setup_logging
 from app.cli.output import Output
+from app.core.logs import setup_logging
 
 log = logging.getLogger(__name__)
 

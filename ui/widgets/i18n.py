@@ -119,6 +119,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "sync_status": ("同期 未送信 {w}件", "Sync: {w} waiting to go out"),
     "sync_none": ("共有フォルダ未設定（この端末のみ）", "No shared folder (this PC only)"),
+    "internal_error": (
+        "内部エラーが起きました（ログに記録しました）。このまま操作を続けられます",
+        "An internal error happened (written to the log). You can carry on.",
+    ),
     "offline_banner": ("⚠ オフライン: {m}", "⚠ Offline: {m}"),
 }
 

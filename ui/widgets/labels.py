@@ -7,13 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from app.core.actor import AuthError
 from app.core.node import Node
-from app.core.privacy import PrivacyError
-from app.queue.tickets import TicketError
 from ui.widgets.i18n import Texts
-
-USER_ERRORS = (TicketError, AuthError, PrivacyError)
 
 
 def big_label(points: int, bold: bool = True) -> QLabel:

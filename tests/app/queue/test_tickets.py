@@ -9,7 +9,7 @@ import pytest
 
 from app.core.actor import SYSTEM, Actor, AuthError
 from app.core.node import Node
-from app.queue.tickets import TicketError, TicketService
+from app.queue.tickets import LateCheckIn, TicketError, TicketService
 from app.reservations.bookings import ReservationService
 from tests.conftest import OPEN_DAY, FakeClock, make_node
 
@@ -214,7 +214,7 @@ def test_reservation_checkin_rules(
     with pytest.raises(TicketError, match="手続"):
         svc.issue(floor, "issuance", "legal", reservation_id="R0010")
     clock.set(OPEN_DAY, time(12, 16))
-    with pytest.raises(TicketError, match="15分以上過ぎて"):
+    with pytest.raises(LateCheckIn, match="15分以上過ぎて"):
         svc.issue(floor, "issuance", "self", reservation_id="R0010")
     late = svc.issue(floor, "issuance", "self", reservation_id="R0010", confirm_late=True)
     assert late["priority"] == 0

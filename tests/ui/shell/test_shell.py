@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+import ui.shell.application
 from app.core.actor import Actor
 from app.core.node import Node
 from app.queue.tickets import TicketService
@@ -22,6 +23,16 @@ from ui.shell.main_window import MainWindow
 from ui.shell.signin import SignInDialog
 from ui.widgets.i18n import Texts
 from ui.widgets.queue_model import COLUMNS, QueueModel
+
+
+@pytest.fixture(autouse=True)
+def crash_handlers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """run_shell installs the crash handlers (tested in a process of their own, in
+    tests/app/core/test_logs.py); here the call is recorded, so pytest keeps its own."""
+    calls: list[object] = []
+    monkeypatch.setattr(ui.shell.application, "install_crash_handlers",
+                        lambda data_dir, on_bug: calls.append((data_dir, on_bug)))  # fmt: skip
+    return calls
 
 
 def press(widget: QWidget, key: str) -> None:
@@ -139,10 +150,11 @@ def test_screenshot_without_staff_shows_the_sign_in(
 
 
 def test_uninitialised_folder_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], crash_handlers: list[object]
 ) -> None:
     args = argparse.Namespace(data_dir=tmp_path / "new", screenshot=None, size=None, lang="ja")
     assert run_shell(args) == 2
+    assert crash_handlers == [(tmp_path / "new", ui.shell.application.tell_about_bug)]
     assert "初期設定されていません" in capsys.readouterr().err
 
 
@@ -153,3 +165,13 @@ def test_sign_out_records_the_end_of_the_shift(qtbot: QtBot, node: Node) -> None
         window.sign_out()
     assert window.did_sign_out
     assert [e.type for e in node.store.events("staff_id = 'fm'")][-1] == "staff.signed_out"
+
+
+def test_an_internal_error_is_told_calmly_in_the_active_window(qtbot: QtBot, node: Node) -> None:
+    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("en"), sync=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: ui.shell.application.QApplication.activeWindow() is window)
+    ui.shell.application.tell_about_bug(KeyError, KeyError("x"), None)
+    assert window.statusBar().currentMessage().startswith("An internal error happened")
