@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import time
+import threading
 from typing import Any
 
 from app.cli.common import open_node
 from app.cli.output import Output
 from app.model.clock import iso
+from app.sync.loop import RoundReport, SyncLoop
 from app.sync.service import SyncService
 
 
 def _round_text(report: Any) -> str:
     text = f"送信 {report.exported}件 / 受信 {report.imported}件 / 未送信 {report.waiting}件"
+    if getattr(report, "noshows", 0):
+        text += f" / 不在 {report.noshows}件"
     if report.message:
         text += f"\n{report.message}"
     text += "".join(f"\n要確認: {p}" for p in report.problems)
@@ -43,12 +46,14 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
         out.emit({"waiting": waiting, "nodes": rows}, text)
         return 0
     if args.watch:
+        # The same rounds as a window's sync thread: sync, then the no-shows seen first.
+        def show(report: RoundReport) -> None:
+            if report.exported or report.imported or report.offline or report.problems:
+                out.emit(report.to_json(), _round_text(report))
+
+        interval = args.interval or node.settings.sync.interval_seconds
         try:
-            while True:
-                report = service.once()
-                if report.exported or report.imported or report.offline or report.problems:
-                    out.emit(report.to_json(), _round_text(report))
-                time.sleep(args.interval)
+            SyncLoop(node).run(threading.Event(), interval, show)
         except KeyboardInterrupt:
             return 0
     report = service.once()
@@ -62,5 +67,10 @@ def register(sub: Any) -> None:
     p.add_argument("action", nargs="?", choices=["status"], help="status: 各端末の状態")
     p.add_argument("--once", action="store_true", help="1回だけ同期する（既定）")
     p.add_argument("--watch", action="store_true", help="同期を続ける（Ctrl+C で終了）")
-    p.add_argument("--interval", type=float, default=1.0, help="--watch の間隔（秒）")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=None,
+        help="--watch の間隔（秒、既定: 設定 sync.interval_seconds）",
+    )
     p.set_defaults(handler=cmd_sync)

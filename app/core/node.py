@@ -251,6 +251,11 @@ class Node:
         }
         return CenterCalendar(self.settings.calendar, self.settings.reservations, closures)
 
+    def data_version(self) -> int:
+        """Returns a number that changes whenever another connection commits (a window sees
+        the CLI's, the sync thread's or another window's changes by polling it)."""
+        return int(self.store.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def schema(self) -> tuple[list[str], list[str]]:
         """Returns the migrations this database has run and every migration there is."""
         return applied_names(self.store.db), migration_names()

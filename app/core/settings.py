@@ -82,6 +82,43 @@ class StaffSettings:
 
 
 @dataclass(frozen=True)
+class ScreenSettings:
+    """How often the windows look again."""
+
+    poll_ms: int
+    live_refresh_seconds: int
+    staffing_hours: int
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    """The site manager's live view: the plan per hour and when a wait is an alert."""
+
+    walk_ins_per_hour: float
+    amber_factor: float
+    red_factor: float
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    """The waiting-room board."""
+
+    language_seconds: int
+    flash_seconds: int
+    blink_ms: int
+    large_rows: int
+    recent_rows: int
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """Rounds with the shared folder."""
+
+    interval_seconds: float
+    clock_alarm_seconds: int
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about a site."""
 
@@ -91,6 +128,10 @@ class Settings:
     staff: StaffSettings
     counter: CounterSettings
     block_size: int
+    screens: ScreenSettings
+    live: LiveSettings
+    display: DisplaySettings
+    sync: SyncSettings
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -136,6 +177,13 @@ def _int(raw: dict[str, Any], dotted: str, minimum: int = 0) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise SettingsError(f"設定 {dotted} = {value!r} は {minimum} 以上の整数にしてください")
     return value
+
+
+def _number(raw: dict[str, Any], dotted: str, minimum: float = 0.0) -> float:
+    value = _get(raw, dotted)
+    if not isinstance(value, int | float) or isinstance(value, bool) or value < minimum:
+        raise SettingsError(f"設定 {dotted} = {value!r} は {minimum:g} 以上の数にしてください")
+    return float(value)
 
 
 def _date(raw: dict[str, Any], dotted: str) -> date:
@@ -200,7 +248,30 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
         ),
         counter=CounterSettings(noshow_after_calls=_int(raw, "counter.noshow_after_calls", 1)),
         block_size=_int(raw, "numbering.block_size", 10),
+        screens=ScreenSettings(
+            poll_ms=_int(raw, "screens.poll_ms", 50),
+            live_refresh_seconds=_int(raw, "screens.live_refresh_seconds", 1),
+            staffing_hours=_int(raw, "screens.staffing_hours", 1),
+        ),
+        live=LiveSettings(
+            walk_ins_per_hour=_number(raw, "live.walk_ins_per_hour"),
+            amber_factor=_number(raw, "live.amber_factor", 0.1),
+            red_factor=_number(raw, "live.red_factor", 0.1),
+        ),
+        display=DisplaySettings(
+            language_seconds=_int(raw, "display.language_seconds", 1),
+            flash_seconds=_int(raw, "display.flash_seconds", 1),
+            blink_ms=_int(raw, "display.blink_ms", 100),
+            large_rows=_int(raw, "display.large_rows", 1),
+            recent_rows=_int(raw, "display.recent_rows", 0),
+        ),
+        sync=SyncSettings(
+            interval_seconds=_number(raw, "sync.interval_seconds", 0.05),
+            clock_alarm_seconds=_int(raw, "sync.clock_alarm_seconds", 1),
+        ),
     )
+    if settings.live.red_factor < settings.live.amber_factor:
+        raise SettingsError("設定 live.red_factor は amber_factor 以上にしてください")
     if settings.calendar.first_day > settings.calendar.last_day:
         raise SettingsError("設定 calendar.first_day が last_day より後になっています")
     return settings

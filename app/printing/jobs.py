@@ -7,11 +7,13 @@ queue until a reprint succeeds, across restarts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
+from app.printing.layout import TicketContent, ticket_content
 from app.printing.printer import Printer
-from app.printing.printers import PrintResult, print_ticket
+from app.printing.printers import PrinterFactory, PrintResult, print_ticket, printer_for
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -44,3 +46,38 @@ def reprint_queue(node: Node) -> list[dict[str, Any]]:
         " ORDER BY t.issued_hlc",
         (node.today().isoformat(), node.identity.node_id),
     )
+
+
+class TicketPrinting:
+    """Printing at this PC, for the windows: print and record, the reprint queue, what a
+    ticket says (the on-screen preview) and the PC's printer from its setting.
+
+    Args:
+        node: the node printing.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def printer(self, schemes: Mapping[str, PrinterFactory] | None = None) -> Printer:
+        """Returns the printer of this PC's setting (``schemes`` adds backends, e.g. the Qt
+        system printer).
+
+        Raises:
+            PrinterError: the setting names no usable printer.
+        """
+        return printer_for(self.node.identity.printer, self.node.today, schemes)
+
+    def print_and_record(self, actor: Actor, ticket_id: str, printer: Printer | None = None
+                         ) -> PrintResult:  # fmt: skip
+        """Prints a ticket and records whether it worked (see :func:`print_and_record`)."""
+        return print_and_record(self.node, actor, ticket_id, printer)
+
+    def reprint_queue(self) -> list[dict[str, Any]]:
+        """Returns today's tickets of this PC whose last print failed (see
+        :func:`reprint_queue`)."""
+        return reprint_queue(self.node)
+
+    def content(self, row: dict[str, Any]) -> TicketContent:
+        """Returns what a ticket says (number, people ahead, estimated wait …)."""
+        return ticket_content(self.node, row)

@@ -44,3 +44,18 @@ def turn_back(node: Node, actor: Actor, procedure: str, applicant: str, missing:
         w.append(TURNED_BACK, actor, payload={"procedure": procedure, "applicant": applicant,
                                               "missing": list(missing)})  # fmt: skip
     return "次回お持ちいただくもの: " + "、".join(missing)
+
+
+class VisitService:
+    """Visits that end at reception, for the windows (see :func:`turn_back`).
+
+    Args:
+        node: the node recording them.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def turn_back(self, actor: Actor, procedure: str, applicant: str, missing: list[str]) -> str:
+        """Records a visit turned back for missing documents; returns what to bring."""
+        return turn_back(self.node, actor, procedure, applicant, missing)

@@ -4,8 +4,8 @@ Waits follow :func:`app.model.ticket_fold.timings`: from issue to call, and for 
 who kept priority from the start of the slot (an early check-in is not the center's wait).
 
 The plan per hour band (documented on the tab too) is the seats of the reservation slots that
-start in the band plus a flat :data:`WALK_INS_PER_HOUR`, pro-rated for a band the center is
-open only part of (10:30–11:00 counts half). The flat figure is the specification's ~10–30
+start in the band plus a flat number of walk-ins per hour (setting ``live.walk_ins_per_hour``),
+pro-rated for a band the center is open only part of (10:30–11:00 counts half). The flat figure is the specification's ~10–30
 certificate renewals a day plus other walk-ins over the 8 open hours. The actual is the
 tickets issued in the band (transfers are not new visits) plus the visitors turned back.
 """
@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING, Any
 from app.model import ticket_fold as tf
 from app.model.clock import JST, to_datetime, to_ms
 from app.queue.visits import TURNED_BACK
+from app.reports.staffing import HourAdvice, advice, counters_open, wait_target
 from db.hlc import pack, wall_of
 
 if TYPE_CHECKING:
     from app.core.node import Node
-
-WALK_INS_PER_HOUR = 4
 
 
 @dataclass(frozen=True)
@@ -89,9 +88,8 @@ def _bands(node: Node, day: date) -> dict[int, float]:
 def hourly_plan(node: Node, day: date) -> list[HourPlan]:
     """Returns plan and actual visits per hour band of a day (see the module docstring)."""
     seats = node.settings.reservations.seats_per_slot
-    planned: dict[int, float] = {
-        h: WALK_INS_PER_HOUR * share for h, share in _bands(node, day).items()
-    }
+    per_hour = node.settings.live.walk_ins_per_hour
+    planned: dict[int, float] = {h: per_hour * share for h, share in _bands(node, day).items()}
     for slot in node.calendar().slots(day):
         planned[slot.hour] = planned.get(slot.hour, 0) + seats
     actual: dict[int, int] = {}
@@ -119,3 +117,60 @@ def signed_in_today(node: Node, now_ms: int) -> list[dict[str, Any]]:
         "ORDER BY signed_in_counter IS NULL, signed_in_counter, staff_id",
         (midnight,),
     )
+
+
+#: Alert levels of a lane's wait, from none to the worst.
+OK, AMBER, RED = "ok", "amber", "red"
+
+
+@dataclass(frozen=True)
+class LaneStatus:
+    """One lane now, with its alert level and the counters serving it."""
+
+    live: LaneLive
+    alert: str
+    counters: tuple[str, ...]
+
+
+class LiveFigures:
+    """The site manager's live view of today, for the windows (see the module docstring).
+
+    Args:
+        node: the node read.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def wait_target(self) -> tuple[float, float]:
+        """Returns the wait target in minutes and the share to call within it."""
+        return wait_target(self.node)
+
+    def alert(self, live: LaneLive, target_minutes: float) -> str:
+        """Returns a lane's alert level: its longest current wait against the target."""
+        rules = self.node.settings.live
+        longest = live.longest_ms / 60_000
+        if live.waiting and longest > rules.red_factor * target_minutes:
+            return RED
+        if live.waiting and longest > rules.amber_factor * target_minutes:
+            return AMBER
+        return OK
+
+    def lanes(self, now_ms: int) -> list[LaneStatus]:
+        """Returns every lane of the catalog with its waits, alert and open counters."""
+        target, _ = self.wait_target()
+        open_now = counters_open(self.node, now_ms)
+        return [LaneStatus(live, self.alert(live, target), tuple(open_now.get(live.lane, [])))
+                for live in lane_live(self.node, now_ms)]  # fmt: skip
+
+    def hours(self, day: date) -> list[HourPlan]:
+        """Returns plan and actual visits per hour band of a day."""
+        return hourly_plan(self.node, day)
+
+    def signed_in(self, now_ms: int) -> list[dict[str, Any]]:
+        """Returns the staff signed in since midnight."""
+        return signed_in_today(self.node, now_ms)
+
+    def advice(self, now_ms: int, hours: int) -> list[HourAdvice]:
+        """Returns the staffing advice for the coming hours."""
+        return advice(self.node, now_ms, hours)

@@ -154,6 +154,17 @@ class HourAdvice:
         """Counters to add (positive) or that could move elsewhere (negative)."""
         return self.counters_needed - self.counters_open
 
+    @property
+    def severity(self) -> str:
+        """Returns ``red`` (two or more counters short), ``amber`` (one short), ``spare``
+        (counters could go elsewhere) or ``ok``."""
+        gap = self.shortfall
+        if gap >= 2:
+            return "red"
+        if gap > 0:
+            return "amber"
+        return "spare" if gap < 0 else "ok"
+
 
 def wait_target(node: Node) -> tuple[float, float]:
     """Returns the wait target in minutes and the share to call within it (site ``sla.toml``)."""

@@ -68,6 +68,14 @@ class ReservationService:
         with self.node.write() as w:
             w.append("reservation.booked", actor, payload=payload)
 
+    def capacity_left(self, day: date) -> int:
+        """Returns the day's reservation capacity not yet booked (cancellations free a seat)."""
+        booked = self.node.store.row(
+            "SELECT count(*) AS n FROM reservations WHERE day = ? AND state != 'cancelled'",
+            (day.isoformat(),),
+        )
+        return max(0, self.node.calendar().capacity(day) - int((booked or {}).get("n") or 0))
+
     def for_day(self, day: date) -> list[dict[str, Any]]:
         """Returns a day's reservations by slot."""
         return self.node.store.rows(

@@ -237,3 +237,20 @@ def import_reservations(
         encoding=export.encoding,
         seconds=time.perf_counter() - started,
     )
+
+
+class ReservationImports:
+    """Imports of the web reservation export, for the windows (see
+    :func:`import_reservations`).
+
+    Args:
+        node: the node recording the bookings.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def import_file(self, actor: Actor, path: Path | str, progress: Progress | None = None
+                    ) -> ImportSummary:  # fmt: skip
+        """Imports one export file: every row, or nothing."""
+        return import_reservations(self.node, actor, path, progress=progress)

@@ -28,34 +28,31 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
-from app.core.node import Node
-from app.model.clock import to_datetime
-from app.queue.closures import ClosureService
-from app.queue.pauses import JLIS, PauseService
-from ui.admin.rows_model import RowsModel, selected_key, table_view
+from app.queue.pauses import JLIS
+from app.services import ManagerServices
+from ui.admin.models import ClosuresModel, PausesModel
 from ui.admin.texts import tr
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.labels import error_label
-
-WEEKDAYS = (("月", "Mon"), ("火", "Tue"), ("水", "Wed"), ("木", "Thu"), ("金", "Fri"),
-            ("土", "Sat"), ("日", "Sun"))  # fmt: skip
+from ui.widgets.tables import selected_key, table_view
 
 
 class EditTab(QWidget):
     """A list, a form and the lines that tell how the last action went.
 
     Args:
-        node: the node edited.
+        services: what the site manager's window uses.
         actor: the signed-in staff member.
         texts: the language.
         hub: told after every change.
         permission: the action of :data:`app.core.staff.PERMISSIONS` the tab's buttons need.
     """
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub, permission: str) -> None:
+    def __init__(self, services: ManagerServices, actor: Actor, texts: Texts, hub: Hub,
+                 permission: str) -> None:  # fmt: skip
         super().__init__()
-        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
+        self._services, self._actor, self._texts, self._hub = services, actor, texts, hub
         self.allowed = actor.may(permission)
         self.error = error_label()
         self.info = QLabel()
@@ -116,23 +113,18 @@ def qdate_day(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def day_text(texts: Texts, day: date) -> str:
-    """Returns ``2026-12-01（火）``."""
-    return f"{day.isoformat()}（{texts.pick(WEEKDAYS[day.weekday()])}）"
-
-
 class ClosuresTab(EditTab):
     """開庁日: the ad-hoc closures (臨時閉庁), added and removed."""
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
-        super().__init__(node, actor, texts, hub, "calendar.edit")
+    def __init__(self, services: ManagerServices, actor: Actor, texts: Texts, hub: Hub) -> None:
+        super().__init__(services, actor, texts, hub, "calendar.edit")
         t = texts
-        self.model = RowsModel([tr(t, "col_day"), tr(t, "col_reason"), tr(t, "col_by")], self)
-        self.view = table_view(self.model, fit=(0,))
+        self.model = ClosuresModel(t, self)
+        self.view = table_view(self.model, fit=(ClosuresModel.COL_DAY,))
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
-        tomorrow = node.today() + timedelta(days=1)
+        tomorrow = services.here.today() + timedelta(days=1)
         self.day.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         self.reason = QLineEdit()
         self.add_button = QPushButton(tr(t, "add_closure"))
@@ -150,7 +142,7 @@ class ClosuresTab(EditTab):
         """Closes the center on ``day`` (default: the form's) for ``reason``."""
         the_day = day or qdate_day(self.day.date())
         why = self.reason.text() if reason is None else reason
-        service = ClosureService(self._node)
+        service = self._services.closures
         ok = self.run(lambda: service.add(self._actor, the_day, why),
                       tr(self._texts, "closure_added", d=the_day.isoformat()))  # fmt: skip
         if ok:
@@ -162,30 +154,26 @@ class ClosuresTab(EditTab):
         the_day = day or selected_key(self.view)
         if the_day is None:
             return self.refuse("choose_row")
-        service = ClosureService(self._node)
+        service = self._services.closures
         return self.run(lambda: service.remove(self._actor, the_day),
                         tr(self._texts, "closure_removed", d=the_day.isoformat()))  # fmt: skip
 
     def refresh(self) -> None:
         """Re-reads the closures."""
-        rows = ClosureService(self._node).all()
-        days = [date.fromisoformat(r["day"]) for r in rows]
-        self.model.set_rows([[day_text(self._texts, d), r["reason"], r["staff_id"]]
-                             for d, r in zip(days, rows, strict=True)], keys=days)  # fmt: skip
+        self.model.show(self._services.closures.all())
 
 
 class PausesTab(EditTab):
     """受付停止: pause J-LIS (every J-LIS procedure) or one procedure, and resume."""
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
-        super().__init__(node, actor, texts, hub, "calendar.edit")
+    def __init__(self, services: ManagerServices, actor: Actor, texts: Texts, hub: Hub) -> None:
+        super().__init__(services, actor, texts, hub, "calendar.edit")
         t = texts
-        self.model = RowsModel([tr(t, "col_target"), tr(t, "col_reason"), tr(t, "col_by"),
-                                tr(t, "col_paused_at")], self)  # fmt: skip
-        self.view = table_view(self.model, fit=(0, 3))
+        self.model = PausesModel(t, self)
+        self.view = table_view(self.model, fit=(PausesModel.COL_TARGET, PausesModel.COL_PAUSED_AT))
         self.target = QComboBox()
         self.target.addItem(tr(t, "jlis_all"), JLIS)
-        for proc in node.catalog.procedures.values():
+        for proc in services.here.catalog.procedures.values():
             self.target.addItem(t.pick((proc.name_ja, proc.name_en)), proc.code)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("J-LIS 障害")
@@ -202,16 +190,17 @@ class PausesTab(EditTab):
 
     def name(self, target: str) -> str:
         """Returns the shown name of ``jlis`` or a procedure code."""
-        if target == JLIS or target not in self._node.catalog.procedures:
+        catalog = self._services.here.catalog
+        if target == JLIS or target not in catalog.procedures:
             return tr(self._texts, "jlis_all") if target == JLIS else target
-        proc = self._node.catalog.procedure(target)
+        proc = catalog.procedure(target)
         return self._texts.pick((proc.name_ja, proc.name_en))
 
     def pause(self, target: str | None = None, reason: str | None = None) -> bool:
         """Pauses ``target`` (default: the form's choice) for ``reason``."""
         what = target or str(self.target.currentData())
         why = self.reason.text() if reason is None else reason
-        service = PauseService(self._node)
+        service = self._services.pauses
         ok = self.run(lambda: service.pause(self._actor, what, why),
                       tr(self._texts, "paused_done", p=self.name(what)))  # fmt: skip
         if ok:
@@ -223,15 +212,11 @@ class PausesTab(EditTab):
         what = target or selected_key(self.view)
         if what is None:
             return self.refuse("choose_row")
-        service = PauseService(self._node)
+        service = self._services.pauses
         return self.run(lambda: service.resume(self._actor, what),
                         tr(self._texts, "resumed_done", p=self.name(what)))  # fmt: skip
 
     def refresh(self) -> None:
         """Re-reads the pauses."""
-        rows = PauseService(self._node).rows()
-        self.model.set_rows(
-            [[self.name(r["procedure"]), r["reason"], r["staff_id"],
-              to_datetime(r["paused_at"]).strftime("%m-%d %H:%M")] for r in rows],
-            keys=[r["procedure"] for r in rows], tones=["amber"] * len(rows),
-        )  # fmt: skip
+        rows = self._services.pauses.rows()
+        self.model.show(rows, {r["procedure"]: self.name(r["procedure"]) for r in rows})

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
-from app.core.node import Node
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.qa import QaService
 from ui.widgets.hub import Hub
@@ -48,10 +47,10 @@ TEXTS = {
 class QaTab(QWidget):
     """Lists, adds, edits and retires Q&A entries."""
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
+    def __init__(self, qa: QaService, actor: Actor, texts: Texts, hub: Hub) -> None:
         super().__init__()
-        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
-        self._qa = QaService(node)
+        self._actor, self._texts, self._hub = actor, texts, hub
+        self._qa = qa
         self.qa_id: str | None = None
         t = self._t
         self.search = QLineEdit()

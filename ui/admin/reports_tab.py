@@ -1,8 +1,8 @@
 """The 報告書 tab: builds a report in a worker thread and writes it in the chosen formats.
 
-The worker opens its own connection to the node's database (like :mod:`ui.shell.sync_runner`),
-so building a month or a year never freezes the window. :func:`app.reports.periodic.build_report`
-has no progress callback, so the bar moves one step for the counting and one per file written.
+The worker (:class:`app.reports.writer.ReportWriter`) opens its own connection to the node's
+database, so building a month or a year never freezes the window; the bar moves one step for
+the counting and one per file written.
 """
 
 from __future__ import annotations
@@ -32,22 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.node import Node
-from app.reports.files import FORMATS, save
-from app.reports.periodic import build_report
+from app.reports.files import FORMATS
+from app.reports.writer import ReportWriter
+from app.services import ManagerServices
 from ui.admin.edit_tabs import qdate_day
 from ui.admin.texts import REPORT_KINDS, tr
 from ui.widgets.i18n import Texts
 from ui.widgets.labels import error_label
 
 
-def report_name(kind: str, spec: str, fmt: str) -> str:
-    """Returns the file name of a report, as ``madoguchi report`` names it by default."""
-    return f"{kind}_{spec.replace('/', '-')}.{fmt}"
-
-
 class ReportJob(QObject):
-    """Builds one report and writes its files in a daemon thread.
+    """Builds one report and writes its files in a daemon thread (:class:`ReportWriter`).
 
     Signals:
         progress(int, int, str): steps done, steps in all, the format being written ('' while
@@ -60,10 +55,11 @@ class ReportJob(QObject):
     done = Signal(list)
     failed = Signal(str)
 
-    def __init__(self, data_dir: Path, kind: str, spec: str, formats: list[str],
+    def __init__(self, writer: ReportWriter, kind: str, spec: str, formats: list[str],
                  folder: Path, parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self._args = (data_dir, kind, spec, formats, folder)
+        self._writer = writer
+        self._args = (kind, spec, formats, folder)
         self._thread = threading.Thread(target=self._run, name="madoguchi-report", daemon=True)
 
     def start(self) -> None:
@@ -71,29 +67,16 @@ class ReportJob(QObject):
         self._thread.start()
 
     def _run(self) -> None:
-        data_dir, kind, spec, formats, folder = self._args
-        total = 1 + len(formats)
+        kind, spec, formats, folder = self._args
         try:
-            node = Node(data_dir)
+            written = self._writer.write(
+                kind, spec, formats, folder,
+                lambda done, total, fmt: self._emit(self.progress, done, total, fmt),
+            )  # fmt: skip
         except Exception as exc:  # the window must hear of any failure
             self._emit(self.failed, str(exc))
             return
-        try:
-            self._emit(self.progress, 0, total, "")
-            report = build_report(node, kind, spec)
-            folder.mkdir(parents=True, exist_ok=True)
-            written: list[str] = []
-            for n, fmt in enumerate(formats, start=1):
-                self._emit(self.progress, n, total, fmt)
-                path = folder / report_name(kind, spec, fmt)
-                save(report, fmt, path)
-                written.append(str(path))
-            self._emit(self.progress, total, total, "")
-            self._emit(self.done, written)
-        except Exception as exc:
-            self._emit(self.failed, str(exc))
-        finally:
-            node.close()
+        self._emit(self.done, [str(p) for p in written])
 
     @staticmethod
     def _emit(signal: SignalInstance, *values: object) -> None:
@@ -104,13 +87,13 @@ class ReportJob(QObject):
 class ReportsTab(QWidget):
     """Chooses a report, its period, formats and folder, and makes it in the background."""
 
-    def __init__(self, node: Node, texts: Texts) -> None:
+    def __init__(self, services: ManagerServices, texts: Texts) -> None:
         super().__init__()
-        self._node, self._texts = node, texts
+        self._services, self._texts = services, texts
         self.job: ReportJob | None = None
         self.files: list[str] = []
         t = texts
-        today = node.today()
+        today = services.here.today()
         last_month = today.replace(day=1) - timedelta(days=1)
         self.kind = QComboBox()
         for code, pair in REPORT_KINDS.items():
@@ -221,7 +204,7 @@ class ReportsTab(QWidget):
         self.bar.setRange(0, 1 + len(formats))
         self.bar.setValue(0)
         self.generate_button.setEnabled(False)
-        self.job = ReportJob(self._node.data_dir, kind, spec, formats, target, parent=self)
+        self.job = ReportJob(self._services.reports, kind, spec, formats, target, parent=self)
         self.job.progress.connect(self.show_progress)
         self.job.done.connect(self.show_done)
         self.job.failed.connect(self.show_failure)

@@ -11,25 +11,23 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.actor import ROLES, Actor
-from app.core.node import Node
-from app.core.staff import StaffService
-from app.model.clock import hhmm, to_datetime
+from app.services import ManagerServices
 from ui.admin.edit_tabs import EditTab
-from ui.admin.rows_model import RowsModel, selected_key, table_view
+from ui.admin.models import StaffModel
 from ui.admin.texts import tr
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
+from ui.widgets.tables import selected_key, table_view
 
 
 class StaffTab(EditTab):
     """職員: the staff list; add a staff member with a PIN typed twice, or deactivate one."""
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
-        super().__init__(node, actor, texts, hub, "staff.manage")
+    def __init__(self, services: ManagerServices, actor: Actor, texts: Texts, hub: Hub) -> None:
+        super().__init__(services, actor, texts, hub, "staff.manage")
         t = texts
-        self.model = RowsModel([tr(t, k) for k in ("col_staff_id", "col_name", "col_role",
-                                                   "col_active", "col_signed_in")], self)  # fmt: skip
-        self.view = table_view(self.model, fit=(2, 4))
+        self.model = StaffModel(t, self)
+        self.view = table_view(self.model, fit=(StaffModel.COL_ROLE, StaffModel.COL_SIGNED_IN))
         self.staff_id, self.name, self.pin, self.pin_again = (QLineEdit() for _ in range(4))
         for field in (self.pin, self.pin_again):
             field.setEchoMode(QLineEdit.EchoMode.Password)
@@ -66,7 +64,7 @@ class StaffTab(EditTab):
         self.pin_again.clear()
         if first != second:
             return self.refuse("pin_mismatch")
-        service = StaffService(self._node)
+        service = self._services.staff
         ok = self.run(lambda: service.add(self._actor, sid, who, what, first),
                       tr(self._texts, "staff_added", s=sid))  # fmt: skip
         if ok:
@@ -79,21 +77,10 @@ class StaffTab(EditTab):
         sid = staff_id or selected_key(self.view)
         if sid is None:
             return self.refuse("choose_row")
-        service = StaffService(self._node)
+        service = self._services.staff
         return self.run(lambda: service.deactivate(self._actor, sid),
                         tr(self._texts, "staff_deactivated", s=sid))  # fmt: skip
 
     def refresh(self) -> None:
         """Re-reads the staff."""
-        t = self._texts
-        rows = StaffService(self._node).all()
-        cells = []
-        for r in rows:
-            signed = "—"
-            if r["signed_in_at"] is not None:
-                where = t("to_counter", c=r["signed_in_counter"]) if r["signed_in_counter"] else ""
-                signed = f"{where} {to_datetime(r['signed_in_at']):%m-%d} {hhmm(r['signed_in_at'])}"
-            cells.append([r["staff_id"], r["name"], t.pick(ROLES.get(r["role"], (r["role"],) * 2)),
-                          tr(t, "yes" if r["active"] else "no"), signed.strip()])  # fmt: skip
-        self.model.set_rows(cells, keys=[r["staff_id"] for r in rows],
-                            tones=[None if r["active"] else "grey" for r in rows])  # fmt: skip
+        self.model.show(self._services.staff.all())

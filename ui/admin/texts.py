@@ -51,8 +51,8 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
         "⚠ Warning: {lane} longest wait {m} min (target {t} min)",
     ),
     "alert_red": (
-        "⚠⚠ 警告: {lane} の最長待ちが {m}分（目標 {t}分の2倍超）",
-        "⚠⚠ Alert: {lane} longest wait {m} min (over twice the {t} min target)",
+        "⚠⚠ 警告: {lane} の最長待ちが {m}分（目標 {t}分の{f}倍超）",
+        "⚠⚠ Alert: {lane} longest wait {m} min (over {f} times the {t} min target)",
     ),
     "all_within": (
         "✓ 全ての列が待ち時間の目標（{t}分）以内です",

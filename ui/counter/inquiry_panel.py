@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
-from app.core.node import Node
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
@@ -52,11 +51,12 @@ TEXTS = {
 class InquiryPanel(QWidget):
     """Logs an inquiry in a few seconds, with the Q&A collection at hand."""
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
+    def __init__(self, inquiries: InquiryService, qa: QaService, actor: Actor, texts: Texts,
+                 hub: Hub) -> None:  # fmt: skip
         super().__init__()
-        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
-        self._qa = QaService(node)
-        self._inquiries = InquiryService(node)
+        self._actor, self._texts, self._hub = actor, texts, hub
+        self._qa = qa
+        self._inquiries = inquiries
         self.qa_id: str | None = None
         t = self._t
         self.search = QLineEdit()

@@ -7,7 +7,6 @@ F7 resume · F8 transfer · Ctrl+F call a number.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,11 +28,13 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from app.core.actor import Actor
+from app.core.catalog import Catalog
 from app.core.errors import UserError
-from app.core.node import Node
 from app.model.clock import hhmm
-from app.model.ticket_fold import CALLED, HELD, SERVING, timings
-from app.queue.tickets import STATE_NAMES, TicketService
+from app.model.ticket_fold import HELD, timings
+from app.queue.queries import allowed_actions
+from app.queue.tickets import STATE_NAMES
+from app.services import CounterServices
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.labels import big_label, error_label
@@ -58,11 +59,11 @@ TRANSFER_REASONS = ("ダブルチェック（シ）", "任意代理人の手続�
 class TransferDialog(QDialog):
     """Asks where a ticket goes and why."""
 
-    def __init__(self, node: Node, texts: Texts, parent: QWidget | None = None) -> None:
+    def __init__(self, catalog: Catalog, texts: Texts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(texts("transfer"))
         self.lane = QComboBox()
-        for lane in node.catalog.lanes.values():
+        for lane in catalog.lanes.values():
             self.lane.addItem(f"{lane.prefix}  {texts.pick((lane.name_ja, lane.name_en))}", lane.id)
         self.lane.setCurrentIndex(max(0, self.lane.findData("city")))
         self.reason = QComboBox()
@@ -82,10 +83,12 @@ class TransferDialog(QDialog):
 class CounterPanel(QWidget):
     """One counter's work. See the module docstring for the keys."""
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub) -> None:
+    def __init__(self, services: CounterServices, actor: Actor, texts: Texts, hub: Hub) -> None:
         super().__init__()
-        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
-        self._tickets = TicketService(node)
+        self._services, self._actor, self._texts, self._hub = services, actor, texts, hub
+        self._here = services.here
+        self._tickets = services.tickets
+        self._queue = services.queue
         self._told: set[str] = set()  # conflicts already shown to the clerk
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -145,15 +148,11 @@ class CounterPanel(QWidget):
 
     def mine(self, states: tuple[str, ...]) -> list[dict[str, Any]]:
         """Returns today's tickets at this counter in the given states, latest first."""
-        rows = [
-            t for t in self._tickets.tickets(states=states) if t["counter"] == self._actor.counter
-        ]
-        return sorted(rows, key=lambda t: t["last_hlc"], reverse=True)
+        return self._queue.at_counter(self._actor.counter, states)
 
     def current_ticket(self) -> dict[str, Any] | None:
         """Returns the ticket this counter is calling or serving, if any."""
-        active = self.mine((CALLED, SERVING))
-        return active[0] if active else None
+        return self._queue.current_at(self._actor.counter)
 
     # -- acting -----------------------------------------------------------------------------
 
@@ -209,7 +208,7 @@ class CounterPanel(QWidget):
             self.error.setText(self._texts("nobody_here"))
             return
         if lane is None or reason is None:
-            dialog = TransferDialog(self._node, self._texts, self)
+            dialog = TransferDialog(self._here.catalog, self._texts, self)
             if not dialog.exec():
                 return
             lane, reason = dialog.lane.currentData(), dialog.reason.currentText()
@@ -251,12 +250,12 @@ class CounterPanel(QWidget):
             self.details.setText(self._texts("to_counter", c=self._actor.counter or "?"))
             self._enable(None)
             return
-        t, catalog = self._texts, self._node.catalog
+        t, catalog = self._texts, self._here.catalog
         applicant = catalog.applicants[ticket["applicant"]]
         lane = catalog.lane(ticket["lane"])
         waited = timings(ticket)["waiting_ms"]
         if waited is None:
-            waited = self._node.now_ms() - ticket["issued_at"]
+            waited = self._here.now_ms() - ticket["issued_at"]
         lines = [
             f"{t.pick(STATE_NAMES[ticket['state']])}  ·  {self._procedure(ticket)}",
             f"{t.pick((applicant.name_ja, applicant.name_en))}  ·  "
@@ -272,31 +271,19 @@ class CounterPanel(QWidget):
         self._enable(ticket)
 
     def _procedure(self, ticket: dict[str, Any]) -> str:
-        proc = self._node.catalog.procedure(ticket["procedure"])
+        proc = self._here.catalog.procedure(ticket["procedure"])
         return self._texts.pick((proc.name_ja, proc.name_en))
 
     def _enable(self, ticket: dict[str, Any] | None) -> None:
-        state = None if ticket is None else ticket["state"]
-        needed = self._node.settings.counter.noshow_after_calls
-        allowed = {
-            "call_next": state is None, "recall": state == CALLED, "start": state == CALLED,
-            "done": state == SERVING, "done_revisit": state == SERVING,
-            "done_deferred": state == SERVING, "hold": state in (CALLED, SERVING),
-            "noshow": state == CALLED and ticket is not None and ticket["call_count"] >= needed,
-            "resume": state is None and bool(self.mine((HELD,))),
-            "transfer": state in (CALLED, SERVING),
-        }  # fmt: skip
+        allowed = allowed_actions(ticket, bool(self.mine((HELD,))),
+                                  self._here.settings.counter.noshow_after_calls)  # fmt: skip
         for key, button in self.buttons.items():
             button.setEnabled(allowed[key])
 
     def _show_conflicts(self) -> None:
-        for ticket in self._tickets.tickets():
-            if ticket["ticket_id"] in self._told or ticket["conflicts"] == "[]":
+        for lost in self._queue.lost_calls(self._actor.counter):
+            if lost.ticket_id in self._told:
                 continue
-            for c in json.loads(ticket["conflicts"]):
-                if c.get("counter") == self._actor.counter and c.get("type") == "ticket.called":
-                    self._told.add(ticket["ticket_id"])
-                    self.conflict.setText(
-                        self._texts("lost_call", n=ticket["number"], c=c.get("winner") or "?")
-                    )
-                    self.conflict.show()
+            self._told.add(lost.ticket_id)
+            self.conflict.setText(self._texts("lost_call", n=lost.number, c=lost.winner))
+            self.conflict.show()

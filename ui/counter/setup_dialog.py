@@ -5,24 +5,24 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
 from app.core.actor import Actor
-from app.core.errors import UserError
-from app.core.node import Node, NodeError
+from app.core.errors import InputError, UserError
+from app.core.node_view import NodeView
 from ui.widgets.i18n import Texts
 
 
 class CounterSetupDialog(QDialog):
     """Counter number and lanes of this PC (changes only this PC's settings)."""
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts) -> None:
+    def __init__(self, here: NodeView, actor: Actor, texts: Texts) -> None:
         super().__init__()
-        self._node, self._actor = node, actor
-        identity = node.identity
+        self._here, self._actor = here, actor
+        identity = here.identity
         self.setWindowTitle(texts("counter_setup"))
         self.number = QLineEdit(identity.counter or "")
         self.lanes: dict[str, QCheckBox] = {}
         form = QFormLayout(self)
         form.addRow(texts("counter"), self.number)
-        for lane in node.catalog.lanes.values():
+        for lane in here.catalog.lanes.values():
             box = QCheckBox(f"{lane.prefix}  {texts.pick((lane.name_ja, lane.name_en))}")
             box.setChecked(lane.id in identity.lanes)
             self.lanes[lane.id] = box
@@ -42,8 +42,8 @@ class CounterSetupDialog(QDialog):
         lanes = [lane for lane, box in self.lanes.items() if box.isChecked()]
         try:
             if not lanes:
-                raise NodeError("呼び出す列を1つ以上選んでください")
-            self._node.configure_counter(self._actor, self.number.text(), lanes)
+                raise InputError("呼び出す列を1つ以上選んでください")
+            self._here.configure_counter(self._actor, self.number.text(), lanes)
         except UserError as exc:
             self.error.setText(str(exc))
             return

@@ -16,10 +16,8 @@ modules, an audio device or a voice, the board still works: chime only, or silen
 from __future__ import annotations
 
 import logging
-import re
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,52 +25,11 @@ from PySide6.QtCore import QLocale, QObject, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from app.core.paths import resources_dir
+from app.queue.calls import Call, sentence
 
 log = logging.getLogger(__name__)
 
 Done = Callable[[], None]
-_NUMBER = re.compile(r"^([A-Za-z]+)-?(\d+)$")
-
-
-@dataclass(frozen=True)
-class Call:
-    """One call to announce.
-
-    Attributes:
-        number: the display number, e.g. ``A-012``.
-        counter: the counter the visitor goes to, e.g. ``3``.
-        lane: the ticket's lane id (for the board; not spoken).
-        call_count: 1 for the first call, 2 for the first recall, …
-        called_at: when the ticket was called (ms); tells one day's A-012 from another's.
-    """
-
-    number: str
-    counter: str
-    lane: str = ""
-    call_count: int = 1
-    called_at: int = 0
-
-    @property
-    def key(self) -> tuple[str, str, int, int]:
-        """Returns what makes two announcements the same one."""
-        return (self.number, self.counter, self.call_count, self.called_at)
-
-
-def spoken_number(number: str) -> str:
-    """Returns a display number as read out: the prefix letter, the number without zeros.
-
-    ``A-012`` → ``A 12``; anything else is returned unchanged.
-    """
-    match = _NUMBER.match(number.strip())
-    return f"{match.group(1).upper()} {int(match.group(2))}" if match else number
-
-
-def sentence(call: Call, lang: str) -> str:
-    """Returns the spoken call in ``ja`` or ``en``."""
-    number = spoken_number(call.number)
-    if lang == "ja":
-        return f"受付番号 {number}番の方、{call.counter}番窓口へお越しください"
-    return f"Ticket number {number}, please come to counter {call.counter}"
 
 
 def chime_path() -> Path:

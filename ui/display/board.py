@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.node import Node
 from app.model.clock import to_datetime
-from ui.display.announcer import Announcer, Call, default_announcer
+from app.queue.calls import CallWatcher
+from app.services import BoardServices
+from ui.display.announcer import Announcer, default_announcer
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 
@@ -62,7 +63,7 @@ class DisplayBoard(QWidget):
     """The waiting-room board of a display node.
 
     Args:
-        node: the display node.
+        services: the display PC and the queue it reads.
         texts: the window's language (the board starts with it, then alternates).
         hub: tells the board when the node's data changed, and the time.
         announcer: the announcement queue (default: Qt chime and voice; silent offscreen).
@@ -71,15 +72,24 @@ class DisplayBoard(QWidget):
         blink_ms: half a period of the flash.
         rows: how many current calls are shown very large.
         recent: how many earlier calls are listed.
+
+    The timings and sizes not given come from the settings (``[display]``).
     """
 
     def __init__(
-        self, node: Node, texts: Texts, hub: Hub, announcer: Announcer | None = None, *,
-        switch_ms: int = 8000, flash_ms: int = 6000, blink_ms: int = 500, rows: int = 4,
-        recent: int = 8,
+        self, services: BoardServices, texts: Texts, hub: Hub, announcer: Announcer | None = None,
+        *, switch_ms: int | None = None, flash_ms: int | None = None,
+        blink_ms: int | None = None, rows: int | None = None, recent: int | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
-        self._node = node
+        self._here = services.here
+        self._queue = services.queue
+        shown = self._here.settings.display
+        switch_ms = switch_ms or shown.language_seconds * 1000
+        flash_ms = flash_ms or shown.flash_seconds * 1000
+        blink_ms = blink_ms or shown.blink_ms
+        rows = rows or shown.large_rows
+        recent = shown.recent_rows if recent is None else recent
         self.announcer = announcer if announcer is not None else default_announcer(self)
         self.lang = texts.lang
         self.current: list[dict[str, Any]] = []
@@ -88,10 +98,7 @@ class DisplayBoard(QWidget):
         self.flash_on = False
         self._flips_left = 0
         self._flips = max(2, 2 * (flash_ms // (2 * blink_ms)))
-        self._seen: dict[str, tuple[int, int]] = {}  # ticket id -> (called_at, call_count)
-        self._order: dict[str, int] = {}  # ticket id -> when this board saw its last call
-        self._calls_seen = 0
-        self._started = False
+        self._watcher = CallWatcher(rows, recent)
         self._day = ""
         self._build(rows, recent)
         self._switch = QTimer(self, interval=switch_ms, timeout=self.switch_language)
@@ -205,49 +212,24 @@ class DisplayBoard(QWidget):
 
     def refresh(self) -> None:
         """Re-reads the calls; announces new calls and recalls; redraws."""
-        day = self._day = self._node.today().isoformat()
-        called = self._node.store.rows(
-            "SELECT ticket_id, number, counter, lane, called_at, call_count FROM tickets "
-            "WHERE day = ? AND state = 'called' ORDER BY called_at, ticket_id",
-            (day,),
+        day = self._here.today()
+        self._day = day.isoformat()
+        state = self._watcher.look(
+            self._queue.called_now(day),
+            self._queue.recent_calls(self._watcher.rows + self._watcher.recent, day),
         )
-        fresh = [r for r in called if self._seen.get(r["ticket_id"]) != _mark(r)]
-        for row in fresh:
-            self._seen[row["ticket_id"]] = _mark(row)
-            self._calls_seen += 1
-            self._order[row["ticket_id"]] = self._calls_seen if self._started else 0
-            if self._started:
-                self.announcer.announce(Call(row["number"], str(row["counter"]), row["lane"],
-                                             row["call_count"], row["called_at"]))  # fmt: skip
-        newest = sorted(called, key=lambda r: (self._order[r["ticket_id"]], r["called_at"]),
-                        reverse=True)  # fmt: skip
-        by_counter: dict[str, dict[str, Any]] = {}
-        for row in newest:
-            by_counter.setdefault(str(row["counter"]), row)
-        self.current = list(by_counter.values())[: len(self.rows)]
-        shown = {r["ticket_id"] for r in self.current}
-        earlier = self._node.store.rows(
-            "SELECT ticket_id, number, counter, state FROM tickets "
-            "WHERE day = ? AND called_at IS NOT NULL ORDER BY called_at DESC, ticket_id DESC "
-            "LIMIT ?",
-            (day, len(self.rows) + len(self.recent_rows)),
-        )
-        self.recent = [r for r in earlier if r["ticket_id"] not in shown][: len(self.recent_rows)]
-        if self._started and fresh and self.current:
-            self.flash(self.current[0]["ticket_id"])
-        self._started = True
+        for call in state.fresh:
+            self.announcer.announce(call)
+        self.current, self.recent = state.current, state.recent
+        if state.flash is not None:
+            self.flash(state.flash)
         self.show_texts()
 
     def waiting_counts(self) -> list[tuple[str, str, str, int]]:
         """Returns (prefix, name ja, name en, waiting) for every lane."""
-        rows = self._node.store.rows(
-            "SELECT lane, count(*) AS n FROM tickets WHERE day = ? AND state = 'waiting' "
-            "GROUP BY lane",
-            (self._node.today().isoformat(),),
-        )
-        counts = {r["lane"]: r["n"] for r in rows}
+        counts = self._queue.waiting_counts()
         return [(lane.prefix, public_name(lane.name_ja), public_name(lane.name_en),
-                 counts.get(lane.id, 0)) for lane in self._node.catalog.lanes.values()]  # fmt: skip
+                 counts.get(lane.id, 0)) for lane in self._here.catalog.lanes.values()]  # fmt: skip
 
     def calls_shown(self) -> list[tuple[str, str]]:
         """Returns the (number, counter) pairs shown very large, newest first."""
@@ -288,8 +270,8 @@ class DisplayBoard(QWidget):
 
     def show_clock(self) -> None:
         """Shows the node's time in the heading band (and a new day's empty board)."""
-        self.clock.setText(to_datetime(self._node.now_ms()).strftime("%H:%M"))
-        if self._node.today().isoformat() != self._day:
+        self.clock.setText(to_datetime(self._here.now_ms()).strftime("%H:%M"))
+        if self._here.today().isoformat() != self._day:
             self.refresh()
 
     def switch_language(self) -> None:
@@ -323,10 +305,6 @@ class DisplayBoard(QWidget):
                 style = (f"color: {BLACK}; background: {YELLOW};" if lit
                          else f"color: {color}; background: transparent;")  # fmt: skip
                 cell.setStyleSheet(style)
-
-
-def _mark(row: dict[str, Any]) -> tuple[int, int]:
-    return (int(row["called_at"] or 0), int(row["call_count"] or 0))
 
 
 def _band(layout: QHBoxLayout) -> QWidget:

@@ -21,15 +21,15 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
-from app.core.node import Node
 from app.printing.printer import Printer
-from app.queue.tickets import LateCheckIn, TicketService
-from app.reservations.bookings import ReservationService
+from app.queue.tickets import LateCheckIn
+from app.services import ReceptionServices
 from ui.reception.reservation_model import ReservationModel
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.labels import big_label, error_label
 from ui.widgets.qt_printer import print_and_show
+from ui.widgets.tables import KeyedTableView
 
 Confirm = Callable[[str], bool]
 
@@ -41,13 +41,14 @@ class CheckinPanel(QWidget):
         confirm: asks the floor manager a yes/no question (a dialog; tests replace it).
     """
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub,
+    def __init__(self, services: ReceptionServices, actor: Actor, texts: Texts, hub: Hub,
                  printer: Printer | None = None, confirm: Confirm | None = None) -> None:  # fmt: skip
         super().__init__()
-        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
+        self._services, self._actor, self._texts, self._hub = services, actor, texts, hub
+        self._here = services.here
         self._printer = printer
         self._confirm = confirm or self._ask
-        self._reservations = ReservationService(node)
+        self._reservations = services.reservations
         self.search = QLineEdit()
         # A barcode scanner types like a keyboard: no input method may swallow its digits.
         self.search.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
@@ -55,8 +56,8 @@ class CheckinPanel(QWidget):
         self.search.setPlaceholderText(texts("search_hint"))
         self.search.setStyleSheet("font-size: 20px; padding: 6px;")
         self.search.returnPressed.connect(self.find)
-        self.model = ReservationModel(node.catalog, texts, self)
-        self.table = QTableView()
+        self.model = ReservationModel(services.here.catalog, texts, self)
+        self.table = KeyedTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -89,7 +90,7 @@ class CheckinPanel(QWidget):
     def show_coming(self) -> None:
         """Lists the reservations of the current and next slots (unless a search is shown)."""
         if not self.search.text().strip():
-            self.model.set_rows(self._reservations.around(self._node.today(), self._node.now_ms()))
+            self.model.show(self._reservations.around(self._here.today(), self._here.now_ms()))
 
     def find(self) -> None:
         """Searches; a single match by reservation number (a scan) is checked in at once."""
@@ -97,8 +98,8 @@ class CheckinPanel(QWidget):
         if not text:
             self.show_coming()
             return
-        rows = self._reservations.find(self._node.today(), text)
-        self.model.set_rows(rows)
+        rows = self._reservations.find(self._here.today(), text)
+        self.model.show(rows)
         if not rows:
             self.error.setText(self._texts("not_found", q=text))
             return
@@ -116,7 +117,7 @@ class CheckinPanel(QWidget):
 
     def check_in(self, res: dict[str, Any]) -> None:
         """Issues the reserved ticket; a visitor too late for priority needs confirmation."""
-        tickets = TicketService(self._node)
+        tickets = self._services.tickets
         args = (self._actor, res["procedure"], res["applicant"])
         try:
             try:
@@ -136,7 +137,7 @@ class CheckinPanel(QWidget):
         self.search.setFocus()
 
     def _print(self, ticket_id: str) -> None:
-        print_and_show(self._node, self._actor, ticket_id, self._printer, self.status)
+        print_and_show(self._services.printing, self._actor, ticket_id, self._printer, self.status)
 
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self, self._texts("check_in"), question)

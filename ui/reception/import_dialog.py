@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 
 from app.core.actor import Actor
 from app.core.errors import UserError
-from app.core.node import Node
-from app.reservations.importer import ImportRefused, ImportSummary, import_reservations
+from app.reservations.importer import ImportRefused, ImportSummary, ReservationImports
 from ui.widgets.i18n import Texts
 
 
-def import_file(parent: QWidget, node: Node, actor: Actor, texts: Texts, path: Path) -> str:
+def import_file(
+    parent: QWidget, imports: ReservationImports, actor: Actor, texts: Texts, path: Path
+) -> str:
     """Imports one file with a progress dialog; returns the message shown to the user."""
     progress = QProgressDialog(texts("importing"), "", 0, 100, parent)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -27,7 +28,7 @@ def import_file(parent: QWidget, node: Node, actor: Actor, texts: Texts, path: P
         QApplication.processEvents()
 
     try:
-        summary: ImportSummary = import_reservations(node, actor, path, progress=step)
+        summary: ImportSummary = imports.import_file(actor, path, progress=step)
     except ImportRefused as exc:
         lines = exc.problems
         text = texts("import_refused", n=len(lines)) + "\n" + "\n".join(lines[:20])
@@ -42,9 +43,11 @@ def import_file(parent: QWidget, node: Node, actor: Actor, texts: Texts, path: P
                  s=summary.unchanged)  # fmt: skip
 
 
-def ask_and_import(parent: QWidget, node: Node, actor: Actor, texts: Texts) -> None:
+def ask_and_import(
+    parent: QWidget, imports: ReservationImports, actor: Actor, texts: Texts
+) -> None:
     """Asks for the CSV file, imports it and shows the outcome."""
     name, _ = QFileDialog.getOpenFileName(parent, texts("import_title"), "", "CSV (*.csv *.txt)")
     if name:
         QMessageBox.information(parent, texts("import_title"),
-                                import_file(parent, node, actor, texts, Path(name)))  # fmt: skip
+                                import_file(parent, imports, actor, texts, Path(name)))  # fmt: skip

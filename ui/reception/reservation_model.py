@@ -4,73 +4,55 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
 
 from app.core.catalog import Catalog
 from ui.widgets.i18n import Texts
+from ui.widgets.table_model import KeyedTableModel, Row
 
 COLUMNS = ("reservation", "slot", "name_kana", "applicant", "state")
+COL_RESERVATION, COL_SLOT, COL_NAME, COL_APPLICANT, COL_STATE = range(5)
 STATES = {
     "booked": ("予約", "Booked"),
     "checked_in": ("受付済", "Checked in"),
     "noshow": ("不在", "No-show"),
     "cancelled": ("取消", "Cancelled"),
 }
-Index = QModelIndex | QPersistentModelIndex
 
 
-class ReservationModel(QAbstractTableModel):
-    """Reservations shown for check-in (a search result or the coming slots).
+class ReservationModel(KeyedTableModel):
+    """Reservations shown for check-in (a search result or the coming slots), keyed by their
+    number, so a refresh keeps the row the floor manager selected.
 
     Args:
         catalog: for the applicant names.
         texts: the language.
     """
 
+    COLUMNS = COLUMNS
+
     def __init__(self, catalog: Catalog, texts: Texts, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
         self._texts = texts
-        self._rows: list[dict[str, Any]] = []
+        self._reservations: dict[str, dict[str, Any]] = {}
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Replaces the reservations shown."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def header(self, column: int) -> str:
+        return self._texts(f"res_{COLUMNS[column]}")
+
+    def show(self, rows: list[dict[str, Any]]) -> None:
+        """Shows these reservations, in this order."""
+        self._reservations = {r["reservation_id"]: r for r in rows}
+        self.set_rows([self._row(r) for r in rows])
 
     def reservation_at(self, row: int) -> dict[str, Any]:
         """Returns the reservation in a row."""
-        return self._rows[row]
+        return self._reservations[self.key(row)]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(COLUMNS):
-            return self._texts(f"res_{COLUMNS[section]}")
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
-            return None
-        if not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if column == "reservation":
-            return r["reservation_id"]
-        if column == "slot":
-            return r["slot"]
-        if column == "name_kana":
-            return r["name_kana"] or "—"
-        if column == "applicant":
-            app = self._catalog.applicants[r["applicant"]]
-            return self._texts.pick((app.name_ja, app.name_en))
-        return self._texts.pick(STATES.get(r["state"], (r["state"], r["state"])))
+    def _row(self, r: dict[str, Any]) -> Row:
+        pick = self._texts.pick
+        applicant = self._catalog.applicants[r["applicant"]]
+        cells = (r["reservation_id"], r["slot"], r["name_kana"] or "—",
+                 pick((applicant.name_ja, applicant.name_en)),
+                 pick(STATES.get(r["state"], (r["state"], r["state"]))))  # fmt: skip
+        return Row(r["reservation_id"], cells)

@@ -26,13 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
-from app.core.node import Node
-from app.printing.jobs import reprint_queue
-from app.printing.layout import ticket_content
 from app.printing.printer import Printer
-from app.queue.pauses import PauseService
-from app.queue.tickets import TicketService
-from app.queue.visits import turn_back
+from app.services import ReceptionServices
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.images import png_pixmap, qr_pixmap
@@ -45,12 +40,13 @@ APPLICANT_KEYS = ("Q", "W", "E")
 class ReceptionPanel(QWidget):
     """Issues tickets at the entrance. See the module docstring for the keys."""
 
-    def __init__(self, node: Node, actor: Actor, texts: Texts, hub: Hub,
+    def __init__(self, services: ReceptionServices, actor: Actor, texts: Texts, hub: Hub,
                  printer: Printer | None = None) -> None:  # fmt: skip
         super().__init__()
-        self._node, self._actor, self._texts, self._hub = node, actor, texts, hub
+        self._services, self._actor, self._texts, self._hub = services, actor, texts, hub
+        self._here = services.here
         self._printer = printer
-        self._tickets = TicketService(node)
+        self._tickets = services.tickets
         self.procedure: str | None = None
         self.applicant: str | None = None
         self.last: dict[str, Any] | None = None
@@ -75,7 +71,7 @@ class ReceptionPanel(QWidget):
         grid = QGridLayout(box)
         self.procedure_buttons: dict[str, QPushButton] = {}
         group = self.procedure_group = QButtonGroup(self)
-        for i, proc in enumerate(self._node.catalog.procedures.values()):
+        for i, proc in enumerate(self._here.catalog.procedures.values()):
             button = QPushButton()
             button.setCheckable(True)
             button.setMinimumHeight(64)
@@ -87,7 +83,7 @@ class ReceptionPanel(QWidget):
         self.applicant_buttons: dict[str, QPushButton] = {}
         applicants = QHBoxLayout()
         group2 = self.applicant_group = QButtonGroup(self)
-        for key, app in zip(APPLICANT_KEYS, self._node.catalog.applicants.values(), strict=True):
+        for key, app in zip(APPLICANT_KEYS, self._here.catalog.applicants.values(), strict=True):
             button = QPushButton(f"{key}  {t.pick((app.name_ja, app.name_en))}")
             button.setCheckable(True)
             button.setMinimumHeight(64)
@@ -175,7 +171,7 @@ class ReceptionPanel(QWidget):
             return
         self.procedure = code
         self.procedure_buttons[code].setChecked(True)
-        proc = self._node.catalog.procedure(code)
+        proc = self._here.catalog.procedure(code)
         if self.applicant is not None and self.applicant not in proc.applicants:
             self.applicant = None
         self.show_choice()
@@ -194,7 +190,7 @@ class ReceptionPanel(QWidget):
 
     def show_choice(self) -> None:
         """Shows the lane, the checklist, or why no walk-in ticket can be issued."""
-        t, catalog = self._texts, self._node.catalog
+        t, catalog = self._texts, self._here.catalog
         for check in self.checks:
             self.checks_box.removeWidget(check)
             check.hide()
@@ -212,7 +208,7 @@ class ReceptionPanel(QWidget):
             self.route.setText(
                 t("reservation_only", p=t.pick((proc.name_ja, proc.name_en)), n=left)
             )
-            self.reserve_qr.setPixmap(qr_pixmap(self._node.settings.site.reservation_url, 200))
+            self.reserve_qr.setPixmap(qr_pixmap(self._here.settings.site.reservation_url, 200))
             return
         if self.applicant is None:
             self.route.setText(t("choose_applicant"))
@@ -234,12 +230,7 @@ class ReceptionPanel(QWidget):
 
     def capacity_left(self) -> int:
         """Returns today's reservation capacity not yet booked."""
-        today = self._node.today()
-        booked = self._node.store.row(
-            "SELECT count(*) AS n FROM reservations WHERE day = ? AND state != 'cancelled'",
-            (today.isoformat(),),
-        )
-        return max(0, self._node.calendar().capacity(today) - int((booked or {}).get("n") or 0))
+        return self._services.reservations.capacity_left(self._here.today())
 
     def reset(self) -> None:
         """Clears the choice for the next visitor."""
@@ -270,7 +261,7 @@ class ReceptionPanel(QWidget):
         self._hub.notify()
 
     def _show_ticket(self, row: dict[str, Any]) -> None:
-        content = ticket_content(self._node, row)
+        content = self._services.printing.content(row)
         self.number.setText(row["number"])
         if content.people_ahead == 0:
             self.ahead.setText(self._texts("soon"))
@@ -279,14 +270,14 @@ class ReceptionPanel(QWidget):
                                            m=content.estimated_wait_minutes))  # fmt: skip
 
     def _print(self, ticket_id: str) -> None:
-        result = print_and_show(self._node, self._actor, ticket_id, self._printer,
+        result = print_and_show(self._services.printing, self._actor, ticket_id, self._printer,
                                 self.print_status)  # fmt: skip
         if result is not None:
             self.preview.setPixmap(png_pixmap(result.png, 180))
 
     def reprint(self) -> None:
         """Prints the last ticket again, or the oldest one waiting for a reprint."""
-        queue = reprint_queue(self._node)
+        queue = self._services.printing.reprint_queue()
         target = queue[0] if queue else self.last
         if target is not None:
             self._print(target["ticket_id"])
@@ -325,7 +316,9 @@ class ReceptionPanel(QWidget):
             return
         missing = [c.text() for c in self.checks if not c.isChecked()]
         try:
-            text = turn_back(self._node, self._actor, self.procedure, self.applicant, missing)
+            text = self._services.visits.turn_back(
+                self._actor, self.procedure, self.applicant, missing
+            )
         except UserError as exc:
             self.error.setText(str(exc))
             return
@@ -339,14 +332,15 @@ class ReceptionPanel(QWidget):
     def refresh(self) -> None:
         """Updates counts, capacity, pauses and the reprint queue."""
         t = self._texts
-        today = self._node.today()
+        today = self._here.today()
+        counts = lane_counts(self._services.queue.waiting_counts(), self._here.catalog, t)
         self.counts.setText(
-            f"{lane_counts(self._node, t)}    {t('capacity_left', n=self.capacity_left())}"
-            if self._node.calendar().is_open(today) else lane_counts(self._node, t)
+            f"{counts}    {t('capacity_left', n=self.capacity_left())}"
+            if self._here.calendar().is_open(today) else counts
         )  # fmt: skip
-        pauses = PauseService(self._node)
+        pauses = self._services.pauses
         for i, (code, button) in enumerate(self.procedure_buttons.items(), start=1):
-            proc = self._node.catalog.procedure(code)
+            proc = self._here.catalog.procedure(code)
             label = f"{i}  {t.pick((proc.name_ja, proc.name_en))}"
             reason = pauses.reason(code)
             if proc.reservation:
@@ -355,7 +349,7 @@ class ReceptionPanel(QWidget):
                 label += f"\n   {t('paused', r=reason)}"
             button.setText(label)
             button.setEnabled(reason is None)
-        queue = reprint_queue(self._node)
+        queue = self._services.printing.reprint_queue()
         self.queue_label.setText(t("reprint_queue", n=len(queue)) if queue else "")
         if self.procedure is None:
             self.show_choice()

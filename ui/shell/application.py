@@ -18,6 +18,7 @@ from app.core.logs import install_crash_handlers
 from app.core.node import Node
 from app.core.paths import font_path
 from app.core.staff import StaffService
+from app.services import Services
 from ui.shell.main_window import MainWindow
 from ui.shell.signin import SignInDialog
 from ui.widgets.i18n import Texts, install_qt_translation
@@ -133,14 +134,15 @@ def run_shell(args: argparse.Namespace) -> int:
     app = application()
     install_qt_translation(app, args.lang)
     texts = Texts(args.lang)
+    services = Services.of(node)
     needs_staff = node.identity.role != "display"
     actor = preset_actor(node) if needs_staff else None
     if args.screenshot:
         widget: QWidget
         if needs_staff and actor is None:
-            widget = SignInDialog(node, texts)
+            widget = SignInDialog(services.here, services.staff, texts)
         else:
-            widget = MainWindow(node, actor, texts)
+            widget = MainWindow(services, actor, texts)
         if isinstance(widget, MainWindow) and widget.sync is not None:
             deadline = time.monotonic() + 5
             while widget.last_sync is None and time.monotonic() < deadline:
@@ -153,12 +155,12 @@ def run_shell(args: argparse.Namespace) -> int:
         return 0
     while True:
         if needs_staff and actor is None:
-            dialog = SignInDialog(node, texts)
+            dialog = SignInDialog(services.here, services.staff, texts)
             if not dialog.exec():
                 node.close()
                 return 0
             actor = dialog.actor
-        window = MainWindow(node, actor, texts)
+        window = MainWindow(services, actor, texts)
         window.show()
         app.exec()
         texts = window.texts

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.actor import ROLES, Actor
-from app.core.node import NODE_ROLES, Node
-from app.core.staff import StaffService
+from app.core.node import NODE_ROLES
 from app.model.clock import to_datetime
+from app.services import Services
 from ui.admin.panel import AdminPanel
 from ui.counter.inquiry_panel import InquiryPanel
 from ui.counter.panel import CounterPanel
@@ -30,15 +30,17 @@ from ui.shell.sync_runner import SyncRunner
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.queue_model import QueueModel
+from ui.widgets.tables import KeyedTableView
 
 
 class MainWindow(QMainWindow):
     """One node's window, for the role it was set up with.
 
     Args:
-        node: the node shown.
+        services: the services of the node shown (:meth:`app.services.Services.of`).
         actor: the signed-in staff member (None on the display board).
         texts: the language.
+        sync: run the background sync rounds when the PC has a shared folder.
 
     Signals:
         signed_out: the staff member signed out; the shell asks for sign-in again.
@@ -46,18 +48,21 @@ class MainWindow(QMainWindow):
 
     signed_out = Signal()
 
-    def __init__(self, node: Node, actor: Actor | None, texts: Texts, sync: bool = True) -> None:
+    def __init__(self, services: Services, actor: Actor | None, texts: Texts,
+                 sync: bool = True) -> None:  # fmt: skip
         super().__init__()
-        self.node, self.actor, self.texts = node, actor, texts
+        self.services, self.actor, self.texts = services, actor, texts
+        self.here = services.here
         self.did_sign_out = False
-        self.identity = node.identity
-        self.hub = Hub(node, parent=self)
+        self.identity = self.here.identity
+        settings = self.here.settings
+        self.hub = Hub(self.here.data_version, settings.screens.poll_ms, parent=self)
         self.hub.tick.connect(self.update_clock)
         self.last_sync: dict[str, object] | None = None
         self._build()
         self.sync: SyncRunner | None = None
         if sync and self.identity.share_dir:
-            self.sync = SyncRunner(node.data_dir, parent=self)
+            self.sync = SyncRunner(self.here.data_dir, settings.sync.interval_seconds, parent=self)
             self.sync.report.connect(self.show_sync)
             self.sync.start()
 
@@ -118,10 +123,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.panel, 0 if identity.role != "display" else 1)
         self.model: QueueModel | None = None
         if identity.role != "display":
-            lanes = identity.lanes if identity.role == "counter" else ()
-            self.model = QueueModel(self.node, texts, lanes, parent=self)
-            self.hub.changed.connect(self.model.refresh)
-            self.table = QTableView()
+            self._lanes = identity.lanes if identity.role == "counter" else ()
+            self.model = QueueModel(self.here.catalog, texts, parent=self)
+            self.refresh_queue()
+            self.hub.changed.connect(self.refresh_queue)
+            self.hub.tick.connect(lambda: self.model and self.model.set_now(self.here.now_ms()))
+            self.table = KeyedTableView()
             self.table.setModel(self.model)
             self.table.verticalHeader().hide()
             self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -153,31 +160,40 @@ class MainWindow(QMainWindow):
 
     def _panel(self) -> QWidget:
         role = self.identity.role
+        services = self.services
         if role == "display" or self.actor is None:
-            return DisplayBoard(self.node, self.texts, self.hub)
+            return DisplayBoard(services.board(), self.texts, self.hub)
         if role == "reception":
             tabs = QTabWidget()
             tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
-            self.walk_in = ReceptionPanel(self.node, self.actor, self.texts, self.hub)
-            self.checkin = CheckinPanel(self.node, self.actor, self.texts, self.hub)
+            desk = services.reception()
+            self.walk_in = ReceptionPanel(desk, self.actor, self.texts, self.hub)
+            self.checkin = CheckinPanel(desk, self.actor, self.texts, self.hub)
             tabs.addTab(self.walk_in, self.texts("walk_in"))
             tabs.addTab(self.checkin, self.texts("checkin_tab"))
             return tabs
         if role == "counter":
             tabs = QTabWidget()
             tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
-            self.counter_panel = CounterPanel(self.node, self.actor, self.texts, self.hub)
-            self.inquiry = InquiryPanel(self.node, self.actor, self.texts, self.hub)
+            counter = services.counter()
+            self.counter_panel = CounterPanel(counter, self.actor, self.texts, self.hub)
+            self.inquiry = InquiryPanel(counter.inquiries, counter.qa, self.actor, self.texts,
+                                        self.hub)  # fmt: skip
             tabs.addTab(self.counter_panel, self.texts("counter_tab"))
             tabs.addTab(self.inquiry, self.texts("inquiry_tab"))
             return tabs
-        return AdminPanel(self.node, self.actor, self.texts, self.hub)
+        return AdminPanel(services.manager(), self.actor, self.texts, self.hub)
+
+    def refresh_queue(self) -> None:
+        """Re-reads the live queue under the panel (in place: the selection stays)."""
+        if self.model is not None:
+            self.model.show(self.services.queue.live_queue(self._lanes), self.here.now_ms())
 
     def update_clock(self) -> None:
         """Shows the time and whether the center is open today."""
-        now = self.node.now_ms()
+        now = self.here.now_ms()
         self.clock_label.setText(to_datetime(now).strftime("%Y-%m-%d %H:%M:%S"))
-        status = self.node.calendar().status(self.node.today())
+        status = self.here.calendar().status(self.here.today())
         if status.open and status.hours is not None:
             text = self.texts(
                 "open_today", o=f"{status.hours.open:%H:%M}", c=f"{status.hours.close:%H:%M}"
@@ -198,8 +214,8 @@ class MainWindow(QMainWindow):
 
     def setup_counter(self) -> None:
         """Lets a site manager change this counter's number and lanes, then rebuilds."""
-        if self.actor is not None and CounterSetupDialog(self.node, self.actor, self.texts).exec():
-            self.identity = self.node.identity
+        if self.actor is not None and CounterSetupDialog(self.here, self.actor, self.texts).exec():
+            self.identity = self.here.identity
             old = self.centralWidget()
             self._build()
             old.deleteLater()
@@ -207,13 +223,13 @@ class MainWindow(QMainWindow):
     def import_reservations(self) -> None:
         """Imports the web reservation export chosen in a file dialog."""
         if self.actor is not None:
-            ask_and_import(self, self.node, self.actor, self.texts)
+            ask_and_import(self, self.services.imports, self.actor, self.texts)
             self.hub.notify()
 
     def sign_out(self) -> None:
         """Records the end of the shift and returns to the sign-in dialog."""
         if self.actor is not None:
-            StaffService(self.node).sign_out(self.actor)
+            self.services.staff.sign_out(self.actor)
         self.did_sign_out = True
         self.signed_out.emit()
         self.close()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.actor import Actor, AuthError
-from app.core.node import Node
+from app.core.node_view import NodeView
 from app.core.staff import StaffService
 from ui.widgets.i18n import Texts
 
@@ -23,16 +23,18 @@ class SignInDialog(QDialog):
     """Asks for staff ID and PIN; wrong PINs count towards the lockout.
 
     Args:
-        node: the node whose staff sign in.
+        here: the PC signed in at.
+        staff: the staff service that checks the PIN.
         texts: the window's language.
     """
 
-    def __init__(self, node: Node, texts: Texts, parent: QWidget | None = None) -> None:
+    def __init__(self, here: NodeView, staff: StaffService, texts: Texts,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self._node = node
+        self._staff = staff
         self._texts = texts
         self.actor: Actor | None = None
-        identity = node.identity
+        identity = here.identity
         self.setWindowTitle(f"{texts('sign_in')} — {identity.name}")
         self.staff_id = QLineEdit()
         self.staff_id.setInputMethodHints(Qt.InputMethodHint.ImhLatinOnly)
@@ -72,9 +74,7 @@ class SignInDialog(QDialog):
         """Checks the PIN; accepts the dialog or shows why not."""
         counter = self.counter.text().strip() or None
         try:
-            self.actor = StaffService(self._node).sign_in(
-                self.staff_id.text().strip(), self.pin.text(), counter
-            )
+            self.actor = self._staff.sign_in(self.staff_id.text().strip(), self.pin.text(), counter)
         except AuthError as exc:
             self.error.setText(str(exc))
             self.pin.clear()

@@ -205,6 +205,7 @@ class Smoke:
         from PySide6.QtWidgets import QApplication
 
         from app.core.actor import Actor
+        from app.services import Services
         from ui.shell.application import application
         from ui.shell.main_window import MainWindow
         from ui.widgets.i18n import Texts, install_qt_translation
@@ -229,7 +230,7 @@ class Smoke:
         }
         built = []
         for name, actor in actors.items():
-            window = MainWindow(self.nodes[name], actor, Texts("ja"), sync=False)
+            window = MainWindow(Services.of(self.nodes[name]), actor, Texts("ja"), sync=False)
             try:
                 window.resize(1280, 800)
                 QApplication.processEvents()

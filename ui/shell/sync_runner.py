@@ -1,27 +1,26 @@
-"""Runs the shared-folder sync in a background thread and reports each round.
+"""Runs the shared-folder rounds in a background thread and reports each one.
 
-The thread opens its own connection to the node's database (SQLite connections stay in
-the thread that made them); its commits reach the windows through the hub, which
-watches the database. Reports cross to the window's thread as a queued Qt signal.
-A plain daemon thread is used rather than a QThread so that a window torn down without
-``stop()`` (a crash, a test failure) cannot abort the program.
+The thread opens its own node on the PC's folder (SQLite connections stay in the thread
+that made them) and runs :class:`app.sync.loop.SyncLoop`, the same rounds as
+``madoguchi sync --watch``; its commits reach the windows through the hub, which watches
+the database. Reports cross to the window's thread as a queued Qt signal. A plain daemon
+thread is used rather than a QThread so that a window torn down without ``stop()`` (a
+crash, a test failure) cannot abort the program.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.actor import SYSTEM
 from app.core.node import Node
-from app.reservations.bookings import ReservationService
-from app.sync.service import SyncService
+from app.sync.loop import RoundReport, SyncLoop
 
-log = logging.getLogger(__name__)
+
+class _WindowGone(Exception):
+    """The window that listened to the rounds was deleted."""
 
 
 class SyncRunner(QObject):
@@ -29,10 +28,10 @@ class SyncRunner(QObject):
 
     Args:
         data_dir: the node's folder.
-        interval_s: time between rounds (about a second, design.md §4).
+        interval_s: time between rounds (setting ``sync.interval_seconds``).
 
     Signals:
-        report(dict): the outcome of a round (see :class:`app.sync.service.SyncReport`).
+        report(dict): the outcome of a round (see :class:`app.sync.loop.RoundReport`).
     """
 
     report = Signal(dict)
@@ -56,25 +55,17 @@ class SyncRunner(QObject):
         if self._thread.is_alive():
             self._thread.join(timeout=5)
 
+    def _tell(self, report: RoundReport) -> None:
+        try:
+            self.report.emit(report.to_json())
+        except RuntimeError as exc:  # the window is gone
+            raise _WindowGone from exc
+
     def _run(self) -> None:
         node = Node(self._data_dir)
         try:
-            service = SyncService(node)
-            reservations = ReservationService(node)
-            while not self._stopping.is_set():
-                try:
-                    result: dict[str, Any] = service.once().to_json()
-                    # Any PC that sees a slot end first records its no-shows.
-                    reservations.sweep_noshows(SYSTEM)
-                except Exception as exc:  # a bug must not end sync silently
-                    log.exception("sync round failed")
-                    result = {"offline": True, "message": f"同期でエラーが起きました: {exc}",
-                              "exported": 0, "imported": 0, "waiting": -1, "problems": [],
-                              "clone_alarm": False}  # fmt: skip
-                try:
-                    self.report.emit(result)
-                except RuntimeError:  # the window is gone
-                    return
-                self._stopping.wait(self._interval_s)
+            SyncLoop(node).run(self._stopping, self._interval_s, self._tell)
+        except _WindowGone:
+            pass
         finally:
             node.close()

@@ -1,21 +1,26 @@
 """The signal hub: news that crosses windows and widgets.
 
-The hub watches the node's database for commits made by anyone (this window, the
-command line, the sync) through SQLite's ``data_version`` and tells the views to refresh.
+The hub watches the PC's database for commits made by anyone (this window, the command
+line, the sync thread) through a data version it polls, and tells the views to refresh.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from collections.abc import Callable
 
-from app.core.node import Node
+from PySide6.QtCore import QObject, QTimer, Signal
 
 
 class Hub(QObject):
     """Signals shared by one window tree.
 
+    Args:
+        data_version: returns a number that changes whenever the PC's data changed
+            (``NodeView.data_version``).
+        poll_ms: how often it is asked (setting ``screens.poll_ms``).
+
     Signals:
-        changed: the node's data changed (any writer); views re-read what they show.
+        changed: the PC's data changed (any writer); views re-read what they show.
         tick: once a second, for clocks and waiting times.
         message(str): a short message for the status bar.
     """
@@ -24,10 +29,11 @@ class Hub(QObject):
     tick = Signal()
     message = Signal(str)
 
-    def __init__(self, node: Node, poll_ms: int = 500, parent: QObject | None = None) -> None:
+    def __init__(self, data_version: Callable[[], int], poll_ms: int = 500,
+                 parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self._node = node
-        self._version = self._data_version()
+        self._data_version = data_version
+        self._version = data_version()
         self._poll = QTimer(self)
         self._poll.setInterval(poll_ms)
         self._poll.timeout.connect(self.poll)
@@ -36,9 +42,6 @@ class Hub(QObject):
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self.tick)
         self._clock.start()
-
-    def _data_version(self) -> int:
-        return int(self._node.store.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def poll(self) -> None:
         """Emits ``changed`` if another connection committed since the last poll."""

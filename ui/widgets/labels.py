@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from app.core.node import Node
+from app.core.catalog import Catalog
 from ui.widgets.i18n import Texts
 
 
@@ -31,15 +31,10 @@ def error_label() -> QLabel:
     return label
 
 
-def lane_counts(node: Node, texts: Texts) -> str:
-    """Returns 'lane: n waiting' for every lane."""
-    rows = node.store.rows(
-        "SELECT lane, count(*) AS n FROM tickets WHERE day = ? AND state = 'waiting' GROUP BY lane",
-        (node.today().isoformat(),),
-    )
-    counts = {r["lane"]: r["n"] for r in rows}
+def lane_counts(counts: dict[str, int], catalog: Catalog, texts: Texts) -> str:
+    """Returns 'lane: n waiting' for every lane of the catalog (``QueueQueries.waiting_counts``)."""
     parts = []
-    for lane in node.catalog.lanes.values():
+    for lane in catalog.lanes.values():
         name = texts.pick((lane.name_ja, lane.name_en))
         parts.append(f"{lane.prefix} {name}: {texts('waiting_count', n=counts.get(lane.id, 0))}")
     return "   ".join(parts)

@@ -8,10 +8,9 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QLabel
 
 from app.core.actor import Actor
-from app.core.node import Node
-from app.printing.jobs import print_and_record
+from app.printing.jobs import TicketPrinting
 from app.printing.printer import Printer, PrinterError
-from app.printing.printers import PrintResult, printer_for
+from app.printing.printers import PrintResult
 
 ROLL_WIDTH_MM = 80.0
 
@@ -72,25 +71,24 @@ class QtSystemPrinter:
             painter.end()
 
 
-def node_printer(node: Node) -> Printer:
-    """Returns the printer of the node's setting, including the Qt system printer."""
-    return printer_for(node.identity.printer, node.today,
-                       {"system": lambda name: QtSystemPrinter(name)})  # fmt: skip
+def site_printer(printing: TicketPrinting) -> Printer:
+    """Returns the printer of this PC's setting, including the Qt system printer."""
+    return printing.printer({"system": lambda name: QtSystemPrinter(name)})
 
 
-def print_and_show(node: Node, actor: Actor, ticket_id: str, printer: Printer | None,
-                   label: QLabel) -> PrintResult | None:  # fmt: skip
+def print_and_show(printing: TicketPrinting, actor: Actor, ticket_id: str,
+                   printer: Printer | None, label: QLabel) -> PrintResult | None:  # fmt: skip
     """Prints a ticket (recording the outcome) and shows the result in a label.
 
     Returns:
         The result, or None when the printer setting itself is unusable (shown too).
     """
     try:
-        target = printer or node_printer(node)
+        target = printer or site_printer(printing)
     except PrinterError as exc:
         label.setText(exc.message_ja)
         return None
-    result = print_and_record(node, actor, ticket_id, target)
+    result = printing.print_and_record(actor, ticket_id, target)
     color = "#005a32" if result.ok else "#b00020"
     label.setStyleSheet(f"color: {color}; font-weight: bold; font-size: 14px;")
     label.setText(result.message)

@@ -1,124 +1,79 @@
-"""Table model of today's tickets on this node (the live queue)."""
+"""Table model of today's tickets on this PC (the live queue under each role's panel)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QObject
 
-from app.core.node import Node
+from app.core.catalog import Catalog
 from app.model.clock import hhmm
 from app.model.ticket_fold import CALLED, HELD, SERVING, WAITING
-from app.queue.tickets import STATE_NAMES, TicketService
+from app.queue.queries import ACTIVE
+from app.queue.tickets import STATE_NAMES
 from ui.widgets.i18n import Texts
+from ui.widgets.table_model import KeyedTableModel, Row
 
 COLUMNS = ("number", "state", "procedure", "applicant", "lane", "issued", "waited")
-_ACTIVE = (CALLED, SERVING, HELD)
-# Colour-blind-safe tints (Okabe–Ito palette, lightened) for the active states.
-_TINTS = {CALLED: "#fde6b3", SERVING: "#cfe8f7", HELD: "#e8d5e8"}
-
-Index = QModelIndex | QPersistentModelIndex
+COL_NUMBER, COL_STATE, COL_PROCEDURE, COL_APPLICANT, COL_LANE, COL_ISSUED, COL_WAITED = range(7)
+_TONES = {CALLED: "called", SERVING: "serving", HELD: "held"}
 
 
-class QueueModel(QAbstractTableModel):
-    """Today's tickets: active ones first, then the waiting queue in calling order,
-    then closed ones (latest first).
+class QueueModel(KeyedTableModel):
+    """Today's tickets: at a counter first, then the waiting queue in calling order, then the
+    closed ones (latest first). Rows are keyed by ticket id.
 
     Args:
-        node: the node whose tickets are shown.
+        catalog: the names of procedures, applicant types and lanes.
         texts: the window's language.
-        lanes: only these lanes (all when empty).
     """
 
-    def __init__(
-        self,
-        node: Node,
-        texts: Texts,
-        lanes: tuple[str, ...] = (),
-        parent: QObject | None = None,
-    ) -> None:
+    COLUMNS = COLUMNS
+    CENTRE = frozenset({COL_NUMBER, COL_ISSUED, COL_WAITED})
+
+    def __init__(self, catalog: Catalog, texts: Texts, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._node = node
-        self._tickets = TicketService(node)
+        self._catalog = catalog
         self._texts = texts
-        self._lanes = lanes
-        self._rows: list[dict[str, Any]] = []
-        self._now = node.now_ms()
-        self.refresh()
+        self._tickets: list[dict[str, Any]] = []
+        self._now = 0
 
-    def refresh(self) -> None:
-        """Re-reads the tickets from the store."""
-        self.beginResetModel()
-        self._now = self._node.now_ms()
-        everything = self._tickets.tickets(lanes=self._lanes)
-        active = [t for t in everything if t["state"] in _ACTIVE]
-        waiting = self._tickets.queue(self._lanes or tuple(self._node.catalog.lanes))
-        closed = [t for t in reversed(everything) if t["state"] not in (*_ACTIVE, WAITING)]
-        self._rows = active + waiting + closed
-        self.endResetModel()
+    def header(self, column: int) -> str:
+        return self._texts(COLUMNS[column])
 
-    def set_texts(self, texts: Texts) -> None:
-        """Switches the language of the headers and cells."""
-        self._texts = texts
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        self.refresh()
+    def show(self, tickets: list[dict[str, Any]], now_ms: int) -> None:
+        """Shows these tickets (``QueueQueries.live_queue``) as of ``now_ms``."""
+        self._tickets, self._now = list(tickets), now_ms
+        self.set_rows([self._row(t) for t in self._tickets])
+
+    def set_now(self, now_ms: int) -> None:
+        """Moves the clock of the waited column (the rows stay)."""
+        self.show(self._tickets, now_ms)
 
     def ticket_at(self, row: int) -> dict[str, Any]:
         """Returns the ticket shown in a row."""
-        return self._rows[row]
+        return self._tickets[row]
 
     def waiting_count(self) -> int:
         """Returns how many tickets wait to be called."""
-        return sum(1 for t in self._rows if t["state"] == WAITING)
+        return sum(1 for t in self._tickets if t["state"] == WAITING)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return self._texts(COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        ticket = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell(ticket, COLUMNS[index.column()])
-        if role == Qt.ItemDataRole.BackgroundRole and ticket["state"] in _TINTS:
-            return QBrush(QColor(_TINTS[ticket["state"]]))
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 5, 6):
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
-
-    def _cell(self, t: dict[str, Any], column: str) -> str:
-        catalog = self._node.catalog
-        pick = self._texts.pick
-        if column == "number":
-            return str(t["number"])
-        if column == "state":
-            state = pick(STATE_NAMES[t["state"]])
-            return f"{state} {t['counter']}" if t["counter"] and t["state"] in _ACTIVE else state
-        if column == "procedure":
-            p = catalog.procedure(t["procedure"])
-            return pick((p.name_ja, p.name_en))
-        if column == "applicant":
-            a = catalog.applicants[t["applicant"]]
-            return pick((a.name_ja, a.name_en))
-        if column == "lane":
-            lane = catalog.lane(t["lane"])
-            return pick((lane.name_ja, lane.name_en))
-        if column == "issued":
-            return hhmm(t["issued_at"])
-        end = t["called_at"] if t["called_at"] is not None else self._now
-        if t["state"] in (WAITING,) or t["called_at"] is not None:
-            return self._texts("minutes", m=max(0, (end - t["issued_at"]) // 60_000))
-        return ""
+    def _row(self, t: dict[str, Any]) -> Row:
+        pick, catalog = self._texts.pick, self._catalog
+        state = pick(STATE_NAMES[t["state"]])
+        if t["counter"] and t["state"] in ACTIVE:
+            state = f"{state} {t['counter']}"
+        p = catalog.procedure(t["procedure"])
+        a = catalog.applicants[t["applicant"]]
+        lane = catalog.lane(t["lane"])
+        waited, waited_ms = "", -1
+        if t["state"] == WAITING or t["called_at"] is not None:
+            end = t["called_at"] if t["called_at"] is not None else self._now
+            waited_ms = max(0, end - t["issued_at"])
+            waited = self._texts("minutes", m=waited_ms // 60_000)
+        cells = (str(t["number"]), state, pick((p.name_ja, p.name_en)),
+                 pick((a.name_ja, a.name_en)), pick((lane.name_ja, lane.name_en)),
+                 hhmm(t["issued_at"]), waited)  # fmt: skip
+        sort = (t["number"], t["state"], t["procedure"], t["applicant"], t["lane"],
+                t["issued_at"], waited_ms)  # fmt: skip
+        return Row(t["ticket_id"], cells, sort, _TONES.get(t["state"]))

@@ -16,11 +16,12 @@ from app.core.node import Node
 from app.core.staff import StaffService
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
+from app.services import Services
 from tests.conftest import OPEN_DAY, FakeClock, make_node
-from ui.admin.panel import REFRESH_TICKS, AdminPanel
-from ui.admin.rows_model import RowsModel
+from ui.admin.panel import AdminPanel
 from ui.shell.main_window import MainWindow
 from ui.widgets.i18n import Texts
+from ui.widgets.table_model import KeyedTableModel
 
 MANAGER = Actor("sm", "site_manager")
 FLOOR = Actor("fm", "floor_manager")
@@ -44,14 +45,14 @@ def _windows() -> Iterator[None]:
 
 
 def open_panel(qtbot: QtBot, node: Node, actor: Actor = MANAGER) -> AdminPanel:
-    window = MainWindow(node, actor, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), actor, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     _open.append(window)
     assert isinstance(window.panel, AdminPanel)
     return window.panel
 
 
-def column(model: RowsModel, col: int) -> list[str]:
+def column(model: KeyedTableModel, col: int) -> list[str]:
     return [model.index(r, col).data() for r in range(model.rowCount())]
 
 
@@ -74,7 +75,7 @@ def test_live_tab_shows_waits_counters_and_an_alert_past_the_target(
     assert column(live.counters, 0) == ["1"] and column(live.counters, 1) == ["cl"]
 
     clock.advance(minutes=15)  # the two still waiting: 20 minutes
-    for _ in range(REFRESH_TICKS):
+    for _ in range(site.settings.screens.live_refresh_seconds):
         panel.tick()
     assert live.lanes.index(general, 2).data() == "20分"
     assert len(live.alerts) == 1 and live.alerts[0].startswith("⚠ 注意")
@@ -243,7 +244,7 @@ def test_a_report_from_the_form_and_a_failure(qtbot: QtBot, site: Node, tmp_path
 def test_the_panel_follows_changes_and_the_language(
     qtbot: QtBot, site: Node, clock: FakeClock
 ) -> None:
-    window = MainWindow(site, MANAGER, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(site), MANAGER, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     panel = window.panel
     assert isinstance(panel, AdminPanel)
@@ -257,11 +258,26 @@ def test_the_panel_follows_changes_and_the_language(
     assert window.panel.live.lanes.cell(1, 0) == "A General counter (contractor)"
 
 
-def test_the_rows_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
-    model = RowsModel(["a", "b", "c"])
-    qtmodeltester.check(model)
-    model.set_rows([["x", 1, 2.5], ["y", None, "z"]], tones=["red", None])
-    qtmodeltester.check(model)
-    model.set_rows([[1, 2, 3]], headers=["p", "q", "r"])
-    qtmodeltester.check(model)
-    assert model.key(0) == 1 and model.headerData(0, Qt.Orientation.Horizontal) == "p"
+def test_every_admin_table_model_passes_the_model_tester(
+    qtbot: QtBot, site: Node, clock: FakeClock
+) -> None:
+    svc = TicketService(site)
+    for _ in range(3):
+        svc.issue(FLOOR, "certificate", "self")
+    StaffService(site).sign_in("cl", "2222", "1")
+    panel = open_panel(qtbot, site)
+    panel.closures.add_closure(date(2026, 12, 1), "保守")
+    panel.pauses.pause("jlis", "J-LIS 障害")
+    models = [panel.live.lanes, panel.live.counters, panel.live.hours, panel.staffing.model,
+              panel.closures.model, panel.pauses.model, panel.staff.model]  # fmt: skip
+    testers = []
+    for model in models:
+        assert model.rowCount() > 0, type(model).__name__
+        tester = ModelTester(qtbot)  # one each: a tester follows the model it checked
+        tester.check(model, force_py=True)
+        testers.append(tester)
+    clock.advance(minutes=40)  # waits grow; rows change in place
+    svc.call_next(CLERK)
+    panel.refresh()
+    for tester, model in zip(testers, models, strict=True):
+        tester.check(model, force_py=True)

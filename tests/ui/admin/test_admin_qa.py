@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from app.core.actor import Actor
 from app.core.node import Node
 from app.inquiries.qa import QaService
+from app.services import Services
 from tests.conftest import FakeClock, make_node
 from ui.admin.panel import AdminPanel
 from ui.shell.main_window import MainWindow
@@ -21,7 +22,7 @@ def admin_node(tmp_path: Path, clock: FakeClock) -> Node:
 
 def test_add_edit_retire_with_history(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> None:
     node = admin_node(tmp_path, clock)
-    window = MainWindow(node, Actor("sm", "site_manager"), Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), Actor("sm", "site_manager"), Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert isinstance(window.panel, AdminPanel)
     tab = window.panel.qa
@@ -46,7 +47,7 @@ def test_add_edit_retire_with_history(qtbot: QtBot, tmp_path: Path, clock: FakeC
 
 def test_only_managers_edit(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> None:
     node = admin_node(tmp_path, clock)
-    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), Actor("fm", "floor_manager"), Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert isinstance(window.panel, AdminPanel)
     assert not window.panel.qa.save_button.isEnabled()

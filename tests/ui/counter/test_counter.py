@@ -11,7 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from app.core.actor import Actor
 from app.core.node import Node
+from app.core.node_view import NodeView
 from app.queue.tickets import TicketService
+from app.services import Services
 from app.sync.service import SyncService
 from tests.conftest import FakeClock, make_node
 from tests.faults.conftest import site_node
@@ -33,7 +35,7 @@ def counter(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> Iterator[tuple[No
     node = make_node(tmp_path / "c1", clock, role="counter", counter="1")
     for procedure in ("pin", "loss", "certificate"):
         TicketService(node).issue(FLOOR, procedure, "self")
-    window = MainWindow(node, CLERK, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), CLERK, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert isinstance(window.counter_panel, CounterPanel)
     yield node, window.counter_panel
@@ -100,7 +102,7 @@ def test_the_clerk_is_told_when_another_counter_took_the_call(
     TicketService(reception).issue(FLOOR, "loss", "self")
     for s in syncs:
         s.once()
-    window = MainWindow(c1, CLERK, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(c1), CLERK, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     panel = window.counter_panel
     assert isinstance(panel, CounterPanel)
@@ -127,12 +129,12 @@ def test_a_site_manager_changes_the_counter_number_and_lanes(
     from ui.counter.setup_dialog import CounterSetupDialog
 
     node, _ = counter
-    dialog = CounterSetupDialog(node, Actor("cl", "clerk", "1"), Texts("ja"))
+    dialog = CounterSetupDialog(NodeView(node), Actor("cl", "clerk", "1"), Texts("ja"))
     qtbot.addWidget(dialog)
     dialog.number.setText("7")
     dialog.save()
     assert "権限" in dialog.error.text() and node.identity.counter == "1"
-    dialog = CounterSetupDialog(node, Actor("sm", "site_manager"), Texts("ja"))
+    dialog = CounterSetupDialog(NodeView(node), Actor("sm", "site_manager"), Texts("ja"))
     qtbot.addWidget(dialog)
     for lane, box in dialog.lanes.items():
         box.setChecked(lane == "city")

@@ -12,6 +12,7 @@ from app.core.actor import Actor
 from app.core.node import Node
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import seed_default_qa
+from app.services import Services
 from tests.conftest import FakeClock, make_node
 from ui.counter.inquiry_panel import InquiryPanel
 from ui.shell.main_window import MainWindow
@@ -24,7 +25,7 @@ CLERK = Actor("cl", "clerk", "1")
 def panel(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Node, InquiryPanel]]:
     node = make_node(tmp_path / "c1", clock, role="counter", counter="1")
     seed_default_qa(node, Actor("sm", "site_manager"))
-    window = MainWindow(node, CLERK, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), CLERK, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     yield node, window.inquiry
     node.close()

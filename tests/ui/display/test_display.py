@@ -20,20 +20,19 @@ from pytestqt.qtbot import QtBot
 import ui.display.announcer
 from app.core.actor import Actor
 from app.core.node import Node
+from app.queue.calls import Call, sentence, spoken_number
 from app.queue.tickets import TicketService
+from app.services import Services
 from app.sync.service import SyncService
 from tests.conftest import FakeClock, make_node
 from tests.faults.conftest import site_node
 from ui.display.announcer import (
     Announcer,
-    Call,
     QtChime,
     QtVoice,
     SilentChime,
     chime_path,
     default_announcer,
-    sentence,
-    spoken_number,
 )
 from ui.display.board import DisplayBoard, public_name
 from ui.shell.application import application
@@ -255,8 +254,8 @@ def make_board(qtbot: QtBot, node: Node, **options: int) -> tuple[DisplayBoard, 
     announcer = Announcer(speaker, speaker)
     heard: list[Call] = []
     announcer.started.connect(heard.append)
-    hub = Hub(node)
-    board = DisplayBoard(node, Texts("ja"), hub, announcer, **options)
+    hub = Hub(node.data_version)
+    board = DisplayBoard(Services.of(node).board(), Texts("ja"), hub, announcer, **options)
     board.hub = hub  # type: ignore[attr-defined]
     qtbot.addWidget(board)
     return board, heard
@@ -397,7 +396,7 @@ def test_the_board_at_1920x1080_is_readable_from_8_m(
 
 def test_the_display_window_shows_the_board(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> None:
     node, _ = calling_node(tmp_path, clock, 1)
-    window = MainWindow(node, None, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), None, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert isinstance(window.panel, DisplayBoard) and window.model is None
     assert isinstance(window.panel.announcer.chime, SilentChime)  # offscreen: no sound

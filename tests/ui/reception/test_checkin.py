@@ -16,7 +16,12 @@ from app.core.node import Node
 from app.printing.printers import PdfFolderPrinter
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
+from app.reservations.importer import ReservationImports
+from app.services import Services
+from app.sync.loop import SyncLoop
+from app.sync.service import SyncService
 from tests.conftest import OPEN_DAY, FakeClock
+from tests.faults.conftest import site_node
 from ui.reception.checkin import CheckinPanel
 from ui.shell.main_window import MainWindow
 from ui.widgets.i18n import Texts
@@ -31,7 +36,7 @@ def panel(qtbot: QtBot, node: Node, clock: FakeClock, tmp_path: Path) -> Iterato
     service.book(SYSTEM, "R202611240002", OPEN_DAY, "11:30", "issuance", "legal", "スズキ タロウ")
     service.book(SYSTEM, "R202611240003", OPEN_DAY, "15:00", "issuance", "self", "サトウ ジロウ")
     clock.set(OPEN_DAY, time(11, 5))
-    window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), FLOOR, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     window.checkin._printer = PdfFolderPrinter(tmp_path)
     yield window.checkin
@@ -88,7 +93,7 @@ def test_unknown_too_early_and_too_late(panel: CheckinPanel, node: Node, clock: 
 def test_importing_from_the_screen(qtbot: QtBot, node: Node, tmp_path: Path) -> None:
     from ui.reception.import_dialog import import_file
 
-    window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), FLOOR, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert any(
         a.text() == "予約CSVを取り込む…" for a in window.menuBar().actions()[0].menu().actions()
@@ -97,13 +102,51 @@ def test_importing_from_the_screen(qtbot: QtBot, node: Node, tmp_path: Path) -> 
     good.write_text("予約番号,予約日,開始時刻,手続,受取者区分,氏名カナ\n"
                     "R202611240009,2026-11-24,12:00,カード交付,本人,テスト ハナコ\n",
                     encoding="cp932")  # fmt: skip
-    message = import_file(window, node, FLOOR, Texts("ja"), good)
+    message = import_file(window, ReservationImports(node), FLOOR, Texts("ja"), good)
     assert message.startswith("取り込みました: 新規 1件")
     bad = tmp_path / "bad.csv"
     bad.write_text("予約番号,予約日,開始時刻,手続,受取者区分,氏名カナ\n"
                    "R202611240010,2026-11-25,12:00,カード交付,本人,テスト\n", encoding="utf-8")  # fmt: skip
-    message = import_file(window, node, FLOOR, Texts("ja"), bad)
+    message = import_file(window, ReservationImports(node), FLOOR, Texts("ja"), bad)
     assert "何も取り込んでいません" in message and "line 2" in message
     assert [r["reservation_id"] for r in ReservationService(node).for_day(OPEN_DAY)] == [
         "R202611240009"
     ]
+
+
+def test_a_sync_round_keeps_the_reservation_the_floor_manager_selected(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    bookings = ReservationService(reception)
+    for n, slot in enumerate(("11:00", "11:00", "11:30"), start=1):
+        bookings.book(SYSTEM, f"R20261124000{n}", OPEN_DAY, slot, "issuance", "self",
+                      f"タナカ アヤ{n}")  # fmt: skip
+    clock.set(OPEN_DAY, time(11, 5))
+    window = MainWindow(Services.of(reception), FLOOR, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    panel = window.checkin
+    panel._printer = PdfFolderPrinter(tmp_path / "tickets")
+    panel.table.selectRow(panel.model.row_of("R202611240002") or 0)
+    # Another PC writes (a walk-in at the counter), the share carries it, and the reception
+    # PC's sync round applies it on a connection of its own, as the window's sync thread
+    # does: the window hears of the commit through the hub and re-reads its lists.
+    TicketService(counter).issue(SYSTEM, "pin", "self")
+    SyncService(counter).once()
+    sync_side = Node(reception.data_dir, wall_ms=clock)
+    report = SyncLoop(sync_side).round()
+    sync_side.close()
+    assert report.imported >= 1 and not report.offline
+    qtbot.waitUntil(lambda: window.model is not None and window.model.rowCount() == 1,
+                    timeout=10_000)  # fmt: skip
+    rows = panel.table.selectionModel().selectedRows()
+    assert [panel.model.reservation_at(r.row())["reservation_id"] for r in rows] == [
+        "R202611240002"
+    ]
+    panel.button.click()  # 受付 (Enter): the selected reservation is checked in
+    assert panel.number.text() == "K-001"
+    assert TicketService(reception).get("K-001")["reservation_id"] == "R202611240002"
+    window.close()
+    reception.close()
+    counter.close()

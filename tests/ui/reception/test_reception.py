@@ -17,6 +17,7 @@ from app.printing.printers import PdfFolderPrinter
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.queue.visits import TURNED_BACK
+from app.services import Services
 from ui.reception.walk_in import ReceptionPanel
 from ui.shell.application import application
 from ui.shell.main_window import MainWindow
@@ -33,7 +34,7 @@ class BrokenPrinter:
 
 @pytest.fixture
 def panel(qtbot: QtBot, node: Node, tmp_path: Path) -> Iterator[ReceptionPanel]:
-    window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), FLOOR, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert isinstance(window.walk_in, ReceptionPanel)
     (tmp_path / "tickets").mkdir()
@@ -150,7 +151,7 @@ def test_keyboard_only(qtbot: QtBot, panel: ReceptionPanel, node: Node) -> None:
 
 
 def test_language_switch(qtbot: QtBot, node: Node) -> None:
-    window = MainWindow(node, FLOOR, Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), FLOOR, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     window.toggle_language()
     panel = window.walk_in

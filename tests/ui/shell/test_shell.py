@@ -15,7 +15,11 @@ from pytestqt.qtbot import QtBot
 import ui.shell.application
 from app.core.actor import Actor
 from app.core.node import Node
+from app.core.node_view import NodeView
+from app.core.staff import StaffService
+from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
+from app.services import Services
 from tests.conftest import FakeClock, make_node
 from ui.reception.walk_in import ReceptionPanel
 from ui.shell.application import run_shell
@@ -55,14 +59,16 @@ def issue_some(node: Node, n: int = 4) -> None:
 
 def test_queue_model_passes_the_model_tester(qtbot: QtBot, node: Node, clock: FakeClock) -> None:
     issue_some(node)
-    model = QueueModel(node, Texts("ja"))
+    queries = QueueQueries(node)
+    model = QueueModel(node.catalog, Texts("ja"))
+    model.show(queries.live_queue(), node.now_ms())
     tester = ModelTester(qtbot)
     tester.check(model, force_py=True)
     assert model.rowCount() == 4 and model.columnCount() == len(COLUMNS)
     assert model.headerData(0, Qt.Orientation.Horizontal) == "番号"
     assert model.data(model.index(0, 0)) == "A-001"
     TicketService(node).call(Actor("cl", "clerk", "1"), "A-002")
-    model.refresh()
+    model.show(queries.live_queue(), node.now_ms())
     tester.check(model, force_py=True)
     assert model.data(model.index(0, 0)) == "A-002"  # the called ticket is shown first
     assert model.data(model.index(0, 1)) == "呼出中 1"
@@ -72,14 +78,15 @@ def test_queue_model_passes_the_model_tester(qtbot: QtBot, node: Node, clock: Fa
 def test_queue_model_in_english_and_waiting_minutes(node: Node, clock: FakeClock) -> None:
     issue_some(node, 1)
     clock.advance(minutes=7)
-    model = QueueModel(node, Texts("en"))
+    model = QueueModel(node.catalog, Texts("en"))
+    model.show(QueueQueries(node).live_queue(), node.now_ms())
     assert model.headerData(1, Qt.Orientation.Horizontal) == "State"
     assert model.data(model.index(0, 1)) == "Waiting"
     assert model.data(model.index(0, 6)) == "7 min"
 
 
 def test_sign_in_dialog_refuses_a_wrong_pin_then_signs_in(qtbot: QtBot, node: Node) -> None:
-    dialog = SignInDialog(node, Texts("ja"))
+    dialog = SignInDialog(NodeView(node), StaffService(node), Texts("ja"))
     qtbot.addWidget(dialog)
     dialog.staff_id.setText("fm")
     dialog.pin.setText("0000")
@@ -93,7 +100,7 @@ def test_sign_in_dialog_refuses_a_wrong_pin_then_signs_in(qtbot: QtBot, node: No
 
 
 def test_language_switch_rebuilds_the_window(qtbot: QtBot, node: Node) -> None:
-    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), Actor("fm", "floor_manager"), Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert "受付" in window.windowTitle()
     window.toggle_language()
@@ -105,7 +112,7 @@ def test_language_switch_rebuilds_the_window(qtbot: QtBot, node: Node) -> None:
 
 
 def test_the_hub_sees_writes_from_another_process(qtbot: QtBot, node: Node) -> None:
-    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), Actor("fm", "floor_manager"), Texts("ja"), sync=False)
     qtbot.addWidget(window)
     other = Node(node.data_dir, wall_ms=node.store.clock.wall_ms)  # e.g. the command line
     issue_some(other, 1)
@@ -159,7 +166,7 @@ def test_uninitialised_folder_is_refused(
 
 
 def test_sign_out_records_the_end_of_the_shift(qtbot: QtBot, node: Node) -> None:
-    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("ja"), sync=False)
+    window = MainWindow(Services.of(node), Actor("fm", "floor_manager"), Texts("ja"), sync=False)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.signed_out):
         window.sign_out()
@@ -168,7 +175,7 @@ def test_sign_out_records_the_end_of_the_shift(qtbot: QtBot, node: Node) -> None
 
 
 def test_an_internal_error_is_told_calmly_in_the_active_window(qtbot: QtBot, node: Node) -> None:
-    window = MainWindow(node, Actor("fm", "floor_manager"), Texts("en"), sync=False)
+    window = MainWindow(Services.of(node), Actor("fm", "floor_manager"), Texts("en"), sync=False)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

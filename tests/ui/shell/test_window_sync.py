@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from app.core.actor import Actor
 from app.printing.printer import NullPrinter
 from app.queue.tickets import TicketService
+from app.services import Services
 from app.sync.service import SyncService
 from tests.conftest import FakeClock
 from tests.faults.conftest import site_node
@@ -24,7 +25,7 @@ def test_a_ticket_issued_at_reception_appears_at_the_counter(
     counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
     TicketService(reception).issue(Actor("fm", "floor_manager"), "pin", "self")
     SyncService(reception).once()
-    window = MainWindow(counter, Actor("cl", "clerk", "1"), Texts("ja"))
+    window = MainWindow(Services.of(counter), Actor("cl", "clerk", "1"), Texts("ja"))
     qtbot.addWidget(window)
     assert window.sync is not None
     qtbot.waitUntil(lambda: window.model is not None and window.model.rowCount() == 1,
@@ -42,7 +43,7 @@ def test_the_offline_banner_shows_and_the_counter_keeps_working(
 ) -> None:
     counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1", role="reception")
     (tmp_path / "share").rename(tmp_path / "gone")
-    window = MainWindow(counter, Actor("fm", "floor_manager"), Texts("ja"))
+    window = MainWindow(Services.of(counter), Actor("fm", "floor_manager"), Texts("ja"))
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.last_sync is not None, timeout=10_000)
     assert not window.banner.isHidden()

@@ -1,0 +1,141 @@
+"""The read side of the queue: what the windows show, as plain rows. No Qt.
+
+Every query the reception, counter, display and live queue need lives here, so the windows
+hold no SQL and each query can be tested and measured on its own. Rows are dicts of the
+``tickets`` projection (see :mod:`app.model.projection`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from app.model import ticket_fold as tf
+from app.queue.tickets import TicketService
+
+if TYPE_CHECKING:
+    from app.core.node import Node
+
+Row = dict[str, Any]
+
+#: The states of a ticket at a counter (called, being served, parked there).
+ACTIVE = (tf.CALLED, tf.SERVING, tf.HELD)
+
+#: What the counter's buttons do, in the order the counter shows them.
+COUNTER_ACTIONS = ("call_next", "recall", "start", "done", "done_revisit", "done_deferred",
+                   "hold", "resume", "noshow", "transfer")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LostCall:
+    """A call this counter made that another counter's earlier call won (cut off from
+    each other): the visitor went there, and this counter should call the next one."""
+
+    ticket_id: str
+    number: str
+    winner: str
+
+
+def allowed_actions(
+    ticket: Row | None, held_here: bool, noshow_after_calls: int
+) -> dict[str, bool]:
+    """Returns which of the counter's actions are possible now.
+
+    Args:
+        ticket: the ticket the counter is calling or serving, or None.
+        held_here: the counter has parked tickets it could resume.
+        noshow_after_calls: calls needed before a no-show may be recorded (settings).
+    """
+    state = None if ticket is None else ticket["state"]
+    calls = 0 if ticket is None else int(ticket["call_count"])
+    return {
+        "call_next": state is None, "recall": state == tf.CALLED, "start": state == tf.CALLED,
+        "done": state == tf.SERVING, "done_revisit": state == tf.SERVING,
+        "done_deferred": state == tf.SERVING, "hold": state in (tf.CALLED, tf.SERVING),
+        "resume": state is None and held_here,
+        "noshow": state == tf.CALLED and calls >= noshow_after_calls,
+        "transfer": state in (tf.CALLED, tf.SERVING),
+    }  # fmt: skip
+
+
+class QueueQueries:
+    """Reads today's queue for the windows.
+
+    Args:
+        node: the node whose tables are read.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def _day(self, day: date | None) -> str:
+        return (day or self.node.today()).isoformat()
+
+    def waiting_counts(self, day: date | None = None) -> dict[str, int]:
+        """Returns lane → how many wait to be called (lanes with nobody are left out)."""
+        rows = self.node.store.rows(
+            "SELECT lane, count(*) AS n FROM tickets WHERE day = ? AND state = 'waiting' "
+            "GROUP BY lane",
+            (self._day(day),),
+        )
+        return {r["lane"]: int(r["n"]) for r in rows}
+
+    def called_now(self, day: date | None = None) -> list[Row]:
+        """Returns the tickets being called now, oldest call first (the board's rows)."""
+        return self.node.store.rows(
+            "SELECT ticket_id, number, counter, lane, called_at, call_count FROM tickets "
+            "WHERE day = ? AND state = 'called' ORDER BY called_at, ticket_id",
+            (self._day(day),),
+        )
+
+    def recent_calls(self, limit: int, day: date | None = None) -> list[Row]:
+        """Returns the latest calls of the day (any state since), newest first."""
+        return self.node.store.rows(
+            "SELECT ticket_id, number, counter, state FROM tickets "
+            "WHERE day = ? AND called_at IS NOT NULL ORDER BY called_at DESC, ticket_id DESC "
+            "LIMIT ?",
+            (self._day(day), limit),
+        )
+
+    def at_counter(self, counter: str | None, states: tuple[str, ...]) -> list[Row]:
+        """Returns today's tickets at a counter in the given states, latest move first."""
+        if counter is None:
+            return []
+        marks = ",".join("?" * len(states))
+        return self.node.store.rows(
+            f"SELECT * FROM tickets WHERE day = ? AND counter = ? AND state IN ({marks}) "
+            "ORDER BY last_hlc DESC",
+            (self._day(None), counter, *states),
+        )
+
+    def current_at(self, counter: str | None) -> Row | None:
+        """Returns the ticket a counter is calling or serving, if any."""
+        active = self.at_counter(counter, (tf.CALLED, tf.SERVING))
+        return active[0] if active else None
+
+    def lost_calls(self, counter: str | None) -> list[LostCall]:
+        """Returns today's calls of this counter that another counter won (see LostCall)."""
+        rows = self.node.store.rows(
+            "SELECT ticket_id, number, conflicts FROM tickets WHERE day = ? AND conflicts != '[]'",
+            (self._day(None),),
+        )
+        lost = []
+        for row in rows:
+            for c in json.loads(row["conflicts"]):
+                if c.get("counter") == counter and c.get("type") == "ticket.called":
+                    lost.append(LostCall(row["ticket_id"], row["number"], c.get("winner") or "?"))
+                    break
+        return lost
+
+    def live_queue(self, lanes: tuple[str, ...] = ()) -> list[Row]:
+        """Returns today's tickets of the lanes (all when empty) as the live queue shows them:
+        at a counter first, then the waiting ones in calling order, then the closed ones,
+        latest first."""
+        tickets = TicketService(self.node)
+        everything = tickets.tickets(lanes=lanes)
+        active = [t for t in everything if t["state"] in ACTIVE]
+        waiting = tickets.queue(lanes or tuple(self.node.catalog.lanes))
+        closed = [t for t in reversed(everything) if t["state"] not in (*ACTIVE, tf.WAITING)]
+        return active + waiting + closed

@@ -1,0 +1,59 @@
+"""One round of a PC's background work, the same for a window and for ``sync --watch``.
+
+A round syncs with the shared folder, then records the reservations whose slot has passed
+without a check-in (any PC that sees a slot end first records its no-shows; a PC that
+already sees the mark leaves it alone). The windows run :meth:`SyncLoop.round` in their
+sync thread; ``madoguchi sync --watch`` runs :meth:`SyncLoop.run` in the foreground.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.core.actor import SYSTEM
+from app.core.node import Node
+from app.reservations.bookings import ReservationService
+from app.sync.service import SyncReport, SyncService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RoundReport(SyncReport):
+    """A sync round and the no-shows recorded after it."""
+
+    noshows: int = 0
+
+
+class SyncLoop:
+    """The background rounds of one node.
+
+    Args:
+        node: the node (opened in the thread that runs the rounds).
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.sync = SyncService(node)
+        self.reservations = ReservationService(node)
+
+    def round(self) -> RoundReport:
+        """Runs one round; never raises for the share (a bug is logged and reported)."""
+        try:
+            report = RoundReport(**vars(self.sync.once()))
+            report.noshows = len(self.reservations.sweep_noshows(SYSTEM))
+        except Exception as exc:  # a bug must not end the rounds silently
+            log.exception("sync round failed")
+            report = RoundReport(offline=True, message=f"同期でエラーが起きました: {exc}",
+                                 waiting=-1)  # fmt: skip
+        return report
+
+    def run(self, stop: threading.Event, interval_s: float,
+            on_report: Callable[[RoundReport], object]) -> None:  # fmt: skip
+        """Runs rounds every ``interval_s`` until ``stop`` is set, reporting each."""
+        while not stop.is_set():
+            on_report(self.round())
+            stop.wait(interval_s)

@@ -1,0 +1,227 @@
+"""The table models of the site manager's window: one per table, keyed, updated in place.
+
+Each model takes the rows of its service (:mod:`app.reports.live`, the staff, closures and
+pause services) and only formats them: alert levels and severities come from ``app``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QObject
+
+from app.core.actor import ROLES
+from app.core.catalog import Catalog
+from app.model.clock import hhmm, to_datetime
+from app.reports.live import OK, HourPlan, LaneStatus
+from app.reports.staffing import HourAdvice
+from ui.admin.texts import tr
+from ui.widgets.i18n import Texts
+from ui.widgets.table_model import KeyedTableModel, Row
+
+WEEKDAYS = (("月", "Mon"), ("火", "Tue"), ("水", "Wed"), ("木", "Thu"), ("金", "Fri"),
+            ("土", "Sat"), ("日", "Sun"))  # fmt: skip
+#: Severity of the staffing advice → the tone of its row.
+_ADVICE_TONES = {"red": "red", "amber": "amber", "spare": "blue", "ok": None}
+
+
+def minutes(ms: int | None) -> int | None:
+    """Returns whole minutes of a duration (None stays None)."""
+    return None if ms is None else int(ms // 60_000)
+
+
+def signed(n: int) -> str:
+    """Returns a difference with its sign: ``+4``, ``-20``, ``±0``."""
+    return "±0" if n == 0 else f"{n:+d}"
+
+
+def day_text(texts: Texts, day: date) -> str:
+    """Returns ``2026-12-01（火）``."""
+    return f"{day.isoformat()}（{texts.pick(WEEKDAYS[day.weekday()])}）"
+
+
+def lane_name(catalog: Catalog, texts: Texts, lane_id: str) -> str:
+    """Returns ``A 一般窓口（委託）``: the lane's prefix and name."""
+    lane = catalog.lane(lane_id)
+    return f"{lane.prefix} {texts.pick((lane.name_ja, lane.name_en))}"
+
+
+class AdminModel(KeyedTableModel):
+    """A table of the site manager's window; headers are admin texts."""
+
+    def __init__(self, texts: Texts, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._texts = texts
+
+    def header(self, column: int) -> str:
+        return tr(self._texts, self.COLUMNS[column])
+
+
+class LanesModel(AdminModel):
+    """現況: every lane's waits now, toned by its alert level."""
+
+    COLUMNS = ("col_lane", "col_waiting", "col_longest", "col_mean", "col_served", "col_open")
+    COL_LANE, COL_WAITING, COL_LONGEST, COL_MEAN, COL_SERVED, COL_OPEN = range(6)
+    RIGHT = frozenset({COL_LONGEST, COL_MEAN})
+
+    def show(self, lanes: list[LaneStatus], catalog: Catalog) -> None:
+        """Shows the lanes (``LiveFigures.lanes``)."""
+        t = self._texts
+        rows = []
+        for status in lanes:
+            live = status.live
+            longest = minutes(live.longest_ms) or 0
+            mean = minutes(live.mean_wait_ms)
+            cells = (lane_name(catalog, t, live.lane), live.waiting,
+                     tr(t, "min", m=longest) if live.waiting else "—",
+                     "—" if mean is None else tr(t, "min", m=mean), live.called,
+                     ", ".join(status.counters) or "—")  # fmt: skip
+            sort = (live.lane, live.waiting, live.longest_ms if live.waiting else -1,
+                    -1 if live.mean_wait_ms is None else live.mean_wait_ms, live.called,
+                    len(status.counters))  # fmt: skip
+            rows.append(Row(live.lane, cells, sort, None if status.alert == OK else status.alert))
+        self.set_rows(rows)
+
+
+class SignedInModel(AdminModel):
+    """現況: the staff signed in today, by counter."""
+
+    COLUMNS = ("col_counter", "col_staff_id", "col_name", "col_role", "col_since")
+    COL_COUNTER, COL_STAFF_ID, COL_NAME, COL_ROLE, COL_SINCE = range(5)
+
+    def show(self, staff: list[dict[str, Any]]) -> None:
+        """Shows the staff (``LiveFigures.signed_in``)."""
+        pick = self._texts.pick
+        self.set_rows([
+            Row(r["staff_id"],
+                (r["signed_in_counter"] or "—", r["staff_id"], r["name"],
+                 pick(ROLES.get(r["role"], (r["role"], r["role"]))), hhmm(r["signed_in_at"])),
+                (r["signed_in_counter"] or "", r["staff_id"], r["name"], r["role"],
+                 r["signed_in_at"]))
+            for r in staff
+        ])  # fmt: skip
+
+
+class HoursModel(AdminModel):
+    """現況: visits per hour band today, plan against actual; its columns are the day's hours.
+
+    The rows are keyed ``plan``, ``actual`` and ``diff``; a new set of hours (a new day)
+    resets the columns, otherwise cells change in place.
+    """
+
+    ROW_KEYS: ClassVar[tuple[str, ...]] = ("plan", "actual", "diff")
+
+    def __init__(self, texts: Texts, parent: QObject | None = None) -> None:
+        super().__init__(texts, parent)
+        self._headers: list[str] = []
+
+    def header(self, column: int) -> str:
+        return self._headers[column]
+
+    def column_count(self) -> int:
+        return len(self._headers)
+
+    def show(self, plan: list[HourPlan], hour_now: int) -> None:
+        """Shows the plan (``LiveFigures.hours``); differences only for hours begun."""
+        t = self._texts
+        headers = ["", *(tr(t, "hour_band", h=p.hour) for p in plan), tr(t, "col_total")]
+        if headers != self._headers:
+            self.beginResetModel()
+            self._headers = headers
+            self._rows, self._keys = [], []
+            self.endResetModel()
+        begun = [p for p in plan if p.hour <= hour_now]
+        plan_row = (tr(t, "row_plan"), *(p.plan for p in plan), sum(p.plan for p in plan))
+        actual_row = (tr(t, "row_actual"), *(p.actual for p in plan),
+                      sum(p.actual for p in plan))  # fmt: skip
+        diff_row = (tr(t, "row_diff"),
+                    *(signed(p.actual - p.plan) if p.hour <= hour_now else "" for p in plan),
+                    signed(sum(p.actual - p.plan for p in begun)))  # fmt: skip
+        self.set_rows([Row(key, cells) for key, cells
+                       in zip(self.ROW_KEYS, (plan_row, actual_row, diff_row), strict=True)])  # fmt: skip
+
+
+class StaffingModel(AdminModel):
+    """人員配置: counters needed per lane for the coming hours, toned by the shortfall."""
+
+    COLUMNS = ("col_hour", "col_lane", "col_arrivals", "col_service", "col_needed", "col_open",
+               "col_gap")  # fmt: skip
+    COL_HOUR, COL_LANE, COL_ARRIVALS, COL_SERVICE, COL_NEEDED, COL_OPEN, COL_GAP = range(7)
+    RIGHT = frozenset({COL_SERVICE})
+
+    def show(self, advice: list[HourAdvice], catalog: Catalog) -> None:
+        """Shows the advice (``LiveFigures.advice``)."""
+        t = self._texts
+        rows = []
+        for a in advice:
+            gap = a.shortfall
+            if gap > 0:
+                change = tr(t, "gap_add", n=gap)
+            elif gap < 0:
+                change = tr(t, "gap_spare", n=-gap)
+            else:
+                change = tr(t, "gap_ok")
+            cells = (tr(t, "hour_band", h=a.hour), lane_name(catalog, t, a.lane),
+                     a.expected_arrivals, tr(t, "min", m=f"{a.service_minutes:.0f}"),
+                     a.counters_needed, a.counters_open, change)  # fmt: skip
+            sort = (a.hour, a.lane, a.expected_arrivals, a.service_minutes, a.counters_needed,
+                    a.counters_open, gap)  # fmt: skip
+            rows.append(Row((a.hour, a.lane), cells, sort, _ADVICE_TONES[a.severity]))
+        self.set_rows(rows)
+
+
+class ClosuresModel(AdminModel):
+    """開庁日: the ad-hoc closures, keyed by day."""
+
+    COLUMNS = ("col_day", "col_reason", "col_by")
+    COL_DAY, COL_REASON, COL_BY = range(3)
+
+    def show(self, closures: list[dict[str, Any]]) -> None:
+        """Shows the closures (``ClosureService.all``)."""
+        rows = []
+        for r in closures:
+            day = date.fromisoformat(r["day"])
+            rows.append(Row(day, (day_text(self._texts, day), r["reason"], r["staff_id"]),
+                            (r["day"], r["reason"], r["staff_id"])))  # fmt: skip
+        self.set_rows(rows)
+
+
+class PausesModel(AdminModel):
+    """受付停止: the paused procedures (or J-LIS as a whole), keyed by what is paused."""
+
+    COLUMNS = ("col_target", "col_reason", "col_by", "col_paused_at")
+    COL_TARGET, COL_REASON, COL_BY, COL_PAUSED_AT = range(4)
+
+    def show(self, pauses: list[dict[str, Any]], names: dict[str, str]) -> None:
+        """Shows the pauses (``PauseService.rows``) under their shown names."""
+        self.set_rows([
+            Row(r["procedure"],
+                (names.get(r["procedure"], r["procedure"]), r["reason"], r["staff_id"],
+                 to_datetime(r["paused_at"]).strftime("%m-%d %H:%M")),
+                (r["procedure"], r["reason"], r["staff_id"], r["paused_at"]), "amber")
+            for r in pauses
+        ])  # fmt: skip
+
+
+class StaffModel(AdminModel):
+    """職員: the staff list, inactive members greyed."""
+
+    COLUMNS = ("col_staff_id", "col_name", "col_role", "col_active", "col_signed_in")
+    COL_STAFF_ID, COL_NAME, COL_ROLE, COL_ACTIVE, COL_SIGNED_IN = range(5)
+
+    def show(self, staff: list[dict[str, Any]]) -> None:
+        """Shows the staff (``StaffService.all``)."""
+        t = self._texts
+        rows = []
+        for r in staff:
+            signed_in = "—"
+            if r["signed_in_at"] is not None:
+                where = t("to_counter", c=r["signed_in_counter"]) if r["signed_in_counter"] else ""
+                at = r["signed_in_at"]
+                signed_in = f"{where} {to_datetime(at):%m-%d} {hhmm(at)}".strip()
+            cells = (r["staff_id"], r["name"], t.pick(ROLES.get(r["role"], (r["role"],) * 2)),
+                     tr(t, "yes" if r["active"] else "no"), signed_in)  # fmt: skip
+            sort = (r["staff_id"], r["name"], r["role"], r["active"], r["signed_in_at"] or 0)
+            rows.append(Row(r["staff_id"], cells, sort, None if r["active"] else "grey"))
+        self.set_rows(rows)
