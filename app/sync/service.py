@@ -25,8 +25,6 @@ from db.event import Event
 from db.segments import Header, SegmentWriter, read_segment
 from db.store import Cursor
 
-#: A remote clock this far off ours raises the clock alarm.
-CLOCK_ALARM_MS = 2 * 60_000
 #: Full scans of every day folder happen this often (in rounds); otherwise today only.
 FULL_SCAN_EVERY = 60
 #: Above this many unread bytes a round catches up in bulk: events are stored file by
@@ -337,11 +335,11 @@ class SyncService:
         conflicts = self.node.store.rows(
             "SELECT counter, conflicts FROM tickets WHERE conflicts != '[]'"
         )
+        alarm_ms = self.node.settings.sync.clock_alarm_seconds * 1000
         for row in rows:
             offset = row["clock_offset_ms"]
             row["clock_alarm"] = bool(
-                (offset is not None and abs(offset) > CLOCK_ALARM_MS)
-                or row["ahead_ms"] > CLOCK_ALARM_MS
+                (offset is not None and abs(offset) > alarm_ms) or row["ahead_ms"] > alarm_ms
             )
             row["conflicts"] = len(conflicts)
         return rows

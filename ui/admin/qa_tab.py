@@ -61,8 +61,8 @@ class QaTab(QWidget):
         new = QPushButton(t("new"))
         new.clicked.connect(self.new_entry)
         left = QVBoxLayout()
-        for widget in (self.search, self.entries, new):
-            left.addWidget(widget)
+        for item in (self.search, self.entries, new):
+            left.addWidget(item)
         self.category = QComboBox()
         for category in CATEGORIES:
             self.category.addItem(texts.pick((category.name_ja, category.name_en)), category.code)

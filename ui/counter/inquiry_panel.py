@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -31,6 +30,7 @@ from app.inquiries.qa import QaService
 from app.model.clock import hhmm
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
+from ui.widgets.keys import bind_key
 from ui.widgets.labels import error_label
 from ui.widgets.qa_list import fill_qa_list
 
@@ -61,7 +61,7 @@ class InquiryPanel(QWidget):
         t = self._t
         self.search = QLineEdit()
         self.search.setPlaceholderText(t("search"))
-        self.search.textChanged.connect(self.find)
+        self.search.textChanged.connect(self.search_qa)
         self.results = QListWidget()
         self.results.currentItemChanged.connect(self.show_entry)
         self.entry = QLabel()
@@ -85,7 +85,7 @@ class InquiryPanel(QWidget):
         log = QPushButton(t("log"))
         log.setMinimumHeight(48)
         log.clicked.connect(self.log)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.log)
+        bind_key(self, "Ctrl+Return", self.log)
         form = QFormLayout()
         form.addRow(t("category"), self.category)
         form.addRow(t("question"), self.question)
@@ -102,13 +102,13 @@ class InquiryPanel(QWidget):
         layout.addLayout(left, 1)
         layout.addLayout(right, 1)
         hub.changed.connect(self.refresh)
-        self.find("")
+        self.search_qa("")
         self.refresh()
 
     def _t(self, key: str, **values: object) -> str:
         return self._texts.pick(TEXTS[key]).format(**values)
 
-    def find(self, text: str) -> None:
+    def search_qa(self, text: str) -> None:
         """Lists the Q&A entries that match every word typed (all when empty)."""
         rows = fill_qa_list(self.results, self._qa, text)
         if rows:

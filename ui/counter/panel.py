@@ -7,10 +7,10 @@ F7 resume · F8 transfer · Ctrl+F call a number.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,6 +37,7 @@ from app.queue.tickets import STATE_NAMES
 from app.services import CounterServices
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
+from ui.widgets.keys import bind_key
 from ui.widgets.labels import big_label, error_label
 
 #: (key, shortcut, method, arguments) of the counter's actions, in button order.
@@ -98,8 +99,7 @@ class CounterPanel(QWidget):
             size = 20 if key == "call_next" else 15
             button.setStyleSheet(f"font-size: {size}px; font-weight: bold;")
             button.clicked.connect(lambda _=False, m=method, a=args: self.act(m, *a))
-            QShortcut(QKeySequence(shortcut), self,
-                      activated=lambda m=method, a=args: self.act(m, *a))  # fmt: skip
+            bind_key(self, shortcut, partial(self.act, method, *args))
             grid.addWidget(button, i // 5, i % 5)
             self.buttons[key] = button
         self.conflict = QLabel()
@@ -117,7 +117,7 @@ class CounterPanel(QWidget):
         self.call_field.setPlaceholderText(texts("call_number_hint"))
         self.call_field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.call_field.returnPressed.connect(self.call_number)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.call_field.setFocus)
+        bind_key(self, "Ctrl+F", self.call_field.setFocus)
         call_button = QPushButton(texts("call_number"))
         call_button.clicked.connect(self.call_number)
         self.held = QListWidget()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -140,7 +141,7 @@ class Announcer(QObject):
         for lang, text in self.steps(call):
             voice = self.voice
             assert voice is not None
-            self._steps.append(lambda done, v=voice, t=text, la=lang: v.say(t, la, done))
+            self._steps.append(partial(voice.say, text, lang))
 
     def _next(self) -> None:
         """Starts the next step (of this announcement or of the next one)."""
@@ -166,7 +167,7 @@ class Announcer(QObject):
             token = self._token
             self._starting, self._finished_early = True, False
             try:
-                step(lambda t=token: self._step_done(t))
+                step(partial(self._step_done, token))
             except Exception:  # a broken backend must not stop the board
                 log.exception("announcement step failed")
                 self._finished_early = True

@@ -55,7 +55,7 @@ class CheckinPanel(QWidget):
         self.search.setInputMethodHints(Qt.InputMethodHint.ImhLatinOnly)
         self.search.setPlaceholderText(texts("search_hint"))
         self.search.setStyleSheet("font-size: 20px; padding: 6px;")
-        self.search.returnPressed.connect(self.find)
+        self.search.returnPressed.connect(self.search_reservations)
         self.model = ReservationModel(services.here.catalog, texts, self)
         self.table = KeyedTableView()
         self.table.setModel(self.model)
@@ -92,7 +92,7 @@ class CheckinPanel(QWidget):
         if not self.search.text().strip():
             self.model.show(self._reservations.around(self._here.today(), self._here.now_ms()))
 
-    def find(self) -> None:
+    def search_reservations(self) -> None:
         """Searches; a single match by reservation number (a scan) is checked in at once."""
         text = self.search.text().strip()
         if not text:

@@ -7,10 +7,11 @@ F6 reprints, F8 cancels the last ticket, Esc starts over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -31,6 +32,7 @@ from app.services import ReceptionServices
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.images import png_pixmap, qr_pixmap
+from ui.widgets.keys import bind_key
 from ui.widgets.labels import big_label, error_label, lane_counts
 from ui.widgets.qt_printer import print_and_show
 
@@ -150,14 +152,13 @@ class ReceptionPanel(QWidget):
         return box
 
     def _shortcuts(self) -> None:
-        def bind(key: str, slot: Any) -> None:
-            shortcut = QShortcut(QKeySequence(key), self, activated=slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        def bind(key: str, slot: Callable[[], object]) -> None:
+            bind_key(self, key, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         for i, code in enumerate(self.procedure_buttons, start=1):
-            bind(str(i), lambda code=code: self.choose_procedure(code))
+            bind(str(i), partial(self.choose_procedure, code))
         for key, code in zip(APPLICANT_KEYS, self.applicant_buttons, strict=True):
-            bind(key, lambda code=code: self.choose_applicant(code))
+            bind(key, partial(self.choose_applicant, code))
         for key, slot in (("Ctrl+A", self.tick_all), ("Return", self.issue), ("Enter", self.issue),
                           ("F5", self.turn_back), ("F6", self.reprint), ("F8", self.cancel_last),
                           ("Esc", self.reset)):  # fmt: skip

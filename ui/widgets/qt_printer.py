@@ -43,7 +43,7 @@ class QtSystemPrinter:
 
     def print_ticket(self, pdf: bytes, png: bytes, name: str) -> None:
         """Prints the PNG raster at the roll's width, on a page exactly as tall as the ticket."""
-        image = QImage.fromData(png, "PNG")
+        image = QImage.fromData(png)
         if image.isNull():
             raise PrinterError("整理券の画像を作れませんでした")
         height_mm = ROLL_WIDTH_MM * image.height() / image.width()

@@ -54,7 +54,7 @@ def test_the_coming_slots_are_listed_and_the_model_is_sound(
 def test_a_scanned_number_checks_in_at_once(panel: CheckinPanel, node: Node) -> None:
     assert not panel.search.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
     panel.search.setText("r202611240001")
-    panel.find()
+    panel.search_reservations()
     assert panel.number.text() == "K-001"
     assert "印刷しました" in panel.status.text()
     ticket = TicketService(node).get("K-001")
@@ -64,7 +64,7 @@ def test_a_scanned_number_checks_in_at_once(panel: CheckinPanel, node: Node) -> 
 
 def test_a_name_search_then_pick(panel: CheckinPanel, node: Node) -> None:
     panel.search.setText("ｽｽﾞｷ")
-    panel.find()
+    panel.search_reservations()
     assert panel.model.rowCount() == 1 and panel.number.text() == ""  # a name is confirmed first
     panel.check_in_selected()
     assert TicketService(node).get(panel.number.text())["applicant"] == "legal"
@@ -72,20 +72,20 @@ def test_a_name_search_then_pick(panel: CheckinPanel, node: Node) -> None:
 
 def test_unknown_too_early_and_too_late(panel: CheckinPanel, node: Node, clock: FakeClock) -> None:
     panel.search.setText("ナカムラ")
-    panel.find()
+    panel.search_reservations()
     assert "見つかりません" in panel.error.text()
     panel.search.setText("R202611240003")
-    panel.find()
+    panel.search_reservations()
     assert "14:30 から" in panel.error.text() and panel.number.text() == ""
     clock.set(OPEN_DAY, time(11, 50))  # 20 minutes late for 11:30
     answers: list[str] = []
     panel._confirm = lambda question: answers.append(question) is None and False
     panel.search.setText("R202611240002")
-    panel.find()
+    panel.search_reservations()
     assert answers and "過ぎています" in panel.error.text() and panel.number.text() == ""
     panel._confirm = lambda question: True
     panel.search.setText("R202611240002")
-    panel.find()
+    panel.search_reservations()
     assert panel.number.text() == "K-001"
     assert TicketService(node).get("K-001")["priority"] == 0  # behind the waiting walk-ins
 
