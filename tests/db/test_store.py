@@ -14,7 +14,8 @@ from app.queue.closures import ClosureService
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
 from db.store import StoreError
-from tests.conftest import OPEN_DAY, FakeClock, make_node
+from tests.helpers.clock import OPEN_DAY, FakeClock
+from tests.helpers.nodes import make_node
 
 
 def busy_day(node: Node, clock: FakeClock) -> None:

@@ -13,8 +13,8 @@ import pytest
 
 from app.core.node import Node
 from app.sync.service import SyncService
-from tests.conftest import FakeClock
-from tests.faults.conftest import site_node
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import site_node
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,8 +15,8 @@ from app.model.clock import JST
 from app.queue.closures import ClosureService
 from app.queue.tickets import TicketError, TicketService
 from app.sync.service import SyncService
-from tests.conftest import OPEN_DAY, FakeClock
-from tests.faults.conftest import site_node
+from tests.helpers.clock import OPEN_DAY, FakeClock
+from tests.helpers.nodes import site_node
 
 PROCEDURES = ("pin", "certificate", "loss", "face_auth")
 

@@ -11,8 +11,8 @@ from app.core.actor import SYSTEM, Actor
 from app.queue.tickets import LateCheckIn, TicketService
 from app.reservations.bookings import ReservationService, kana_key
 from app.sync.service import SyncService
-from tests.conftest import OPEN_DAY, FakeClock
-from tests.faults.conftest import site_node
+from tests.helpers.clock import OPEN_DAY, FakeClock
+from tests.helpers.nodes import site_node
 
 NAME = "ヤマグチ ショウタロウ"  # distinctive, to search for in raw bytes
 

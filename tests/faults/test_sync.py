@@ -13,8 +13,8 @@ from app.core.node import Node
 from app.queue.tickets import TicketError, TicketService
 from app.sync.service import SyncService
 from db.event import Event
-from tests.conftest import FakeClock
-from tests.faults.conftest import site_node
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import site_node
 
 FLOOR = Actor("fm", "floor_manager")
 

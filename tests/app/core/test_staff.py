@@ -8,7 +8,7 @@ import app.core.staff as staff_mod
 from app.core.actor import PERMISSIONS, ROLES, SYSTEM, Actor, AuthError
 from app.core.node import Node
 from app.core.staff import StaffService, hash_pin, verify_pin
-from tests.conftest import FakeClock
+from tests.helpers.clock import FakeClock
 
 
 def test_pins_are_salted_scrypt_hashes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,8 +21,8 @@ from app.inquiries.qa import QaService, normalise, seed_default_qa
 from app.inquiries.qa_seed import DEFAULT_QA
 from app.model.qa_projection import fold_qa
 from app.sync.service import SyncService
-from tests.conftest import OPEN_DAY, FakeClock
-from tests.faults.conftest import site_node
+from tests.helpers.clock import OPEN_DAY, FakeClock
+from tests.helpers.nodes import site_node
 
 SM = Actor("sm", "site_manager")
 ADMIN = Actor("boss", "admin")

@@ -40,7 +40,7 @@ from app.printing.printers import (
 from app.printing.render import render_pdf, render_png
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
-from tests.conftest import OPEN_DAY, FakeClock
+from tests.helpers.clock import OPEN_DAY, FakeClock
 
 A4_HEIGHT_MM = 297.0
 

@@ -15,7 +15,7 @@ from app.printing.printers import PdfFolderPrinter
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketError, TicketService
 from app.queue.visits import TURNED_BACK, turn_back
-from tests.conftest import FakeClock
+from tests.helpers.clock import FakeClock
 
 MANAGER = Actor("sm", "site_manager")
 

@@ -11,7 +11,8 @@ from app.core.actor import SYSTEM, Actor, AuthError
 from app.core.node import Node
 from app.queue.tickets import LateCheckIn, TicketError, TicketService
 from app.reservations.bookings import ReservationService
-from tests.conftest import OPEN_DAY, FakeClock, make_node
+from tests.helpers.clock import OPEN_DAY, FakeClock
+from tests.helpers.nodes import make_node
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from app.reports.files import render
 from app.reports.inquiry_reports import build_report
 from app.reservations.bookings import ReservationService
 from tests.app.inquiries.test_inquiries import MY_NUMBER, PERSONAL, SM
-from tests.conftest import OPEN_DAY, FakeClock
+from tests.helpers.clock import OPEN_DAY, FakeClock
 
 BOOKING_KEY = re.compile(r"\b[A-Za-z0-9]{3}-\d{6}\b")
 

@@ -22,7 +22,7 @@ from app.reports.staffing import (
     wait_target,
 )
 from app.reservations.bookings import ReservationService
-from tests.conftest import OPEN_DAY, FakeClock
+from tests.helpers.clock import OPEN_DAY, FakeClock
 
 # -- the formulas ------------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from app.core.staff import StaffService
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.services import Services
-from tests.conftest import OPEN_DAY, FakeClock, make_node
+from tests.helpers.clock import OPEN_DAY, FakeClock
+from tests.helpers.nodes import make_node
 from ui.admin.panel import AdminPanel
 from ui.shell.main_window import MainWindow
 from ui.widgets.i18n import Texts

@@ -10,7 +10,8 @@ from app.core.actor import Actor
 from app.core.node import Node
 from app.inquiries.qa import QaService
 from app.services import Services
-from tests.conftest import FakeClock, make_node
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import make_node
 from ui.admin.panel import AdminPanel
 from ui.shell.main_window import MainWindow
 from ui.widgets.i18n import Texts

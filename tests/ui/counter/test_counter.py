@@ -15,8 +15,8 @@ from app.core.node_view import NodeView
 from app.queue.tickets import TicketService
 from app.services import Services
 from app.sync.service import SyncService
-from tests.conftest import FakeClock, make_node
-from tests.faults.conftest import site_node
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import make_node, site_node
 from ui.counter.panel import CounterPanel
 from ui.shell.main_window import MainWindow
 from ui.widgets.i18n import Texts

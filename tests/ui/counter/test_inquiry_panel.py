@@ -13,7 +13,8 @@ from app.core.node import Node
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import seed_default_qa
 from app.services import Services
-from tests.conftest import FakeClock, make_node
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import make_node
 from ui.counter.inquiry_panel import InquiryPanel
 from ui.shell.main_window import MainWindow
 from ui.widgets.i18n import Texts

@@ -24,8 +24,8 @@ from app.queue.calls import Call, sentence, spoken_number
 from app.queue.tickets import TicketService
 from app.services import Services
 from app.sync.service import SyncService
-from tests.conftest import FakeClock, make_node
-from tests.faults.conftest import site_node
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import make_node, site_node
 from ui.display.announcer import (
     Announcer,
     QtChime,

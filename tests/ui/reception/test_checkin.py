@@ -20,8 +20,8 @@ from app.reservations.importer import ReservationImports
 from app.services import Services
 from app.sync.loop import SyncLoop
 from app.sync.service import SyncService
-from tests.conftest import OPEN_DAY, FakeClock
-from tests.faults.conftest import site_node
+from tests.helpers.clock import OPEN_DAY, FakeClock
+from tests.helpers.nodes import site_node
 from ui.reception.checkin import CheckinPanel
 from ui.shell.main_window import MainWindow
 from ui.widgets.i18n import Texts

@@ -20,7 +20,8 @@ from app.core.staff import StaffService
 from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
 from app.services import Services
-from tests.conftest import FakeClock, make_node
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import make_node
 from ui.reception.walk_in import ReceptionPanel
 from ui.shell.application import run_shell
 from ui.shell.main_window import MainWindow

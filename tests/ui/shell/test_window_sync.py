@@ -11,8 +11,8 @@ from app.printing.printer import NullPrinter
 from app.queue.tickets import TicketService
 from app.services import Services
 from app.sync.service import SyncService
-from tests.conftest import FakeClock
-from tests.faults.conftest import site_node
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import site_node
 from ui.reception.walk_in import ReceptionPanel
 from ui.shell.main_window import MainWindow
 from ui.widgets.i18n import Texts

@@ -1,0 +1,43 @@
+"""Nodes and sites as ``madoguchi init`` sets them up, with the staff tests sign in as."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.core.actor import SYSTEM
+from app.core.node import Node
+from app.core.staff import StaffService
+from tests.helpers.clock import FakeClock
+
+#: The site key of test sites (64 hex digits, as ``init`` makes one).
+KEY = "ab" * 32
+
+#: (staff id, role, PIN) of a test node's staff.
+STAFF = (("fm", "floor_manager", "1111"), ("cl", "clerk", "2222"), ("cl2", "clerk", "2223"),
+         ("city", "city_staff", "3333"), ("sm", "site_manager", "4444"))  # fmt: skip
+
+
+def make_node(folder: Path, clock: FakeClock, *, role: str = "reception", block: int = 0,
+              counter: str | None = None) -> Node:  # fmt: skip
+    """Returns a node of its own (no share) with the staff of :data:`STAFF`."""
+    node = Node(folder, wall_ms=clock)
+    node.initialise(site_id="test", name=folder.name, role=role, counter=counter,
+                    issuer_block=block)  # fmt: skip
+    staff = StaffService(node)
+    for staff_id, role_name, pin in STAFF:
+        staff.add(SYSTEM, staff_id, f"職員 {staff_id}", role_name, pin)
+    return node
+
+
+def site_node(root: Path, name: str, clock: FakeClock, *, block: int, counter: str | None = None,
+              role: str = "counter", staff: bool = True) -> Node:  # fmt: skip
+    """Returns one PC of a test site sharing ``root/share`` (a floor manager and a clerk)."""
+    (root / "share").mkdir(exist_ok=True)
+    node = Node(root / name, wall_ms=clock)
+    node.initialise(site_id="test", name=name, role=role, share_dir=str(root / "share"),
+                    counter=counter, issuer_block=block, site_key=KEY)  # fmt: skip
+    if staff:
+        service = StaffService(node)
+        for staff_id, role_name, pin in (("fm", "floor_manager", "1111"), ("cl", "clerk", "2222")):
+            service.add(SYSTEM, staff_id, f"職員 {staff_id}", role_name, pin)
+    return node
