@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from app.model.qa_projection import HANDLERS as QA_HANDLERS
-from app.model.ticket_fold import fold
+from app.model.ticket_fold import REOPENED, fold
 from db.event import COLUMNS, NO_PAYLOAD, Event
 from db.hlc import wall_of
 
@@ -102,8 +102,8 @@ class Projection:
         """
         self._replay_ordered(conn)
         cur = conn.execute(
-            "SELECT ticket_id, node_id, seq, hlc, type, staff_id, counter, payload FROM events "
-            "INDEXED BY events_ticket WHERE ticket_id IS NOT NULL "
+            "SELECT ticket_id, node_id, seq, hlc, type, staff_id, counter, payload, prev "
+            "FROM events INDEXED BY events_ticket WHERE ticket_id IS NOT NULL "
             "ORDER BY ticket_id"
         )
         rows = (
@@ -128,16 +128,19 @@ def _link_all_reservations(conn: sqlite3.Connection) -> None:
     )
 
 
-#: Ticket moves whose payload the fold reads; the others are not decoded in a rebuild.
+#: Ticket moves whose payload the fold reads; the others are not decoded in a rebuild (nor is
+#: ``prev``, which only a correction's fold reads).
 _PAYLOAD_READ = frozenset(
     {"ticket.issued", "ticket.transferred", "ticket.done", "ticket.cancelled"}
 )
 
 
 def _light_event(row: tuple[Any, ...]) -> Event:
-    ticket_id, node_id, seq, hlc, type_, staff_id, counter, payload = row
+    ticket_id, node_id, seq, hlc, type_, staff_id, counter, payload, prev = row
     decoded = json.loads(payload) if type_ in _PAYLOAD_READ and payload != "{}" else NO_PAYLOAD
-    return Event(node_id, seq, hlc, type_, staff_id, ticket_id, (), counter, decoded)
+    # A correction undoes only the closing move it had seen: the fold needs its prev.
+    seen = tuple(json.loads(prev)) if type_ == REOPENED and prev != "[]" else ()
+    return Event(node_id, seq, hlc, type_, staff_id, ticket_id, seen, counter, decoded)
 
 
 def events_reservation(events: list[Event]) -> str | None:

@@ -57,9 +57,11 @@ class SyncService:
     Args:
         node: the node that syncs.
         share_dir: the shared folder (default: the node's setting).
+        bulk_bytes: above this many unread bytes a round catches up in bulk.
     """
 
-    def __init__(self, node: Node, share_dir: Path | None = None) -> None:
+    def __init__(self, node: Node, share_dir: Path | None = None,
+                 bulk_bytes: int = BULK_BYTES) -> None:  # fmt: skip
         self.node = node
         identity = node.identity
         self.node_id = identity.node_id
@@ -71,6 +73,7 @@ class SyncService:
         self._run = secrets.token_hex(3)
         self._writers: dict[str, SegmentWriter] = {}
         self._rounds = 0
+        self._bulk_bytes = bulk_bytes
 
     # -- one round ------------------------------------------------------------------------
 
@@ -226,7 +229,7 @@ class SyncService:
                         continue
                     todo.append((path, row))
                     unread += size - (row["offset"] if row else 0)
-        bulk = unread > BULK_BYTES
+        bulk = unread > self._bulk_bytes
         applied = 0
         pending: list[tuple[str, list[tuple[Any, ...]], Cursor]] = []
         for path, row in todo:
