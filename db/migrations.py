@@ -220,6 +220,32 @@ def m007_inquiries_qa(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_file_changes(db: Database) -> None:
+    """When each shared file was last read as it was: a file that changes other than by
+    growing (restored, replaced, damaged and mended) is read again from its start."""
+    db.execute("ALTER TABLE sync_files ADD COLUMN mtime_ns INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m009_own_segments(db: Database) -> None:
+    """The segments this PC wrote, what they hold and how it left them: a file that changed
+    or went missing is read back and what it lost written again."""
+    db.execute(
+        """
+        CREATE TABLE own_segments (
+            path      TEXT PRIMARY KEY,
+            day       TEXT    NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq  INTEGER NOT NULL,
+            size      INTEGER NOT NULL,
+            mtime_ns  INTEGER NOT NULL,
+            intact    INTEGER NOT NULL DEFAULT 1
+        )
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
                      "inquiries", "qa")  # fmt: skip

@@ -28,7 +28,11 @@ VERSION = 1
 
 
 class SegmentError(Exception):
-    """A segment that cannot be trusted (bad key, foreign site, garbage)."""
+    """A record that cannot be trusted (bad key, garbage, another node's event)."""
+
+
+class ForeignSegment(SegmentError):
+    """An authentic file that is not a segment of this site: none of it is read."""
 
 
 def _mac(key: bytes, body: bytes) -> bytes:
@@ -111,13 +115,22 @@ class ReadResult:
         rows: complete, authentic event records after the given offset, as ``events``
             table rows (see :meth:`db.event.Event.from_row`).
         offset: where the next read should start (the end of the last complete record).
-        problem: why the rest of the file cannot be trusted, if so.
+        problems: what was wrong with the complete records that were passed over, each with
+            its byte offset; the authentic records after them are in ``rows`` all the same.
     """
 
     header: Header | None
     rows: list[Row] = field(default_factory=list)
     offset: int = 0
-    problem: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def problem(self) -> str | None:
+        """Returns the problems as one line (the first three and how many), or None."""
+        if not self.problems:
+            return None
+        more = f"（ほか{len(self.problems) - 3}件）" if len(self.problems) > 3 else ""
+        return " / ".join(self.problems[:3]) + more
 
     @property
     def events(self) -> list[Event]:
@@ -126,8 +139,13 @@ class ReadResult:
 
 
 def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
-                 header: Header | None = None) -> ReadResult:  # fmt: skip
+                 header: Header | None = None, node_id: str | None = None) -> ReadResult:  # fmt: skip
     """Reads the complete, authentic records of a segment from ``offset``.
+
+    A complete record that is not authentic (a flipped byte, another key, garbage) is
+    reported and passed over; reading goes on at the next record boundary, so one damaged
+    byte never hides the authentic records after it. An incomplete last record (a torn tail,
+    an append in progress) is left for the next read.
 
     Args:
         path: the segment file.
@@ -135,9 +153,11 @@ def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
         site: the site id the header must name.
         offset: bytes already read (0 for a new file).
         header: the header read before, when ``offset`` > 0.
+        node_id: the node whose folder holds the file; records of any other node are
+            refused (the header names it too).
 
     Raises:
-        OSError: the file cannot be read now (share gone); try again later.
+        OSError: the file cannot be read now (share gone, locked); try again later.
     """
     with open(path, "rb") as f:
         f.seek(offset)
@@ -146,41 +166,49 @@ def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
     # First check every complete line's signature; the JSON of the authentic event lines is
     # then parsed in one call (a contract year is ~280,000 lines).
     bodies: list[bytes] = []
-    ends: list[int] = []
+    starts: list[int] = []
     position = 0
     while True:
         end = data.find(b"\n", position)
         if end < 0:
             break  # torn tail or an append in progress: next poll
+        at = offset + position
         mac, _, body = data[position:end].partition(b" ")
+        position = end + 1
+        result.offset = offset + position
         try:
             if not hmac.compare_digest(mac, _mac(key, body)):
-                raise SegmentError("署名が一致しません（この拠点の端末が書いたものではありません）")
-            if result.header is None:
+                raise SegmentError(
+                    "署名が一致しません（この拠点の端末が書いたものではないか、壊れています）"
+                )
+            if result.header is None and at == 0:
                 result.header = _header(_load(body), site)
-                result.offset = offset + end + 1
-            else:
-                bodies.append(body)
-                ends.append(end + 1)
+                continue
+        except ForeignSegment as exc:
+            result.problems.append(str(exc))
+            result.offset = offset + len(data)
+            return result
         except (SegmentError, KeyError, TypeError, ValueError) as exc:
-            result.problem = _problem(exc)
-            break
-        position = end + 1
-    if not bodies or result.header is None:
+            result.problems.append(f"{at}バイト目: {_problem(exc)}")
+            continue
+        bodies.append(body)
+        starts.append(at)
+    if not bodies:
+        return result
+    expected = node_id or (result.header.node_id if result.header else None)
+    if expected is None:
+        result.problems.append("ヘッダーがなく、どの端末の記録か確かめられません")
         return result
     try:
         records = json.loads(b"[" + b",".join(bodies) + b"]")
-        result.rows = [_row(r, result.header) for r in records]
-        result.offset = offset + ends[-1]
+        result.rows = [_row(r, expected) for r in records]
     except (SegmentError, TypeError, ValueError):
-        # Find the first bad record, keep what comes before it.
-        for body, end in zip(bodies, ends, strict=True):
+        result.rows = []
+        for body, at in zip(bodies, starts, strict=True):  # find the bad ones, keep the rest
             try:
-                result.rows.append(_row(_load(body), result.header))
+                result.rows.append(_row(_load(body), expected))
             except (SegmentError, TypeError, ValueError) as exc:
-                result.problem = _problem(exc)
-                break
-            result.offset = offset + end
+                result.problems.append(f"{at}バイト目: {_problem(exc)}")
     return result
 
 
@@ -197,19 +225,19 @@ def _problem(exc: Exception) -> str:
 
 def _header(record: Any, site: str) -> Header:
     if not isinstance(record, dict) or record.get("magic") != MAGIC or record.get("v") != VERSION:
-        raise SegmentError("madoguchi のセグメントではありません")
+        raise ForeignSegment("madoguchi のセグメントではありません")
     if record.get("site") != site:
-        raise SegmentError(f"別の拠点（{record.get('site')}）のセグメントです")
+        raise ForeignSegment(f"別の拠点（{record.get('site')}）のセグメントです")
     return Header(site=site, node_id=str(record["node"]), install=str(record["install"]),
                   first_seq=int(record["first_seq"]))  # fmt: skip
 
 
-def _row(record: Any, header: Header) -> Row:
+def _row(record: Any, node_id: str) -> Row:
     if not isinstance(record, list) or len(record) != 10:
         raise SegmentError("壊れた記録です（イベントの形ではありません）")
-    node_id, seq, hlc, type_, _ticket, prev, staff_id, _counter, payload, schema = record
-    if node_id != header.node_id:
-        raise SegmentError(f"端末 {header.node_id} のセグメントに別の端末の記録があります")
+    writer, seq, hlc, type_, _ticket, prev, staff_id, _counter, payload, schema = record
+    if writer != node_id:
+        raise SegmentError(f"端末 {node_id} のセグメントに別の端末の記録があります")
     if not (isinstance(seq, int) and isinstance(hlc, int) and isinstance(schema, int)
             and isinstance(type_, str) and isinstance(staff_id, str)
             and isinstance(prev, str) and isinstance(payload, str)):  # fmt: skip

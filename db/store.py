@@ -20,8 +20,13 @@ from db.hlc import HybridClock
 from db.migrations import PROJECTION_TABLES, migrate
 
 Row = dict[str, Any]
-#: A reader's position in a segment: (path, node_id, offset, header JSON, problem, size).
-Cursor = tuple[str, str, int, str | None, str | None, int]
+#: A reader's position in a segment: (path, node_id, offset, header JSON, problem, size,
+#: mtime_ns).
+Cursor = tuple[str, str, int, str | None, str | None, int, int]
+_CURSOR_SQL = (
+    "INSERT OR REPLACE INTO sync_files (path, node_id, offset, header, problem, size, mtime_ns) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 class StoreError(Exception):
@@ -197,7 +202,8 @@ class Store:
 
         Args:
             events: events as read (duplicates of events already here are skipped).
-            cursor: ``(path, node_id, offset, header, problem, size)`` of the segment.
+            cursor: ``(path, node_id, offset, header, problem, size, mtime_ns)`` of the
+                segment.
 
         Returns:
             How many events were new, and how far ahead of our wall clock (ms) the
@@ -226,11 +232,7 @@ class Store:
             )
             if fresh:
                 self.projector.apply_remote(self.conn, fresh, older)
-            self.conn.execute(
-                "INSERT OR REPLACE INTO sync_files (path, node_id, offset, header, problem, size) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                cursor,
-            )
+            self.conn.execute(_CURSOR_SQL, cursor)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -265,11 +267,7 @@ class Store:
                 ahead = self.clock.observe(max(r[2] for r in rows)).ahead_ms if rows else 0
                 if fresh:
                     self.set_meta("projections_stale", "1")
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO sync_files (path, node_id, offset, header, problem, "
-                    "size) VALUES (?, ?, ?, ?, ?, ?)",
-                    cursor,
-                )
+                self.conn.execute(_CURSOR_SQL, cursor)
                 outcome.append((fresh, ahead))
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -283,6 +281,11 @@ class Store:
         return self.get_meta("projections_stale") == "1"
 
     # -- reading --------------------------------------------------------------------------
+
+    def note_file(self, cursor: Cursor) -> None:
+        """Records a file's cursor alone (a file that could not be read, or that had nothing
+        new), so it is not reported again until it changes."""
+        self.conn.execute(_CURSOR_SQL, cursor)
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         """Runs a query and returns its rows as dicts."""
@@ -334,7 +337,17 @@ class Store:
         return dump
 
     def checkpoint(self) -> None:
-        """Copies the WAL into the database and empties it (after a purge of personal data)."""
+        """Copies the WAL into the database and empties it."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def compact(self) -> None:
+        """Rewrites the whole database file, then empties the WAL (after a purge).
+
+        ``secure_delete`` zeroes what is deleted, but SQLite leaves copies of moved records in
+        the unused space of live pages; only a rewrite of every page (VACUUM) leaves nothing of
+        a purged name in the file's bytes.
+        """
+        self.conn.execute("VACUUM")
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def integrity_check(self) -> str:

@@ -10,17 +10,27 @@ import argparse
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from app import __version__
 from app.cli.output import EXIT_INTERNAL, EXIT_USAGE, Output, error_line
 from app.core.errors import UserError
 from app.core.logs import setup_logging
+from app.core.mynumber import redact
 from app.core.paths import default_data_dir
 
 log = logging.getLogger("madoguchi")
+
+
+class Parser(argparse.ArgumentParser):
+    """The argument parser; its one-line errors never echo a My Number typed by mistake."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {redact(message)}\n")
 
 
 def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:
@@ -29,15 +39,24 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
     Args:
         extra: adds more commands to the subparsers (the windows add ``run``).
     """
-    from app.cli import calendar, inquiries, reports, reservations, setup, staff, sync, tickets
-
-    parser = argparse.ArgumentParser(
-        prog="madoguchi", description="横須賀市マイナンバーカードセンター 窓口システム"
+    from app.cli import (
+        calendar,
+        identity,
+        inquiries,
+        reports,
+        reservations,
+        setup,
+        staff,
+        sync,
+        tickets,
     )
+
+    parser = Parser(prog="madoguchi", description="横須賀市マイナンバーカードセンター 窓口システム")
     parser.add_argument("--version", action="version", version=f"madoguchi {__version__}")
     _add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (setup, calendar, staff, tickets, sync, reservations, reports, inquiries):
+    for group in (setup, identity, calendar, staff, tickets, sync, reservations, reports,
+                  inquiries):  # fmt: skip
         group.register(sub)
     if extra is not None:
         extra(sub)

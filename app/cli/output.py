@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.core.errors import UserError
+from app.core.mynumber import redact
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -48,8 +49,8 @@ def _write(stream: Any, text: str) -> None:
 
 
 def error_line(text: str) -> None:
-    """Prints one error line on stderr (when there is one)."""
-    _write(sys.stderr, f"madoguchi: エラー: {text}")
+    """Prints one error line on stderr (when there is one); a My Number in it is masked."""
+    _write(sys.stderr, f"madoguchi: エラー: {redact(text)}")
 
 
 def read_pin(prompt: str = "暗証番号: ", env: str = "MADOGUCHI_PIN") -> str:

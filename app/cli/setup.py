@@ -3,61 +3,67 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output, read_pin
 from app.core.actor import SYSTEM
-from app.core.node import NODE_ROLES
+from app.core.node import DB_FILE, NODE_ROLES
 from app.core.staff import StaffService
 from app.queue.tickets import TicketService
+from app.sync.blocks import BlockTaken, claim_at_setup
+from app.sync.registry import Registry
+from app.sync.share import Share
 
 
 def cmd_init(args: argparse.Namespace, out: Output) -> int:
     node = open_node(args, must_init=False)
     lanes = tuple(x for x in (args.lanes or "").split(",") if x)
-    block = args.issuer_block
-    if block is None:
-        block = free_issuer_block(args.share, args.site, args.name)
+    if args.take_block and args.issuer_block is None:
+        raise CliError("--take-block には引き継ぐ番号ブロックを --issuer-block で指定してください")
+    share = Share(Path(args.share), args.site) if args.share else None
     pin = read_pin("管理者の暗証番号: ")
     identity = node.initialise(
         site_id=args.site, name=args.name, role=args.role, share_dir=args.share or "",
         printer=args.printer or "", counter=args.counter, lanes=lanes,
-        issuer_block=block, site_key=args.site_key or os.environ.get("MADOGUCHI_SITE_KEY"),
+        issuer_block=args.issuer_block or 0,
+        site_key=args.site_key or os.environ.get("MADOGUCHI_SITE_KEY"), block_proven=False,
     )  # fmt: skip
     StaffService(node).add(SYSTEM, args.admin, args.admin_name, "admin", pin)
+    registry = Registry(node, share) if share is not None else None
+    try:
+        chosen = claim_at_setup(
+            share, registry.blocks() if registry else {},
+            registry.same_name(args.name) if registry else [], identity.node_id,
+            node.store.get_meta("install") or "", args.name, args.issuer_block, args.take_block,
+        )  # fmt: skip
+    except BlockTaken as exc:
+        node.close()
+        shutil.rmtree(args.data_dir / "logs", ignore_errors=True)
+        for suffix in ("", "-wal", "-shm"):
+            (args.data_dir / f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+        raise CliError(f"{exc}。別の番号ブロックを指定するか、指定せずに自動で選ばせてください"
+                       ) from None  # fmt: skip
+    node.store.set_meta("issuer_block", str(chosen.block))
+    if chosen.proven and not args.take_block:
+        node.store.set_meta("block_proven", "1")
+    elif args.take_block:
+        node.store.set_meta("block_after_import", "1")  # proven once today's numbers are in
+    identity = node.identity
     key_note = ""
     if not (args.site_key or os.environ.get("MADOGUCHI_SITE_KEY")):
         key_note = (f"\n拠点キー（同じ拠点の他の端末の init に --site-key で指定）: "
                     f"{node.store.get_meta('site_key')}")  # fmt: skip
+    block_note = f"\n{chosen.note}" if chosen.note else ""
+    state = "" if identity.block_proven or args.take_block else "（未確定）"
     out.emit(identity.to_json(),
              f"初期設定しました: {identity.name}（{NODE_ROLES[identity.role][0]}）"
-             f" node={identity.node_id} site={identity.site_id} 番号ブロック={block}"
-             f" 管理者={args.admin}{key_note}")  # fmt: skip
+             f" node={identity.node_id} site={identity.site_id} 番号ブロック={chosen.block}{state}"
+             f" 管理者={args.admin}{key_note}{block_note}")  # fmt: skip
     return 0
-
-
-def free_issuer_block(share: str | None, site: str, name: str) -> int:
-    """Returns the number block for a new PC: its old block if a PC of the same name
-    was registered (a reinstall), else one above every block in the share's registry."""
-    if not share:
-        return 0
-    folder = Path(share) / "madoguchi" / "v1" / site / "registry"
-    blocks: list[int] = []
-    try:
-        for path in folder.glob("*.json"):
-            record = json.loads(path.read_text(encoding="utf-8"))
-            if record.get("name") == name:
-                return int(record.get("issuer_block", 0))
-            blocks.append(int(record.get("issuer_block", 0)))
-    except (OSError, ValueError):
-        raise CliError(
-            f"共有フォルダの端末一覧を読めません: {folder}（--issuer-block で指定してください）"
-        ) from None
-    return max(blocks) + 1 if blocks else 0
 
 
 def cmd_demo(args: argparse.Namespace, out: Output) -> int:
@@ -121,7 +127,9 @@ def register(sub: Any) -> None:
     p.add_argument("--printer", help="プリンタ（例: pdf:フォルダ）")
     p.add_argument("--lanes", help="この窓口が呼び出す列（カンマ区切り）")
     p.add_argument("--issuer-block", type=int, default=None,
-                   help="番号ブロック（端末ごとに別。既定: 共有フォルダの端末一覧から自動）")  # fmt: skip
+                   help="番号ブロック（端末ごとに別。既定: 共有フォルダで空いている最小のブロック）")  # fmt: skip
+    p.add_argument("--take-block", action="store_true",
+                   help="--issuer-block のブロックを撤去済みの旧端末から引き継ぐ（交換・再設定）")  # fmt: skip
     p.add_argument("--site-key", help="拠点キー（同じ拠点の全端末で同じ。既定: 新規作成）")
     p.add_argument("--admin", default="admin", help="最初の管理者の職員ID")
     p.add_argument("--admin-name", default="システム管理者")

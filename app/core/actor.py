@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({SITE_MANAGER, ADMIN}),
     "inquiry.log": frozenset({CLERK, CITY_STAFF, FLOOR_MANAGER, SITE_MANAGER}),
     "qa.edit": frozenset({SITE_MANAGER, ADMIN}),
+    "node.setup": frozenset({SITE_MANAGER, ADMIN}),
 }
 
 ACTION_NAMES = {
@@ -45,6 +46,7 @@ ACTION_NAMES = {
     "staff.manage": "職員の管理",
     "inquiry.log": "問い合わせの記録",
     "qa.edit": "質疑応答集の編集",
+    "node.setup": "端末の設定",
 }
 
 SYSTEM_ID = "system"

@@ -13,9 +13,18 @@ broken promise of the program itself where one is detected on purpose.
 
 from __future__ import annotations
 
+from app.core.mynumber import redact
+
 
 class UserError(Exception):
-    """A problem the user can fix or act on; ``str(error)`` is the message for them."""
+    """A problem the user can fix or act on; ``str(error)`` is the message for them.
+
+    The message never echoes a My Number back: any in it is masked (:func:`redact`), so
+    a refusal that names what was typed is safe to show, print and log.
+    """
+
+    def __str__(self) -> str:
+        return redact(super().__str__())
 
 
 class InputError(UserError, ValueError):

@@ -18,6 +18,7 @@ from app.core.actor import Actor
 from app.core.catalog import Catalog, load_catalog
 from app.core.center_calendar import CenterCalendar
 from app.core.errors import UserError
+from app.core.machine import fingerprint
 from app.core.privacy import check_payload
 from app.core.settings import Settings, load_settings
 from app.model.clock import day_of
@@ -34,6 +35,12 @@ NODE_ROLES: dict[str, tuple[str, str]] = {
     "admin": ("管理", "Site manager"),
 }
 DB_FILE = "node.sqlite3"
+COPIED = (
+    "この端末（{name}）のデータは別のPCか別のフォルダから複製されたものです。番号や記録の重複を"
+    "防ぐため、この端末では発券・呼出しなどの記録を止めています。システム担当者に連絡してください"
+    "（複製なら madoguchi identity renew で新しい端末に、同じPCの移動・名前変更なら madoguchi "
+    "identity confirm で確認します）"
+)
 
 
 class NodeError(UserError):
@@ -53,6 +60,8 @@ class Identity:
     counter: str | None
     lanes: tuple[str, ...]
     issuer_block: int
+    #: The number block is this PC's for sure (claimed on the share, or set by hand).
+    block_proven: bool = True
 
     def to_json(self) -> dict[str, Any]:
         """Returns the identity as a JSON object."""
@@ -60,7 +69,7 @@ class Identity:
             "node_id": self.node_id, "site_id": self.site_id, "name": self.name,
             "role": self.role, "share_dir": self.share_dir, "printer": self.printer,
             "counter": self.counter, "lanes": list(self.lanes),
-            "issuer_block": self.issuer_block,
+            "issuer_block": self.issuer_block, "block_proven": self.block_proven,
         }  # fmt: skip
 
 
@@ -84,8 +93,15 @@ class Recorder:
         prev: Iterable[str] = (),
         payload: dict[str, Any] | None = None,
     ) -> Event:
-        """Appends one event done by ``actor`` at their counter."""
+        """Appends one event done by ``actor`` at their counter.
+
+        Raises:
+            PrivacyError: a My Number in any field of the event: its payload, who did it,
+                the counter, the ticket.
+        """
         check_payload(payload or {})
+        check_payload({"職員ID": actor.staff_id, "窓口番号": actor.counter or "",
+                       "整理券": ticket_id or ""})  # fmt: skip
         return self._writer.append(
             type_,
             staff_id=actor.staff_id,
@@ -110,6 +126,7 @@ class Node:
         self.settings: Settings = load_settings(self.data_dir / "site.toml")
         site_catalog = self.data_dir / "catalog.toml"
         self.catalog: Catalog = load_catalog(site_catalog if site_catalog.exists() else None)
+        self._machine: str | None = None
         try:
             self.store = Store(self.data_dir / DB_FILE, Projection(), HybridClock(wall_ms))
         except StoreError as exc:
@@ -145,6 +162,7 @@ class Node:
             counter=meta.get("counter") or None,
             lanes=tuple(json.loads(meta.get("lanes", "[]"))),
             issuer_block=int(meta.get("issuer_block", "0")),
+            block_proven=meta.get("block_proven", "1") == "1",
         )
 
     def initialise(
@@ -159,12 +177,15 @@ class Node:
         lanes: Iterable[str] = (),
         issuer_block: int = 0,
         site_key: str | None = None,
+        block_proven: bool = True,
     ) -> Identity:
         """Creates this node's identity (a new random node id).
 
         Args:
             site_key: the site's shared secret (hex) that signs every segment on the
                 share; every PC of a site needs the same one. A new one is made if None.
+            block_proven: the caller made sure no other PC holds ``issuer_block``; if not,
+                the node issues no ticket until its sync claims a block on the share.
 
         Raises:
             NodeError: already initialised, or a value is not acceptable.
@@ -198,6 +219,8 @@ class Node:
             "issuer_block": str(issuer_block),
             "site_key": key,
             "install": secrets.token_hex(8),
+            "machine": fingerprint(self.data_dir),
+            "block_proven": "1" if block_proven else "0",
         }
         check_payload(values)
         self.store.conn.execute("BEGIN IMMEDIATE")
@@ -221,6 +244,7 @@ class Node:
             self.catalog.lane(lane)
         if counter is not None and not counter.strip():
             raise NodeError("窓口番号を入力してください")
+        check_payload({"窓口番号": counter or ""})
         self.store.set_meta("counter", (counter or "").strip())
         self.store.set_meta("lanes", json.dumps(list(lane_ids)))
         return self.identity
@@ -237,9 +261,83 @@ class Node:
 
     @contextmanager
     def write(self, durable: bool = False) -> Iterator[Recorder]:
-        """Opens a write transaction (see :meth:`db.store.Store.write`)."""
+        """Opens a write transaction (see :meth:`db.store.Store.write`).
+
+        Raises:
+            NodeError: this node may not write (a copied data folder, or a clone found on
+                the share); the message says why and what to do.
+        """
+        reason = self.halted()
+        if reason is not None:
+            raise NodeError(reason)
         with self.store.write(durable=durable) as writer:
             yield Recorder(writer)
+
+    # -- is this node itself? ------------------------------------------------------------------
+
+    def halted(self) -> str | None:
+        """Returns why this node may not write events now, or None when it may.
+
+        A data folder whose machine fingerprint is not the one recorded at set-up was copied
+        (see :mod:`app.core.machine`); a node the sync found written by another install of
+        itself on the share is halted by :meth:`halt`.
+        """
+        stored = self.store.get_meta("machine")
+        if stored is None:
+            if self.initialised:  # set up before fingerprints: this is where it lives
+                self.store.set_meta("machine", self._fingerprint())
+        elif stored != self._fingerprint():
+            return COPIED.format(name=self.store.get_meta("node_name") or "")
+        return self.store.get_meta("halted")
+
+    def renew_identity(self, actor: Actor, name: str) -> Identity:
+        """Makes a copied data folder a new PC of the site: a new node id, install and
+        fingerprint, a new name, and no number block until its sync claims one. The events
+        it holds stay (they are the other PCs', and the original's, which it still shares).
+
+        Raises:
+            AuthError: the actor may not set PCs up.
+            NodeError: the name is empty or is this node's own.
+        """
+        actor.require("node.setup")
+        name = name.strip()
+        if not name or name == self.identity.name:
+            raise NodeError("新しい端末名を入力してください（元の端末と同じ名前は使えません）")
+        values = {"node_id": "n" + secrets.token_hex(6), "node_name": name,
+                  "install": secrets.token_hex(8), "machine": fingerprint(self.data_dir),
+                  "block_proven": "0", "exported_seq": "0"}  # fmt: skip
+        check_payload(values)
+        self.store.conn.execute("BEGIN IMMEDIATE")
+        for key, value in values.items():
+            self.store.set_meta(key, value)
+        self.store.conn.execute("DELETE FROM meta WHERE key = 'halted'")
+        self.store.conn.execute("COMMIT")
+        self._machine = None
+        return self.identity
+
+    def confirm_identity(self, actor: Actor) -> Identity:
+        """Accepts this folder where it is now (the same PC moved or renamed): records the
+        fingerprint of here and lifts a halt.
+
+        Raises:
+            AuthError: the actor may not set PCs up.
+        """
+        actor.require("node.setup")
+        self.store.conn.execute("BEGIN IMMEDIATE")
+        self.store.set_meta("machine", fingerprint(self.data_dir))
+        self.store.conn.execute("DELETE FROM meta WHERE key = 'halted'")
+        self.store.conn.execute("COMMIT")
+        self._machine = None
+        return self.identity
+
+    def halt(self, reason: str) -> None:
+        """Stops this node's writes until a person renews or confirms its identity."""
+        self.store.set_meta("halted", reason)
+
+    def _fingerprint(self) -> str:
+        if self._machine is None:
+            self._machine = fingerprint(self.data_dir)
+        return self._machine
 
     # -- calendar ---------------------------------------------------------------------------
 

@@ -52,6 +52,13 @@ MOVE_NAMES = {
 }
 
 
+UNPROVEN_BLOCK = (
+    "この端末の番号ブロックがまだ確定していません（共有フォルダにつながらないまま設定されました）。"
+    "番号の重複を防ぐため、共有フォルダにつながって同期が済むまで整理券は発行できません。"
+    "ネットワークと共有フォルダを確認し、その間は手書きの番号札でご案内ください"
+)
+
+
 class TicketError(UserError):
     """A ticket move that is not possible; the message says why in Japanese."""
 
@@ -245,6 +252,8 @@ class TicketService:
         today: date, extra: dict[str, Any],
     ) -> Row:  # fmt: skip
         identity = self.node.identity
+        if not identity.block_proven:
+            raise TicketError(UNPROVEN_BLOCK)
         block_size = self.node.settings.block_size
         last = self.node.store.row(
             "SELECT max(number_seq) AS n FROM tickets WHERE day = ? AND lane = ? AND block = ?",

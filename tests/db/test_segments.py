@@ -46,7 +46,7 @@ def test_a_torn_tail_waits_for_the_next_poll(tmp_path: Path) -> None:
     assert [e.seq for e in again.events] == [2]
 
 
-def test_a_forged_record_stops_the_file(tmp_path: Path) -> None:
+def test_a_forged_record_is_passed_over_and_the_rest_read(tmp_path: Path) -> None:
     path = tmp_path / "seg.log"
     writer = SegmentWriter(path, KEY, HEADER)
     writer.append([ev(1)])
@@ -54,8 +54,31 @@ def test_a_forged_record_stops_the_file(tmp_path: Path) -> None:
         f.write(sign(b"another key", event_body(ev(2))))
         f.write(sign(KEY, event_body(ev(3))))
     result = read_segment(path, KEY, "site")
-    assert [e.seq for e in result.events] == [1]
+    assert [e.seq for e in result.events] == [1, 3]
     assert result.problem is not None and "署名" in result.problem
+    assert result.offset == path.stat().st_size
+
+
+def test_one_flipped_byte_on_disk_loses_only_its_record(tmp_path: Path) -> None:
+    path = tmp_path / "seg.log"
+    SegmentWriter(path, KEY, HEADER).append([ev(n) for n in range(1, 6)])
+    lines = path.read_bytes().splitlines(keepends=True)
+    target = sum(len(line) for line in lines[:3]) + 80  # inside the record of seq 3
+    with open(path, "r+b") as f:
+        f.seek(target)
+        byte = f.read(1)
+        f.seek(target)
+        f.write(bytes([byte[0] ^ 0x01]))
+    result = read_segment(path, KEY, "site")
+    assert [e.seq for e in result.events] == [1, 2, 4, 5]
+    assert result.problem is not None and result.problem.startswith(f"{target - 80}バイト目")
+
+
+def test_a_file_of_another_site_is_not_read_at_all(tmp_path: Path) -> None:
+    path = tmp_path / "seg.log"
+    SegmentWriter(path, KEY, Header("other-site", "n1", "i", 1)).append([ev(1), ev(2)])
+    result = read_segment(path, KEY, "site")
+    assert result.rows == [] and "別の拠点" in (result.problem or "")
 
 
 def test_garbage_foreign_site_and_wrong_node(tmp_path: Path) -> None:
@@ -87,7 +110,7 @@ def test_writer_never_reopens_an_existing_file(tmp_path: Path) -> None:
         SegmentWriter(path, KEY, HEADER)
 
 
-def test_a_malformed_but_signed_record_keeps_what_came_before(tmp_path: Path) -> None:
+def test_a_malformed_but_signed_record_is_passed_over(tmp_path: Path) -> None:
     path = tmp_path / "seg.log"
     writer = SegmentWriter(path, KEY, HEADER)
     writer.append([ev(1), ev(2)])
@@ -95,7 +118,6 @@ def test_a_malformed_but_signed_record_keeps_what_came_before(tmp_path: Path) ->
         f.write(sign(KEY, b'["n1", 3, "not a number"'))  # signed, but not an event
         f.write(sign(KEY, event_body(ev(4))))
     result = read_segment(path, KEY, "site")
-    assert [e.seq for e in result.events] == [1, 2]
+    assert [e.seq for e in result.events] == [1, 2, 4]
     assert result.problem is not None and "壊れた記録" in result.problem
-    good_end = len(b"".join(path.read_bytes().splitlines(keepends=True)[:3]))
-    assert result.offset == good_end
+    assert result.offset == path.stat().st_size

@@ -72,7 +72,9 @@ class MainWindow(QMainWindow):
         texts = self.texts
         self.sync_label.setText(texts("sync_status", w=report["waiting"]))
         message = str(report.get("message") or "")
-        alarm = bool(report.get("offline") or report.get("clone_alarm"))
+        alarm = bool(
+            report.get("offline") or report.get("clone_alarm") or report.get("write_failed")
+        )
         self.banner.setText(texts("offline_banner", m=message) if alarm else "")
         self.banner.setVisible(alarm)
 

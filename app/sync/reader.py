@@ -1,0 +1,178 @@
+"""Reading the other PCs' segments and applying their events, exactly once.
+
+Each segment file is read from where this PC stopped (its cursor, kept in the same
+transaction as the events it applied). A file is read again from its start when it changed
+other than by growing, or when it had damaged records and changed at all (a restored or
+mended file): events are deduplicated by ``(node_id, seq)``, so rereading never applies
+anything twice. Unreadable entries are reported and passed over; damaged records are reported
+and the authentic ones after them applied (:func:`db.segments.read_segment`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from app.core.node import Node
+from app.sync.share import Entry, Share, describe
+from db.event import Event
+from db.segments import Header, read_segment
+from db.store import Cursor
+
+#: Rows stored per transaction during a bulk catch-up (the UI can write in between).
+BULK_ROWS = 50_000
+
+Pending = tuple[str, list[tuple[Any, ...]], Cursor]
+
+
+class SegmentReader:
+    """Imports the segments of every other PC of the site.
+
+    Args:
+        node: the reading node.
+        share: the site's folder on the shared drive.
+        key: the site key.
+        bulk_bytes: above this many unread bytes a round catches up in bulk (events stored
+            file by file, the projections rebuilt once at the end: a PC back from a long
+            absence).
+    """
+
+    def __init__(self, node: Node, share: Share, key: bytes, bulk_bytes: int) -> None:
+        self.node = node
+        self.share = share
+        self.key = key
+        identity = node.identity
+        self.site = identity.site_id
+        self.node_id = identity.node_id
+        self.bulk_bytes = bulk_bytes
+
+    def import_days(self, days: list[str], problems: list[str]) -> int:
+        """Reads every other node's new records of these days and applies them.
+
+        Returns:
+            How many events were new here.
+        """
+        known = {r["path"]: r for r in self.node.store.rows("SELECT * FROM sync_files")}
+        todo: list[tuple[Entry, dict[str, Any] | None, int]] = []
+        unread = 0
+        for day in days:
+            for node_dir in self.share.folders(self.share.days / day / "nodes", problems):
+                if node_dir.name == self.node_id:
+                    continue
+                listing: list[str] = []
+                for entry in self.share.files(node_dir, "seg-", ".log", listing):
+                    row = known.get(str(entry.path))
+                    start = _start(entry, row)
+                    if start is None:
+                        continue
+                    todo.append((entry, row, start))
+                    unread += entry.size - start
+                self._note_listing(node_dir, listing, known, problems)
+        bulk = unread > self.bulk_bytes
+        applied = 0
+        pending: list[Pending] = []
+        for entry, row, start in todo:
+            read = self._read(entry, row, start, known, problems)
+            if read is None:
+                continue
+            if not bulk:
+                applied += self._apply(read)
+                continue
+            pending.append(read)
+            if sum(len(p[1]) for p in pending) >= BULK_ROWS:
+                applied += self._store_bulk(pending)
+                pending = []
+        applied += self._store_bulk(pending)
+        if bulk and self.node.store.projections_stale:
+            self.node.store.rebuild()
+        return applied
+
+    # -- one file ------------------------------------------------------------------------------
+
+    def _read(self, entry: Entry, row: dict[str, Any] | None, start: int,
+              known: dict[str, dict[str, Any]], problems: list[str]) -> Pending | None:  # fmt: skip
+        path = entry.path
+        header = None
+        if row is not None and row["header"] and start > 0:
+            h = json.loads(row["header"])
+            header = Header(h["site"], h["node_id"], h["install"], h["first_seq"])
+        node_id = path.parent.name
+        try:
+            result = read_segment(path, self.key, self.site, start, header, node_id)
+        except OSError as exc:
+            self._unreadable(entry, node_id, describe(exc), known, problems)
+            return None
+        if result.header is not None and result.header.node_id != node_id:
+            result.problems.append("フォルダと端末IDが一致しません")
+            result.rows = []
+        old_problem = (row or {}).get("problem")
+        problem = result.problem if start == 0 else _join(old_problem, result.problem)
+        if result.problem and result.problem != old_problem:
+            problems.append(f"{path.name}: {result.problem}")
+        header_json = json.dumps(asdict(result.header)) if result.header else None
+        cursor: Cursor = (str(path), node_id, result.offset, header_json, problem, entry.size,
+                          entry.mtime_ns)  # fmt: skip
+        return node_id, result.rows, cursor
+
+    def _unreadable(self, entry: Entry, node_id: str, why: str,
+                    known: dict[str, dict[str, Any]], problems: list[str]) -> None:  # fmt: skip
+        row = known.get(str(entry.path))
+        if row is None or row["problem"] != why:
+            problems.append(f"{entry.path.name}: {why}")
+        offset = row["offset"] if row else 0
+        header = row["header"] if row else None
+        # size -1: looked at again next round, whatever its size then
+        self.node.store.note_file((str(entry.path), node_id, offset, header, why, -1, 0))
+
+    def _note_listing(self, node_dir: Path, listing: list[str],
+                      known: dict[str, dict[str, Any]], problems: list[str]) -> None:  # fmt: skip
+        """Reports entries named like segments that are no readable files, once each."""
+        for line in listing:
+            name, _, why = line.partition(": ")
+            key = str(node_dir / name)
+            if known.get(key, {}).get("problem") != why:
+                problems.append(line)
+                self.node.store.note_file((key, node_dir.name, 0, None, why, -1, 0))
+
+    def _apply(self, read: Pending) -> int:
+        node_id, rows, cursor = read
+        fresh, ahead = self.node.store.apply_remote([Event.from_row(r) for r in rows], cursor)
+        self._count(node_id, fresh, ahead)
+        return fresh
+
+    def _store_bulk(self, pending: list[Pending]) -> int:
+        if not pending:
+            return 0
+        outcome = self.node.store.insert_remote([(rows, cursor) for _, rows, cursor in pending])
+        for (node_id, _, _), (fresh, ahead) in zip(pending, outcome, strict=True):
+            self._count(node_id, fresh, ahead)
+        return sum(fresh for fresh, _ in outcome)
+
+    def _count(self, node_id: str, fresh: int, ahead: int) -> None:
+        if fresh or ahead:
+            self.node.store.conn.execute(
+                "INSERT INTO sync_nodes (node_id, ahead_ms, events) VALUES (?, ?, ?) "
+                "ON CONFLICT(node_id) DO UPDATE SET ahead_ms = max(ahead_ms, excluded.ahead_ms), "
+                "events = events + excluded.events",
+                (node_id, ahead, fresh),
+            )
+
+
+def _start(entry: Entry, row: dict[str, Any] | None) -> int | None:
+    """Returns where to read a file from, or None when it has not changed since."""
+    if row is None:
+        return 0
+    same = entry.size == row["size"] and entry.mtime_ns == row["mtime_ns"]
+    if same:
+        return None
+    if row["problem"] or entry.size < row["offset"] or entry.size == row["size"]:
+        return 0  # damaged before, shrunk, or rewritten in place: read it all again
+    return int(row["offset"])
+
+
+def _join(old: str | None, new: str | None) -> str | None:
+    if old and new:
+        return f"{old} / {new}"
+    return old or new
