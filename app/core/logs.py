@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from app.core.mynumber import redact
 from app.core.paths import default_data_dir
 
 log = logging.getLogger("madoguchi")
@@ -48,8 +49,21 @@ def setup_logging(data_dir: Path | None) -> None:
     except OSError:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(redact_record)
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+
+
+def redact_record(record: logging.LogRecord) -> bool:
+    """Masks any My Number in a log record (a refusal or a trace may quote what was typed)."""
+    message = record.getMessage()
+    masked = redact(message)
+    if masked != message:
+        record.msg, record.args = masked, None
+    if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+        text = logging.Formatter().formatException(record.exc_info)
+        record.exc_text = redact(text)
+    return True
 
 
 def install_crash_handlers(data_dir: Path | None, on_bug: Hook | None = None) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.core.errors import InputError
 from app.core.paths import resources_dir
+from app.core.privacy import PrivacyError, check_payload
 
 
 class SettingsError(InputError):
@@ -293,5 +294,9 @@ def load_settings(override: Path | None = None) -> Settings:
             over = tomllib.loads(override.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{override}: {exc}") from exc
+        try:
+            check_payload(over, f"{override.name} の設定")
+        except PrivacyError as exc:
+            raise SettingsError(str(exc)) from None
         raw = _merge(raw, over)
     return parse_settings(raw)

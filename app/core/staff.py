@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.actor import ROLES, SYSTEM_ID, Actor, AuthError
 from app.core.errors import InputError
+from app.core.privacy import check_payload
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -123,6 +124,7 @@ class StaffService:
         Raises:
             AuthError: unknown or inactive staff, locked out, or wrong PIN.
         """
+        check_payload({"窓口番号": counter or ""})  # who works where is written in every event
         row = self.node.store.row("SELECT * FROM staff WHERE staff_id = ?", (staff_id,))
         if row is None or not row["active"]:
             raise AuthError("職員IDまたは暗証番号が違います")

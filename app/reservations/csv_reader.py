@@ -47,7 +47,7 @@ from typing import Any
 
 from app.core.catalog import Catalog
 from app.core.errors import InputError
-from app.core.privacy import find_my_number
+from app.core.mynumber import find_my_number
 from app.reservations.bookings import RESERVATION_ID
 
 #: The site's mapping file, in the node's data folder.

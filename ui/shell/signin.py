@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.actor import Actor, AuthError
+from app.core.actor import Actor
+from app.core.errors import UserError
 from app.core.node_view import NodeView
 from app.core.staff import StaffService
 from ui.widgets.i18n import Texts
@@ -75,7 +76,7 @@ class SignInDialog(QDialog):
         counter = self.counter.text().strip() or None
         try:
             self.actor = self._staff.sign_in(self.staff_id.text().strip(), self.pin.text(), counter)
-        except AuthError as exc:
+        except UserError as exc:
             self.error.setText(str(exc))
             self.pin.clear()
             self.pin.setFocus()

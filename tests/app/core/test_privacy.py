@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.privacy import PrivacyError, check_digit, check_payload, check_text, find_my_number
+from app.core.mynumber import check_digit, find_my_number
+from app.core.privacy import PrivacyError, check_payload, check_text
 
 eleven = st.text(alphabet="0123456789", min_size=11, max_size=11)
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from app.core.actor import Actor, AuthError
+from app.core.mynumber import check_digit
 from app.core.node import Node
-from app.core.privacy import PrivacyError, check_digit, find_contact_data
+from app.core.privacy import PrivacyError, find_contact_data
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService, normalise, seed_default_qa

@@ -12,8 +12,8 @@ import pytest
 from app.cli.main import main
 from app.core.actor import Actor, AuthError
 from app.core.catalog import load_catalog
+from app.core.mynumber import check_digit, find_my_number
 from app.core.node import Node
-from app.core.privacy import check_digit, find_my_number
 from app.queue.closures import ClosureService
 from app.queue.tickets import TicketService
 from app.reservations.csv_reader import CsvMapping, decode, parse_day, parse_slot, read_export
