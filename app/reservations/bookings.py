@@ -116,8 +116,8 @@ class ReservationService:
     def purge(self, actor: Actor, keep_days: int | None = None) -> int:
         """Purges the names of reservations whose day is ``keep_days`` or more ago.
 
-        The names leave the tables, the booking events and (with secure_delete and a WAL
-        checkpoint) the database file; the reservations still count in statistics.
+        The names leave the tables, the booking events and (the whole file rewritten, the WAL
+        emptied) every byte of the database; the reservations still count in statistics.
 
         Returns:
             How many reservations lost their name.
@@ -138,7 +138,8 @@ class ReservationService:
         if named or (leftover and leftover["n"]):
             with self.node.write() as w:
                 w.append("reservation.purged", actor, payload={"before": before})
-        self.node.store.checkpoint()
+            self.node.store.compact()
+            self.node.store.set_meta("compacted_before", before)
         return named
 
     # -- finding --------------------------------------------------------------------------
