@@ -35,13 +35,19 @@ def test_sigkill_at_random_points_loses_no_acknowledged_ticket(
             [sys.executable, "-m", "tests.faults.worker", str(tmp_path / "reception"), "60"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        time.sleep(rng.uniform(0.25, 0.6))
+        assert proc.stdout is not None
+        # Wait until the worker is in the middle of its work (it has acknowledged some
+        # tickets, however slow the machine), then kill it a random moment later: anywhere
+        # in issuing, committing, exporting or fsyncing the next ones.
+        seen = [proc.stdout.readline() for _ in range(rng.randint(1, 6))]
+        time.sleep(rng.uniform(0, 0.03))
         proc.send_signal(signal.SIGKILL)
-        out, err = proc.communicate()
+        rest, err = proc.communicate()
         # Killed mid-work, or (rarely) it finished its 60 tickets first.
         assert proc.returncode in (-signal.SIGKILL, 0), err
+        assert all(line.startswith("ACK ") for line in seen), (seen, err)
         killed += proc.returncode == -signal.SIGKILL
-        for line in out.splitlines():
+        for line in [*seen, *rest.splitlines()]:
             if line.startswith("ACK "):
                 _, ticket_id, number = line.split()
                 acknowledged[ticket_id] = number
