@@ -31,6 +31,10 @@ class SegmentError(Exception):
     """A record that cannot be trusted (bad key, garbage, another node's event)."""
 
 
+class FileChanged(SegmentError):
+    """A segment being written was changed by someone else since the last append."""
+
+
 class ForeignSegment(SegmentError):
     """An authentic file that is not a segment of this site: none of it is read."""
 
@@ -87,13 +91,23 @@ class SegmentWriter:
         self.path = path
         self._key = key
         self.broken = False
+        self._left: tuple[int, int] = (0, 0)  # (size, mtime_ns) as the last write left it
         self._write([sign(key, header.body())], mode="xb")
 
     def _write(self, lines: list[bytes], mode: str = "ab") -> None:
+        if mode == "ab":
+            # Only this writer appends to its file: if it is not as the last write left it
+            # (truncated, a byte changed, replaced), appending could glue a record to a torn
+            # one. The caller starts a new segment; the changed one is read back.
+            info = os.stat(self.path)
+            if (info.st_size, info.st_mtime_ns) != self._left:
+                raise FileChanged(f"{self.path.name} が外から変更されました")
         with open(self.path, mode) as f:
             f.write(b"".join(lines))
             f.flush()
             os.fsync(f.fileno())
+            info = os.fstat(f.fileno())
+        self._left = (info.st_size, info.st_mtime_ns)
 
     def append(self, events: list[Event]) -> None:
         """Appends events durably (flush and fsync); marks the writer broken on error."""

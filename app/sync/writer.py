@@ -32,7 +32,7 @@ from app.core.node import Node
 from app.model.clock import day_of
 from app.sync.share import Share
 from db.event import Event
-from db.segments import Header, SegmentWriter, read_segment
+from db.segments import FileChanged, Header, SegmentWriter, read_segment
 
 #: Rounds between checks of all of this PC's segments (recent days are checked every round).
 FULL_CHECK_EVERY = 60
@@ -96,19 +96,31 @@ class SegmentExporter:
             sent += len(chunk)
         return sent
 
-    def _append(self, day: str, chunk: list[Event], fresh: bool = False) -> None:
-        writer = None if fresh else self._writers.get(day)
+    def _append(self, day: str, chunk: list[Event], republish: bool = False) -> None:
+        """Appends a run of events to the day's segment (a new one for a republished run,
+        which keeps every file one contiguous run of numbers)."""
+        writer = None if republish else self._writers.get(day)
         if writer is None or writer.broken:
-            name = (
-                f"seg-{chunk[0].seq:09d}-{self.install[:8]}-{self._run}-{secrets.token_hex(2)}.log"
-            )
-            path = self.share.node_folder(day, self.node_id) / name
-            header = Header(self.site, self.node_id, self.install, chunk[0].seq)
-            writer = SegmentWriter(path, self.key, header)
-            if not fresh:
-                self._writers[day] = writer
+            writer = self._new_writer(day, chunk, keep=not republish)
+        try:
+            self._write(writer, day, chunk)
+        except FileChanged:  # someone changed our file: these events go to a new one
+            self._write(self._new_writer(day, chunk, keep=not republish), day, chunk)
+
+    def _new_writer(self, day: str, chunk: list[Event], keep: bool) -> SegmentWriter:
+        name = f"seg-{chunk[0].seq:09d}-{self.install[:8]}-{self._run}-{secrets.token_hex(2)}.log"
+        path = self.share.node_folder(day, self.node_id) / name
+        writer = SegmentWriter(path, self.key, Header(self.site, self.node_id, self.install,
+                                                      chunk[0].seq))  # fmt: skip
+        if keep:
+            self._writers[day] = writer
+        return writer
+
+    def _write(self, writer: SegmentWriter, day: str, chunk: list[Event]) -> None:
         try:
             writer.append(chunk)
+        except FileChanged:
+            raise  # nothing was written: the changed file is read back by the audit
         except BaseException:
             self._record(writer.path, day, chunk, intact=False)
             raise
@@ -254,7 +266,7 @@ class SegmentExporter:
 
     def _write_run(self, run: list[Event]) -> None:
         for day, chunk in _runs_by_day(run):
-            self._append(day, chunk, fresh=True)
+            self._append(day, chunk, republish=True)
 
     def _all_days(self, problems: list[str]) -> list[str]:
         return [p.name for p in self.share.folders(self.share.days, problems)]
