@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 BUILD_STAMP := $(VENV)/.build-stamp
 DEMO   ?= .demo
 
-.PHONY: run test lint bench clean demo-reset dist dist-check
+.PHONY: run test lint bench soak clean demo-reset dist dist-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+
+# The long run of the randomized multi-PC fault harness (tests/faults/harness.py).
+SCHEDULES ?= 200
+soak: $(STAMP)
+	$(BIN)/python -m tests.faults.harness --schedules $(SCHEDULES)
 
 # The PyInstaller bundle of this platform (Windows: build it on Windows, README.md).
 # Its work folder and output stay out of build/: .pyinstaller/ and dist/madoguchi/.
