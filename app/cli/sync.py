@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import threading
+from pathlib import Path
 from typing import Any
 
 from app.cli.common import open_node
@@ -29,9 +30,16 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
     if args.action == "status":
         rows = service.status()
         waiting = service.waiting()
+        files = service.problem_files()
+        identity = node.identity
+        halted = node.halted()
 
         def text() -> str:
-            lines = [f"この端末: {node.identity.name}  未送信 {waiting}件"]
+            block = f"番号ブロック {identity.issuer_block}"
+            block += "" if identity.block_proven else "（未確定）"
+            lines = [f"この端末: {identity.name}  未送信 {waiting}件  {block}"]
+            if halted:
+                lines.append(f"⚠ {halted}")
             for r in rows:
                 heard = iso(r["last_heard_ms"]) if r["last_heard_ms"] else "—"
                 offset = r["clock_offset_ms"]
@@ -41,9 +49,13 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
                              f"  受信 {r['events']}件{alarm}")  # fmt: skip
             if rows and rows[0]["conflicts"]:
                 lines.append(f"競合のあった整理券: {rows[0]['conflicts']}件")
+            lines += [f"要確認: {Path(f['path']).name}（{f['node_id']}）: {f['problem']}"
+                      for f in files]  # fmt: skip
             return "\n".join(lines)
 
-        out.emit({"waiting": waiting, "nodes": rows}, text)
+        out.emit({"waiting": waiting, "nodes": rows, "problem_files": files,
+                  "block": identity.issuer_block, "block_proven": identity.block_proven,
+                  "halted": halted}, text)  # fmt: skip
         return 0
     if args.watch:
         # The same rounds as a window's sync thread: sync, then the no-shows seen first.
