@@ -246,9 +246,29 @@ def m009_own_segments(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_entity_events(db: Database) -> None:
+    """Which events belong to which order-dependent entity (a staff member, a reservation,
+    a day's closure …), so a late event replays its entity alone, never the whole log.
+    Filled by the projection (a rebuild fills it from the log)."""
+    db.execute(
+        """
+        CREATE TABLE entity_events (
+            entity  TEXT    NOT NULL,
+            hlc     INTEGER NOT NULL,
+            node_id TEXT    NOT NULL,
+            seq     INTEGER NOT NULL,
+            PRIMARY KEY (entity, hlc, node_id, seq)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("INSERT INTO meta (key, value) VALUES ('projections_stale', '1') "
+               "ON CONFLICT(key) DO UPDATE SET value = '1'")  # fmt: skip
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
-                     "inquiries", "qa")  # fmt: skip
+                     "inquiries", "qa", "entity_events")  # fmt: skip
 
 
 def migrate(db: Database, stop_before: str | None = None) -> None:

@@ -42,14 +42,14 @@ class Projector(Protocol):
     def rebuild(self, conn: sqlite3.Connection) -> None:
         """Fills empty projections from all events of the ``events`` table."""
 
-    def apply_remote(self, conn: sqlite3.Connection, events: list[Event], older: bool) -> None:
+    def apply_remote(self, conn: sqlite3.Connection, events: list[Event]) -> None:
         """Updates the projections for events written by other nodes.
 
         Args:
             conn: the open transaction.
-            events: the new events (already in the log), in HLC order.
-            older: some of them are older than events applied before; projections
-                that depend on order must be recomputed.
+            events: the new events (already in the log), in the global order; some may be
+                older than events applied before (projections whose rows depend on the
+                order of events refold what they touch).
         """
 
 
@@ -212,12 +212,6 @@ class Store:
         ahead = 0
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            # The newest non-ticket event applied so far, in the total order every node
-            # uses (HLC, then node, then seq: equal clocks happen across PCs).
-            newest_before = self.conn.execute(
-                "SELECT hlc, node_id, seq FROM events WHERE ticket_id IS NULL "
-                "ORDER BY hlc DESC, node_id DESC, seq DESC LIMIT 1"
-            ).fetchone()
             fresh = []
             for event in sorted(events, key=Event.sort_key):
                 cur = self.conn.execute(
@@ -227,11 +221,8 @@ class Store:
                 if cur.rowcount == 1:
                     fresh.append(event)
                     ahead = max(ahead, self.clock.observe(event.hlc).ahead_ms)
-            older = newest_before is not None and any(
-                e.ticket_id is None and e.sort_key() < tuple(newest_before) for e in fresh
-            )
             if fresh:
-                self.projector.apply_remote(self.conn, fresh, older)
+                self.projector.apply_remote(self.conn, fresh)
             self.conn.execute(_CURSOR_SQL, cursor)
         except BaseException:
             self.conn.execute("ROLLBACK")

@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from app.model.qa_projection import HANDLERS as QA_HANDLERS
+from app.model.qa_projection import QA_EVENTS
 from app.model.ticket_fold import REOPENED, fold
 from db.event import COLUMNS, NO_PAYLOAD, Event
 from db.hlc import wall_of
@@ -39,37 +40,50 @@ def _ticket_values(row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 class Projection:
-    """The madoguchi projector (see :class:`db.store.Projector`)."""
+    """The madoguchi projector (see :class:`db.store.Projector`).
+
+    Ticket rows are folded from all of their events, so the order of arrival never matters
+    for them. The other projections depend on the order of their events only within one
+    *entity* — a staff member, a reservation, a day's closure, a paused procedure, a Q&A
+    entry (:data:`ENTITIES`). Every such event is indexed by its entity
+    (``entity_events``); one that arrives older than the newest event already applied to
+    its entity refolds that entity alone: its rows are cleared and its events replayed in
+    order. The cost of a late event is bounded by its entity, never by the log.
+    """
 
     def apply(self, conn: sqlite3.Connection, event: Event) -> None:
-        """Updates the projections for one event."""
-        if event.ticket_id is not None:
-            self._refold(conn, event.ticket_id)
-            return
-        handler = _HANDLERS.get(event.type)
-        if handler is not None:
-            handler(conn, event)
+        """Updates the projections for one new event of this node."""
+        self.apply_remote(conn, [event])
 
-    def apply_remote(self, conn: sqlite3.Connection, events: list[Event], older: bool) -> None:
-        """Updates the projections for events that came from other nodes.
+    def apply_remote(self, conn: sqlite3.Connection, events: list[Event]) -> None:
+        """Updates the projections for new events (in the global order).
 
-        Tickets are folded from all their events, so order does not matter for them.
-        Staff, closures and reservations are replayed from the log when an event older
-        than ones already applied arrives, so every node ends with the same rows.
+        An event of this node is normally the newest of its entity, but a remote clock far
+        ahead (accepted, but not followed further than a few minutes) can make it older:
+        every event is placed by the same rule.
         """
-        if older:
-            for table in _ORDERED_TABLES:
-                conn.execute(f"DELETE FROM {table}")
-            self._replay_ordered(conn)
-            _link_all_reservations(conn)
-            tickets = {e.ticket_id for e in events if e.ticket_id is not None}
-        else:
-            tickets = set()
-            for event in events:
-                if event.ticket_id is None:
-                    self.apply(conn, event)
-                else:
-                    tickets.add(event.ticket_id)
+        tickets: set[str] = set()
+        refold: dict[str, None] = {}
+        for event in events:
+            if event.ticket_id is not None:
+                tickets.add(event.ticket_id)
+                continue
+            key = entity_of(event)
+            if key is not None:
+                newest = conn.execute(
+                    "SELECT hlc, node_id, seq FROM entity_events WHERE entity = ? "
+                    "ORDER BY hlc DESC, node_id DESC, seq DESC LIMIT 1",
+                    (key,),
+                ).fetchone()
+                _index(conn, key, event)
+                if key in refold or (newest is not None and event.sort_key() < tuple(newest)):
+                    refold[key] = None  # older than what was applied: replay its entity
+                    continue
+            handler = _HANDLERS.get(event.type)
+            if handler is not None:
+                handler(conn, event)
+        for key in refold:
+            _refold_entity(conn, key)
         for ticket_id in sorted(tickets):
             self._refold(conn, ticket_id)
 
@@ -87,11 +101,19 @@ class Projection:
         cur = conn.execute(
             f"SELECT {COLUMNS} FROM events WHERE ticket_id IS NULL ORDER BY hlc, node_id, seq"
         )
+        index = []
         for row in cur.fetchall():
             event = Event.from_row(row)
+            key = entity_of(event)
+            if key is not None:
+                index.append((key, event.hlc, event.node_id, event.seq))
             handler = _HANDLERS.get(event.type)
             if handler is not None:
                 handler(conn, event)
+        conn.executemany(
+            "INSERT OR IGNORE INTO entity_events (entity, hlc, node_id, seq) VALUES (?, ?, ?, ?)",
+            index,
+        )
 
     def rebuild(self, conn: sqlite3.Connection) -> None:
         """Fills empty projections from the whole event log.
@@ -114,8 +136,72 @@ class Projection:
         _link_all_reservations(conn)
 
 
-#: Projections whose rows depend on the order of their events.
-_ORDERED_TABLES = ("closures", "staff", "reservations", "pauses", "purges", "qa")
+# -- entities -----------------------------------------------------------------------------
+
+#: Event type → the payload field naming its entity (None: the event's own staff id), for
+#: the events whose effect depends on the order of the events of the same entity.
+ENTITIES: dict[str, tuple[str, str | None]] = {
+    "staff.added": ("staff", "staff_id"),
+    "staff.pin_changed": ("staff", "staff_id"),
+    "staff.deactivated": ("staff", "staff_id"),
+    "staff.signin_failed": ("staff", None),
+    "staff.signed_in": ("staff", None),
+    "staff.signed_out": ("staff", None),
+    "reservation.booked": ("reservation", "reservation_id"),
+    "reservation.cancelled": ("reservation", "reservation_id"),
+    "reservation.noshow": ("reservation", "reservation_id"),
+    "closure.added": ("closure", "day"),
+    "closure.removed": ("closure", "day"),
+    "procedure.paused": ("pause", "procedure"),
+    "procedure.resumed": ("pause", "procedure"),
+    **{t: ("qa", "qa_id") for t in QA_EVENTS},
+}
+
+#: Entity kind → how to clear its rows before its events are replayed (one parameter: the
+#: entity's id), and what to do after (the reservation's link to its ticket).
+_CLEAR: dict[str, str] = {
+    "staff": "DELETE FROM staff WHERE staff_id = ?",
+    "reservation": "DELETE FROM reservations WHERE reservation_id = ?",
+    "closure": "DELETE FROM closures WHERE day = ?",
+    "pause": "DELETE FROM pauses WHERE procedure = ?",
+    "qa": "DELETE FROM qa WHERE qa_id = ?",
+}
+
+
+def entity_of(event: Event) -> str | None:
+    """Returns ``kind:id`` of the entity an order-dependent event belongs to, or None."""
+    found = ENTITIES.get(event.type)
+    if found is None:
+        return None
+    kind, field = found
+    value = event.staff_id if field is None else event.payload.get(field)
+    return f"{kind}:{value}"
+
+
+def _index(conn: sqlite3.Connection, key: str, event: Event) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO entity_events (entity, hlc, node_id, seq) VALUES (?, ?, ?, ?)",
+        (key, event.hlc, event.node_id, event.seq),
+    )
+
+
+def _refold_entity(conn: sqlite3.Connection, key: str) -> None:
+    """Clears one entity's rows and replays its events in the global order."""
+    kind, _, value = key.partition(":")
+    conn.execute(_CLEAR[kind], (value,))
+    cur = conn.execute(
+        f"SELECT {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
+        "FROM entity_events x JOIN events e ON e.node_id = x.node_id AND e.seq = x.seq "
+        "WHERE x.entity = ? ORDER BY x.hlc, x.node_id, x.seq",
+        (key,),
+    )
+    for row in cur.fetchall():
+        event = Event.from_row(row)
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(conn, event)
+    if kind == "reservation":
+        _link_reservation(conn, value)
 
 
 def _link_all_reservations(conn: sqlite3.Connection) -> None:
