@@ -137,6 +137,8 @@ class ReadResult:
     rows: list[Row] = field(default_factory=list)
     offset: int = 0
     problems: list[str] = field(default_factory=list)
+    #: where each of ``rows`` ends in the file (a reader may apply them in batches)
+    ends: list[int] = field(default_factory=list)
 
     @property
     def problem(self) -> str | None:
@@ -181,6 +183,7 @@ def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
     # then parsed in one call (a contract year is ~280,000 lines).
     bodies: list[bytes] = []
     starts: list[int] = []
+    ends: list[int] = []
     position = 0
     while True:
         end = data.find(b"\n", position)
@@ -207,6 +210,7 @@ def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
             continue
         bodies.append(body)
         starts.append(at)
+        ends.append(offset + position)
     if not bodies:
         return result
     expected = node_id or (result.header.node_id if result.header else None)
@@ -216,13 +220,16 @@ def read_segment(path: Path, key: bytes, site: str, offset: int = 0,
     try:
         records = json.loads(b"[" + b",".join(bodies) + b"]")
         result.rows = [_row(r, expected) for r in records]
+        result.ends = ends
     except (SegmentError, TypeError, ValueError):
-        result.rows = []
-        for body, at in zip(bodies, starts, strict=True):  # find the bad ones, keep the rest
+        result.rows, result.ends = [], []
+        for body, at, end in zip(bodies, starts, ends, strict=True):  # keep the good ones
             try:
                 result.rows.append(_row(_load(body), expected))
             except (SegmentError, TypeError, ValueError) as exc:
                 result.problems.append(f"{at}バイト目: {_problem(exc)}")
+                continue
+            result.ends.append(end)
     return result
 
 

@@ -76,8 +76,14 @@ class SyncLoop:
         return True
 
     def run(self, stop: threading.Event, interval_s: float,
-            on_report: Callable[[RoundReport], object]) -> None:  # fmt: skip
-        """Runs rounds every ``interval_s`` until ``stop`` is set, reporting each."""
+            on_report: Callable[[RoundReport], object],
+            wake: threading.Event | None = None) -> None:  # fmt: skip
+        """Runs rounds until ``stop`` is set, reporting each: every ``interval_s``, and at
+        once when ``wake`` is set (a window's own write goes out without waiting)."""
         while not stop.is_set():
             on_report(self.round())
-            stop.wait(interval_s)
+            if wake is None:
+                stop.wait(interval_s)
+            else:
+                wake.wait(interval_s)
+                wake.clear()

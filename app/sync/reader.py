@@ -22,9 +22,12 @@ from db.segments import Header, read_segment
 from db.store import Cursor
 
 #: Rows stored per transaction during a bulk catch-up (the UI can write in between).
-BULK_ROWS = 50_000
+BULK_ROWS = 5_000
+#: Events applied per transaction in a normal round: the write lock is never held for
+#: longer than one such batch (a few milliseconds), whatever the size of a file.
+APPLY_BATCH = 200
 
-Pending = tuple[str, list[tuple[Any, ...]], Cursor]
+Pending = tuple[str, list[tuple[Any, ...]], Cursor, list[int]]
 
 
 class SegmentReader:
@@ -114,7 +117,7 @@ class SegmentReader:
         header_json = json.dumps(asdict(result.header)) if result.header else None
         cursor: Cursor = (str(path), node_id, result.offset, header_json, problem, entry.size,
                           entry.mtime_ns)  # fmt: skip
-        return node_id, result.rows, cursor
+        return node_id, result.rows, cursor, result.ends
 
     def _unreadable(self, entry: Entry, node_id: str, why: str,
                     known: dict[str, dict[str, Any]], problems: list[str]) -> None:  # fmt: skip
@@ -137,16 +140,27 @@ class SegmentReader:
                 self.node.store.note_file((key, node_dir.name, 0, None, why, -1, 0))
 
     def _apply(self, read: Pending) -> int:
-        node_id, rows, cursor = read
-        fresh, ahead = self.node.store.apply_remote([Event.from_row(r) for r in rows], cursor)
-        self._count(node_id, fresh, ahead)
-        return fresh
+        """Applies a file's new events in batches of :data:`APPLY_BATCH`, each with the
+        cursor at its last record (a crash between batches resumes after it)."""
+        node_id, rows, cursor, ends = read
+        applied = 0
+        for start in range(0, max(len(rows), 1), APPLY_BATCH):
+            chunk = rows[start : start + APPLY_BATCH]
+            last = start + len(chunk) >= len(rows)
+            # An intermediate cursor records the size it reached, so the next round goes on
+            # from there (the file is larger than that).
+            step: Cursor = cursor if last else (*cursor[:2], ends[start + len(chunk) - 1],
+                                                cursor[3], None, ends[start + len(chunk) - 1], 0)  # fmt: skip
+            fresh, ahead = self.node.store.apply_remote([Event.from_row(r) for r in chunk], step)
+            self._count(node_id, fresh, ahead)
+            applied += fresh
+        return applied
 
     def _store_bulk(self, pending: list[Pending]) -> int:
         if not pending:
             return 0
-        outcome = self.node.store.insert_remote([(rows, cursor) for _, rows, cursor in pending])
-        for (node_id, _, _), (fresh, ahead) in zip(pending, outcome, strict=True):
+        outcome = self.node.store.insert_remote([(rows, cursor) for _, rows, cursor, _ in pending])
+        for (node_id, _, _, _), (fresh, ahead) in zip(pending, outcome, strict=True):
             self._count(node_id, fresh, ahead)
         return sum(fresh for fresh, _ in outcome)
 

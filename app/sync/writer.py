@@ -31,11 +31,13 @@ from typing import Any
 from app.core.node import Node
 from app.model.clock import day_of
 from app.sync.share import Share
-from db.event import Event
+from db.event import COLUMNS, Event
 from db.segments import FileChanged, Header, SegmentWriter, read_segment
 
 #: Rounds between checks of all of this PC's segments (recent days are checked every round).
 FULL_CHECK_EVERY = 60
+#: Events read and exported at a time.
+EXPORT_BATCH = 5_000
 
 
 @dataclass
@@ -85,16 +87,22 @@ class SegmentExporter:
             writer.broken = True
 
     def export(self) -> int:
-        """Appends our unsent events to segments, fsynced; returns how many."""
-        events = list(self.node.store.events("node_id = ? AND seq > ?",
-                                             (self.node_id, self.exported_seq())))  # fmt: skip
-        events.sort(key=lambda e: e.seq)
+        """Appends our unsent events to segments, fsynced, in batches of
+        :data:`EXPORT_BATCH` (a PC back after a long time offline never holds them all in
+        memory); returns how many."""
         sent = 0
-        for day, chunk in _runs_by_day(events):
-            self._append(day, chunk)
-            self.node.store.set_meta("exported_seq", str(chunk[-1].seq))
-            sent += len(chunk)
-        return sent
+        while True:
+            cur = self.node.store.conn.execute(
+                f"SELECT {COLUMNS} FROM events WHERE node_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (self.node_id, self.exported_seq(), EXPORT_BATCH),
+            )
+            events = [Event.from_row(r) for r in cur.fetchall()]
+            if not events:
+                return sent
+            for day, chunk in _runs_by_day(events):
+                self._append(day, chunk)
+                self.node.store.set_meta("exported_seq", str(chunk[-1].seq))
+                sent += len(chunk)
 
     def _append(self, day: str, chunk: list[Event], republish: bool = False) -> None:
         """Appends a run of events to the day's segment (a new one for a republished run,

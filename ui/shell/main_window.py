@@ -64,11 +64,15 @@ class MainWindow(QMainWindow):
         if sync and self.identity.share_dir:
             self.sync = SyncRunner(self.here.data_dir, settings.sync.interval_seconds, parent=self)
             self.sync.report.connect(self.show_sync)
+            # A move made here goes out at once; what a round brings in shows at once.
+            self.hub.changed.connect(self.sync.wake)
             self.sync.start()
 
     def show_sync(self, report: dict[str, object]) -> None:
         """Shows a sync round's outcome: status bar text and the offline banner."""
         self.last_sync = report
+        if report.get("imported"):
+            self.hub.poll()  # the views re-read now, not at the hub's next look
         texts = self.texts
         self.sync_label.setText(texts("sync_status", w=report["waiting"]))
         message = str(report.get("message") or "")
@@ -245,4 +249,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:
         self.hub.stop()
+        if self.sync is not None:
+            self.sync.stop()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -43,15 +43,21 @@ class SyncRunner(QObject):
         self._data_dir = data_dir
         self._interval_s = interval_s
         self._stopping = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="madoguchi-sync", daemon=True)
 
     def start(self) -> None:
         """Starts the rounds."""
         self._thread.start()
 
+    def wake(self) -> None:
+        """Starts the next round now (this PC wrote something the others should see)."""
+        self._wake.set()
+
     def stop(self) -> None:
         """Stops the rounds and waits for the current one (at most a few seconds)."""
         self._stopping.set()
+        self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
 
@@ -64,7 +70,7 @@ class SyncRunner(QObject):
     def _run(self) -> None:
         node = Node(self._data_dir)
         try:
-            SyncLoop(node).run(self._stopping, self._interval_s, self._tell)
+            SyncLoop(node).run(self._stopping, self._interval_s, self._tell, self._wake)
         except _WindowGone:
             pass
         finally:
