@@ -258,6 +258,7 @@ def m010_entity_events(db: Database) -> None:
             hlc     INTEGER NOT NULL,
             node_id TEXT    NOT NULL,
             seq     INTEGER NOT NULL,
+            type    TEXT    NOT NULL,
             PRIMARY KEY (entity, hlc, node_id, seq)
         ) WITHOUT ROWID
         """

@@ -79,9 +79,16 @@ class Projection:
                 if key in refold or (newest is not None and event.sort_key() < tuple(newest)):
                     refold[key] = None  # older than what was applied: replay its entity
                     continue
+                if key.startswith("signs:"):
+                    # Its effect depends on the member's profile too (added yet or not):
+                    # their sign state is recomputed, from their last sign-in on.
+                    refold[key] = None
+                    continue
             handler = _HANDLERS.get(event.type)
             if handler is not None:
                 handler(conn, event)
+            if key is not None and key.startswith("staff:"):
+                _refold_signs(conn, key[6:])  # its failures may start anew before later ones
         for key in refold:
             _refold_entity(conn, key)
         for ticket_id in sorted(tickets):
@@ -102,16 +109,20 @@ class Projection:
             f"SELECT {COLUMNS} FROM events WHERE ticket_id IS NULL ORDER BY hlc, node_id, seq"
         )
         index = []
+        # The tickets are folded after this, and every reservation is linked to its ticket
+        # once at the end: a link per booking would find no ticket yet.
+        handlers = {**_HANDLERS, "reservation.booked": _booked_unlinked}
         for row in cur.fetchall():
             event = Event.from_row(row)
             key = entity_of(event)
             if key is not None:
-                index.append((key, event.hlc, event.node_id, event.seq))
-            handler = _HANDLERS.get(event.type)
+                index.append((key, event.hlc, event.node_id, event.seq, event.type))
+            handler = handlers.get(event.type)
             if handler is not None:
                 handler(conn, event)
         conn.executemany(
-            "INSERT OR IGNORE INTO entity_events (entity, hlc, node_id, seq) VALUES (?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO entity_events (entity, hlc, node_id, seq, type) "
+            "VALUES (?, ?, ?, ?, ?)",
             index,
         )
 
@@ -144,9 +155,9 @@ ENTITIES: dict[str, tuple[str, str | None]] = {
     "staff.added": ("staff", "staff_id"),
     "staff.pin_changed": ("staff", "staff_id"),
     "staff.deactivated": ("staff", "staff_id"),
-    "staff.signin_failed": ("staff", None),
-    "staff.signed_in": ("staff", None),
-    "staff.signed_out": ("staff", None),
+    "staff.signin_failed": ("signs", None),
+    "staff.signed_in": ("signs", None),
+    "staff.signed_out": ("signs", None),
     "reservation.booked": ("reservation", "reservation_id"),
     "reservation.cancelled": ("reservation", "reservation_id"),
     "reservation.noshow": ("reservation", "reservation_id"),
@@ -180,28 +191,83 @@ def entity_of(event: Event) -> str | None:
 
 def _index(conn: sqlite3.Connection, key: str, event: Event) -> None:
     conn.execute(
-        "INSERT OR IGNORE INTO entity_events (entity, hlc, node_id, seq) VALUES (?, ?, ?, ?)",
-        (key, event.hlc, event.node_id, event.seq),
+        "INSERT OR IGNORE INTO entity_events (entity, hlc, node_id, seq, type) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (key, event.hlc, event.node_id, event.seq, event.type),
     )
+
+
+_EVENT_COLUMNS = ", ".join("e." + c.strip() for c in COLUMNS.split(","))
+_OF_ENTITY = (
+    f"SELECT {_EVENT_COLUMNS} FROM entity_events x "
+    "JOIN events e ON e.node_id = x.node_id AND e.seq = x.seq WHERE x.entity = ?"
+)
+
+
+def _replay(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> None:
+    for row in conn.execute(sql, params).fetchall():
+        event = Event.from_row(row)
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(conn, event)
 
 
 def _refold_entity(conn: sqlite3.Connection, key: str) -> None:
     """Clears one entity's rows and replays its events in the global order."""
     kind, _, value = key.partition(":")
+    if kind == "signs":
+        _refold_signs(conn, value)
+        return
     conn.execute(_CLEAR[kind], (value,))
-    cur = conn.execute(
-        f"SELECT {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
-        "FROM entity_events x JOIN events e ON e.node_id = x.node_id AND e.seq = x.seq "
-        "WHERE x.entity = ? ORDER BY x.hlc, x.node_id, x.seq",
-        (key,),
-    )
-    for row in cur.fetchall():
-        event = Event.from_row(row)
-        handler = _HANDLERS.get(event.type)
-        if handler is not None:
-            handler(conn, event)
+    _replay(conn, f"{_OF_ENTITY} ORDER BY x.hlc, x.node_id, x.seq", (key,))
     if kind == "reservation":
         _link_reservation(conn, value)
+    elif kind == "staff":
+        _refold_signs(conn, value)  # adding a member again, a new PIN: failures start anew
+
+
+def _refold_signs(conn: sqlite3.Connection, staff_id: str) -> None:
+    """Recomputes where a staff member is signed in and their failed PINs.
+
+    Bounded by the member's last sign-in, not by their year of shifts: where they are signed
+    in comes from their last sign-in and the sign-outs after it; their failed PINs are the
+    failures since the last reset (a sign-in, being added again, a new PIN).
+    """
+    conn.execute(
+        "UPDATE staff SET signed_in_at = NULL, signed_in_counter = NULL, signed_in_node = NULL, "
+        "failed_count = 0, locked_until = 0 WHERE staff_id = ?",
+        (staff_id,),
+    )
+    signs = f"signs:{staff_id}"
+    profile = f"staff:{staff_id}"
+    newest = "ORDER BY hlc DESC, node_id DESC, seq DESC LIMIT 1"
+    added = conn.execute(
+        "SELECT hlc, node_id, seq FROM entity_events WHERE entity = ? AND type = 'staff.added' "
+        "ORDER BY hlc, node_id, seq LIMIT 1",
+        (profile,),
+    ).fetchone()
+    if added is None:
+        return  # no such member yet: their signs change nothing (as in the log's order)
+    last_in = conn.execute(
+        f"SELECT hlc, node_id, seq FROM entity_events WHERE entity = ? "
+        f"AND type = 'staff.signed_in' AND (hlc, node_id, seq) > (?, ?, ?) {newest}",
+        (signs, *added),
+    ).fetchone()
+    resets = [last_in] if last_in else []
+    reset = conn.execute(
+        f"SELECT hlc, node_id, seq FROM entity_events WHERE entity = ? "
+        f"AND type IN ('staff.added', 'staff.pin_changed') {newest}",
+        (profile,),
+    ).fetchone()
+    if reset is not None:
+        resets.append(reset)
+    since = max(resets, default=tuple(added))
+    start = last_in or tuple(added)
+    _replay(conn, f"{_OF_ENTITY} AND ((x.type != 'staff.signin_failed' AND "
+                  "(x.hlc, x.node_id, x.seq) >= (?, ?, ?)) OR (x.type = 'staff.signin_failed' "
+                  "AND (x.hlc, x.node_id, x.seq) > (?, ?, ?))) "
+                  "ORDER BY x.hlc, x.node_id, x.seq",
+            (signs, *start, *since))  # fmt: skip
 
 
 def _link_all_reservations(conn: sqlite3.Connection) -> None:
@@ -321,7 +387,7 @@ def _purged_before(conn: sqlite3.Connection) -> str:
     return str(row[0] or "")
 
 
-def _reservation_booked(conn: sqlite3.Connection, e: Event) -> None:
+def _reservation_booked(conn: sqlite3.Connection, e: Event, link: bool = True) -> None:
     p = e.payload
     if p.get("name_kana") and p["day"] <= _purged_before(conn):
         # A booking for a day whose names are already purged arrived late: keep no name.
@@ -340,7 +406,12 @@ def _reservation_booked(conn: sqlite3.Connection, e: Event) -> None:
         (p["reservation_id"], p["day"], p["slot"], p["procedure"], p["applicant"],
          p.get("name_kana"), e.hlc),
     )  # fmt: skip
-    _link_reservation(conn, p["reservation_id"])
+    if link:
+        _link_reservation(conn, p["reservation_id"])
+
+
+def _booked_unlinked(conn: sqlite3.Connection, e: Event) -> None:
+    _reservation_booked(conn, e, link=False)
 
 
 def _reservation_cancelled(conn: sqlite3.Connection, e: Event) -> None:

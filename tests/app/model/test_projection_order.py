@@ -35,6 +35,7 @@ def events_of(choices: list[tuple[int, int, int]]) -> list[Event]:
             ("staff.signed_in", staff, {}), ("staff.signed_out", staff, {}),
             ("staff.signin_failed", staff, {"lockout_attempts": 3, "lockout_ms": 60_000}),
             ("staff.deactivated", "sm", {"staff_id": staff}),
+            ("staff.pin_changed", "sm", {"staff_id": staff, "pin_hash": f"p{n}"}),
             ("reservation.booked", "fm", {"reservation_id": reservation, "day": DAY,
                                           "slot": f"1{target % 3}:00", "procedure": "issuance",
                                           "applicant": "self", "name_kana": f"カナ{target}"}),
@@ -62,9 +63,9 @@ def store_at(folder: Path) -> Store:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 11), st.integers(0, 3)),
+@given(st.lists(st.tuples(st.integers(0, 15), st.integers(0, 11), st.integers(0, 3)),
                 min_size=1, max_size=40),
        st.integers(0, 2**32), st.integers(1, 6))  # fmt: skip
 def test_any_order_of_arrival_gives_the_rebuilds_rows(
