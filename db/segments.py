@@ -254,13 +254,14 @@ def _header(record: Any, site: str) -> Header:
 
 
 def _row(record: Any, node_id: str) -> Row:
-    if not isinstance(record, list) or len(record) != 10:
+    if type(record) is not list or len(record) != 10:
         raise SegmentError("壊れた記録です（イベントの形ではありません）")
-    writer, seq, hlc, type_, _ticket, prev, staff_id, _counter, payload, schema = record
+    writer, seq, hlc, type_, ticket, prev, staff_id, counter, payload, schema = record
     if writer != node_id:
         raise SegmentError(f"端末 {node_id} のセグメントに別の端末の記録があります")
-    if not (isinstance(seq, int) and isinstance(hlc, int) and isinstance(schema, int)
-            and isinstance(type_, str) and isinstance(staff_id, str)
-            and isinstance(prev, str) and isinstance(payload, str)):  # fmt: skip
+    if not (type(seq) is int and type(hlc) is int and type(schema) is int
+            and type(type_) is str and type(staff_id) is str and type(prev) is str
+            and type(payload) is str and (ticket is None or type(ticket) is str)
+            and (counter is None or type(counter) is str)):  # fmt: skip
         raise SegmentError("壊れた記録です（値の型が違います）")
     return tuple(record)
