@@ -78,3 +78,11 @@ class SimConfig:
     deferred_rate: float = 0.01
     give_up_rate: float = 0.02
     call_noshow_rate: float = 0.01
+    #: The paperwork of a day besides the tickets: each issued ticket's print record, an
+    #: inquiry logged after some visits, a mistaken close corrected (reopen), a Q&A edit
+    #: now and then, a closure entered by mistake and removed.
+    print_rate: float = 1.0
+    inquiry_rate: float = 0.08
+    correction_rate: float = 0.004
+    qa_edit_rate: float = 0.3
+    closure_slip_rate: float = 0.05

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.actor import SYSTEM, Actor
 from app.core.staff import StaffService
+from app.inquiries.inquiry_log import InquiryService
+from app.inquiries.qa import QaService
 from app.model.clock import to_ms
+from app.queue.closures import ClosureService
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
 from app.sim.arrivals import (
@@ -31,6 +34,19 @@ from app.sim.arrivals import (
 
 if TYPE_CHECKING:
     from app.sim.config import SimClock, SimConfig, SimNode
+
+#: Questions asked at the counters after a visit: (category, question, answer).
+_INQUIRIES = (
+    ("certificate", "電子証明書の有効期限はいつまでですか", "発行日から5回目の誕生日までです"),
+    (
+        "pin",
+        "暗証番号を忘れた場合はどうすればよいですか",
+        "本人確認書類をお持ちのうえ再設定できます",
+    ),
+    ("reservation", "予約の変更はできますか", "Web予約のページから変更できます"),
+    ("visit", "駐車場はありますか", "ベイスクエアの駐車場をご利用ください"),
+    ("fee", "再交付の手数料はいくらですか", "1,000円です（市の窓口でお支払いください）"),
+)
 
 #: A visit that ended at reception for missing documents (the reception screen writes it too).
 TURNED_BACK = "visit.turned_back"
@@ -105,6 +121,9 @@ class _Day:
         self.staff, self.outage = staff, outage
         self.tickets = TicketService(node)
         self.staff_service = StaffService(node)
+        self.inquiries = InquiryService(node)
+        self.qa = QaService(node)
+        self.closures = ClosureService(node)
         self.jobs: list[_Job] = []
         self.seq = 0
         self.waiting: dict[str, set[str]] = {lane: set() for lane in node.catalog.lanes}
@@ -156,6 +175,7 @@ class _Day:
             lunch = open_ms + (120 + 45 * (i % 3)) * MINUTE + self.rng.randrange(0, 5 * MINUTE)
             self.at(lunch, self.lunch, counter)
         self.at(self.close_ms, self.closing)
+        self.at(open_ms + 30 * MINUTE, self.paperwork)
         grace = self.node.settings.reservations.late_grace_minutes
         # Each PC's sync marks the reservations nobody checked in once their slot is over.
         self.at(self.close_ms + (grace + 1) * MINUTE, ReservationService(self.node).sweep_noshows,
@@ -202,6 +222,9 @@ class _Day:
 
     def issued(self, row: dict[str, Any], plan: _Plan) -> None:
         self.counts.tickets += 1
+        if self.rng.random() < self.config.print_rate:  # printed at reception (no printer here)
+            with self.node.write() as w:
+                w.append("ticket.printed", self.floor, ticket_id=row["ticket_id"])
         proc = self.node.catalog.procedure(row["procedure"])
         plan.jlis = proc.jlis
         draw = self.rng.random()
@@ -271,6 +294,12 @@ class _Day:
             if plan.jlis and self.outage and self.outage[0] <= self.clock() < self.outage[1]:
                 outcome = "deferred"
             self.tickets.done(counter.actor, ticket_id, outcome)
+            if self.rng.random() < self.config.correction_rate:  # closed by mistake
+                self.tickets.reopen(counter.actor, ticket_id, "操作の誤り")
+                self.tickets.done(counter.actor, ticket_id, outcome)
+            if self.rng.random() < self.config.inquiry_rate:
+                topic = self.rng.choice(_INQUIRIES)
+                self.inquiries.log(counter.actor, topic[0], topic[1], topic[2])
         self.freed(counter)
 
     def no_show(self, counter: _Counter, ticket_id: str) -> None:
@@ -306,6 +335,21 @@ class _Day:
 
     def closing(self) -> None:
         self.wake()
+
+    def paperwork(self) -> None:
+        """The site manager's edits of a day: the Q&A collection, a closure slip."""
+        manager = Actor("sm01", "site_manager")
+        if self.rng.random() < self.config.qa_edit_rate:
+            entries = self.qa.all()
+            if entries:
+                entry = self.rng.choice(entries)
+                self.qa.edit(manager, entry["qa_id"],
+                             answer=f"{entry['answer']}（{self.day:%m/%d} 更新）")  # fmt: skip
+        if self.rng.random() < self.config.closure_slip_rate:
+            slip = self.day + timedelta(days=self.rng.randrange(20, 40))
+            if self.node.calendar().is_open(slip):  # entered by mistake, removed at once
+                self.closures.add(manager, slip, "入力の誤り")
+                self.closures.remove(manager, slip)
 
     def leave_for_the_day(self, counter: _Counter) -> None:
         """Signs a counter out after closing once its queue is empty (city counters last)."""

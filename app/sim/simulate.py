@@ -21,6 +21,7 @@ from typing import Any
 from app.core.actor import SYSTEM
 from app.core.errors import InputError
 from app.core.staff import hash_pin
+from app.inquiries.qa import seed_default_qa
 from app.model.clock import JST, day_of, to_ms
 from app.reports.figures import CERTIFICATE_PLAN
 from app.sim.config import SimConfig, SimNode
@@ -84,6 +85,7 @@ def _prepare(node: SimNode, staff: SimStaff) -> None:
             w.append("staff.added", SYSTEM, payload={
                 "staff_id": staff_id, "name": f"模擬職員 {staff_id}", "role": role,
                 "pin_hash": hash_pin(staff.pin, cost=_CHEAP_SCRYPT_N)})  # fmt: skip
+    seed_default_qa(node, SYSTEM)  # the collection the counters search and the manager edits
 
 
 def simulate(
