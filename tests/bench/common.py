@@ -1,0 +1,111 @@
+"""What every benchmark shares: the machine's state, percentiles, whole processes timed.
+
+The machine is shared and noisy, so every figure comes with its baseline, measured in turn
+with it (A, B, A, B …) so that a slow moment hits both, and every run starts by printing the
+load average and the disk's fsync latency, so that a reader can judge the figures.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Returns the p-th percentile (nearest rank) of the values."""
+    ordered = sorted(values)
+    rank = math.ceil(p / 100 * len(ordered))
+    return ordered[max(0, min(len(ordered), rank) - 1)]
+
+
+def fsync_latency_ms(samples: int = 30) -> float:
+    """Returns the median time to write and fsync a small file in the temporary folder."""
+    times = []
+    with tempfile.NamedTemporaryFile() as f:
+        for i in range(samples):
+            start = time.perf_counter()
+            f.write(b"x" * 64 + str(i).encode())
+            f.flush()
+            os.fsync(f.fileno())
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def machine_line() -> str:
+    """Returns the load average and the disk's fsync latency, now."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} / {five:.2f} (1 / 5 min), fsync {fsync_latency_ms():.2f} ms"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One whole process: wall seconds and peak resident memory (MB)."""
+
+    seconds: float
+    peak_mb: float
+    returncode: int
+
+
+#: Starts a command from a small process and prints its peak memory: a child forked from a
+#: large benchmark process would count the parent's pages in its own peak.
+_LAUNCH = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def run_process(argv: Sequence[str], env: dict[str, str] | None = None,
+                cwd: Path = ROOT) -> Run:  # fmt: skip
+    """Runs a command as a whole process; returns its wall time and peak RSS.
+
+    The wall time is measured around the launcher (a small Python that starts the command
+    and waits), whose own start-up of ~20 ms is included for every command alike.
+    """
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _LAUNCH, *argv], cwd=cwd,
+                          env={**os.environ, **(env or {})}, capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    seconds = time.perf_counter() - start
+    try:
+        code_text, peak_kb = done.stdout.split()[-2:]
+        code = int(code_text)
+    except ValueError:
+        raise RuntimeError(f"{' '.join(argv)}: {done.stderr[-2000:]}") from None
+    if code != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {code}: {done.stderr[-2000:]}")
+    scale = 2**20 if sys.platform == "darwin" else 1024
+    return Run(seconds, int(peak_kb) / scale, code)
+
+
+def interleaved(
+    a: Callable[[], float], b: Callable[[], float], runs: int
+) -> tuple[list[float], list[float]]:
+    """Measures ``a`` and ``b`` in turn (A B A B …) and returns both lists of figures."""
+    first: list[float] = []
+    second: list[float] = []
+    for _ in range(runs):
+        first.append(a())
+        second.append(b())
+    return first, second
+
+
+def median_ratio(a: Sequence[float], b: Sequence[float]) -> float:
+    """Returns the median of the ratios of the pairs (the ratio a noisy machine keeps)."""
+    return statistics.median(x / y for x, y in zip(a, b, strict=True) if y > 0)
+
+
+def spread(values: Sequence[float], unit: str = "s", scale: float = 1.0) -> str:
+    """Returns ``median (min–max)`` of the values in a unit."""
+    v = [x * scale for x in values]
+    return f"{statistics.median(v):.3f} {unit} ({min(v):.3f}–{max(v):.3f})"
