@@ -82,10 +82,8 @@ def _late_events(rows: list[Row]) -> list[Event]:
             marks.append((json.loads(row[8])["reservation_id"], row[2]))
     staff = sorted(last)
     late: list[Event] = []
-    seq = 0
-    for i in range(2000):
-        seq += 1
-        if i % 2 == 0 or not marks:
+    for seq in range(1, 2001):
+        if seq % 2 == 1 or not marks:
             who = rng.choice(staff)
             late.append(Event(LATE, seq, last[who] - 60_000 * 65536, "staff.signed_in", who,
                               None, (), "9"))  # fmt: skip

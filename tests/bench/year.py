@@ -51,7 +51,7 @@ _RECEPTION = {"ticket.printed", "ticket.print_failed", "visit.turned_back"}
 def _version() -> str:
     """Returns a digest of the code that makes the year (the cache is redone when it changes)."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "app" / "sim").glob("*.py")) + [Path(__file__)]:
+    for path in [*sorted((ROOT / "app" / "sim").glob("*.py")), Path(__file__)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
