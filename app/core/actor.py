@@ -49,6 +49,14 @@ ACTION_NAMES = {
     "node.setup": "端末の設定",
 }
 
+#: The role a PC is set up for (its window), with its names.
+NODE_ROLES: dict[str, tuple[str, str]] = {
+    "reception": ("受付", "Reception"),
+    "counter": ("窓口", "Counter"),
+    "display": ("呼出表示", "Display board"),
+    "admin": ("管理", "Site manager"),
+}
+
 SYSTEM_ID = "system"
 
 

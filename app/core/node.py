@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.core.actor import Actor
+from app.core.actor import NODE_ROLES, Actor
 from app.core.catalog import Catalog, load_catalog
 from app.core.center_calendar import CenterCalendar
 from app.core.errors import UserError
@@ -28,12 +28,6 @@ from db.hlc import HybridClock, wall_ms_now
 from db.migrations import applied_names, migration_names
 from db.store import Store, StoreError, Writer
 
-NODE_ROLES: dict[str, tuple[str, str]] = {
-    "reception": ("受付", "Reception"),
-    "counter": ("窓口", "Counter"),
-    "display": ("呼出表示", "Display board"),
-    "admin": ("管理", "Site manager"),
-}
 DB_FILE = "node.sqlite3"
 COPIED = (
     "この端末（{name}）のデータは別のPCか別のフォルダから複製されたものです。番号や記録の重複を"

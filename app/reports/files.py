@@ -16,11 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import InputError
+from app.reports.kinds import ENCODINGS, FORMATS
 from app.reports.model import Chart, Column, Notes, Report, cell_text, column_title
 
-FORMATS = ("pdf", "csv", "xlsx")
-ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf8": "utf-8-sig", "utf-8": "utf-8-sig",
-             "cp932": "cp932", "sjis": "cp932", "shift_jis": "cp932"}  # fmt: skip
 #: Characters often written that CP932 lacks, and the nearest it has.
 _CP932_NEAREST = str.maketrans({"–": "-", "—": "―", "−": "－", "〜": "～", "‐": "-"})
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")

@@ -22,8 +22,9 @@ from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.model.clock import to_datetime
 from app.reports.figures import hour_label
+from app.reports.kinds import TITLES
 from app.reports.model import Column, Notes, Report, Table
-from app.reports.operations import TITLES, WEEKDAYS
+from app.reports.operations import WEEKDAYS
 from app.reports.periodic import build_report as build_periodic
 from app.reports.tables import now_text
 

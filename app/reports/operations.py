@@ -23,6 +23,7 @@ from app.reports.figures import (
     figures_for,
     hour_label,
 )
+from app.reports.kinds import TITLES
 from app.reports.model import Chart, Column, Notes, Report, Table
 from app.reports.tables import (
     COUNTS,
@@ -42,14 +43,6 @@ from app.reports.tables import (
 if TYPE_CHECKING:
     from app.core.node import Node
 
-TITLES = {
-    "daily": "作業日報",
-    "monthly": "月次業務計画・実績報告書",
-    "sla": "サービス水準検証結果報告書",
-    "annual": "年度業務実績報告書",
-    "inquiries": "問い合わせ対応記録",
-    "qa": "質疑応答集",
-}
 WEEKDAYS = "月火水木金土日"
 LONG_WAIT_MINUTES = 60
 KEY_HELP = ("数値の根拠は madoguchi report explain 期間/項目[/次元=値] で確認できます"

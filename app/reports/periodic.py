@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.errors import InputError
 from app.reports.figures import CERTIFICATE_PLAN, FigureKey, Period, figures_for
+from app.reports.kinds import TITLES
 from app.reports.model import Chart, Column, Notes, Report, Table
 from app.reports.operations import (
-    TITLES,
     build_daily,
     build_monthly,
     first_of_next,

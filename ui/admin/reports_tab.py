@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.reports.files import FORMATS
+from app.reports.kinds import FORMATS
 from app.reports.writer import ReportWriter
 from app.services import ManagerServices
 from ui.admin.edit_tabs import qdate_day

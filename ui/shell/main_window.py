@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.actor import ROLES, Actor
-from app.core.node import NODE_ROLES
+from app.core.actor import NODE_ROLES, ROLES, Actor
 from app.model.clock import to_datetime
 from app.services import Services
 from ui.admin.panel import AdminPanel
