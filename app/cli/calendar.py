@@ -7,7 +7,6 @@ from typing import Any
 
 from app.cli.common import _DAY, _MONTH, norm_month, open_node, parse_day, sign_in
 from app.cli.output import CliError, Output
-from app.queue.closures import ClosureService
 
 
 def cmd_calendar(args: argparse.Namespace, out: Output) -> int:
@@ -50,6 +49,8 @@ def cmd_calendar(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_closure_add(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.closures import ClosureService
+
     node = open_node(args)
     day = parse_day(args.day)
     ClosureService(node).add(sign_in(args, node), day, args.reason)
@@ -59,6 +60,8 @@ def cmd_closure_add(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_closure_remove(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.closures import ClosureService
+
     node = open_node(args)
     day = parse_day(args.day)
     ClosureService(node).remove(sign_in(args, node), day)
@@ -67,6 +70,8 @@ def cmd_closure_remove(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_closure_list(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.closures import ClosureService
+
     rows = ClosureService(open_node(args)).all()
     out.emit(rows, lambda: "\n".join(f"{r['day']}  {r['reason']}" for r in rows) or "臨時閉庁なし")
     return 0

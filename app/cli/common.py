@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.output import CliError, Output, read_pin
-from app.core.actor import Actor
-from app.core.node import Node
-from app.core.staff import StaffService
-from app.queue.tickets import STATE_NAMES, ticket_json
+
+if TYPE_CHECKING:  # the command groups import what they run only when they run it
+    from app.core.actor import Actor
+    from app.core.node import Node
 
 _DAY = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
@@ -37,6 +37,8 @@ def norm_month(text: str) -> str:
 
 def open_node(args: argparse.Namespace, must_init: bool = True) -> Node:
     """Opens the node of ``--data-dir``; refuses one never initialised if asked."""
+    from app.core.node import Node
+
     node = Node(args.data_dir)
     if must_init and not node.initialised:
         node.close()
@@ -48,6 +50,8 @@ def open_node(args: argparse.Namespace, must_init: bool = True) -> Node:
 
 def sign_in(args: argparse.Namespace, node: Node) -> Actor:
     """Checks the ``--staff`` PIN and returns who acts, at which counter."""
+    from app.core.staff import StaffService
+
     if not args.staff:
         raise CliError("職員IDを --staff または環境変数 MADOGUCHI_STAFF で指定してください")
     counter = args.counter or node.identity.counter
@@ -56,6 +60,8 @@ def sign_in(args: argparse.Namespace, node: Node) -> Actor:
 
 def ticket_line(row: dict[str, Any]) -> str:
     """Returns one line about a ticket: number, state, counter, procedure and id."""
+    from app.queue.tickets import STATE_NAMES
+
     state = STATE_NAMES[row["state"]][0]
     where = f" {row['counter']}番窓口" if row["counter"] else ""
     return (f"{row['number']:<7} {state:<4}{where}  {row['procedure']}/{row['applicant']}"
@@ -64,4 +70,6 @@ def ticket_line(row: dict[str, Any]) -> str:
 
 def emit_ticket(out: Output, row: dict[str, Any]) -> None:
     """Prints a ticket (as JSON with ``--json``)."""
+    from app.queue.tickets import ticket_json
+
     out.emit(ticket_json(row), ticket_line(row))

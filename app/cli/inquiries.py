@@ -11,19 +11,18 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output
-from app.core.node import Node
 from app.inquiries.categories import CATEGORIES, find_category
-from app.inquiries.inquiry_log import InquiryService
-from app.inquiries.qa import QaService
 from app.model.clock import hhmm
-from app.reports.files import ENCODINGS, FORMATS, save
-from app.reports.inquiry_reports import build_qa_collection
+from app.reports.kinds import ENCODINGS, FORMATS
 
 _CATEGORY_HELP = "分類: " + "、".join(f"{c.code}（{c.name_ja}）" for c in CATEGORIES)
+
+if TYPE_CHECKING:
+    from app.core.node import Node
 
 
 def _with_node(run: Callable[[argparse.Namespace, Output, Node], int]) -> Any:
@@ -47,6 +46,8 @@ def _qa_line(row: dict[str, Any]) -> str:
 
 
 def cmd_inquiry_add(args: argparse.Namespace, out: Output, node: Node) -> int:
+    from app.inquiries.inquiry_log import InquiryService
+
     if args.qa is None and (args.question is None or args.answer is None):
         raise CliError("--question と --answer を指定してください（--qa ID なら省略できます）")
     inquiry_id = InquiryService(node).log(
@@ -57,6 +58,8 @@ def cmd_inquiry_add(args: argparse.Namespace, out: Output, node: Node) -> int:
 
 
 def cmd_inquiry_list(args: argparse.Namespace, out: Output, node: Node) -> int:
+    from app.inquiries.inquiry_log import InquiryService
+
     day = parse_day(args.day) if args.day else None
     rows = InquiryService(node).list(day, args.category)
     out.emit(rows, lambda: "\n".join(
@@ -69,6 +72,8 @@ def cmd_inquiry_list(args: argparse.Namespace, out: Output, node: Node) -> int:
 
 
 def cmd_qa_list(args: argparse.Namespace, out: Output, node: Node) -> int:
+    from app.inquiries.qa import QaService
+
     service = QaService(node)
     if args.search:
         rows = service.search(args.search, args.category)
@@ -81,12 +86,16 @@ def cmd_qa_list(args: argparse.Namespace, out: Output, node: Node) -> int:
 
 
 def cmd_qa_add(args: argparse.Namespace, out: Output, node: Node) -> int:
+    from app.inquiries.qa import QaService
+
     qa_id = QaService(node).add(sign_in(args, node), args.category, args.question, args.answer)
     out.emit({"qa_id": qa_id}, f"質疑応答集に追加しました: {qa_id}")
     return 0
 
 
 def cmd_qa_edit(args: argparse.Namespace, out: Output, node: Node) -> int:
+    from app.inquiries.qa import QaService
+
     if args.question is None and args.answer is None and args.category is None:
         raise CliError("--question、--answer、--category のどれかを指定してください")
     row = QaService(node).edit(sign_in(args, node), args.qa_id, question=args.question,
@@ -96,6 +105,8 @@ def cmd_qa_edit(args: argparse.Namespace, out: Output, node: Node) -> int:
 
 
 def cmd_qa_retire(args: argparse.Namespace, out: Output, node: Node) -> int:
+    from app.inquiries.qa import QaService
+
     service = QaService(node)
     qa_id = service.get(args.qa_id)["qa_id"]
     service.retire(sign_in(args, node), qa_id)
@@ -104,6 +115,8 @@ def cmd_qa_retire(args: argparse.Namespace, out: Output, node: Node) -> int:
 
 
 def cmd_qa_history(args: argparse.Namespace, out: Output, node: Node) -> int:
+    from app.inquiries.qa import QaService
+
     changes = QaService(node).history(args.qa_id)
     out.emit(changes, lambda: "\n".join(
         f"{c['at_text']}  版{c['version']}  {c['summary']}  {c['staff_id']}" for c in changes))  # fmt: skip
@@ -111,6 +124,9 @@ def cmd_qa_history(args: argparse.Namespace, out: Output, node: Node) -> int:
 
 
 def cmd_qa_export(args: argparse.Namespace, out: Output, node: Node) -> int:
+    from app.reports.files import save
+    from app.reports.inquiry_reports import build_qa_collection
+
     target = Path(args.output)
     fmt = (args.format or target.suffix.lstrip(".") or "pdf").lower()
     if fmt not in FORMATS:

@@ -7,9 +7,7 @@ Bad input exits non-zero with one readable line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,11 +16,7 @@ from typing import Any, NoReturn
 from app import __version__
 from app.cli.output import EXIT_INTERNAL, EXIT_USAGE, Output, error_line
 from app.core.errors import UserError
-from app.core.logs import setup_logging
 from app.core.mynumber import redact
-from app.core.paths import default_data_dir
-
-log = logging.getLogger("madoguchi")
 
 
 class Parser(argparse.ArgumentParser):
@@ -92,6 +86,10 @@ def _leaf_parsers(sub: Any) -> list[argparse.ArgumentParser]:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Runs a parsed command and maps errors to exit codes."""
+    import logging
+    import sqlite3
+
+    from app.core.paths import default_data_dir
     from db.store import StoreError
 
     handler = getattr(args, "handler", None)
@@ -118,7 +116,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug: keep the trace in the log, one line for the user
-        log.exception("internal error in %s", args.command)
+        logging.getLogger("madoguchi").exception("internal error in %s", args.command)
         error_line(f"内部エラー {type(exc).__name__}: {exc}（詳細はログを確認してください）")
         return EXIT_INTERNAL
 
@@ -130,5 +128,7 @@ def main(argv: Sequence[str] | None = None, extra: Callable[[Any], None] | None 
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed its one-line usage error
         return int(exc.code or 0)
+    from app.core.logs import setup_logging
+
     setup_logging(args.data_dir)
     return run(args, parser)

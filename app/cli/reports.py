@@ -16,11 +16,7 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output
-from app.reports.figures import MEASURES, explain
-from app.reports.files import ENCODINGS, FORMATS, save
-from app.reports.inquiry_reports import build_report
-from app.reports.operations import TITLES
-from app.reports.sla import SLA_DEFAULTS, record_incident, record_sla_plan
+from app.reports.kinds import ENCODINGS, FORMATS, TITLES
 
 _SPEC_HELP = {"daily": "日付 YYYY-MM-DD", "monthly": "月 YYYY-MM", "sla": "月 YYYY-MM",
               "annual": "年度 2026 または FY2026", "inquiries": "日付 YYYY-MM-DD",
@@ -41,6 +37,9 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
     With several formats (``--format pdf,csv,xlsx``) ``-o`` names the files without their
     suffix, which each format replaces.
     """
+    from app.reports.files import save
+    from app.reports.inquiry_reports import build_report
+
     formats = _formats(args.format)
     if args.output is None:
         stem = f"{args.kind}_{(args.spec or 'latest').replace('/', '-')}"
@@ -66,6 +65,8 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_explain(args: argparse.Namespace, out: Output) -> int:
     """``report explain KEY``: the tickets (and events) a figure counts."""
+    from app.reports.figures import explain
+
     node = open_node(args)
     try:
         found = explain(node, args.key)
@@ -87,6 +88,8 @@ def cmd_explain(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_incident(args: argparse.Namespace, out: Output) -> int:
     """``report incident --summary TEXT``: records a security incident."""
+    from app.reports.sla import record_incident
+
     node = open_node(args)
     try:
         record_incident(node, sign_in(args, node), args.summary)
@@ -98,6 +101,8 @@ def cmd_incident(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_plan(args: argparse.Namespace, out: Output) -> int:
     """``report plan MONTH INDICATOR --plan TEXT``: a missed indicator's improvement plan."""
+    from app.reports.sla import record_sla_plan
+
     node = open_node(args)
     try:
         record_sla_plan(node, sign_in(args, node), args.month, args.indicator, args.plan,
@@ -140,7 +145,8 @@ def cmd_simulate(args: argparse.Namespace, out: Output) -> int:
 
 
 def register(sub: Any) -> None:
-    """Adds ``report`` and ``simulate`` to the ``madoguchi`` parser."""
+    """Adds ``report`` and ``simulate`` to the ``madoguchi`` parser (naming them loads none
+    of the reports: a wrong measure or indicator is refused by the command itself)."""
     report = sub.add_parser(
         "report", help="報告書（日報・月報・サービス水準・年度・問い合わせ・質疑応答集）"
     )
@@ -156,14 +162,15 @@ def register(sub: Any) -> None:
                        help="CSVの文字コード（既定: utf-8-sig、Excel向けは cp932 も可）")  # fmt: skip
         p.set_defaults(handler=cmd_report, kind=kind)
     p = kinds.add_parser("explain", help="数値の根拠（整理券とイベント）を表示する")
-    p.add_argument("key", help=f"期間/項目[/次元=値…] 項目: {', '.join(MEASURES)}")
+    p.add_argument("key", help="期間/項目[/次元=値…]（例: 2026-11/visits/hour=10。項目と次元は"
+                               "誤った指定の表示に一覧があります）")  # fmt: skip
     p.set_defaults(handler=cmd_explain)
     p = kinds.add_parser("incident", help="情報セキュリティ事故を記録する（現地管理者）")
     p.add_argument("--summary", required=True, help="概要（個人情報は書かない）")
     p.set_defaults(handler=cmd_incident)
     p = kinds.add_parser("plan", help="未達成の指標の改善計画・報告を記録する（現地管理者）")
     p.add_argument("month", help="YYYY-MM")
-    p.add_argument("indicator", choices=[i.key for i in SLA_DEFAULTS])
+    p.add_argument("indicator", help="指標のキー（誤った指定の表示に一覧があります）")
     p.add_argument("--plan", required=True)
     p.add_argument("--follow-up", help="実施状況・報告")
     p.set_defaults(handler=cmd_plan)

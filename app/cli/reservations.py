@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import EXIT_USAGE, CliError, Output, error_line
-from app.reservations.importer import ImportRefused, ImportSummary, import_reservations
 
 STATE_NAMES = {"booked": "予約", "checked_in": "受付済み", "cancelled": "取消"}
 _LIST_COLUMNS = ("reservation_id", "day", "slot", "procedure", "applicant", "state")
+
+if TYPE_CHECKING:
+    from app.reservations.importer import ImportSummary
 
 
 def _summary_text(summary: ImportSummary) -> str:
@@ -30,6 +32,8 @@ def _summary_text(summary: ImportSummary) -> str:
 
 def cmd_import(args: argparse.Namespace, out: Output) -> int:
     """``reservations import FILE``: every row or nothing; exit 2 listing every problem."""
+    from app.reservations.importer import ImportRefused, import_reservations
+
     node = open_node(args)
     try:
         actor = sign_in(args, node)

@@ -10,16 +10,16 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output, read_pin
-from app.core.actor import SYSTEM
-from app.core.node import DB_FILE, NODE_ROLES
-from app.core.staff import StaffService
-from app.queue.tickets import TicketService
-from app.sync.blocks import BlockTaken, claim_at_setup
-from app.sync.registry import Registry
-from app.sync.share import Share
+from app.core.actor import NODE_ROLES, SYSTEM
 
 
 def cmd_init(args: argparse.Namespace, out: Output) -> int:
+    from app.core.node import DB_FILE
+    from app.core.staff import StaffService
+    from app.sync.blocks import BlockTaken, claim_at_setup
+    from app.sync.registry import Registry
+    from app.sync.share import Share
+
     node = open_node(args, must_init=False)
     lanes = tuple(x for x in (args.lanes or "").split(",") if x)
     if args.take_block and args.issuer_block is None:
@@ -92,6 +92,8 @@ def cmd_events(args: argparse.Namespace, out: Output) -> int:
     import json
     import sys
 
+    from app.queue.tickets import TicketService
+
     node = open_node(args)
     where, params = [], []
     if args.type:
@@ -119,6 +121,7 @@ def cmd_rebuild(args: argparse.Namespace, out: Output) -> int:
 
 def register(sub: Any) -> None:
     """Adds these commands to the ``madoguchi`` parser."""
+
     p = sub.add_parser("init", help="この端末を初期設定する")
     p.add_argument("--site", required=True, help="拠点ID")
     p.add_argument("--name", required=True, help="端末名（例: reception-1）")

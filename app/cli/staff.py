@@ -8,10 +8,11 @@ from typing import Any
 from app.cli.common import open_node, sign_in
 from app.cli.output import Output, read_pin
 from app.core.actor import ROLES
-from app.core.staff import StaffService
 
 
 def cmd_staff_add(args: argparse.Namespace, out: Output) -> int:
+    from app.core.staff import StaffService
+
     node = open_node(args)
     actor = sign_in(args, node)
     pin = read_pin("新しい職員の暗証番号: ", env="MADOGUCHI_NEW_PIN")
@@ -22,6 +23,8 @@ def cmd_staff_add(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_staff_list(args: argparse.Namespace, out: Output) -> int:
+    from app.core.staff import StaffService
+
     rows = StaffService(open_node(args)).all()
     out.emit(rows, lambda: "\n".join(
         f"{r['staff_id']:<10} {r['name']:<12} {ROLES[r['role']][0]}"

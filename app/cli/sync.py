@@ -10,8 +10,6 @@ from typing import Any
 from app.cli.common import open_node
 from app.cli.output import Output
 from app.model.clock import iso
-from app.sync.loop import RoundReport, SyncLoop
-from app.sync.service import SyncService
 
 
 def _round_text(report: Any) -> str:
@@ -25,6 +23,9 @@ def _round_text(report: Any) -> str:
 
 
 def cmd_sync(args: argparse.Namespace, out: Output) -> int:
+    from app.sync.loop import RoundReport, SyncLoop
+    from app.sync.service import SyncService
+
     node = open_node(args)
     service = SyncService(node)
     if args.action == "status":

@@ -9,10 +9,11 @@ from typing import Any
 from app.cli.common import emit_ticket, open_node, parse_day, sign_in, ticket_line
 from app.cli.output import CliError, Output
 from app.model.ticket_fold import OUTCOMES, STATES
-from app.queue.tickets import TicketService, ticket_json
 
 
 def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.tickets import TicketService, ticket_json
+
     node = open_node(args)
     actor = sign_in(args, node)
     row = TicketService(node).issue(actor, args.procedure, args.applicant,
@@ -32,6 +33,7 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
 def cmd_ticket_render(args: argparse.Namespace, out: Output) -> int:
     from app.printing.layout import layout, ticket_content
     from app.printing.render import render_pdf, render_png
+    from app.queue.tickets import TicketService
 
     node = open_node(args)
     row = TicketService(node).get(args.ticket)
@@ -49,6 +51,8 @@ def cmd_ticket_render(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_ticket_list(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.tickets import TicketService, ticket_json
+
     node = open_node(args)
     day = parse_day(args.day) if args.day else None
     states = tuple(args.state or ())
@@ -59,6 +63,8 @@ def cmd_ticket_list(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_ticket_show(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.tickets import TicketService, ticket_json
+
     node = open_node(args)
     row = TicketService(node).get(args.ticket)
     events = [e.to_json() for e in node.store.ticket_events(row["ticket_id"])]
@@ -69,6 +75,8 @@ def cmd_ticket_show(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_call(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.tickets import TicketService
+
     node = open_node(args)
     service = TicketService(node)
     actor = sign_in(args, node)
@@ -85,6 +93,8 @@ def cmd_call(args: argparse.Namespace, out: Output) -> int:
 
 
 def _simple_move(method: str) -> Any:
+    from app.queue.tickets import TicketService
+
     def handler(args: argparse.Namespace, out: Output) -> int:
         node = open_node(args)
         service = TicketService(node)
@@ -96,6 +106,8 @@ def _simple_move(method: str) -> Any:
 
 
 def cmd_transfer(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.tickets import TicketService
+
     node = open_node(args)
     row = TicketService(node).transfer(sign_in(args, node), args.ticket, args.to, args.reason)
     emit_ticket(out, row)
@@ -103,6 +115,8 @@ def cmd_transfer(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_done(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.tickets import TicketService
+
     node = open_node(args)
     row = TicketService(node).done(sign_in(args, node), args.ticket, args.outcome)
     emit_ticket(out, row)
@@ -110,6 +124,8 @@ def cmd_done(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.tickets import TicketService
+
     node = open_node(args)
     row = TicketService(node).cancel(sign_in(args, node), args.ticket, args.reason)
     emit_ticket(out, row)
@@ -117,6 +133,8 @@ def cmd_cancel(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_reopen(args: argparse.Namespace, out: Output) -> int:
+    from app.queue.tickets import TicketService
+
     node = open_node(args)
     row = TicketService(node).reopen(sign_in(args, node), args.ticket, args.reason)
     emit_ticket(out, row)
