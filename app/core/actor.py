@@ -9,20 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.errors import UserError
+from app.core.roles import (
+    ADMIN,
+    CITY_STAFF,
+    CLERK,
+    FLOOR_MANAGER,
+    NODE_ROLES,
+    ROLES,
+    SITE_MANAGER,
+)
 
-FLOOR_MANAGER = "floor_manager"
-CLERK = "clerk"
-CITY_STAFF = "city_staff"
-SITE_MANAGER = "site_manager"
-ADMIN = "admin"
-
-ROLES: dict[str, tuple[str, str]] = {
-    FLOOR_MANAGER: ("フロアマネージャー", "Floor manager"),
-    CLERK: ("窓口担当（委託）", "Counter clerk (contractor)"),
-    CITY_STAFF: ("市職員", "City staff"),
-    SITE_MANAGER: ("現地管理者", "Site manager"),
-    ADMIN: ("システム管理者", "System administrator"),
-}
+__all__ = ["ADMIN", "CITY_STAFF", "CLERK", "FLOOR_MANAGER", "NODE_ROLES", "ROLES", "SITE_MANAGER"]
 
 #: What each role may do. A role not listed for an action is refused.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -47,14 +44,6 @@ ACTION_NAMES = {
     "inquiry.log": "問い合わせの記録",
     "qa.edit": "質疑応答集の編集",
     "node.setup": "端末の設定",
-}
-
-#: The role a PC is set up for (its window), with its names.
-NODE_ROLES: dict[str, tuple[str, str]] = {
-    "reception": ("受付", "Reception"),
-    "counter": ("窓口", "Counter"),
-    "display": ("呼出表示", "Display board"),
-    "admin": ("管理", "Site manager"),
 }
 
 SYSTEM_ID = "system"

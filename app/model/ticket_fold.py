@@ -13,14 +13,19 @@ from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
 
+from app.model.ticket_states import (
+    CALLED,
+    CANCELLED,
+    DONE,
+    HELD,
+    NOSHOW,
+    SERVING,
+    TERMINAL,
+    TRANSFERRED,
+    WAITING,
+)
 from db.event import Event
 from db.hlc import wall_of
-
-WAITING, CALLED, SERVING, HELD = "waiting", "called", "serving", "held"
-DONE, NOSHOW, CANCELLED, TRANSFERRED = "done", "noshow", "cancelled", "transferred"
-STATES = (WAITING, CALLED, SERVING, HELD, DONE, NOSHOW, CANCELLED, TRANSFERRED)
-TERMINAL = frozenset({DONE, NOSHOW, CANCELLED, TRANSFERRED})
-OPEN_STATES = (WAITING, CALLED, SERVING, HELD)
 
 ISSUED = "ticket.issued"
 #: A correction: undoes the closing move its writer had seen (a no-show marked by
@@ -56,8 +61,6 @@ OWNER_ONLY = frozenset(
         "ticket.noshow",
     }
 )
-
-OUTCOMES = ("completed", "revisit", "deferred")
 
 #: The order every node agrees on (same as Event.sort_key, computed in C).
 _ORDER = attrgetter("hlc", "node_id", "seq")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from app.model import ticket_fold as tf
+from app.model import ticket_states as ts
 from app.queue.tickets import TicketService
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 
 #: The states of a ticket at a counter (called, being served, parked there).
-ACTIVE = (tf.CALLED, tf.SERVING, tf.HELD)
+ACTIVE = (ts.CALLED, ts.SERVING, ts.HELD)
 
 #: What the counter's buttons do, in the order the counter shows them.
 COUNTER_ACTIONS = ("call_next", "recall", "start", "done", "done_revisit", "done_deferred",
@@ -51,12 +51,12 @@ def allowed_actions(
     state = None if ticket is None else ticket["state"]
     calls = 0 if ticket is None else int(ticket["call_count"])
     return {
-        "call_next": state is None, "recall": state == tf.CALLED, "start": state == tf.CALLED,
-        "done": state == tf.SERVING, "done_revisit": state == tf.SERVING,
-        "done_deferred": state == tf.SERVING, "hold": state in (tf.CALLED, tf.SERVING),
+        "call_next": state is None, "recall": state == ts.CALLED, "start": state == ts.CALLED,
+        "done": state == ts.SERVING, "done_revisit": state == ts.SERVING,
+        "done_deferred": state == ts.SERVING, "hold": state in (ts.CALLED, ts.SERVING),
         "resume": state is None and held_here,
-        "noshow": state == tf.CALLED and calls >= noshow_after_calls,
-        "transfer": state in (tf.CALLED, tf.SERVING),
+        "noshow": state == ts.CALLED and calls >= noshow_after_calls,
+        "transfer": state in (ts.CALLED, ts.SERVING),
     }  # fmt: skip
 
 
@@ -112,7 +112,7 @@ class QueueQueries:
 
     def current_at(self, counter: str | None) -> Row | None:
         """Returns the ticket a counter is calling or serving, if any."""
-        active = self.at_counter(counter, (tf.CALLED, tf.SERVING))
+        active = self.at_counter(counter, (ts.CALLED, ts.SERVING))
         return active[0] if active else None
 
     def lost_calls(self, counter: str | None) -> list[LostCall]:
@@ -137,5 +137,5 @@ class QueueQueries:
         everything = tickets.tickets(lanes=lanes)
         active = [t for t in everything if t["state"] in ACTIVE]
         waiting = tickets.queue(lanes or tuple(self.node.catalog.lanes))
-        closed = [t for t in reversed(everything) if t["state"] not in (*ACTIVE, tf.WAITING)]
+        closed = [t for t in reversed(everything) if t["state"] not in (*ACTIVE, ts.WAITING)]
         return active + waiting + closed

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from app.core.actor import Actor
 from app.core.errors import ConfirmationNeeded, UserError
 from app.model import ticket_fold as tf
+from app.model import ticket_states as ts
 from app.model.clock import JST, iso, to_ms
 from app.queue.pauses import PauseService
 
@@ -24,14 +25,14 @@ Row = dict[str, Any]
 _NUMBER = re.compile(r"^([A-Za-z]{1,2})-?(\d{1,6})$")
 
 STATE_NAMES = {
-    tf.WAITING: ("待ち", "Waiting"),
-    tf.CALLED: ("呼出中", "Called"),
-    tf.SERVING: ("対応中", "Serving"),
-    tf.HELD: ("保留", "On hold"),
-    tf.DONE: ("完了", "Done"),
-    tf.NOSHOW: ("不在", "No-show"),
-    tf.CANCELLED: ("取消", "Cancelled"),
-    tf.TRANSFERRED: ("回付", "Transferred"),
+    ts.WAITING: ("待ち", "Waiting"),
+    ts.CALLED: ("呼出中", "Called"),
+    ts.SERVING: ("対応中", "Serving"),
+    ts.HELD: ("保留", "On hold"),
+    ts.DONE: ("完了", "Done"),
+    ts.NOSHOW: ("不在", "No-show"),
+    ts.CANCELLED: ("取消", "Cancelled"),
+    ts.TRANSFERRED: ("回付", "Transferred"),
 }
 OUTCOME_NAMES = {
     "completed": ("完了", "Completed"),
@@ -285,7 +286,7 @@ class TicketService:
             why = tf.refusal(row["state"], row["counter"], move, actor.counter)
             if why is not None:
                 raise TicketError(self._explain(row, move, actor))
-            if move == tf.REOPENED and row["state"] == tf.TRANSFERRED:
+            if move == tf.REOPENED and row["state"] == ts.TRANSFERRED:
                 raise TicketError(
                     f"{row['number']} は回付済みです（回付先の整理券を操作してください）"
                 )
@@ -299,7 +300,7 @@ class TicketService:
         if move == tf.REOPENED:
             return f"{row['number']} は「{state_ja}」のため訂正できません（完了・不在・取消のみ訂正できます）"
         at_other = row["counter"] not in (None, actor.counter)
-        if at_other and row["state"] in (tf.CALLED, tf.SERVING, tf.HELD):
+        if at_other and row["state"] in (ts.CALLED, ts.SERVING, ts.HELD):
             return f"{row['number']} は {row['counter']}番窓口が対応中のため{name}できません"
         return f"{row['number']} は「{state_ja}」のため{name}できません"
 
@@ -345,15 +346,15 @@ class TicketService:
 
     def done(self, actor: Actor, ref: str, outcome: str = "completed") -> Row:
         """Closes a ticket with an outcome: completed, revisit or deferred."""
-        if outcome not in tf.OUTCOMES:
-            raise TicketError(f"結果 {outcome} はありません（{', '.join(tf.OUTCOMES)}）")
+        if outcome not in ts.OUTCOMES:
+            raise TicketError(f"結果 {outcome} はありません（{', '.join(ts.OUTCOMES)}）")
         return self._move(actor, ref, "ticket.done", {"outcome": outcome})
 
     def noshow(self, actor: Actor, ref: str) -> Row:
         """Closes a called ticket whose visitor did not come (after the configured calls)."""
         row = self.get(ref)
         needed = self.node.settings.counter.noshow_after_calls
-        if row["state"] == tf.CALLED and row["call_count"] < needed:
+        if row["state"] == ts.CALLED and row["call_count"] < needed:
             left = needed - row["call_count"]
             raise TicketError(f"{row['number']} はあと{left}回呼び出してから不在にしてください")
         return self._move(actor, ref, "ticket.noshow")

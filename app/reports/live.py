@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.model import ticket_fold as tf
+from app.model import ticket_states as ts
 from app.model.clock import JST, to_datetime, to_ms
 from app.queue.visits import TURNED_BACK
 from app.reports.staffing import HourAdvice, advice, counters_open, wait_target
@@ -62,7 +63,7 @@ def lane_live(node: Node, now_ms: int) -> list[LaneLive]:
     out = []
     for lane in node.catalog.lanes:
         mine = [r for r in rows if r["lane"] == lane]
-        waiting = [max(0, now_ms - waits_from(r)) for r in mine if r["state"] == tf.WAITING]
+        waiting = [max(0, now_ms - waits_from(r)) for r in mine if r["state"] == ts.WAITING]
         waits = [w for r in mine if (w := tf.timings(r)["waiting_ms"]) is not None]
         mean = round(sum(waits) / len(waits)) if waits else None
         out.append(LaneLive(lane, len(waiting), max(waiting, default=0), mean, len(waits)))

@@ -31,7 +31,8 @@ from app.core.actor import Actor
 from app.core.catalog import Catalog
 from app.core.errors import UserError
 from app.model.clock import hhmm
-from app.model.ticket_fold import HELD, timings
+from app.model.ticket_fold import timings
+from app.model.ticket_states import HELD
 from app.queue.queries import allowed_actions
 from app.queue.tickets import STATE_NAMES
 from app.services import CounterServices

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject
 
 from app.core.catalog import Catalog
 from app.model.clock import hhmm
-from app.model.ticket_fold import CALLED, HELD, SERVING, WAITING
+from app.model.ticket_states import CALLED, HELD, SERVING, WAITING
 from app.queue.queries import ACTIVE
 from app.queue.tickets import STATE_NAMES
 from ui.widgets.i18n import Texts
