@@ -27,31 +27,46 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {redact(message)}\n")
 
 
-def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:
-    """Returns the argument parser with every Qt-free command.
+#: Each module of :mod:`app.cli` and the commands it adds.
+_GROUPS = (
+    ("setup", "init demo counter-set events rebuild"),
+    ("identity", "identity"),
+    ("calendar", "calendar closure procedure"),
+    ("staff", "staff"),
+    ("tickets", "ticket call recall start hold resume noshow transfer done cancel reopen"),
+    ("sync", "sync"),
+    ("reservations", "reservations purge"),
+    ("reports", "report simulate"),
+    ("inquiries", "inquiry qa"),
+)
+#: Each command's module; a run loads only the modules its words name.
+COMMANDS: dict[str, str] = {name: module for module, names in _GROUPS for name in names.split()}
+
+
+def build_parser(
+    extra: Callable[[Any], None] | None = None, argv: Sequence[str] | None = None
+) -> argparse.ArgumentParser:
+    """Returns the argument parser with the Qt-free commands.
 
     Args:
         extra: adds more commands to the subparsers (the windows add ``run``).
+        argv: the words of this run. Given, only the modules of the commands among them are
+            loaded (a word that is also a data folder's name loads one module too many, never
+            one too few); ``--version`` alone loads none. Without it, every command is there.
     """
-    from app.cli import (
-        calendar,
-        identity,
-        inquiries,
-        reports,
-        reservations,
-        setup,
-        staff,
-        sync,
-        tickets,
-    )
+    import importlib
 
     parser = Parser(prog="madoguchi", description="横須賀市マイナンバーカードセンター 窓口システム")
     parser.add_argument("--version", action="version", version=f"madoguchi {__version__}")
     _add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (setup, identity, calendar, staff, tickets, sync, reservations, reports,
-                  inquiries):  # fmt: skip
-        group.register(sub)
+    modules = dict.fromkeys(COMMANDS.values())
+    if argv is not None:
+        named = dict.fromkeys(COMMANDS[word] for word in argv if word in COMMANDS)
+        if named or "--version" in argv:
+            modules = named
+    for name in modules:
+        importlib.import_module(f"app.cli.{name}").register(sub)
     if extra is not None:
         extra(sub)
     # The common options work after the command too: `madoguchi demo --data-dir X`.
@@ -123,9 +138,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def main(argv: Sequence[str] | None = None, extra: Callable[[Any], None] | None = None) -> int:
     """Entry point of ``python -m app`` (and, with ``extra``, of ``madoguchi``)."""
-    parser = build_parser(extra)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(extra, words)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:  # argparse has printed its one-line usage error
         return int(exc.code or 0)
     from app.core.logs import setup_logging

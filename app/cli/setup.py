@@ -10,7 +10,7 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output, read_pin
-from app.core.actor import NODE_ROLES, SYSTEM
+from app.core.roles import NODE_ROLES
 
 
 def cmd_init(args: argparse.Namespace, out: Output) -> int:
@@ -32,6 +32,8 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
         issuer_block=args.issuer_block or 0,
         site_key=args.site_key or os.environ.get("MADOGUCHI_SITE_KEY"), block_proven=False,
     )  # fmt: skip
+    from app.core.actor import SYSTEM
+
     StaffService(node).add(SYSTEM, args.admin, args.admin_name, "admin", pin)
     registry = Registry(node, share) if share is not None else None
     try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.cli.common import emit_ticket, open_node, parse_day, sign_in, ticket_line
 from app.cli.output import CliError, Output
-from app.model.ticket_fold import OUTCOMES, STATES
+from app.model.ticket_states import OUTCOMES, STATES
 
 
 def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
@@ -93,9 +93,9 @@ def cmd_call(args: argparse.Namespace, out: Output) -> int:
 
 
 def _simple_move(method: str) -> Any:
-    from app.queue.tickets import TicketService
-
     def handler(args: argparse.Namespace, out: Output) -> int:
+        from app.queue.tickets import TicketService
+
         node = open_node(args)
         service = TicketService(node)
         row = getattr(service, method)(sign_in(args, node), args.ticket)

@@ -6,7 +6,7 @@ the city, so both go through :func:`clean_text` (no personal data, not empty, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core.errors import InputError
 from app.core.privacy import check_city_text
@@ -15,8 +15,7 @@ from app.core.privacy import check_city_text
 MAX_TEXT = 2000
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
     """An inquiry / Q&A category: its code (stored in events) and its names."""
 
     code: str

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 import pytest
 
-from app.cli.main import main
+from app.cli.main import COMMANDS, build_parser, main
 
 
 @pytest.fixture
@@ -218,3 +219,33 @@ def test_a_printer_that_fails_still_issues_and_exits_3(
     assert code == 3 and "A-001" in out and "手書き" in out
     code, out, _ = run(capsys, "--data-dir", str(data), "ticket", "list")
     assert "A-001" in out
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return set(sub.choices)
+
+
+def test_the_command_table_names_every_command_of_every_module() -> None:
+    full = build_parser()
+    assert _commands(full) == set(COMMANDS)
+    for command, module in COMMANDS.items():
+        only = build_parser(argv=[command, "--help"])
+        mine = {c for c, m in COMMANDS.items() if m == module}
+        assert _commands(only) == mine, command
+
+
+def test_a_run_loads_only_the_modules_of_its_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _commands(build_parser(argv=["--version"])) == set()
+    # A data folder that happens to be called like a command loads one module too many.
+    words = ["--data-dir", "sync", "ticket", "list"]
+    assert _commands(build_parser(argv=words)) >= {"ticket", "sync"}
+    # Help and a bare call still list every command.
+    assert _commands(build_parser(argv=["--help"])) == set(COMMANDS)
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "calendar"), "calendar", "2026-12")
+    assert code == 0 and "2026-12" in out
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path))
+    assert code == 2
+    assert "report" in out and "ticket" in out and "qa" in out
