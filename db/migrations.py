@@ -2,17 +2,34 @@
 
 Each migration runs in its own transaction together with the record that it ran
 (sqlite-utils ``Migrations``).  Never edit a migration that has shipped: add one.
+
+Opening a database that is up to date reads the record with one query; sqlite-utils is
+loaded only when there is a migration to run, so a command that opens a PC's database
+does not pay for it.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
 
-migrations = Migrations("madoguchi")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+#: The migration set's name in sqlite-utils' record (``_sqlite_migrations``).
+SET_NAME = "madoguchi"
+_STEPS: list[Callable[[Database], None]] = []
 
 
-@migrations()
+def _step(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    _STEPS.append(fn)
+    return fn
+
+
+@_step
 def m001_event_log(db: Database) -> None:
     """The node's identity and the event log."""
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -37,7 +54,7 @@ def m001_event_log(db: Database) -> None:
     db.execute("CREATE INDEX events_hlc ON events (hlc)")
 
 
-@migrations()
+@_step
 def m002_projections(db: Database) -> None:
     """Tables the screens read; rebuilt from the events at will."""
     db.execute(
@@ -120,7 +137,7 @@ def m002_projections(db: Database) -> None:
     db.execute("CREATE INDEX reservations_day ON reservations (day, slot)")
 
 
-@migrations()
+@_step
 def m003_sync_state(db: Database) -> None:
     """What this node has read from the shared folder, and what it knows of the others."""
     db.execute(
@@ -152,14 +169,14 @@ def m003_sync_state(db: Database) -> None:
     )
 
 
-@migrations()
+@_step
 def m004_ticket_reservation_index(db: Database) -> None:
     """Check-in links a reservation to its ticket; without this index every booked event
     scanned the whole tickets table (40 s to import 10,000 rows on a year of data)."""
     db.execute("CREATE INDEX tickets_reservation ON tickets (reservation_id)")
 
 
-@migrations()
+@_step
 def m005_pauses(db: Database) -> None:
     """Procedures the site manager paused (J-LIS down), shown on the reception buttons."""
     db.execute(
@@ -174,13 +191,13 @@ def m005_pauses(db: Database) -> None:
     )
 
 
-@migrations()
+@_step
 def m006_purges(db: Database) -> None:
     """Up to which visit day the names of reservations have been purged."""
     db.execute("CREATE TABLE purges (before TEXT PRIMARY KEY, hlc INTEGER NOT NULL)")
 
 
-@migrations()
+@_step
 def m007_inquiries_qa(db: Database) -> None:
     """Inquiries answered at the counters (no personal data) and the shared Q&A collection."""
     db.execute(
@@ -220,14 +237,14 @@ def m007_inquiries_qa(db: Database) -> None:
     )
 
 
-@migrations()
+@_step
 def m008_file_changes(db: Database) -> None:
     """When each shared file was last read as it was: a file that changes other than by
     growing (restored, replaced, damaged and mended) is read again from its start."""
     db.execute("ALTER TABLE sync_files ADD COLUMN mtime_ns INTEGER NOT NULL DEFAULT 0")
 
 
-@migrations()
+@_step
 def m009_own_segments(db: Database) -> None:
     """The segments this PC wrote, what they hold and how it left them: a file that changed
     or went missing is read back and what it lost written again."""
@@ -246,7 +263,7 @@ def m009_own_segments(db: Database) -> None:
     )
 
 
-@migrations()
+@_step
 def m010_entity_events(db: Database) -> None:
     """Which events belong to which order-dependent entity (a staff member, a reservation,
     a day's closure …), so a late event replays its entity alone, never the whole log.
@@ -272,16 +289,39 @@ PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "
                      "inquiries", "qa", "entity_events")  # fmt: skip
 
 
-def migrate(db: Database, stop_before: str | None = None) -> None:
+@cache
+def _migrations() -> Migrations:
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(SET_NAME)
+    for fn in _STEPS:
+        migrations()(fn)
+    return migrations
+
+
+def migrate(conn: sqlite3.Connection, stop_before: str | None = None) -> None:
     """Brings the database up to the newest schema (or up to ``stop_before``)."""
-    migrations.apply(db, stop_before=stop_before)
+    if stop_before is None and applied_names(conn) == migration_names():
+        return
+    from sqlite_utils import Database
+
+    _migrations().apply(Database(conn), stop_before=stop_before)
 
 
 def migration_names() -> list[str]:
     """Returns the names of all migrations, oldest first."""
-    return [m.name for m in migrations._migrations]
+    return [fn.__name__ for fn in _STEPS]
 
 
-def applied_names(db: Database) -> list[str]:
-    """Returns the names of the migrations this database has run."""
-    return [m.name for m in migrations.applied(db)]
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """Returns the names of the migrations this database has run, in the order they ran."""
+    try:
+        rows = conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+            (SET_NAME,),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
+    return [str(row[0]) for row in rows]

@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlite_utils import Database
-
 from db.event import COLUMNS, SCHEMA, Event
 from db.hlc import HybridClock
 from db.migrations import PROJECTION_TABLES, migrate
@@ -124,8 +122,7 @@ class Store:
         self.clock = clock or HybridClock()
         try:
             self.conn = connect(self.path)
-            self.db = Database(self.conn)
-            migrate(self.db)
+            migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"データベースを開けません: {self.path} ({exc})") from exc
         self._refresh_clock()

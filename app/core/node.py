@@ -350,7 +350,7 @@ class Node:
 
     def schema(self) -> tuple[list[str], list[str]]:
         """Returns the migrations this database has run and every migration there is."""
-        return applied_names(self.store.db), migration_names()
+        return applied_names(self.store.conn), migration_names()
 
     def close(self) -> None:
         """Closes the database."""

@@ -19,26 +19,26 @@ def test_names_are_numbered_in_order() -> None:
 
 def test_from_empty(tmp_path: Path) -> None:
     db = Database(sqlite3.connect(tmp_path / "a.sqlite3", isolation_level=None))
-    migrate(db)
-    assert applied_names(db) == migration_names()
+    migrate(db.conn)
+    assert applied_names(db.conn) == migration_names()
     assert {"events", "meta", "tickets", "closures", "staff", "reservations"} <= set(
         db.table_names()
     )
-    migrate(db)  # idempotent
-    assert applied_names(db) == migration_names()
+    migrate(db.conn)  # idempotent
+    assert applied_names(db.conn) == migration_names()
 
 
 @pytest.mark.parametrize("stop", migration_names()[1:])
 def test_from_every_earlier_version_keeps_the_events(tmp_path: Path, stop: str) -> None:
     db = Database(sqlite3.connect(tmp_path / "b.sqlite3", isolation_level=None))
-    migrate(db, stop_before=stop)
-    assert stop not in applied_names(db)
+    migrate(db.conn, stop_before=stop)
+    assert stop not in applied_names(db.conn)
     db.execute(
         "INSERT INTO events (node_id, seq, hlc, type, staff_id, schema) "
         "VALUES ('n1', 1, 42, 'closure.added', 'sm', 1)"
     )
-    migrate(db)
-    assert applied_names(db) == migration_names()
+    migrate(db.conn)
+    assert applied_names(db.conn) == migration_names()
     assert db.execute("SELECT node_id, seq, hlc FROM events").fetchall() == [("n1", 1, 42)]
 
 
