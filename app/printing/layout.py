@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-import qrcode
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
 from app.queue.tickets import TicketService
 
 if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
+
     from app.core.node import Node
 
 FONT_NAME = "IPAexGothic"
@@ -185,7 +183,12 @@ def ticket_font() -> TTFont:
     """Returns IPAex Gothic, loaded once and registered with reportlab under FONT_NAME.
 
     reportlab keeps the subset it embeds per document, so one font object serves every PDF.
+    reportlab and qrcode are loaded at the first ticket, not when a window that never prints
+    starts.
     """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     font = TTFont(FONT_NAME, str(font_path()))
     pdfmetrics.registerFont(font)
     return font
@@ -198,6 +201,8 @@ def text_width_mm(text: str, size_pt: float) -> float:
 
 def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     """Returns the QR modules of a payload (error correction M, no quiet zone)."""
+    import qrcode
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(payload)
     code.make(fit=True)

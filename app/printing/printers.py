@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from app.model.clock import day_of
 from app.printing.layout import layout, ticket_content
 from app.printing.printer import NullPrinter, Printer, PrinterError
-from app.printing.render import render_pdf, render_png
 from app.queue.tickets import TicketService
 from db.hlc import wall_ms_now
 
@@ -168,6 +167,8 @@ def print_ticket(
         The result; ``ok`` is False with a message saying what to do when the printer failed.
         Printer failures never raise.
     """
+    from app.printing.render import render_pdf, render_png  # PIL and reportlab, when printing
+
     row = TicketService(node).get(ticket_id)
     content = ticket_content(node, row, counters)
     prims, height = layout(content)
