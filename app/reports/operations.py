@@ -109,7 +109,9 @@ def problem_notes(figures: Figures) -> Notes:
     if (n := figures.count("deferred")) > 0:
         lines.append(f"J-LIS停止等のため保留で終えた手続 {n} 件")
     if (n := figures.count("turned_back")) > 0:
-        lines.append(f"書類不備で受付時にお帰りいただいた方 {n} 人（不足書類は別表）")
+        lines.append(
+            f"書類不備で受付時にお帰りいただいた方 {n} 人（不足書類は表「返戻の理由（不足書類）」）"
+        )
     if (n := figures.count("cancelled")) > 0:
         lines.append(f"取消された整理券 {n} 件（待ち時間が長く帰られた方など）")
     long = [t.wait_ms for t in figures.facts.tickets
