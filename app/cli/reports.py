@@ -23,7 +23,7 @@ from app.reports.operations import TITLES
 from app.reports.sla import SLA_DEFAULTS, record_incident, record_sla_plan
 
 _SPEC_HELP = {"daily": "日付 YYYY-MM-DD", "monthly": "月 YYYY-MM", "sla": "月 YYYY-MM",
-              "annual": "年度 2026 または FY2026", "inquiries": "日付 YYYY-MM-DD",
+              "annual": "年度 2026 または FY2026", "inquiries": "日付 YYYY-MM-DD または月 YYYY-MM",
               "qa": "日付 YYYY-MM-DD（その日の終わりの時点。省略: 現在）"}  # fmt: skip
 
 
