@@ -246,9 +246,33 @@ def m009_own_segments(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_reports_records(db: Database) -> None:
+    """What the site manager records for the city's reports: free-text entries of a day or
+    a month (改善内容, 市との調整事項, 問題点). Each row is the latest event of its id (by
+    the global order, kept in ``hlc, node_id, seq``), so events may arrive in any order."""
+    db.execute(
+        """
+        CREATE TABLE report_notes (
+            note_id  TEXT PRIMARY KEY,
+            period   TEXT    NOT NULL,
+            kind     TEXT    NOT NULL,
+            text     TEXT    NOT NULL,
+            removed  INTEGER NOT NULL DEFAULT 0,
+            staff_id TEXT    NOT NULL,
+            at       INTEGER NOT NULL,
+            hlc      INTEGER NOT NULL,
+            node_id  TEXT    NOT NULL,
+            seq      INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX report_notes_period ON report_notes (period)")
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
-                     "inquiries", "qa")  # fmt: skip
+                     "inquiries", "qa", "report_notes")  # fmt: skip
 
 
 def migrate(db: Database, stop_before: str | None = None) -> None:

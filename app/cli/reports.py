@@ -16,9 +16,11 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output
+from app.model.records_projection import NOTE_KINDS
 from app.reports.figures import MEASURES, explain
 from app.reports.files import ENCODINGS, FORMATS, save
 from app.reports.inquiry_reports import build_report
+from app.reports.notes import ReportNotes, parse_period
 from app.reports.operations import TITLES
 from app.reports.sla import SLA_DEFAULTS, record_incident, record_sla_plan
 
@@ -109,6 +111,51 @@ def cmd_plan(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_note(args: argparse.Namespace, out: Output) -> int:
+    """``report note PERIOD --kind K --text T [--replace ID]``: a report entry."""
+    node = open_node(args)
+    try:
+        note_id = ReportNotes(node).set(sign_in(args, node), args.period, args.kind, args.text,
+                                        args.replace)  # fmt: skip
+    finally:
+        node.close()
+    out.emit({"note_id": note_id, "period": args.period},
+             f"{args.period} の報告事項を記録しました（{note_id}）")  # fmt: skip
+    return 0
+
+
+def cmd_notes(args: argparse.Namespace, out: Output) -> int:
+    """``report notes PERIOD``: the entries of a day or a month (a month's with its days')."""
+    node = open_node(args)
+    try:
+        notes = ReportNotes(node)
+        rows = notes.of(args.period)
+        if len(parse_period(args.period)) == 7:
+            rows += notes.of_month_days(args.period)
+    finally:
+        node.close()
+
+    def text() -> str:
+        lines = [f"{args.period}: {len(rows)} 件"]
+        lines += [f"  {r['note_id']}  {r['period']}  {NOTE_KINDS[r['kind']][0]}: {r['text']}"
+                  for r in rows]  # fmt: skip
+        return "\n".join(lines)
+
+    out.emit({"period": args.period, "notes": rows}, text)
+    return 0
+
+
+def cmd_note_remove(args: argparse.Namespace, out: Output) -> int:
+    """``report note-remove ID``: removes a report entry."""
+    node = open_node(args)
+    try:
+        ReportNotes(node).remove(sign_in(args, node), args.note_id)
+    finally:
+        node.close()
+    out.emit({"removed": args.note_id}, f"報告事項 {args.note_id} を削除しました")
+    return 0
+
+
 def cmd_simulate(args: argparse.Namespace, out: Output) -> int:
     """``simulate --from D --to D``: fills a simulated site through the real services."""
     from app.sim.config import SimNode
@@ -167,6 +214,19 @@ def register(sub: Any) -> None:
     p.add_argument("--plan", required=True)
     p.add_argument("--follow-up", help="実施状況・報告")
     p.set_defaults(handler=cmd_plan)
+    p = kinds.add_parser("note", help="報告事項（問題点・改善内容・市との調整事項）を記録する")
+    p.add_argument("period", help="日 YYYY-MM-DD（作業日報）または月 YYYY-MM（月次報告書）")
+    p.add_argument("--kind", required=True,
+                   help="problem（問題点）、improvement（改善内容）、city（市との調整事項）")  # fmt: skip
+    p.add_argument("--text", required=True, help="内容（個人情報は書かない）")
+    p.add_argument("--replace", help="この報告事項IDの内容を書き換える")
+    p.set_defaults(handler=cmd_note)
+    p = kinds.add_parser("notes", help="ある日・月の報告事項を表示する")
+    p.add_argument("period", help="日 YYYY-MM-DD または月 YYYY-MM（月はその日々の分も）")
+    p.set_defaults(handler=cmd_notes)
+    p = kinds.add_parser("note-remove", help="報告事項を削除する")
+    p.add_argument("note_id")
+    p.set_defaults(handler=cmd_note_remove)
 
     p = sub.add_parser("simulate", help="模擬データで拠点を埋める（新しいデータフォルダに）")
     p.add_argument("--from", dest="first", required=True, help="最初の日 YYYY-MM-DD")

@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inquiry.log": frozenset({CLERK, CITY_STAFF, FLOOR_MANAGER, SITE_MANAGER}),
     "qa.edit": frozenset({SITE_MANAGER, ADMIN}),
     "node.setup": frozenset({SITE_MANAGER, ADMIN}),
+    "report.record": frozenset({SITE_MANAGER, ADMIN}),
 }
 
 ACTION_NAMES = {
@@ -47,6 +48,7 @@ ACTION_NAMES = {
     "inquiry.log": "問い合わせの記録",
     "qa.edit": "質疑応答集の編集",
     "node.setup": "端末の設定",
+    "report.record": "報告事項の記録",
 }
 
 SYSTEM_ID = "system"

@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from app.model.qa_projection import HANDLERS as QA_HANDLERS
+from app.model.records_projection import HANDLERS as RECORDS_HANDLERS
 from app.model.ticket_fold import REOPENED, fold
 from db.event import COLUMNS, NO_PAYLOAD, Event
 from db.hlc import wall_of
@@ -321,4 +322,5 @@ _HANDLERS = {
     "reservation.booked": _reservation_booked,
     "reservation.cancelled": _reservation_cancelled,
     **QA_HANDLERS,
+    **RECORDS_HANDLERS,
 }

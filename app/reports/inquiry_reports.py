@@ -18,7 +18,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from app.core.errors import InputError
-from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.model.clock import to_datetime
@@ -26,6 +25,7 @@ from app.reports.figures import hour_label
 from app.reports.model import Column, Notes, Report, Table
 from app.reports.operations import TITLES, WEEKDAYS, month_bounds
 from app.reports.periodic import build_report as build_periodic
+from app.reports.sections import category_table
 from app.reports.tables import now_text
 
 if TYPE_CHECKING:
@@ -50,14 +50,6 @@ def parse_day(spec: str) -> date:
         return date.fromisoformat(spec.strip().replace("/", "-"))
     except ValueError:
         raise InputError(f"日付 {spec!r} は YYYY-MM-DD で指定してください") from None
-
-
-def category_table(title: str, codes: list[str]) -> Table:
-    """Counts inquiries (or Q&A entries) by category, every category listed, with the total."""
-    counts = Counter(codes)
-    rows: list[list[Any]] = [[c.name_ja, counts[c.code]] for c in CATEGORIES]
-    rows.append(["合計", len(codes)])
-    return Table(title, [Column("分類", "text", 3), Column("件数")], rows, total_row=True)
 
 
 def build_inquiry_log(node: Node, day: date, last: date | None = None) -> Report:

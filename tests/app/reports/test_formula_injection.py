@@ -16,6 +16,7 @@ from app.inquiries.qa import QaService
 from app.reports.files import neutralise, render
 from app.reports.inquiry_reports import build_report
 from app.reports.model import Column, Notes, Report, Table
+from app.reports.notes import ReportNotes
 from app.reports.sla import record_incident, record_sla_plan
 from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.exports import (
@@ -75,6 +76,8 @@ def typed_everywhere(node: Node, clock: FakeClock, clerk: Actor) -> Node:
         qa.add(SM, "other", text, text)
     record_incident(node, SM, TYPED[0])
     record_sla_plan(node, SM, MONTH, "wait_p90", TYPED[1], TYPED[2])
+    ReportNotes(node).set(SM, OPEN_DAY.isoformat(), "improvement", TYPED[3])
+    ReportNotes(node).set(SM, MONTH, "city", TYPED[4])
     return node
 
 
@@ -83,10 +86,12 @@ EXPORTS = (("inquiries", OPEN_DAY.isoformat()), ("inquiries", MONTH), ("qa", "")
            ("monthly", MONTH), ("sla", MONTH), ("annual", "2026"))  # fmt: skip
 #: The free texts each report carries whole in a cell of its own (the SLA report's plan and
 #: follow-up are inside a line of its notes).
-WHOLE = {"inquiries": TYPED, "qa": TYPED, "sla": (TYPED[0],)}
+WHOLE = {"inquiries": TYPED, "qa": TYPED, "sla": (TYPED[0],), "daily": (TYPED[3],),
+         "monthly": (TYPED[4],)}  # fmt: skip
 #: The free texts each report carries somewhere.
-CARRIED = {"sla": (TYPED[0], TYPED[1], TYPED[2]), "daily": (TYPED[0],),
-           "monthly": (TYPED[0],), "annual": (TYPED[0],)}  # fmt: skip
+CARRIED = {"sla": (TYPED[0], TYPED[1], TYPED[2]), "daily": (TYPED[0], TYPED[3]),
+           "monthly": (TYPED[0], TYPED[1], TYPED[2], TYPED[3], TYPED[4]),
+           "annual": (TYPED[0],)}  # fmt: skip
 
 
 @pytest.mark.parametrize(("kind", "spec"), EXPORTS)

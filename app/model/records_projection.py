@@ -1,0 +1,74 @@
+"""Projection of what the site manager records for the city's reports. No Qt.
+
+Each record (a report entry of a day or a month, …) is a register: its row is what the
+newest of its events says, newest by the global order ``(hlc, node_id, seq)``. A handler
+writes its row only when its event is newer than the one the row holds, so the rows are
+the same whatever order the events arrive in, on every PC, and none of these tables needs
+the replay of :mod:`app.model.projection` when an older event comes in late.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from db.event import Event
+from db.hlc import wall_of
+
+NOTE_SET = "report.note_set"
+NOTE_REMOVED = "report.note_removed"
+#: The kinds of report entries: code → (Japanese, English) names.
+NOTE_KINDS: Mapping[str, tuple[str, str]] = {
+    "problem": ("問題点", "Problems"),
+    "improvement": ("改善内容", "Improvements"),
+    "city": ("市との調整事項", "Matters agreed with the city"),
+}
+
+
+def keep_newest(conn: sqlite3.Connection, table: str, key: str, e: Event,
+                values: Mapping[str, Any]) -> None:  # fmt: skip
+    """Writes a register's row from an event unless the row already holds a newer one.
+
+    Args:
+        conn: the open transaction.
+        table: the register's table (columns: ``key``, the ``values``, ``staff_id, at, hlc,
+            node_id, seq``).
+        key: the name of the key column; its value is ``values[key]``.
+        e: the event.
+        values: the row's columns as the event sets them (the key included).
+    """
+    row = {**values, "staff_id": e.staff_id, "at": wall_of(e.hlc), "hlc": e.hlc,
+           "node_id": e.node_id, "seq": e.seq}  # fmt: skip
+    names = list(row)
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
+    conn.execute(
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+        f"ON CONFLICT({key}) DO UPDATE SET {updates} "
+        f"WHERE (excluded.hlc, excluded.node_id, excluded.seq) > ({table}.hlc, {table}.node_id, "
+        f"{table}.seq)",
+        tuple(row.values()),
+    )
+
+
+def _note_set(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "report_notes", "note_id", e, {
+        "note_id": p["note_id"], "period": p["period"], "kind": p["kind"], "text": p["text"],
+        "removed": 0,
+    })  # fmt: skip
+
+
+def _note_removed(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "report_notes", "note_id", e, {
+        "note_id": p["note_id"], "period": p["period"], "kind": p["kind"], "text": "",
+        "removed": 1,
+    })  # fmt: skip
+
+
+#: Handlers of :mod:`app.model.projection` for the events of this module.
+HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
+    NOTE_SET: _note_set,
+    NOTE_REMOVED: _note_removed,
+}
