@@ -23,6 +23,7 @@ from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
 from app.queue.visits import VisitService
 from app.reports.live import LiveFigures
+from app.reports.notes import ReportNotes
 from app.reports.writer import ReportWriter
 from app.reservations.bookings import ReservationService
 from app.reservations.importer import ReservationImports
@@ -47,6 +48,7 @@ class Services:
         printing: printing tickets and the reprint queue.
         live: the site manager's live figures and staffing advice.
         reports: writing the city's reports in a worker thread.
+        notes: the site manager's report entries (問題点, 改善内容, 市との調整事項).
     """
 
     here: NodeView
@@ -63,6 +65,7 @@ class Services:
     printing: TicketPrinting
     live: LiveFigures
     reports: ReportWriter
+    notes: ReportNotes
 
     def reception(self) -> ReceptionServices:
         """Returns what the reception desk (walk-ins, check-in, import) uses."""
@@ -80,7 +83,7 @@ class Services:
     def manager(self) -> ManagerServices:
         """Returns what the site manager's window uses."""
         return ManagerServices(self.here, self.live, self.closures, self.pauses, self.staff,
-                               self.reports, self.qa)  # fmt: skip
+                               self.reports, self.qa, self.notes)  # fmt: skip
 
     @classmethod
     def of(cls, node: Node) -> Services:
@@ -100,6 +103,7 @@ class Services:
             printing=TicketPrinting(node),
             live=LiveFigures(node),
             reports=ReportWriter(node.data_dir),
+            notes=ReportNotes(node),
         )
 
 
@@ -147,3 +151,4 @@ class ManagerServices:
     staff: StaffService
     reports: ReportWriter
     qa: QaService
+    notes: ReportNotes

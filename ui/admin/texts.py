@@ -143,6 +143,28 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "bytes": ("{n} バイト", "{n} bytes"),
     "report_busy": ("作成中です。終わるまでお待ちください", "Still working on the last report"),
+    # report entries
+    "tab_notes": ("報告事項", "Report entries"),
+    "notes_title": ("報告事項（日報・月報に載ります）", "Entries (printed in the reports)"),
+    "notes_scope": ("対象", "For"),
+    "scope_day": ("日（作業日報）", "A day (daily report)"),
+    "scope_month": ("月（月次報告書）", "A month (monthly report)"),
+    "col_period": ("日・月", "Day / month"),
+    "col_kind": ("種類", "Kind"),
+    "col_text": ("内容", "Text"),
+    "col_at": ("記録", "Recorded"),
+    "note_kind": ("種類", "Kind"),
+    "note_text": ("内容（個人情報は書かない）", "Text (no personal data)"),
+    "add_note": ("報告事項を追加", "Add entry"),
+    "replace_note": ("選んだ項目をこの内容に書き換える", "Replace selected with this text"),
+    "remove_note": ("選んだ項目を削除", "Remove selected"),
+    "note_added": ("{p} の報告事項を記録しました", "Entry for {p} recorded"),
+    "note_replaced": ("報告事項を書き換えました", "Entry replaced"),
+    "note_removed": ("報告事項を削除しました", "Entry removed"),
+    "notes_hint": (
+        "月を選ぶと、その月の日々の報告事項も一覧に出ます（月次報告書に日付つきで載ります）",
+        "A month also lists its days' entries (the monthly report prints them with their day)",
+    ),
 }
 
 REPORT_KINDS: dict[str, tuple[str, str]] = {
