@@ -113,6 +113,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "取り込みました: 新規 {a}件・変更 {u}件・取消 {c}件・変更なし {s}件",
         "Imported: {a} new, {u} changed, {c} cancelled, {s} unchanged",
     ),
+    "import_confirm_cancel": (
+        "これらの予約を取り消して取り込みますか？",
+        "Cancel these bookings and import the file?",
+    ),
+    "import_not_done": (
+        "取り込みを取りやめました（何も取り込んでいません）",
+        "Import stopped: nothing was imported",
+    ),
     "import_refused": (
         "問題が {n}件あるため、何も取り込んでいません:",
         "{n} problems: nothing was imported:",
