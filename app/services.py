@@ -17,6 +17,7 @@ from app.core.staff import StaffService
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.printing.jobs import TicketPrinting
+from app.queue.checks import DoubleChecks
 from app.queue.closures import ClosureService
 from app.queue.pauses import PauseService
 from app.queue.queries import QueueQueries
@@ -49,6 +50,7 @@ class Services:
         live: the site manager's live figures and staffing advice.
         reports: writing the city's reports in a worker thread.
         notes: the site manager's report entries (問題点, 改善内容, 市との調整事項).
+        checks: the city's double checks (シ), asked at a counter, signed off by city staff.
     """
 
     here: NodeView
@@ -66,6 +68,7 @@ class Services:
     live: LiveFigures
     reports: ReportWriter
     notes: ReportNotes
+    checks: DoubleChecks
 
     def reception(self) -> ReceptionServices:
         """Returns what the reception desk (walk-ins, check-in, import) uses."""
@@ -74,7 +77,8 @@ class Services:
 
     def counter(self) -> CounterServices:
         """Returns what a counter (calls, moves, inquiries) uses."""
-        return CounterServices(self.here, self.tickets, self.queue, self.inquiries, self.qa)
+        return CounterServices(self.here, self.tickets, self.queue, self.inquiries, self.qa,
+                               self.checks)  # fmt: skip
 
     def board(self) -> BoardServices:
         """Returns what the waiting-room board uses."""
@@ -104,6 +108,7 @@ class Services:
             live=LiveFigures(node),
             reports=ReportWriter(node.data_dir),
             notes=ReportNotes(node),
+            checks=DoubleChecks(node),
         )
 
 
@@ -130,6 +135,7 @@ class CounterServices:
     queue: QueueQueries
     inquiries: InquiryService
     qa: QaService
+    checks: DoubleChecks
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def allowed_actions(
         "resume": state is None and held_here,
         "noshow": state == tf.CALLED and calls >= noshow_after_calls,
         "transfer": state in (tf.CALLED, tf.SERVING),
+        "check": state in (tf.CALLED, tf.SERVING),
     }  # fmt: skip
 
 

@@ -28,6 +28,8 @@ from app.reports.sections import entry_blocks, improvement_plans, inquiry_counts
 from app.reports.tables import (
     COUNTS,
     counter_table,
+    double_check_table,
+    fee_table,
     hour_chart,
     hour_table,
     now_text,
@@ -147,8 +149,9 @@ def build_daily(node: Node, day: date) -> Report:
         summary_table(figures), hour_table(figures), hour_chart(figures),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
         service_table(figures, node.catalog), reservation_table(figures),
-        counter_table(figures), staffing_table(figures.facts.shifts),
-        inquiry_counts(node, day, day), missing_documents_table(figures),
+        counter_table(figures), double_check_table(figures), fee_table(figures),
+        staffing_table(figures.facts.shifts), inquiry_counts(node, day, day),
+        missing_documents_table(figures),
         *entry_blocks(node, day.isoformat(), problem_lines(figures)),
         Notes("数値の根拠", [KEY_HELP.format(period=day.isoformat())]),
     ]  # fmt: skip
@@ -249,6 +252,7 @@ def build_monthly(node: Node, month: str) -> Report:
         day_hour_table(figures, first, last), hour_table(figures), hour_chart(figures),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
         service_table(figures, node.catalog), reservation_table(figures), counter_table(figures),
+        double_check_table(figures), fee_table(figures),
         staff_summary_table(figures.facts.shifts), inquiry_counts(node, first, last),
         missing_documents_table(figures), *entry_blocks(node, month, problem_lines(figures)),
         improvement_plans(node, month), next_month_plan(node, month),

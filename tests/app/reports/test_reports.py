@@ -404,7 +404,8 @@ def test_reports_of_days_without_visits_still_render(site: Node) -> None:
         assert all(not t.rows or t.title in ("予約の状況", "業務計画と実績", "概況", "日別の実績",
                                               "待ち時間・対応時間", "時間帯別の来庁者数と待ち時間",
                                               "サービス水準の検証結果",
-                                              "相談内容（問い合わせの分類）と相談件数")
+                                              "相談内容（問い合わせの分類）と相談件数",
+                                              "ダブルチェック（シ）", "手数料の対象となった手続（ソ）")
                    or t.title.startswith("次月")  # the plan of the month after
                    for t in report.tables())  # fmt: skip
         for fmt, encoding in VARIANTS:
