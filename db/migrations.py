@@ -270,9 +270,44 @@ def m010_reports_records(db: Database) -> None:
     db.execute("CREATE INDEX report_notes_period ON report_notes (period)")
 
 
+@migrations()
+def m011_reports_deliverables(db: Database) -> None:
+    """The meetings whose minutes are due (議事録), and the deliverables marked handed in to
+    the city; registers like ``report_notes`` (the newest event of a key wins)."""
+    db.execute(
+        """
+        CREATE TABLE meetings (
+            meeting_id TEXT PRIMARY KEY,
+            day        TEXT    NOT NULL,
+            kind       TEXT    NOT NULL,
+            title      TEXT    NOT NULL,
+            removed    INTEGER NOT NULL DEFAULT 0,
+            staff_id   TEXT    NOT NULL,
+            at         INTEGER NOT NULL,
+            hlc        INTEGER NOT NULL,
+            node_id    TEXT    NOT NULL,
+            seq        INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE deliverables (
+            key          TEXT PRIMARY KEY,
+            submitted_on TEXT,
+            staff_id     TEXT    NOT NULL,
+            at           INTEGER NOT NULL,
+            hlc          INTEGER NOT NULL,
+            node_id      TEXT    NOT NULL,
+            seq          INTEGER NOT NULL
+        )
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
-                     "inquiries", "qa", "report_notes")  # fmt: skip
+                     "inquiries", "qa", "report_notes", "meetings", "deliverables")  # fmt: skip
 
 
 def migrate(db: Database, stop_before: str | None = None) -> None:

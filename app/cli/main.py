@@ -41,6 +41,7 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
     """
     from app.cli import (
         calendar,
+        deliverables,
         identity,
         inquiries,
         reports,
@@ -56,7 +57,7 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
     _add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in (setup, identity, calendar, staff, tickets, sync, reservations, reports,
-                  inquiries):  # fmt: skip
+                  deliverables, inquiries):  # fmt: skip
         group.register(sub)
     if extra is not None:
         extra(sub)

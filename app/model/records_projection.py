@@ -1,6 +1,7 @@
 """Projection of what the site manager records for the city's reports. No Qt.
 
-Each record (a report entry of a day or a month, …) is a register: its row is what the
+Each record (a report entry of a day or a month, a meeting, a deliverable handed in) is a
+register: its row is what the
 newest of its events says, newest by the global order ``(hlc, node_id, seq)``. A handler
 writes its row only when its event is newer than the one the row holds, so the rows are
 the same whatever order the events arrive in, on every PC, and none of these tables needs
@@ -67,8 +68,34 @@ def _note_removed(conn: sqlite3.Connection, e: Event) -> None:
     })  # fmt: skip
 
 
+MEETING_SET = "meeting.recorded"
+MEETING_REMOVED = "meeting.removed"
+SUBMITTED = "deliverable.submitted"
+#: The kinds of meetings (11 定例会議 of the specification): code → (Japanese, English).
+MEETING_KINDS: Mapping[str, tuple[str, str]] = {
+    "monthly": ("センター運営推進会議", "Monthly steering meeting"),
+    "daily": ("センター日次報告会議", "Daily report meeting"),
+}
+
+
+def _meeting(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "meetings", "meeting_id", e, {
+        "meeting_id": p["meeting_id"], "day": p["day"], "kind": p["kind"],
+        "title": p.get("title", ""), "removed": int(e.type == MEETING_REMOVED),
+    })  # fmt: skip
+
+
+def _submitted(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "deliverables", "key", e, {"key": p["key"], "submitted_on": p.get("on")})
+
+
 #: Handlers of :mod:`app.model.projection` for the events of this module.
 HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     NOTE_SET: _note_set,
     NOTE_REMOVED: _note_removed,
+    MEETING_SET: _meeting,
+    MEETING_REMOVED: _meeting,
+    SUBMITTED: _submitted,
 }
