@@ -23,6 +23,7 @@ from app.queue.pauses import PauseService
 from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
 from app.queue.visits import VisitService
+from app.reports.deliverables import Deliverables
 from app.reports.live import LiveFigures
 from app.reports.notes import ReportNotes
 from app.reports.writer import ReportWriter
@@ -51,6 +52,7 @@ class Services:
         reports: writing the city's reports in a worker thread.
         notes: the site manager's report entries (問題点, 改善内容, 市との調整事項).
         checks: the city's double checks (シ), asked at a counter, signed off by city staff.
+        deliverables: the contract's deliverables, their due dates, meetings and hand-ins.
     """
 
     here: NodeView
@@ -69,6 +71,7 @@ class Services:
     reports: ReportWriter
     notes: ReportNotes
     checks: DoubleChecks
+    deliverables: Deliverables
 
     def reception(self) -> ReceptionServices:
         """Returns what the reception desk (walk-ins, check-in, import) uses."""
@@ -87,7 +90,7 @@ class Services:
     def manager(self) -> ManagerServices:
         """Returns what the site manager's window uses."""
         return ManagerServices(self.here, self.live, self.closures, self.pauses, self.staff,
-                               self.reports, self.qa, self.notes)  # fmt: skip
+                               self.reports, self.qa, self.notes, self.deliverables)  # fmt: skip
 
     @classmethod
     def of(cls, node: Node) -> Services:
@@ -109,6 +112,7 @@ class Services:
             reports=ReportWriter(node.data_dir),
             notes=ReportNotes(node),
             checks=DoubleChecks(node),
+            deliverables=Deliverables(node),
         )
 
 
@@ -158,3 +162,4 @@ class ManagerServices:
     reports: ReportWriter
     qa: QaService
     notes: ReportNotes
+    deliverables: Deliverables
