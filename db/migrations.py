@@ -305,9 +305,65 @@ def m011_reports_deliverables(db: Database) -> None:
     )
 
 
+@migrations()
+def m012_reports_staffing(db: Database) -> None:
+    """The training log (要員育成報告書), the staffing structure's dated assignments (業務体制表)
+    and the roster of planned staff per day."""
+    db.execute(
+        """
+        CREATE TABLE trainings (
+            training_id TEXT PRIMARY KEY,
+            staff_id    TEXT    NOT NULL,
+            day         TEXT    NOT NULL,
+            course      TEXT    NOT NULL,
+            trainer     TEXT    NOT NULL,
+            hours       REAL    NOT NULL,
+            record      TEXT    NOT NULL,
+            removed     INTEGER NOT NULL DEFAULT 0,
+            by_staff    TEXT    NOT NULL,
+            at          INTEGER NOT NULL,
+            hlc         INTEGER NOT NULL,
+            node_id     TEXT    NOT NULL,
+            seq         INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX trainings_day ON trainings (day)")
+    db.execute(
+        """
+        CREATE TABLE structure (
+            event_id  TEXT PRIMARY KEY,
+            staff_id  TEXT    NOT NULL,
+            position  TEXT    NOT NULL,
+            from_day  TEXT    NOT NULL,
+            note      TEXT    NOT NULL,
+            by_staff  TEXT    NOT NULL,
+            at        INTEGER NOT NULL,
+            hlc       INTEGER NOT NULL,
+            node_id   TEXT    NOT NULL,
+            seq       INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE roster (
+            day       TEXT PRIMARY KEY,
+            staff_ids TEXT    NOT NULL,
+            staff_id  TEXT    NOT NULL,
+            at        INTEGER NOT NULL,
+            hlc       INTEGER NOT NULL,
+            node_id   TEXT    NOT NULL,
+            seq       INTEGER NOT NULL
+        )
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
-                     "inquiries", "qa", "report_notes", "meetings", "deliverables")  # fmt: skip
+                     "inquiries", "qa", "report_notes", "meetings", "deliverables", "trainings",
+                     "structure", "roster")  # fmt: skip
 
 
 def migrate(db: Database, stop_before: str | None = None) -> None:

@@ -48,6 +48,7 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
         reservations,
         setup,
         staff,
+        staffing,
         sync,
         tickets,
     )
@@ -57,7 +58,7 @@ def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.Argumen
     _add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in (setup, identity, calendar, staff, tickets, sync, reservations, reports,
-                  deliverables, inquiries):  # fmt: skip
+                  deliverables, staffing, inquiries):  # fmt: skip
         group.register(sub)
     if extra is not None:
         extra(sub)

@@ -26,7 +26,9 @@ from app.reports.sla import SLA_DEFAULTS, record_incident, record_sla_plan
 
 _SPEC_HELP = {"daily": "日付 YYYY-MM-DD", "monthly": "月 YYYY-MM", "sla": "月 YYYY-MM",
               "annual": "年度 2026 または FY2026", "inquiries": "日付 YYYY-MM-DD または月 YYYY-MM",
-              "qa": "日付 YYYY-MM-DD（その日の終わりの時点。省略: 現在）"}  # fmt: skip
+              "qa": "日付 YYYY-MM-DD（その日の終わりの時点。省略: 現在）",
+              "training": "月 YYYY-MM",
+              "structure": "日付 YYYY-MM-DD（その日に有効な体制。省略: 今日）"}  # fmt: skip
 
 
 def _formats(text: str) -> list[str]:
@@ -194,7 +196,7 @@ def register(sub: Any) -> None:
     kinds = report.add_subparsers(dest="sub", required=True)
     for kind, title in TITLES.items():
         p = kinds.add_parser(kind, help=title)
-        optional = {"nargs": "?", "default": ""} if kind == "qa" else {}
+        optional = {"nargs": "?", "default": ""} if kind in ("qa", "structure") else {}
         p.add_argument("spec", help=_SPEC_HELP[kind], **optional)
         p.add_argument("--format", default="pdf",
                        help="pdf、csv、xlsx（カンマ区切りで複数: pdf,csv,xlsx）")  # fmt: skip

@@ -28,7 +28,7 @@ NOTE_KINDS: Mapping[str, tuple[str, str]] = {
 
 
 def keep_newest(conn: sqlite3.Connection, table: str, key: str, e: Event,
-                values: Mapping[str, Any]) -> None:  # fmt: skip
+                values: Mapping[str, Any], by: str = "staff_id") -> None:  # fmt: skip
     """Writes a register's row from an event unless the row already holds a newer one.
 
     Args:
@@ -38,8 +38,9 @@ def keep_newest(conn: sqlite3.Connection, table: str, key: str, e: Event,
         key: the name of the key column; its value is ``values[key]``.
         e: the event.
         values: the row's columns as the event sets them (the key included).
+        by: the column that names who recorded the event.
     """
-    row = {**values, "staff_id": e.staff_id, "at": wall_of(e.hlc), "hlc": e.hlc,
+    row = {**values, by: e.staff_id, "at": wall_of(e.hlc), "hlc": e.hlc,
            "node_id": e.node_id, "seq": e.seq}  # fmt: skip
     names = list(row)
     updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
@@ -91,6 +92,47 @@ def _submitted(conn: sqlite3.Connection, e: Event) -> None:
     keep_newest(conn, "deliverables", "key", e, {"key": p["key"], "submitted_on": p.get("on")})
 
 
+TRAINING_SET = "training.recorded"
+TRAINING_REMOVED = "training.removed"
+ASSIGNED = "structure.assigned"
+ROSTER_SET = "roster.set"
+#: Positions of the staffing structure (9 業務実施体制): code → (Japanese, English).
+POSITIONS: Mapping[str, tuple[str, str]] = {
+    "supervisor": ("統括管理者", "Supervisor"),
+    "site_manager": ("現地管理者", "Site manager"),
+    "deputy": ("代行者（現地管理者の代理）", "Deputy site manager"),
+    "worker": ("業務従事者", "Worker"),
+    "none": ("体制から外れる", "Leaves the structure"),
+}
+
+
+def _training(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    removed = e.type == TRAINING_REMOVED
+    row = {"training_id": p["training_id"], "staff_id": p["staff_id"], "day": p["day"],
+           "course": p.get("course", ""), "trainer": p.get("trainer", ""),
+           "hours": float(p.get("hours", 0)), "record": p.get("record", ""),
+           "removed": int(removed)}  # fmt: skip
+    keep_newest(conn, "trainings", "training_id", e, row, by="by_staff")
+
+
+def _assigned(conn: sqlite3.Connection, e: Event) -> None:
+    # Every assignment is kept (the structure's versions); which is in force on a day is
+    # read from all of them, so their order of arrival does not matter.
+    p = e.payload
+    conn.execute(
+        "INSERT OR IGNORE INTO structure (event_id, staff_id, position, from_day, note, by_staff,"
+        " at, hlc, node_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (e.id, p["staff_id"], p["position"], p["from"], p.get("note", ""), e.staff_id,
+         wall_of(e.hlc), e.hlc, e.node_id, e.seq),
+    )  # fmt: skip
+
+
+def _roster(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "roster", "day", e, {"day": p["day"], "staff_ids": ",".join(p["staff_ids"])})
+
+
 #: Handlers of :mod:`app.model.projection` for the events of this module.
 HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     NOTE_SET: _note_set,
@@ -98,4 +140,8 @@ HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     MEETING_SET: _meeting,
     MEETING_REMOVED: _meeting,
     SUBMITTED: _submitted,
+    TRAINING_SET: _training,
+    TRAINING_REMOVED: _training,
+    ASSIGNED: _assigned,
+    ROSTER_SET: _roster,
 }

@@ -144,4 +144,12 @@ def build_report(node: Node, kind: str, spec: str) -> Report:
         return build_inquiry_log(node, parse_day(spec))
     if kind == QA:
         return build_qa_collection(node, parse_day(spec) if spec.strip() else None)
+    if kind == "training":
+        from app.reports.training import build_training
+
+        return build_training(node, spec.strip())
+    if kind == "structure":
+        from app.reports.structure import build_structure
+
+        return build_structure(node, parse_day(spec) if spec.strip() else node.today())
     return build_periodic(node, kind, spec)

@@ -52,6 +52,8 @@ TITLES = {
     "annual": "年度業務実績報告書",
     "inquiries": "問い合わせ対応記録",
     "qa": "質疑応答集",
+    "training": "要員育成報告書",
+    "structure": "業務体制表",
 }
 WEEKDAYS = "月火水木金土日"
 LONG_WAIT_MINUTES = 60

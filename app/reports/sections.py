@@ -13,16 +13,23 @@ from typing import TYPE_CHECKING, Any
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
 from app.model.records_projection import NOTE_KINDS
-from app.reports.figures import CERTIFICATE_PLAN
+from app.reports.figures import CERTIFICATE_PLAN, Period
 from app.reports.model import Block, Column, Notes, Table
 from app.reports.notes import ReportNotes
 from app.reports.sla import SLA_DEFAULTS, sla_plans
+from app.reports.structure import planned_staffing
 
 if TYPE_CHECKING:
     from app.core.node import Node
 
 #: What a section of entries says when the site manager wrote none.
 NONE_ENTERED = "（記録なし）"
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """Returns the first and last day of ``YYYY-MM``."""
+    period = Period.parse(month)
+    return period.first, period.last
 
 
 def category_table(title: str, codes: list[str]) -> Table:
@@ -87,10 +94,12 @@ def next_month_plan(node: Node, month: str) -> Table:
     year, number = int(month[:4]), int(month[5:])
     nxt = f"{year + number // 12:04d}-{number % 12 + 1:02d}"
     summary = node.calendar().month(int(nxt[:4]), int(nxt[5:]))
+    first, last = month_bounds(nxt)
     rows: list[list[Any]] = [
         ["開所日数", summary.open_days, "日"],
         ["予約枠（カード交付の計画）", summary.capacity, "件"],
         ["電子証明書の新規発行・更新（見込み）", CERTIFICATE_PLAN.get(nxt), "件"],
+        *planned_staffing(node, first, last),
     ]
     closed = "、".join(f"{s.day:%m/%d}（{'・'.join(s.reasons_ja)}）" for s in summary.closed_days
                       if s.day.weekday() not in (2, 3))  # fmt: skip
@@ -99,6 +108,7 @@ def next_month_plan(node: Node, month: str) -> Table:
         if closed
         else "水・木曜日のほかの閉庁日はありません"
     )
-    return Table(f"次月（{nxt[:4]}年{int(nxt[5:])}月）の業務計画",
-                 [Column("項目", "text", 4), Column("計画"), Column("単位", "text", 0.6)], rows,
-                 note + "。電子証明書の見込みは仕様書8(1)イ（市全体の1割）")  # fmt: skip
+    return Table(f"次月（{nxt[:4]}年{int(nxt[5:])}月）の業務計画・要員計画",
+                 [Column("項目", "text", 4), Column("計画"), Column("単位", "text", 1.6)], rows,
+                 note + "。電子証明書の見込みは仕様書8(1)イ（市全体の1割）。要員計画は勤務予定表"
+                 "（madoguchi roster）から")  # fmt: skip

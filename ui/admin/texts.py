@@ -208,6 +208,8 @@ REPORT_KINDS: dict[str, tuple[str, str]] = {
     "monthly": ("月次業務計画・実績報告書", "Monthly plan and results"),
     "sla": ("サービス水準検証結果報告書", "Service-level verification"),
     "annual": ("年度業務実績報告書", "Annual results"),
+    "training": ("要員育成報告書", "Staff training"),
+    "structure": ("業務体制表", "Staffing structure"),
 }
 
 

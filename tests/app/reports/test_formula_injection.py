@@ -13,11 +13,14 @@ from app.core.actor import Actor
 from app.core.node import Node
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
+from app.reports.deliverables import Deliverables
 from app.reports.files import neutralise, render
 from app.reports.inquiry_reports import build_report
 from app.reports.model import Column, Notes, Report, Table
 from app.reports.notes import ReportNotes
 from app.reports.sla import record_incident, record_sla_plan
+from app.reports.structure import Structure
+from app.reports.training import TrainingLog
 from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.exports import (
     DANGEROUS,
@@ -78,16 +81,21 @@ def typed_everywhere(node: Node, clock: FakeClock, clerk: Actor) -> Node:
     record_sla_plan(node, SM, MONTH, "wait_p90", TYPED[1], TYPED[2])
     ReportNotes(node).set(SM, OPEN_DAY.isoformat(), "improvement", TYPED[3])
     ReportNotes(node).set(SM, MONTH, "city", TYPED[4])
+    TrainingLog(node).record(SM, "cl", OPEN_DAY, TYPED[5], TYPED[6], 1, TYPED[7])
+    Structure(node).assign(SM, "cl", "worker", OPEN_DAY, TYPED[8])
+    Deliverables(node).add_meeting(SM, OPEN_DAY, "monthly", TYPED[9])
     return node
 
 
 EXPORTS = (("inquiries", OPEN_DAY.isoformat()), ("inquiries", MONTH), ("qa", ""),
            ("qa", OPEN_DAY.isoformat()), ("daily", OPEN_DAY.isoformat()),
-           ("monthly", MONTH), ("sla", MONTH), ("annual", "2026"))  # fmt: skip
+           ("monthly", MONTH), ("sla", MONTH), ("annual", "2026"), ("training", MONTH),
+           ("structure", OPEN_DAY.isoformat()))  # fmt: skip
 #: The free texts each report carries whole in a cell of its own (the SLA report's plan and
 #: follow-up are inside a line of its notes).
 WHOLE = {"inquiries": TYPED, "qa": TYPED, "sla": (TYPED[0],), "daily": (TYPED[3],),
-         "monthly": (TYPED[4],)}  # fmt: skip
+         "monthly": (TYPED[4],), "training": (TYPED[5], TYPED[6], TYPED[7]),
+         "structure": (TYPED[8],)}  # fmt: skip
 #: The free texts each report carries somewhere.
 CARRIED = {"sla": (TYPED[0], TYPED[1], TYPED[2]), "daily": (TYPED[0], TYPED[3]),
            "monthly": (TYPED[0], TYPED[1], TYPED[2], TYPED[3], TYPED[4]),

@@ -100,7 +100,7 @@ def test_daily_and_monthly_reports_show_the_entries(node: Node, clock: FakeClock
     assert tables["相談内容（問い合わせの分類）と相談件数"].rows[-1] == ["合計", 3]
     plans = tables["サービス水準の改善計画と実施状況"].rows
     assert plans == [["待ち時間の90パーセンタイル", "午後の窓口を1つ増やす", "11月下旬から実施"]]
-    plan = tables["次月（2026年12月）の業務計画"].rows
+    plan = tables["次月（2026年12月）の業務計画・要員計画"].rows
     assert plan[:3] == [["開所日数", 19, "日"], ["予約枠（カード交付の計画）", 2432, "件"],
                         ["電子証明書の新規発行・更新（見込み）", 427, "件"]]  # fmt: skip
     text = render(monthly, "csv").decode("utf-8-sig")

@@ -20,7 +20,7 @@ from tests.helpers.exports import csv_cells
 MONTH = OPEN_DAY.strftime("%Y-%m")
 KINDS = (("daily", OPEN_DAY.isoformat()), ("monthly", MONTH), ("sla", MONTH),
          ("annual", "2026"), ("inquiries", OPEN_DAY.isoformat()), ("inquiries", MONTH),
-         ("qa", ""))  # fmt: skip
+         ("qa", ""), ("training", MONTH), ("structure", OPEN_DAY.isoformat()))  # fmt: skip
 
 
 @pytest.mark.parametrize(("kind", "spec"), KINDS)
