@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -130,6 +132,24 @@ def _append(sheet: Any, values: list[Any]) -> None:
                 cell.quotePrefix = True
 
 
+def _text_width(text: str) -> int:
+    """Returns a text's width in spreadsheet character units (East Asian wide ones count 2)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit_height(sheet: Any, widths: list[float]) -> None:
+    """Gives the last row the height its wrapped texts need (a spreadsheet opening the file
+    does not grow rows by itself, so long answers would overlap the next row)."""
+    lines = 1
+    for cell, width in zip(sheet[sheet.max_row], widths, strict=False):
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            parts = cell.value.splitlines() or [""]
+            lines = max(lines, sum(max(1, math.ceil(_text_width(p) / max(1.0, width - 1)))
+                                   for p in parts))  # fmt: skip
+    if lines > 1:
+        sheet.row_dimensions[sheet.max_row].height = 15 * lines
+
+
 def _page_setup(sheet: Any, title_rows: str | None, footer: str) -> None:
     """A4 landscape, fitted to the page width, titles repeated, page numbers in the footer."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -157,12 +177,14 @@ def write_xlsx(report: Report) -> bytes:
     cover.title = "概要"
     bold = Font(bold=True)
     footer = f"{report.title} {report.period}"
-    _append(cover, [report.title, report.period])
+    _append(cover, [report.title])  # alone on its row: nothing beside it cuts it short
     cover["A1"].font = Font(bold=True, size=14)
+    _append(cover, ["期間", report.period])
     for label, value in report.header:
         _append(cover, [label, value])
     used = {"概要"}
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     for block in report.blocks:
         if isinstance(block, Chart):
             continue
@@ -180,6 +202,7 @@ def write_xlsx(report: Report) -> bytes:
         _append(sheet, [column_title(c) for c in block.columns])
         for cell in sheet[2]:
             cell.font = bold
+        widths = [max(8, 5 * c.width + 4) for c in block.columns]
         for row in block.rows:
             _append(sheet, [_typed(v, c) for v, c in zip(row, block.columns, strict=True)])
             for cell, column in zip(sheet[sheet.max_row], block.columns, strict=True):
@@ -187,14 +210,17 @@ def write_xlsx(report: Report) -> bytes:
                     cell.number_format = "0"  # a count in a column of measures
                 elif column.kind in _XLSX_FORMATS and not isinstance(cell.value, str):
                     cell.number_format = _XLSX_FORMATS[column.kind]
-                elif column.kind == "text" and column.width >= 3:
+                if column.kind == "text" and column.width >= 3:
                     cell.alignment = wrap
+                else:
+                    cell.alignment = top  # level with the first line of a wrapped neighbour
+            _fit_height(sheet, widths)
         if block.note:
             _append(sheet, [])
             _append(sheet, [f"注: {block.note}"])
         sheet.freeze_panes = "A3"
-        for n, column in enumerate(block.columns, start=1):
-            sheet.column_dimensions[get_column_letter(n)].width = max(8, 5 * column.width + 4)
+        for n, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(n)].width = width
         _page_setup(sheet, "1:2", footer)
     cover.column_dimensions["A"].width = 16
     cover.column_dimensions["B"].width = 90

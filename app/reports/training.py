@@ -111,9 +111,9 @@ def build_training(node: Node, month: str) -> Report:
         ("拠点", node.settings.site.name_ja), ("対象月", f"{first:%Y年%m月}"),
         ("研修", f"{len(done)} 件・{sum(r['hours'] for r in done):g} 時間"), ("作成", now_text()),
     ])  # fmt: skip
-    columns = [Column("日付", "date", 1.3), Column("職員ID", "text", 1), Column("役割", "text", 1.5),
+    columns = [Column("日付", "date", 1.3), Column("職員ID", "text", 1), Column("役割", "text", 2),
                Column("研修（科目）", "text", 2.5), Column("講師", "text", 1.3),
-               Column("時間", "number", 0.6), Column("指導記録", "text", 4)]  # fmt: skip
+               Column("時間", "number", 0.6), Column("指導記録", "text", 3.5)]  # fmt: skip
     rows: list[list[Any]] = [[date.fromisoformat(r["day"]), r["staff_id"], _role(r["role"]),
                               r["course"], r["trainer"], r["hours"], r["record"]] for r in done]  # fmt: skip
     report.blocks.append(Table("研修の実施記録（研修内容・指導記録）", columns, rows,
