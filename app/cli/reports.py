@@ -1,9 +1,11 @@
 """The ``madoguchi report`` and ``madoguchi simulate`` commands (see :mod:`app.cli.main`).
 
-``report daily|monthly|sla|annual|inquiries SPEC --format pdf|csv|xlsx -o FILE`` writes a
-report (``report qa [DATE]``: the Q&A collection now, or at the end of a day);
-``report explain KEY`` lists the tickets and events behind a figure; ``report incident`` and
-``report plan`` record a security incident and a missed indicator's improvement plan.
+``report daily|monthly|sla|annual|inquiries|training|structure SPEC --format pdf|csv|xlsx -o
+FILE`` writes a report (``report qa [DATE]``: the Q&A collection now, or at the end of a
+day); ``report explain KEY`` lists the tickets and events behind a figure; ``report
+incident`` and ``report plan`` record a security incident and a missed indicator's
+improvement plan; ``report note|notes|note-remove`` the site manager's entries of a day or
+a month.
 ``simulate --from D --to D`` fills a new data folder with simulated days.
 """
 
