@@ -17,12 +17,15 @@ from app.core.staff import StaffService
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.printing.jobs import TicketPrinting
+from app.queue.checks import DoubleChecks
 from app.queue.closures import ClosureService
 from app.queue.pauses import PauseService
 from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
 from app.queue.visits import VisitService
+from app.reports.deliverables import Deliverables
 from app.reports.live import LiveFigures
+from app.reports.notes import ReportNotes
 from app.reports.writer import ReportWriter
 from app.reservations.bookings import ReservationService
 from app.reservations.importer import ReservationImports
@@ -47,6 +50,9 @@ class Services:
         printing: printing tickets and the reprint queue.
         live: the site manager's live figures and staffing advice.
         reports: writing the city's reports in a worker thread.
+        notes: the site manager's report entries (問題点, 改善内容, 市との調整事項).
+        checks: the city's double checks (シ), asked at a counter, signed off by city staff.
+        deliverables: the contract's deliverables, their due dates, meetings and hand-ins.
     """
 
     here: NodeView
@@ -63,6 +69,9 @@ class Services:
     printing: TicketPrinting
     live: LiveFigures
     reports: ReportWriter
+    notes: ReportNotes
+    checks: DoubleChecks
+    deliverables: Deliverables
 
     def reception(self) -> ReceptionServices:
         """Returns what the reception desk (walk-ins, check-in, import) uses."""
@@ -71,7 +80,8 @@ class Services:
 
     def counter(self) -> CounterServices:
         """Returns what a counter (calls, moves, inquiries) uses."""
-        return CounterServices(self.here, self.tickets, self.queue, self.inquiries, self.qa)
+        return CounterServices(self.here, self.tickets, self.queue, self.inquiries, self.qa,
+                               self.checks)  # fmt: skip
 
     def board(self) -> BoardServices:
         """Returns what the waiting-room board uses."""
@@ -80,7 +90,7 @@ class Services:
     def manager(self) -> ManagerServices:
         """Returns what the site manager's window uses."""
         return ManagerServices(self.here, self.live, self.closures, self.pauses, self.staff,
-                               self.reports, self.qa)  # fmt: skip
+                               self.reports, self.qa, self.notes, self.deliverables)  # fmt: skip
 
     @classmethod
     def of(cls, node: Node) -> Services:
@@ -100,6 +110,9 @@ class Services:
             printing=TicketPrinting(node),
             live=LiveFigures(node),
             reports=ReportWriter(node.data_dir),
+            notes=ReportNotes(node),
+            checks=DoubleChecks(node),
+            deliverables=Deliverables(node),
         )
 
 
@@ -126,6 +139,7 @@ class CounterServices:
     queue: QueueQueries
     inquiries: InquiryService
     qa: QaService
+    checks: DoubleChecks
 
 
 @dataclass(frozen=True)
@@ -147,3 +161,5 @@ class ManagerServices:
     staff: StaffService
     reports: ReportWriter
     qa: QaService
+    notes: ReportNotes
+    deliverables: Deliverables

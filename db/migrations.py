@@ -284,9 +284,124 @@ def m010_entity_events(db: Database) -> None:
                "ON CONFLICT(key) DO UPDATE SET value = '1'")  # fmt: skip
 
 
+@_step
+def m011_reports_records(db: Database) -> None:
+    """What the site manager records for the city's reports: free-text entries of a day or
+    a month (改善内容, 市との調整事項, 問題点). Each row is the latest event of its id (by
+    the global order, kept in ``hlc, node_id, seq``), so events may arrive in any order."""
+    db.execute(
+        """
+        CREATE TABLE report_notes (
+            note_id  TEXT PRIMARY KEY,
+            period   TEXT    NOT NULL,
+            kind     TEXT    NOT NULL,
+            text     TEXT    NOT NULL,
+            removed  INTEGER NOT NULL DEFAULT 0,
+            staff_id TEXT    NOT NULL,
+            at       INTEGER NOT NULL,
+            hlc      INTEGER NOT NULL,
+            node_id  TEXT    NOT NULL,
+            seq      INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX report_notes_period ON report_notes (period)")
+
+
+@_step
+def m012_reports_deliverables(db: Database) -> None:
+    """The meetings whose minutes are due (議事録), and the deliverables marked handed in to
+    the city; registers like ``report_notes`` (the newest event of a key wins)."""
+    db.execute(
+        """
+        CREATE TABLE meetings (
+            meeting_id TEXT PRIMARY KEY,
+            day        TEXT    NOT NULL,
+            kind       TEXT    NOT NULL,
+            title      TEXT    NOT NULL,
+            removed    INTEGER NOT NULL DEFAULT 0,
+            staff_id   TEXT    NOT NULL,
+            at         INTEGER NOT NULL,
+            hlc        INTEGER NOT NULL,
+            node_id    TEXT    NOT NULL,
+            seq        INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE deliverables (
+            key          TEXT PRIMARY KEY,
+            submitted_on TEXT,
+            staff_id     TEXT    NOT NULL,
+            at           INTEGER NOT NULL,
+            hlc          INTEGER NOT NULL,
+            node_id      TEXT    NOT NULL,
+            seq          INTEGER NOT NULL
+        )
+        """
+    )
+
+
+@_step
+def m013_reports_staffing(db: Database) -> None:
+    """The training log (要員育成報告書), the staffing structure's dated assignments (業務体制表)
+    and the roster of planned staff per day."""
+    db.execute(
+        """
+        CREATE TABLE trainings (
+            training_id TEXT PRIMARY KEY,
+            staff_id    TEXT    NOT NULL,
+            day         TEXT    NOT NULL,
+            course      TEXT    NOT NULL,
+            trainer     TEXT    NOT NULL,
+            hours       REAL    NOT NULL,
+            record      TEXT    NOT NULL,
+            removed     INTEGER NOT NULL DEFAULT 0,
+            by_staff    TEXT    NOT NULL,
+            at          INTEGER NOT NULL,
+            hlc         INTEGER NOT NULL,
+            node_id     TEXT    NOT NULL,
+            seq         INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX trainings_day ON trainings (day)")
+    db.execute(
+        """
+        CREATE TABLE structure (
+            event_id  TEXT PRIMARY KEY,
+            staff_id  TEXT    NOT NULL,
+            position  TEXT    NOT NULL,
+            from_day  TEXT    NOT NULL,
+            note      TEXT    NOT NULL,
+            by_staff  TEXT    NOT NULL,
+            at        INTEGER NOT NULL,
+            hlc       INTEGER NOT NULL,
+            node_id   TEXT    NOT NULL,
+            seq       INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE roster (
+            day       TEXT PRIMARY KEY,
+            staff_ids TEXT    NOT NULL,
+            staff_id  TEXT    NOT NULL,
+            at        INTEGER NOT NULL,
+            hlc       INTEGER NOT NULL,
+            node_id   TEXT    NOT NULL,
+            seq       INTEGER NOT NULL
+        )
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
-                     "inquiries", "qa", "entity_events")  # fmt: skip
+                     "inquiries", "qa", "entity_events", "report_notes", "meetings", "deliverables",
+                     "trainings", "structure", "roster")  # fmt: skip
 
 
 @cache

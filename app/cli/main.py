@@ -33,10 +33,12 @@ _GROUPS = (
     ("identity", "identity"),
     ("calendar", "calendar closure procedure"),
     ("staff", "staff"),
-    ("tickets", "ticket call recall start hold resume noshow transfer done cancel reopen"),
+    ("tickets", "ticket call recall start hold resume noshow transfer done check cancel reopen"),
     ("sync", "sync"),
     ("reservations", "reservations purge"),
     ("reports", "report simulate"),
+    ("deliverables", "deliverables meeting"),
+    ("staffing", "training structure roster"),
     ("inquiries", "inquiry qa"),
 )
 #: Each command's module; a run loads only the modules its words name.

@@ -1,9 +1,11 @@
 """The ``madoguchi report`` and ``madoguchi simulate`` commands (see :mod:`app.cli.main`).
 
-``report daily|monthly|sla|annual|inquiries SPEC --format pdf|csv|xlsx -o FILE`` writes a
-report (``report qa [DATE]``: the Q&A collection now, or at the end of a day);
-``report explain KEY`` lists the tickets and events behind a figure; ``report incident`` and
-``report plan`` record a security incident and a missed indicator's improvement plan.
+``report daily|monthly|sla|annual|inquiries|training|structure SPEC --format pdf|csv|xlsx -o
+FILE`` writes a report (``report qa [DATE]``: the Q&A collection now, or at the end of a
+day); ``report explain KEY`` lists the tickets and events behind a figure; ``report
+incident`` and ``report plan`` record a security incident and a missed indicator's
+improvement plan; ``report note|notes|note-remove`` the site manager's entries of a day or
+a month.
 ``simulate --from D --to D`` fills a new data folder with simulated days.
 """
 
@@ -16,11 +18,19 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output
+from app.model.records_projection import NOTE_KINDS
+from app.reports.figures import explain
+from app.reports.files import save
+from app.reports.inquiry_reports import build_report
 from app.reports.kinds import ENCODINGS, FORMATS, TITLES
+from app.reports.notes import ReportNotes, parse_period
+from app.reports.sla import record_incident, record_sla_plan
 
 _SPEC_HELP = {"daily": "日付 YYYY-MM-DD", "monthly": "月 YYYY-MM", "sla": "月 YYYY-MM",
-              "annual": "年度 2026 または FY2026", "inquiries": "日付 YYYY-MM-DD",
-              "qa": "日付 YYYY-MM-DD（その日の終わりの時点。省略: 現在）"}  # fmt: skip
+              "annual": "年度 2026 または FY2026", "inquiries": "日付 YYYY-MM-DD または月 YYYY-MM",
+              "qa": "日付 YYYY-MM-DD（その日の終わりの時点。省略: 現在）",
+              "training": "月 YYYY-MM",
+              "structure": "日付 YYYY-MM-DD（その日に有効な体制。省略: 今日）"}  # fmt: skip
 
 
 def _formats(text: str) -> list[str]:
@@ -37,8 +47,6 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
     With several formats (``--format pdf,csv,xlsx``) ``-o`` names the files without their
     suffix, which each format replaces.
     """
-    from app.reports.files import save
-    from app.reports.inquiry_reports import build_report
 
     formats = _formats(args.format)
     if args.output is None:
@@ -65,7 +73,6 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_explain(args: argparse.Namespace, out: Output) -> int:
     """``report explain KEY``: the tickets (and events) a figure counts."""
-    from app.reports.figures import explain
 
     node = open_node(args)
     try:
@@ -88,7 +95,6 @@ def cmd_explain(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_incident(args: argparse.Namespace, out: Output) -> int:
     """``report incident --summary TEXT``: records a security incident."""
-    from app.reports.sla import record_incident
 
     node = open_node(args)
     try:
@@ -101,7 +107,6 @@ def cmd_incident(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_plan(args: argparse.Namespace, out: Output) -> int:
     """``report plan MONTH INDICATOR --plan TEXT``: a missed indicator's improvement plan."""
-    from app.reports.sla import record_sla_plan
 
     node = open_node(args)
     try:
@@ -111,6 +116,51 @@ def cmd_plan(args: argparse.Namespace, out: Output) -> int:
         node.close()
     out.emit({"month": args.month, "indicator": args.indicator},
              f"{args.month} の {args.indicator} の改善計画を記録しました")  # fmt: skip
+    return 0
+
+
+def cmd_note(args: argparse.Namespace, out: Output) -> int:
+    """``report note PERIOD --kind K --text T [--replace ID]``: a report entry."""
+    node = open_node(args)
+    try:
+        note_id = ReportNotes(node).set(sign_in(args, node), args.period, args.kind, args.text,
+                                        args.replace)  # fmt: skip
+    finally:
+        node.close()
+    out.emit({"note_id": note_id, "period": args.period},
+             f"{args.period} の報告事項を記録しました（{note_id}）")  # fmt: skip
+    return 0
+
+
+def cmd_notes(args: argparse.Namespace, out: Output) -> int:
+    """``report notes PERIOD``: the entries of a day or a month (a month's with its days')."""
+    node = open_node(args)
+    try:
+        notes = ReportNotes(node)
+        rows = notes.of(args.period)
+        if len(parse_period(args.period)) == 7:
+            rows += notes.of_month_days(args.period)
+    finally:
+        node.close()
+
+    def text() -> str:
+        lines = [f"{args.period}: {len(rows)} 件"]
+        lines += [f"  {r['note_id']}  {r['period']}  {NOTE_KINDS[r['kind']][0]}: {r['text']}"
+                  for r in rows]  # fmt: skip
+        return "\n".join(lines)
+
+    out.emit({"period": args.period, "notes": rows}, text)
+    return 0
+
+
+def cmd_note_remove(args: argparse.Namespace, out: Output) -> int:
+    """``report note-remove ID``: removes a report entry."""
+    node = open_node(args)
+    try:
+        ReportNotes(node).remove(sign_in(args, node), args.note_id)
+    finally:
+        node.close()
+    out.emit({"removed": args.note_id}, f"報告事項 {args.note_id} を削除しました")
     return 0
 
 
@@ -153,7 +203,7 @@ def register(sub: Any) -> None:
     kinds = report.add_subparsers(dest="sub", required=True)
     for kind, title in TITLES.items():
         p = kinds.add_parser(kind, help=title)
-        optional = {"nargs": "?", "default": ""} if kind == "qa" else {}
+        optional = {"nargs": "?", "default": ""} if kind in ("qa", "structure") else {}
         p.add_argument("spec", help=_SPEC_HELP[kind], **optional)
         p.add_argument("--format", default="pdf",
                        help="pdf、csv、xlsx（カンマ区切りで複数: pdf,csv,xlsx）")  # fmt: skip
@@ -174,6 +224,19 @@ def register(sub: Any) -> None:
     p.add_argument("--plan", required=True)
     p.add_argument("--follow-up", help="実施状況・報告")
     p.set_defaults(handler=cmd_plan)
+    p = kinds.add_parser("note", help="報告事項（問題点・改善内容・市との調整事項）を記録する")
+    p.add_argument("period", help="日 YYYY-MM-DD（作業日報）または月 YYYY-MM（月次報告書）")
+    p.add_argument("--kind", required=True,
+                   help="problem（問題点）、improvement（改善内容）、city（市との調整事項）")  # fmt: skip
+    p.add_argument("--text", required=True, help="内容（個人情報は書かない）")
+    p.add_argument("--replace", help="この報告事項IDの内容を書き換える")
+    p.set_defaults(handler=cmd_note)
+    p = kinds.add_parser("notes", help="ある日・月の報告事項を表示する")
+    p.add_argument("period", help="日 YYYY-MM-DD または月 YYYY-MM（月はその日々の分も）")
+    p.set_defaults(handler=cmd_notes)
+    p = kinds.add_parser("note-remove", help="報告事項を削除する")
+    p.add_argument("note_id")
+    p.set_defaults(handler=cmd_note_remove)
 
     p = sub.add_parser("simulate", help="模擬データで拠点を埋める（新しいデータフォルダに）")
     p.add_argument("--from", dest="first", required=True, help="最初の日 YYYY-MM-DD")

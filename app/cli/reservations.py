@@ -9,6 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import EXIT_USAGE, CliError, Output, error_line
+from app.reservations.importer import (
+    CancellationsToConfirm,
+    ImportRefused,
+    ImportSummary,
+    import_reservations,
+)
 
 STATE_NAMES = {"booked": "予約", "checked_in": "受付済み", "cancelled": "取消"}
 _LIST_COLUMNS = ("reservation_id", "day", "slot", "procedure", "applicant", "state")
@@ -32,12 +38,21 @@ def _summary_text(summary: ImportSummary) -> str:
 
 def cmd_import(args: argparse.Namespace, out: Output) -> int:
     """``reservations import FILE``: every row or nothing; exit 2 listing every problem."""
-    from app.reservations.importer import ImportRefused, import_reservations
 
     node = open_node(args)
     try:
         actor = sign_in(args, node)
-        summary = import_reservations(node, actor, Path(args.file))
+        summary = import_reservations(node, actor, Path(args.file),
+                                      confirm_cancel=args.confirm_cancel)  # fmt: skip
+    except CancellationsToConfirm as exc:
+        error_line(f"{exc}（取り消してよければ --confirm-cancel をつけて実行）")
+        if sys.stderr is not None:
+            sys.stderr.write("".join(f"  {b['reservation_id']}  {b['day']} {b['slot']}  "
+                                     f"{b['procedure']}/{b['applicant']}\n" for b in exc.bookings))  # fmt: skip
+            sys.stderr.flush()
+        if out.as_json:
+            out.emit({"imported": False, "to_cancel": exc.bookings}, "")
+        return EXIT_USAGE
     except ImportRefused as exc:
         error_line(f"{args.file} を取り込めません（{len(exc.problems)} 件の問題。何も取り込んでいません）")  # fmt: skip
         if sys.stderr is not None:
@@ -128,6 +143,8 @@ def register(sub: Any) -> None:
     commands = group.add_subparsers(dest="sub", required=True)
     p = commands.add_parser("import", help="Web予約のCSVを取り込む（問題があれば何も取り込まない）")
     p.add_argument("file", help="CSVファイル（UTF-8・UTF-8 BOM付き・CP932）")
+    p.add_argument("--confirm-cancel", action="store_true",
+                   help="ファイルにない、その日の予約を取り消してよいと確認した")  # fmt: skip
     p.set_defaults(handler=cmd_import)
     p = commands.add_parser("list", help="予約の一覧（氏名は表示しない）")
     p.add_argument("--day", help="この日の予約だけ（YYYY-MM-DD）")

@@ -8,7 +8,8 @@ from typing import Any
 
 from app.cli.common import emit_ticket, open_node, parse_day, sign_in, ticket_line
 from app.cli.output import CliError, Output
-from app.model.ticket_states import OUTCOMES, STATES
+from app.model.clock import to_datetime
+from app.model.ticket_states import FEES, OUTCOMES, STATES
 
 
 def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
@@ -118,8 +119,35 @@ def cmd_done(args: argparse.Namespace, out: Output) -> int:
     from app.queue.tickets import TicketService
 
     node = open_node(args)
-    row = TicketService(node).done(sign_in(args, node), args.ticket, args.outcome)
+    row = TicketService(node).done(sign_in(args, node), args.ticket, args.outcome, args.fee)
     emit_ticket(out, row)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, out: Output) -> int:
+    """``check request|sign T``: ask for the city's double check (シ), or sign it off."""
+    from app.queue.checks import DoubleChecks
+
+    node = open_node(args)
+    checks = DoubleChecks(node)
+    actor = sign_in(args, node)
+    row = (checks.request if args.action == "request" else checks.sign)(actor, args.ticket)
+    done = "依頼しました" if args.action == "request" else "確認しました"
+    out.emit({"ticket_id": row["ticket_id"], "number": row["number"], "action": args.action},
+             f"{row['number']} のダブルチェックを{done}")  # fmt: skip
+    return 0
+
+
+def cmd_check_list(args: argparse.Namespace, out: Output) -> int:
+    """``check list``: today's double checks waiting for city staff."""
+    from app.queue.checks import DoubleChecks
+
+    node = open_node(args)
+    rows = DoubleChecks(node).waiting()
+    out.emit(rows, lambda: "\n".join(
+        [f"確認待ち {len(rows)} 件"]
+        + [f"  {r['number']:<7} {r['procedure']}/{r['applicant']}  {r['counter'] or ''}番窓口  "
+           f"{to_datetime(r['requested_ms']):%H:%M} 依頼" for r in rows]))  # fmt: skip
     return 0
 
 
@@ -183,7 +211,18 @@ def register(sub: Any) -> None:
     p = sub.add_parser("done", help="対応を終える")
     p.add_argument("ticket")
     p.add_argument("--outcome", default="completed", choices=OUTCOMES)
+    p.add_argument("--fee", choices=FEES,
+                   help="手数料の対象（reissue 再交付、express 特急）。金額は記録しない")  # fmt: skip
     p.set_defaults(handler=cmd_done)
+    p = sub.add_parser("check", help="市のダブルチェック（シ）: 依頼・確認（市職員）・確認待ち一覧")
+    actions = p.add_subparsers(dest="action", required=True)
+    for action, text in (("request", "対応中の整理券のダブルチェックを依頼する（来庁者は窓口で待つ）"),
+                         ("sign", "ダブルチェックを確認済みにする（市職員のみ）")):  # fmt: skip
+        q = actions.add_parser(action, help=text)
+        q.add_argument("ticket", help="整理券ID または 番号（例 A-012）")
+        q.set_defaults(handler=cmd_check)
+    q = actions.add_parser("list", help="本日の確認待ち")
+    q.set_defaults(handler=cmd_check_list)
     p = sub.add_parser("cancel", help="整理券を取り消す")
     p.add_argument("ticket")
     p.add_argument("--reason", required=True)

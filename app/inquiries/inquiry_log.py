@@ -10,6 +10,7 @@ recorded then. The categories are a fixed list shared with the Q&A collection
 
 from __future__ import annotations
 
+import builtins
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -80,8 +81,18 @@ class InquiryService:
         Raises:
             ValueError: unknown category.
         """
-        sql = "SELECT * FROM inquiries WHERE day = ?"
-        params: list[Any] = [(day or self.node.today()).isoformat()]
+        the_day = day or self.node.today()
+        return self.between(the_day, the_day, category)
+
+    def between(self, first: date, last: date, category: str | None = None
+                ) -> builtins.list[dict[str, Any]]:  # fmt: skip
+        """Returns the inquiries of the days ``first`` to ``last`` (inclusive), as :meth:`list`.
+
+        Raises:
+            ValueError: unknown category.
+        """
+        sql = "SELECT * FROM inquiries WHERE day BETWEEN ? AND ?"
+        params: list[Any] = [first.isoformat(), last.isoformat()]
         if category is not None:
             sql += " AND category = ?"
             params.append(find_category(category).code)

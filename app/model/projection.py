@@ -14,6 +14,7 @@ from typing import Any
 
 from app.model.qa_projection import HANDLERS as QA_HANDLERS
 from app.model.qa_projection import QA_EVENTS
+from app.model.records_projection import HANDLERS as RECORDS_HANDLERS
 from app.model.ticket_fold import REOPENED, fold
 from db.event import COLUMNS, NO_PAYLOAD, Event
 from db.hlc import wall_of
@@ -478,4 +479,5 @@ _HANDLERS = {
     "reservation.booked": _reservation_booked,
     "reservation.cancelled": _reservation_cancelled,
     **QA_HANDLERS,
+    **RECORDS_HANDLERS,
 }

@@ -31,10 +31,15 @@ ISSUED = "ticket.issued"
 #: A correction: undoes the closing move its writer had seen (a no-show marked by
 #: mistake, a visitor who comes back). It never undoes a move it had not seen.
 REOPENED = "ticket.reopened"
-#: Facts about a ticket that do not move it (printing); the fold passes over them.
-NOTES = frozenset({"ticket.printed", "ticket.print_failed"})
+#: The city's double check (シ) asked for a ticket, and a city staff member's sign-off:
+#: the visitor stays at the counter, so neither moves the ticket.
+CHECK_REQUESTED = "ticket.check_requested"
+CHECK_SIGNED = "ticket.check_signed"
+#: Facts about a ticket that do not move it (printing, double checks); the fold passes over
+#: them.
+NOTES = frozenset({"ticket.printed", "ticket.print_failed", CHECK_REQUESTED, CHECK_SIGNED})
 #: Fields a reopen restores to what they were before the closing move.
-_RESTORED = ("state", "counter", "ended_at", "outcome", "reason", "staff_id")
+_RESTORED = ("state", "counter", "ended_at", "outcome", "reason", "staff_id", "fee")
 
 #: event type -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -132,6 +137,7 @@ def fold(events: Iterable[Event]) -> dict[str, Any]:
         "started_at": None,
         "ended_at": None,
         "outcome": None,
+        "fee": None,  # not a column of the tickets table: the reports read it
         "reason": None,
         "transferred_from": p.get("transferred_from"),
         "transferred_to": None,
@@ -200,6 +206,7 @@ def _apply(row: dict[str, Any], event: Event) -> None:
         row["reason"] = event.payload.get("reason")
     elif event.type == "ticket.done":
         row["outcome"] = event.payload.get("outcome")
+        row["fee"] = event.payload.get("fee")
     elif event.type == "ticket.cancelled":
         row["reason"] = event.payload.get("reason")
     if target in TERMINAL:

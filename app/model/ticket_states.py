@@ -8,3 +8,5 @@ OPEN_STATES = (WAITING, CALLED, SERVING, HELD)
 
 #: How a finished visit ended (``ticket.done``'s outcome).
 OUTCOMES = ("completed", "revisit", "deferred")
+#: Fees the city's register takes for a completed procedure (ソ): reissue, express issue.
+FEES = ("reissue", "express")

@@ -57,6 +57,7 @@ def allowed_actions(
         "resume": state is None and held_here,
         "noshow": state == ts.CALLED and calls >= noshow_after_calls,
         "transfer": state in (ts.CALLED, ts.SERVING),
+        "check": state in (ts.CALLED, ts.SERVING),
     }  # fmt: skip
 
 

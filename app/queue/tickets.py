@@ -344,11 +344,25 @@ class TicketService:
         """Resumes serving a parked ticket."""
         return self._move(actor, ref, "ticket.resumed")
 
-    def done(self, actor: Actor, ref: str, outcome: str = "completed") -> Row:
-        """Closes a ticket with an outcome: completed, revisit or deferred."""
+    def done(self, actor: Actor, ref: str, outcome: str = "completed",
+             fee: str | None = None) -> Row:  # fmt: skip
+        """Closes a ticket with an outcome: completed, revisit or deferred.
+
+        Args:
+            fee: ``reissue`` or ``express`` when the procedure is one the city's register
+                charges for (ソ), so the day's count can be matched with the register; no
+                amount of money is recorded.
+        """
         if outcome not in ts.OUTCOMES:
             raise TicketError(f"結果 {outcome} はありません（{', '.join(ts.OUTCOMES)}）")
-        return self._move(actor, ref, "ticket.done", {"outcome": outcome})
+        if fee is not None and fee not in ts.FEES:
+            raise TicketError(f"手数料 {fee} はありません（{', '.join(ts.FEES)}）")
+        if fee is not None and outcome != "completed":
+            raise TicketError("手数料は手続が完了したときだけ記録できます")
+        payload: dict[str, Any] = {"outcome": outcome}
+        if fee is not None:
+            payload["fee"] = fee
+        return self._move(actor, ref, "ticket.done", payload)
 
     def noshow(self, actor: Actor, ref: str) -> Row:
         """Closes a called ticket whose visitor did not come (after the configured calls)."""

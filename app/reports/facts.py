@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.model.clock import to_datetime, to_ms
 from app.model.ticket_fold import ISSUED, REOPENED, fold, timings
+from app.queue.checks import Check, pair_checks
 from db.event import Event
 from db.hlc import pack, wall_of
 
@@ -54,6 +55,8 @@ class TicketFact:
     conflicts: int
     event_ids: tuple[str, ...]
     reservation_id: str | None
+    fee: str | None = None
+    checks: tuple[Check, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ def _ticket(events: list[Event], operators: dict[str, str]) -> TicketFact:
         reserved=row["reservation_id"] is not None, priority=bool(row["priority"]),
         wait_ms=wait, walk_ms=spans["walking_ms"], service_ms=spans["service_ms"],
         conflicts=len(row["conflicts"]), event_ids=tuple(e.id for e in sorted(events, key=Event.sort_key)),
-        reservation_id=row["reservation_id"],
+        reservation_id=row["reservation_id"], fee=row["fee"], checks=tuple(pair_checks(events)),
     )  # fmt: skip
 
 

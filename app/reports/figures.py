@@ -104,6 +104,11 @@ MEASURES: dict[str, tuple[str, Any, str]] = {
     "late": ("reservations", lambda r: r.late, "遅刻（優先なしで受付）"),
     "reservation_noshow": ("reservations", lambda r: r.noshow, "予約の不在"),
     "incidents": ("incidents", lambda i: True, "情報セキュリティ事故"),
+    "fee_reissue": ("tickets", lambda t: t.fee == "reissue", "手数料の対象（再交付）"),
+    "fee_express": ("tickets", lambda t: t.fee == "express", "手数料の対象（特急）"),
+    "checks": ("tickets", lambda t: bool(t.checks), "ダブルチェックを依頼した整理券"),
+    "checks_waiting": ("tickets", lambda t: any(c.signed_ms is None for c in t.checks),
+                       "ダブルチェックの確認待ち"),
 }  # fmt: skip
 
 

@@ -20,4 +20,6 @@ TITLES = {
     "annual": "年度業務実績報告書",
     "inquiries": "問い合わせ対応記録",
     "qa": "質疑応答集",
+    "training": "要員育成報告書",
+    "structure": "業務体制表",
 }

@@ -90,7 +90,7 @@ def cell_text(value: Any, kind: Kind) -> str:
     if kind == "percent":
         return f"{value * 100:.1f}"
     if kind in ("minutes", "number"):
-        return f"{value:.1f}"
+        return str(value) if isinstance(value, int) else f"{value:.1f}"
     if kind == "int":
         return str(int(value))
     if isinstance(value, datetime):

@@ -25,9 +25,12 @@ from app.reports.figures import (
 )
 from app.reports.kinds import TITLES
 from app.reports.model import Chart, Column, Notes, Report, Table
+from app.reports.sections import entry_blocks, improvement_plans, inquiry_counts, next_month_plan
 from app.reports.tables import (
     COUNTS,
     counter_table,
+    double_check_table,
+    fee_table,
     hour_chart,
     hour_table,
     now_text,
@@ -89,6 +92,12 @@ def missing_documents_table(figures: Figures) -> Table:
 
 def problem_notes(figures: Figures) -> Notes:
     """Problems and remarks: incidents, conflicts, open tickets, deferrals, long waits."""
+    return Notes("問題点・特記事項", problem_lines(figures) or ["特記事項なし"])
+
+
+def problem_lines(figures: Figures) -> list[str]:
+    """The problems the figures show: incidents, conflicts, open tickets, deferrals, long
+    waits (the site manager's own entries come after them)."""
     lines: list[str] = []
     for incident in figures.facts.incidents:
         lines.append(f"情報セキュリティ事故（{incident.day} 記録者 {incident.staff_id}）: "
@@ -102,7 +111,9 @@ def problem_notes(figures: Figures) -> Notes:
     if (n := figures.count("deferred")) > 0:
         lines.append(f"J-LIS停止等のため保留で終えた手続 {n} 件")
     if (n := figures.count("turned_back")) > 0:
-        lines.append(f"書類不備で受付時にお帰りいただいた方 {n} 人（不足書類は別表）")
+        lines.append(
+            f"書類不備で受付時にお帰りいただいた方 {n} 人（不足書類は表「返戻の理由（不足書類）」）"
+        )
     if (n := figures.count("cancelled")) > 0:
         lines.append(f"取消された整理券 {n} 件（待ち時間が長く帰られた方など）")
     long = [t.wait_ms for t in figures.facts.tickets
@@ -110,7 +121,7 @@ def problem_notes(figures: Figures) -> Notes:
     if long:
         lines.append(f"{LONG_WAIT_MINUTES}分を超えてお待たせした方 {len(long)} 人"
                      f"（最長 {max(long) / 60_000:.0f} 分）")  # fmt: skip
-    return Notes("問題点・特記事項", lines or ["特記事項なし"])
+    return lines
 
 
 def build_daily(node: Node, day: date) -> Report:
@@ -131,8 +142,10 @@ def build_daily(node: Node, day: date) -> Report:
         summary_table(figures), hour_table(figures), hour_chart(figures),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
         service_table(figures, node.catalog), reservation_table(figures),
-        counter_table(figures), staffing_table(figures.facts.shifts),
-        missing_documents_table(figures), problem_notes(figures),
+        counter_table(figures), double_check_table(figures), fee_table(figures),
+        staffing_table(figures.facts.shifts), inquiry_counts(node, day, day),
+        missing_documents_table(figures),
+        *entry_blocks(node, day.isoformat(), problem_lines(figures)),
         Notes("数値の根拠", [KEY_HELP.format(period=day.isoformat())]),
     ]  # fmt: skip
     return report
@@ -232,8 +245,11 @@ def build_monthly(node: Node, month: str) -> Report:
         day_hour_table(figures, first, last), hour_table(figures), hour_chart(figures),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
         service_table(figures, node.catalog), reservation_table(figures), counter_table(figures),
-        staff_summary_table(figures.facts.shifts), missing_documents_table(figures),
-        problem_notes(figures), Notes("数値の根拠", [KEY_HELP.format(period=month)]),
+        double_check_table(figures), fee_table(figures),
+        staff_summary_table(figures.facts.shifts), inquiry_counts(node, first, last),
+        missing_documents_table(figures), *entry_blocks(node, month, problem_lines(figures)),
+        improvement_plans(node, month), next_month_plan(node, month),
+        Notes("数値の根拠", [KEY_HELP.format(period=month)]),
     ]  # fmt: skip
     return report
 

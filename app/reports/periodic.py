@@ -15,6 +15,7 @@ from app.reports.operations import (
     build_daily,
     build_monthly,
     first_of_next,
+    missing_documents_table,
     month_bounds,
     problem_notes,
 )
@@ -57,7 +58,9 @@ def build_sla(node: Node, month: str) -> Report:
     report.blocks.append(Table("サービス水準の検証結果", columns, rows,
                                "待ち時間 = 整理券発行から呼出しまで（予約の方は予約時刻から）。"
                                "再来庁の割合 = （受付時の返戻 + 窓口での書類不備）÷ 来庁者数"))  # fmt: skip
-    missed = [r for r in results if r.met is False]
+    # Every missed indicator, and any other with a plan recorded (a plan's follow-up may be
+    # reported in a month the indicator is met again).
+    missed = [r for r in results if r.met is False or r.plan]
     lines: list[str] = []
     for r in missed:
         lines.append(f"【{r.indicator.name_ja}】実績 {_fmt(r.actual)}{r.indicator.unit}"
@@ -65,7 +68,10 @@ def build_sla(node: Node, month: str) -> Report:
         lines.append(f"　改善計画: {r.plan or '（未入力: 現地管理者が入力してください）'}")
         lines.append(f"　実施状況・報告: {r.follow_up or '（未入力）'}")
     report.blocks.append(
-        Notes("未達成の指標の改善計画と報告", lines or ["全ての指標を達成しました"])
+        Notes(
+            "未達成の指標の改善計画と報告",
+            lines or ["全ての指標を達成しました（改善計画の記録はありません）"],
+        )
     )
     incidents = [[i.day, i.staff_id, i.summary] for i in figures.facts.incidents]
     report.blocks.append(Table("情報セキュリティ事故の記録",
@@ -73,12 +79,14 @@ def build_sla(node: Node, month: str) -> Report:
                                 Column("概要", "text", 6)], incidents,
                                "記録がなければ0件です"))  # fmt: skip
     report.blocks += [wait_table(figures), wait_histogram(figures), reservation_table(figures),
-                      problem_notes(figures)]  # fmt: skip
+                      missing_documents_table(figures), problem_notes(figures)]  # fmt: skip
     return report
 
 
 def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    if value is None:
+        return "—"
+    return str(value) if isinstance(value, int) else f"{value:.1f}"
 
 
 def fiscal_months(node: Node, spec: str) -> list[str]:
@@ -153,7 +161,7 @@ def build_annual(node: Node, spec: str) -> Report:
                ("実績", [float(r[7]) for r in month_rows])], "件"),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
         reservation_table(figures), staff_summary_table(figures.facts.shifts),
-        problem_notes(figures),
+        missing_documents_table(figures), problem_notes(figures),
     ]  # fmt: skip
     return report
 

@@ -109,7 +109,7 @@ def actual_values(figures: Figures) -> dict[str, float | None]:
     passed = figures.count("checked_in") + figures.count("reservation_noshow")
     arrivals = figures.count("visits") + figures.count("turned_back")
     return {
-        "security_incidents": float(len(figures.facts.incidents)),
+        "security_incidents": len(figures.facts.incidents),  # a count: printed as 0, not 0.0
         "wait_within_15": _share(figures.count("waited_15"), figures.count("waited")),
         "wait_p90": waits.p90,
         "noshow_rate": _share(figures.count("reservation_noshow"), passed),

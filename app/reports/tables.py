@@ -13,7 +13,7 @@ from typing import Any
 
 from app.core.catalog import Catalog
 from app.model.clock import JST, to_datetime
-from app.reports.facts import Shift
+from app.reports.facts import Shift, TicketFact
 from app.reports.figures import Figures, TimeStats, hour_label
 from app.reports.model import Chart, Column, Table
 
@@ -183,6 +183,32 @@ def staff_summary_table(shifts: tuple[Shift, ...]) -> Table:
     columns = [Column("職員ID", "text"), Column("勤務日数"), Column("窓口", "text", 2.5),
                Column("サインイン時間（時間）", "number", 1.6)]  # fmt: skip
     return Table("職員別の勤務", columns, rows)
+
+
+def double_check_table(figures: Figures) -> Table:
+    """シ: double checks asked for, signed off and waiting, and the minutes they took."""
+    checks = [c for t in figures.select("checks") if isinstance(t, TicketFact) for c in t.checks]
+    signed = [c.signed_ms - c.requested_ms for c in checks if c.signed_ms is not None]
+    stats = TimeStats.of(signed)
+    columns = [Column("依頼"), Column("確認済み"), Column("確認待ち"), Column("平均", "minutes"),
+               Column("P90", "minutes"), Column("最大", "minutes")]  # fmt: skip
+    row: list[Any] = [len(checks), len(signed), len(checks) - len(signed), stats.mean, stats.p90,
+                      stats.max]  # fmt: skip
+    return Table("ダブルチェック（シ）", columns, [row],
+                 "時間 = 窓口の依頼から市職員の確認まで。来庁者は窓口で待ち、列には戻りません")  # fmt: skip
+
+
+def fee_table(figures: Figures) -> Table:
+    """ソ: completed procedures the city's register charges for, to match with its record."""
+    reissue, express = figures.count("fee_reissue"), figures.count("fee_express")
+    rows: list[list[Any]] = [
+        ["再交付", reissue],
+        ["特急発行", express],
+        ["合計", reissue + express],
+    ]
+    return Table("手数料の対象となった手続（ソ）", [Column("区分", "text", 3), Column("件数")],
+                 rows, "件数のみ（金額は扱いません）。市のレジの記録と照合してください",
+                 total_row=True)  # fmt: skip
 
 
 def hour_chart(figures: Figures) -> Chart:

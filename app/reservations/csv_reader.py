@@ -8,8 +8,11 @@ against the calendar and the bookings already imported, and imports nothing from
 with any problem.
 
 Only the reservation number, day, slot, procedure, applicant type and the name in kana (may
-be empty) are kept; the other columns are dropped and named. A My Number (個人番号) anywhere
-in the file refuses it; the messages name the column, never the number.
+be empty) are kept; the other columns are dropped and named. A status column (``予約状態``,
+or a ``キャンセル`` flag column) is read when the file has one: a row it marks cancelled
+cancels that booking (or books nothing); a value it does not know refuses the file, naming
+it. A My Number (個人番号) anywhere in the file refuses it; the messages name the column,
+never the number.
 
 A site may change the mapping in ``<data dir>/reservation_csv.toml``; every key is optional::
 
@@ -20,6 +23,10 @@ A site may change the mapping in ``<data dir>/reservation_csv.toml``; every key 
     procedure = "手続"
     applicant = "受取者区分"
     name_kana = "氏名カナ"
+    status = "予約状態"        # optional column; without it every row is a booking
+
+    [status_values]        # a value of the status column -> "cancelled" or "booked"
+    "取消済" = "cancelled"
 
     [procedure_values]     # a value in the file -> a procedure code of the catalog
     "マイナンバーカード交付" = "issuance"
@@ -54,6 +61,17 @@ from app.reservations.bookings import RESERVATION_ID
 MAPPING_FILE = "reservation_csv.toml"
 #: The kept fields, in the order of the default header.
 FIELDS = ("reservation_id", "day", "slot", "procedure", "applicant", "name_kana")
+#: Headers of a status column tried in turn when the mapping names none.
+STATUS_HEADERS = ("予約状態", "キャンセル")
+#: Values of a status column (compared after NFKC, ignoring case) and what they mean.
+STATUS_VALUES: Mapping[str, str] = MappingProxyType({
+    **{v: "cancelled" for v in ("キャンセル", "キャンセル済", "キャンセル済み", "取消", "取消し",
+                                "取り消し", "取消済", "取消済み", "cancelled", "canceled", "cancel",
+                                "○", "◯", "1", "済", "あり", "有", "はい", "yes", "true")},
+    **{v: "booked" for v in ("", "予約", "予約済", "予約済み", "確定", "予約確定", "受付", "受付済",
+                             "受付済み", "来庁済", "booked", "0", "なし", "無", "いいえ", "no",
+                             "false", "-")},
+})  # fmt: skip
 _BOM = b"\xef\xbb\xbf"
 _DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
 _MIDNIGHT = re.compile(r" 0?0:00(?::00)?$")  # Excel writes dates as "2026/10/5 0:00"
@@ -83,6 +101,9 @@ def _no_values() -> Mapping[str, str]:
     return MappingProxyType({})
 
 
+_SECTIONS = ("columns", "status_values", "procedure_values", "applicant_values")
+
+
 @dataclass(frozen=True)
 class CsvMapping:
     """Header names of the kept columns, and extra values of procedures and applicant types."""
@@ -93,7 +114,9 @@ class CsvMapping:
     procedure: str = "手続"
     applicant: str = "受取者区分"
     name_kana: str = "氏名カナ"
+    status: str = ""  # "" tries STATUS_HEADERS
     procedure_values: Mapping[str, str] = field(default_factory=_no_values, hash=False)
+    status_values: Mapping[str, str] = field(default_factory=_no_values, hash=False)
     applicant_values: Mapping[str, str] = field(default_factory=_no_values, hash=False)
 
     @classmethod
@@ -109,13 +132,15 @@ class CsvMapping:
             raise InputError(f"{path}: 予約CSVの設定を読めません（{exc}）") from exc
         values: dict[str, Any] = {}
         for section, table in raw.items():
-            if section not in ("columns", "procedure_values", "applicant_values"):
-                raise InputError(f"{path}: [{section}] は使えません（columns, procedure_values, applicant_values）")  # fmt: skip
+            if section not in _SECTIONS:
+                raise InputError(f"{path}: [{section}] は使えません（{', '.join(_SECTIONS)}）")
             for key, value in table.items() if isinstance(table, dict) else [(section, None)]:
                 if not isinstance(value, str) or not norm(value):
                     raise InputError(f"{path}: [{section}] {key} は空でない文字列にしてください")
-                if section == "columns" and key not in FIELDS:
-                    raise InputError(f"{path}: [columns] {key} は使えません（{', '.join(FIELDS)}）")
+                if section == "columns" and key not in (*FIELDS, "status"):
+                    raise InputError(f"{path}: [columns] {key} は使えません（{', '.join(FIELDS)}, status）")  # fmt: skip
+                if section == "status_values" and value not in ("cancelled", "booked"):
+                    raise InputError(f"{path}: [status_values] {key} は \"cancelled\" か \"booked\" にしてください")  # fmt: skip
             if section == "columns":
                 values.update(table)
             else:
@@ -128,6 +153,12 @@ class CsvMapping:
     def header(self, name: str) -> str:
         """Returns the header name of a kept field (one of :data:`FIELDS`)."""
         return str(getattr(self, name))
+
+    def statuses(self) -> dict[str, str]:
+        """Returns the values of a status column (as compared) → ``cancelled`` or ``booked``."""
+        values = {_key(k): v for k, v in STATUS_VALUES.items()}
+        values.update({_key(k): v for k, v in self.status_values.items()})
+        return values
 
     def aliases(self, catalog: Catalog) -> tuple[dict[str, str], dict[str, str]]:
         """Returns (procedure, applicant) maps of accepted values (as compared) to codes.
@@ -159,6 +190,8 @@ class CsvRow:
     applicant: str | None
     name_kana: str | None
     ok: bool
+    #: The status column marks the booking cancelled.
+    cancelled: bool = False
 
     def payload(self) -> dict[str, Any]:
         """Returns the ``reservation.booked`` payload of a row that is ok."""
@@ -175,6 +208,8 @@ class Export:
     encoding: str = ""
     rows: list[CsvRow] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> header name in the file
+    #: Where a site maps other headers and values (named in the messages).
+    mapping_file: str = f"{MAPPING_FILE}（この端末のデータフォルダ）"
     dropped_columns: list[str] = field(default_factory=list)
     _problems: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -259,6 +294,9 @@ class _Rows:
     def __init__(self, export: Export, names: list[str], mapping: CsvMapping, catalog: Catalog):
         self.export, self.names, self.catalog = export, names, catalog
         self.index = {f: names.index(export.columns[f]) for f in FIELDS}
+        status = export.columns.get("status")
+        self.status = names.index(status) if status is not None else None
+        self.statuses = mapping.statuses()
         self.procedures, self.applicants = mapping.aliases(catalog)
         self.reserved = "、".join(p.name_ja for p in catalog.procedures.values() if p.reservation)
         self.line, self.ok = 0, True
@@ -289,8 +327,22 @@ class _Rows:
         applicant = self._applicant(v["applicant"], procedure)
         if name and (not _KANA.fullmatch(name) or len(name) > 64):
             self.fail("name_kana", "氏名カナはカタカナ（またはひらがな）64文字以内にしてください")
+        cancelled = self._cancelled(cells)
         return CsvRow(line, number, self._day(v["day"]), self._slot(v["slot"]), procedure,
-                      applicant, name or None, self.ok)  # fmt: skip
+                      applicant, name or None, self.ok, cancelled)  # fmt: skip
+
+    def _cancelled(self, cells: list[str]) -> bool:
+        if self.status is None:
+            return False
+        value = norm(cells[self.status])
+        meaning = self.statuses.get(value.casefold())
+        if meaning is None:
+            cancel = "、".join(k for k, v in STATUS_VALUES.items() if v == "cancelled")
+            self.fail("status", f"{value!r} が予約かキャンセルか分かりません（キャンセルとみなす値: {cancel}）。"
+                                f"{self.export.mapping_file} の [status_values] に \"{value}\" = \"cancelled\" "
+                                "または \"booked\" と書いてください")  # fmt: skip
+            return False
+        return meaning == "cancelled"
 
     def _day(self, value: str | None) -> date | None:
         try:
@@ -346,19 +398,23 @@ def _records(text: str, export: Export) -> list[tuple[int, list[str]]]:
     return records
 
 
-def read_export(data: bytes, catalog: Catalog, mapping: CsvMapping | None = None) -> Export:
+def read_export(data: bytes, catalog: Catalog, mapping: CsvMapping | None = None,
+                mapping_file: Path | None = None) -> Export:  # fmt: skip
     """Decodes, maps and checks every row of an export on its own.
 
     Args:
         data: the file's bytes.
         catalog: the procedures and applicant types of the node.
         mapping: the columns and extra values; None for the defaults.
+        mapping_file: where the site's mapping is (or would be), named in the messages.
 
     Returns:
         The export; ``problems`` lists everything found wrong in the file itself.
     """
     mapping = mapping or CsvMapping()
     export = Export()
+    if mapping_file is not None:
+        export.mapping_file = str(mapping_file)
     try:
         text, export.encoding = decode(data)
     except ValueError as exc:
@@ -380,9 +436,22 @@ def read_export(data: bytes, catalog: Catalog, mapping: CsvMapping | None = None
         found = [i + 1 for i, k in enumerate(keys) if k == _key(wanted)]
         if len(found) == 1:
             export.columns[name] = names[found[0] - 1]
+        elif found:
+            export.add(head, wanted, f"この見出しが {len(found)} 回あります（{'、'.join(map(str, found))}列目）")  # fmt: skip
         else:
-            export.add(head, wanted, f"この見出しが {len(found)} 回あります（{'、'.join(map(str, found))}列目）" if found
-                       else f"必要な列がありません（ファイルの見出し: {'、'.join(names)}）")  # fmt: skip
+            export.add(head, wanted, f"必要な列がありません（ファイルの見出し: {'、'.join(names)}）。"
+                                     f"この列の見出しが違う名前なら、{export.mapping_file} の [columns] に "
+                                     f"{name} = \"ファイルでの見出し\" と書いてください")  # fmt: skip
+    for wanted in (mapping.status,) if mapping.status else STATUS_HEADERS:
+        found = [i for i, k in enumerate(keys) if k == _key(wanted)]
+        if len(found) == 1:
+            export.columns["status"] = names[found[0]]
+            break
+        if found:
+            export.add(head, wanted, f"この見出しが {len(found)} 回あります")
+        elif mapping.status:
+            export.add(head, wanted, f"{export.mapping_file} の [columns] status の列がありません"
+                                     f"（ファイルの見出し: {'、'.join(names)}）")  # fmt: skip
     export.dropped_columns = [n for n in names if n not in export.columns.values()]
     if export.problems:
         return export

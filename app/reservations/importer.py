@@ -2,8 +2,10 @@
 
 The export is the whole list of bookings of the days it covers, so importing it again is safe:
 new numbers are booked, changed ones booked again (same number), unchanged ones left alone,
-and the bookings of those days that are no longer in the file are cancelled (never deleted).
-A booking already checked in (整理券発行済み) is never changed by an import.
+rows the file's status column marks cancelled are cancelled, and the bookings of those days
+that are no longer in the file are cancelled (never deleted) once a person has seen the
+list and confirmed it: a file holding only a day's new bookings must not silently cancel
+the others. A booking already checked in (整理券発行済み) is never changed by an import.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
 from app.core.center_calendar import CenterCalendar, DayStatus
-from app.core.errors import UserError
+from app.core.errors import ConfirmationNeeded, UserError
 from app.reservations.csv_reader import MAPPING_FILE, CsvMapping, Export, read_export
 
 if TYPE_CHECKING:
@@ -42,6 +44,24 @@ class ImportRefused(UserError):
         self.problems = list(problems)
 
 
+class CancellationsToConfirm(ConfirmationNeeded):
+    """Bookings of the file's days that the file no longer lists would be cancelled; nothing
+    was imported. Import again with ``confirm_cancel=True`` once a person has agreed.
+
+    Attributes:
+        bookings: ``reservation_id, day, slot, procedure, applicant`` of each, by day and slot.
+    """
+
+    def __init__(self, bookings: list[dict[str, Any]]) -> None:
+        days = sorted({b["day"] for b in bookings})
+        super().__init__(
+            f"このファイルにない予約 {len(bookings)} 件（{'、'.join(days)}）を取り消すことになります。"
+            "ファイルがその日の予約をすべて含む最新の書き出しか確かめ、取り消してよければ確認のうえ"
+            "もう一度取り込んでください（何も取り込んでいません）"
+        )
+        self.bookings = bookings
+
+
 @dataclass
 class ImportSummary:
     """What an import did.
@@ -51,7 +71,8 @@ class ImportSummary:
         added: new bookings.
         updated: bookings whose day, slot, procedure, applicant or name changed.
         unchanged: bookings already imported as they are.
-        cancelled: bookings of the covered days no longer in the file.
+        cancelled: bookings cancelled: marked so in the file, or of the covered days and no
+            longer in the file.
         days: the days the file covers (ISO), in order.
         dropped_columns: the file's columns that were not kept.
         encoding: ``utf-8-sig``, ``utf-8`` or ``cp932``.
@@ -111,7 +132,7 @@ def check_schedule(
     placed: dict[tuple[date, str], list[int]] = {}
     seen: set[str] = set()
     for row in export.rows:
-        if row.day is None:
+        if row.day is None or row.cancelled:  # a cancelled booking takes no seat
             continue
         if row.day not in days:
             status = calendar.status(row.day)
@@ -136,15 +157,21 @@ def check_schedule(
 
 def _plan(
     export: Export, existing: dict[str, dict[str, Any]]
-) -> tuple[list[dict[str, Any]], int, list[str]]:
-    """Returns the bookings to record, how many are added, and the numbers to cancel."""
+) -> tuple[list[dict[str, Any]], int, list[str], list[str]]:
+    """Returns the bookings to record, how many are added, the numbers the file marks
+    cancelled and the numbers of the file's days that it no longer lists."""
     bookings: list[dict[str, Any]] = []
+    marked: list[str] = []
     added = 0
     for row in export.rows:
         if not row.ok:
             continue
         payload = row.payload()
         old = existing.get(payload["reservation_id"])
+        if row.cancelled:  # a booking checked in stays as it is
+            if old is not None and old["state"] == "booked":
+                marked.append(payload["reservation_id"])
+            continue
         if old is not None and all(old[k] == payload[k] for k in _KEYS):
             if old["state"] != "cancelled":
                 continue  # unchanged (a cancelled one is booked again)
@@ -165,7 +192,7 @@ def _plan(
         for r in existing.values()
         if r["state"] == "booked" and r["day"] in covered and r["reservation_id"] not in in_file
     )
-    return bookings, added, cancel
+    return bookings, added, marked, cancel
 
 
 def import_reservations(
@@ -174,6 +201,7 @@ def import_reservations(
     path: Path | str,
     mapping: CsvMapping | None = None,
     progress: Progress | None = None,
+    confirm_cancel: bool = False,
 ) -> ImportSummary:
     """Imports a reservation export: every row, or nothing when any row has a problem.
 
@@ -185,6 +213,8 @@ def import_reservations(
             if it exists, else uses the defaults.
         progress: called as ``progress(done, total)`` while recording, ``total`` being the
             rows plus the cancellations, for a progress bar.
+        confirm_cancel: a person has seen the bookings of the file's days that the file
+            no longer lists, and agrees they are cancelled.
 
     Returns:
         What was imported.
@@ -192,13 +222,16 @@ def import_reservations(
     Raises:
         AuthError: the actor may not manage reservations.
         ImportRefused: the file has problems (all listed); nothing was imported.
+        CancellationsToConfirm: the import would cancel bookings the file does not list,
+            and ``confirm_cancel`` is not given; nothing was imported.
         OSError: the file cannot be read.
         ValueError: the mapping file is not acceptable.
     """
     started = time.perf_counter()
     actor.require("reservation.manage")
     data = Path(path).read_bytes()
-    export = read_export(data, node.catalog, mapping or load_mapping(node))
+    export = read_export(data, node.catalog, mapping or load_mapping(node),
+                         node.data_dir / MAPPING_FILE)  # fmt: skip
     if not export.rows:
         raise ImportRefused(export.problems)
     seats = node.settings.reservations.seats_per_slot
@@ -211,11 +244,17 @@ def import_reservations(
             )
         }
         check_schedule(export, node.calendar(), seats, _still_taken(existing, export))
-        bookings, added, cancel = _plan(export, existing)
+        bookings, added, marked, dropped = _plan(export, existing)
         if export.problems:
             raise ImportRefused(export.problems)
+        if dropped and not confirm_cancel:
+            listing = [{k: existing[r][k] for k in ("reservation_id", "day", "slot", "procedure",
+                                                    "applicant")} for r in dropped]  # fmt: skip
+            raise CancellationsToConfirm(sorted(listing, key=lambda b: (b["day"], b["slot"])))
+        cancel = marked + dropped
+        changed = len(bookings)
         rows = len(export.rows)
-        total, done = rows + len(cancel), rows - len(bookings)
+        total, done = rows + len(dropped), rows - changed - len(marked)
         if progress is not None:
             progress(done, total)
         for reservation_id in cancel:
@@ -229,8 +268,8 @@ def import_reservations(
     return ImportSummary(
         rows=rows,
         added=added,
-        updated=len(bookings) - len(cancel) - added,
-        unchanged=rows - (len(bookings) - len(cancel)),
+        updated=changed - added,
+        unchanged=rows - changed - len(marked),
         cancelled=len(cancel),
         days=days,
         dropped_columns=list(export.dropped_columns),
@@ -250,7 +289,8 @@ class ReservationImports:
     def __init__(self, node: Node) -> None:
         self.node = node
 
-    def import_file(self, actor: Actor, path: Path | str, progress: Progress | None = None
-                    ) -> ImportSummary:  # fmt: skip
-        """Imports one export file: every row, or nothing."""
-        return import_reservations(self.node, actor, path, progress=progress)
+    def import_file(self, actor: Actor, path: Path | str, progress: Progress | None = None,
+                    confirm_cancel: bool = False) -> ImportSummary:  # fmt: skip
+        """Imports one export file: every row, or nothing (see :func:`import_reservations`)."""
+        return import_reservations(self.node, actor, path, progress=progress,
+                                   confirm_cancel=confirm_cancel)  # fmt: skip

@@ -2,8 +2,11 @@
 
 A round syncs with the shared folder, then records the reservations whose slot has passed
 without a check-in (any PC that sees a slot end first records its no-shows; a PC that
-already sees the mark leaves it alone). The windows run :meth:`SyncLoop.round` in their
-sync thread; ``madoguchi sync --watch`` runs :meth:`SyncLoop.run` in the foreground.
+already sees the mark leaves it alone). Outside staff hours it also purges the names of
+reservations ``purge_after_days`` after their day (the first PC to find some does it; the
+others then find none) and rewrites the database file after a purge. The windows run
+:meth:`SyncLoop.round` in their sync thread; ``madoguchi sync --watch`` runs
+:meth:`SyncLoop.run` in the foreground.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from app.core.actor import SYSTEM
 from app.core.node import Node
@@ -27,6 +31,7 @@ class RoundReport(SyncReport):
     """A sync round and the no-shows recorded after it."""
 
     noshows: int = 0
+    purged: int = 0
     compacted: bool = False
 
 
@@ -47,12 +52,40 @@ class SyncLoop:
         try:
             report = RoundReport(**vars(self.sync.once()))
             report.noshows = len(self.reservations.sweep_noshows(SYSTEM))
+            report.purged = self.purge_if_due()
             report.compacted = self.compact_if_due()
         except Exception as exc:  # a bug must not end the rounds silently
             log.exception("sync round failed")
             report = RoundReport(offline=True, message=f"同期でエラーが起きました: {exc}",
                                  waiting=-1)  # fmt: skip
         return report
+
+    def quiet(self) -> bool:
+        """Tells whether nobody works now: before or after staff hours, or a closed day."""
+        node = self.node
+        hours = node.calendar().hours(node.today())
+        now = to_datetime(node.now_ms()).time()
+        return hours is None or not hours.staff_start <= now <= hours.staff_end
+
+    def purge_if_due(self) -> int:
+        """Purges the names of reservations ``purge_after_days`` or more after their day,
+        once nobody works (the purge rewrites the database file); returns how many.
+
+        Personal data must not outlive its purpose: the purge happens on its own, without
+        anyone having to remember ``madoguchi purge``.
+        """
+        node = self.node
+        if not self.quiet() or node.halted() is not None:
+            return 0
+        days = node.settings.reservations.purge_after_days
+        before = (node.today() - timedelta(days=days)).isoformat()
+        row = node.store.row(
+            "SELECT count(*) AS n FROM reservations WHERE day <= ? AND name_kana IS NOT NULL",
+            (before,),
+        )
+        if not row or not row["n"]:
+            return 0
+        return self.reservations.purge(SYSTEM)
 
     def compact_if_due(self) -> bool:
         """Rewrites the database file after a purge made on another PC, outside staff hours.
@@ -67,9 +100,7 @@ class SyncLoop:
         before = str((row or {}).get("b") or "")
         if not before or before <= (node.store.get_meta("compacted_before") or ""):
             return False
-        hours = node.calendar().hours(node.today())
-        now = to_datetime(node.now_ms()).time()
-        if hours is not None and hours.staff_start <= now <= hours.staff_end:
+        if not self.quiet():
             return False
         node.store.compact()
         node.store.set_meta("compacted_before", before)

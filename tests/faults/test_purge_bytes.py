@@ -80,3 +80,27 @@ def test_a_purge_from_another_pc_is_compacted_here_once_nobody_works(
     after = Node(tmp_path / "counter-1", wall_ms=clock)
     assert after.store.integrity_check() == "ok"
     after.close()
+
+
+def test_names_are_purged_on_schedule_once_nobody_works(tmp_path: Path, clock: FakeClock) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    day = date(2026, 11, 20)
+    names = tuple(f"ヨテイ{n:02d}" for n in range(6))
+    for n, name in enumerate(names):
+        ReservationService(reception).book(SYSTEM, f"R{n:06d}", day, "10:30", "issuance", "self",
+                                           name)  # fmt: skip
+    ReservationService(reception).book(SYSTEM, "R999999", day + timedelta(days=4), "10:30",
+                                       "issuance", "self", "マダノコル")  # fmt: skip
+    loop = SyncLoop(reception)
+    clock.set(day + timedelta(days=6), time(19, 30))  # six days after: kept
+    assert loop.round().purged == 0
+    clock.set(day + timedelta(days=7), time(12, 0))  # due, but staff are working
+    assert loop.round().purged == 0
+    clock.set(day + timedelta(days=7), time(19, 30))
+    report = loop.round()
+    assert report.purged == 6 and loop.round().purged == 0
+    kept = reception.store.rows("SELECT name_kana FROM reservations WHERE name_kana IS NOT NULL")
+    assert kept == [{"name_kana": "マダノコル"}]  # a booking four days later keeps its name
+    reception.close()
+    assert names_in(sorted((tmp_path / "reception").glob("node.sqlite3*")), names) == 0
+    assert names_in(sorted((tmp_path / "share").rglob("*.log")), names) == 0

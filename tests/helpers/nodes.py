@@ -41,3 +41,23 @@ def site_node(root: Path, name: str, clock: FakeClock, *, block: int, counter: s
         for staff_id, role_name, pin in (("fm", "floor_manager", "1111"), ("cl", "clerk", "2222")):
             service.add(SYSTEM, staff_id, f"職員 {staff_id}", role_name, pin)
     return node
+
+
+def sync_rounds(*nodes: Node, rounds: int = 2) -> None:
+    """Runs sync rounds of every node through the site's shared folder."""
+    from app.sync.service import SyncService
+
+    services = [SyncService(n) for n in nodes]
+    for _ in range(rounds):
+        for service in services:
+            report = service.once()
+            assert not report.offline, report.message
+
+
+def assert_converged(*nodes: Node) -> None:
+    """Every node holds the same projections, and each one's rebuild gives what it holds."""
+    dumps = [n.store.projection_dump() for n in nodes]
+    assert all(d == dumps[0] for d in dumps[1:])
+    for node, live in zip(nodes, dumps, strict=True):
+        node.store.rebuild()
+        assert node.store.projection_dump() == live

@@ -159,14 +159,14 @@ class ReportsTab(QWidget):
 
     def _show_period(self) -> None:
         kind = str(self.kind.currentData())
-        self.form.setRowVisible(self.day, kind == "daily")
-        self.form.setRowVisible(self.month, kind in ("monthly", "sla"))
+        self.form.setRowVisible(self.day, kind in ("daily", "structure"))
+        self.form.setRowVisible(self.month, kind in ("monthly", "sla", "training"))
         self.form.setRowVisible(self.year, kind == "annual")
 
     def spec(self) -> str:
         """Returns the period the form names, as the report expects it."""
         kind = str(self.kind.currentData())
-        if kind == "daily":
+        if kind in ("daily", "structure"):
             return qdate_day(self.day.date()).isoformat()
         if kind == "annual":
             return f"FY{self.year.value()}"

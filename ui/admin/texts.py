@@ -143,6 +143,64 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "bytes": ("{n} バイト", "{n} bytes"),
     "report_busy": ("作成中です。終わるまでお待ちください", "Still working on the last report"),
+    # deliverables
+    "tab_deliverables": ("提出物", "Deliverables"),
+    "deliverables_title": ("成果物と提出期限", "Deliverables and due dates"),
+    "col_due": ("期限", "Due"),
+    "col_deliverable": ("成果物", "Deliverable"),
+    "col_rule": ("期限の決まり", "Rule"),
+    "col_state": ("状態", "State"),
+    "col_submitted": ("提出日", "Handed in"),
+    "mark_submitted": ("選んだ成果物を本日提出済みにする", "Mark selected handed in today"),
+    "unmark_submitted": ("提出済みを取り消す", "Take the mark back"),
+    "mark_daily_through": (
+        "選んだ行の期限までの日次の成果物をすべて提出済みにする",
+        "Mark every daily deliverable up to the selected one",
+    ),
+    "marked_daily": (
+        "{d} までの日次の成果物 {n} 件を提出済みにしました",
+        "{n} daily deliverables up to {d} marked handed in",
+    ),
+    "marked": ("{k} を提出済みにしました", "{k} marked handed in"),
+    "unmarked": ("{k} を未提出に戻しました", "{k} marked not handed in"),
+    "overdue_banner": ("× 期限切れの成果物が {n} 件あります", "× {n} deliverables overdue"),
+    "none_overdue": ("✓ 期限切れの成果物はありません", "✓ Nothing overdue"),
+    "meetings_title": (
+        "定例会議（議事録は開催日後3開庁日まで）",
+        "Meetings (minutes due 3 city office days after)",
+    ),
+    "meeting_day": ("開催日", "Held on"),
+    "meeting_kind": ("会議", "Meeting"),
+    "meeting_title": ("件名", "Subject"),
+    "add_meeting": ("会議を記録", "Add meeting"),
+    "remove_meeting": ("選んだ会議を削除", "Remove selected meeting"),
+    "meeting_added": (
+        "{d} の会議を記録しました（議事録の期限 {due}）",
+        "Meeting of {d} recorded (minutes due {due})",
+    ),
+    "meeting_removed": ("会議を削除しました", "Meeting removed"),
+    # report entries
+    "tab_notes": ("報告事項", "Report entries"),
+    "notes_title": ("報告事項（日報・月報に載ります）", "Entries (printed in the reports)"),
+    "notes_scope": ("対象", "For"),
+    "scope_day": ("日（作業日報）", "A day (daily report)"),
+    "scope_month": ("月（月次報告書）", "A month (monthly report)"),
+    "col_period": ("日・月", "Day / month"),
+    "col_kind": ("種類", "Kind"),
+    "col_text": ("内容", "Text"),
+    "col_at": ("記録", "Recorded"),
+    "note_kind": ("種類", "Kind"),
+    "note_text": ("内容（個人情報は書かない）", "Text (no personal data)"),
+    "add_note": ("報告事項を追加", "Add entry"),
+    "replace_note": ("選んだ項目をこの内容に書き換える", "Replace selected with this text"),
+    "remove_note": ("選んだ項目を削除", "Remove selected"),
+    "note_added": ("{p} の報告事項を記録しました", "Entry for {p} recorded"),
+    "note_replaced": ("報告事項を書き換えました", "Entry replaced"),
+    "note_removed": ("報告事項を削除しました", "Entry removed"),
+    "notes_hint": (
+        "月を選ぶと、その月の日々の報告事項も一覧に出ます（月次報告書に日付つきで載ります）",
+        "A month also lists its days' entries (the monthly report prints them with their day)",
+    ),
 }
 
 REPORT_KINDS: dict[str, tuple[str, str]] = {
@@ -150,6 +208,8 @@ REPORT_KINDS: dict[str, tuple[str, str]] = {
     "monthly": ("月次業務計画・実績報告書", "Monthly plan and results"),
     "sla": ("サービス水準検証結果報告書", "Service-level verification"),
     "annual": ("年度業務実績報告書", "Annual results"),
+    "training": ("要員育成報告書", "Staff training"),
+    "structure": ("業務体制表", "Staffing structure"),
 }
 
 

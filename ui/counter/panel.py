@@ -2,6 +2,7 @@
 
 F1 call next · F5 recall · F2 start · F3 done · F9 done, documents missing (revisit) ·
 F10 done, deferred (J-LIS down) · F4 no-show (after the configured calls) · F6 hold ·
+Ctrl+D ask the city's double check (シ; the visitor stays at the counter) ·
 F7 resume · F8 transfer · Ctrl+F call a number.
 """
 
@@ -53,6 +54,7 @@ ACTIONS: tuple[tuple[str, str, str, tuple[Any, ...]], ...] = (
     ("hold", "F6", "hold", ()),
     ("resume", "F7", "resume", ()),
     ("transfer", "F8", "transfer", ()),
+    ("check", "Ctrl+D", "request_check", ()),
 )
 TRANSFER_REASONS = ("ダブルチェック（シ）", "任意代理人の手続（市）", "手数料の支払い（レジ）",
                     "特急発行・申請書の作成（市）")  # fmt: skip
@@ -123,6 +125,14 @@ class CounterPanel(QWidget):
         call_button.clicked.connect(self.call_number)
         self.held = QListWidget()
         self.held.setMaximumWidth(360)
+        self.fee = QComboBox()
+        for fee in (None, "reissue", "express"):
+            self.fee.addItem(texts(f"fee_{fee or 'none'}"), fee)
+        self.checks = QListWidget()
+        self.checks.setMaximumWidth(360)
+        self.sign_button = QPushButton(texts("sign_check"))
+        self.sign_button.clicked.connect(lambda: self.sign_check())
+        self.signs_checks = actor.may("ticket.doublecheck")
         left = QVBoxLayout()
         left.addWidget(self.conflict)
         left.addWidget(self.number)
@@ -133,8 +143,16 @@ class CounterPanel(QWidget):
         specific.addWidget(call_button)
         left.addLayout(specific)
         right = QVBoxLayout()
+        fee_row = QHBoxLayout()
+        fee_row.addWidget(QLabel(texts("fee")))
+        fee_row.addWidget(self.fee, 1)
+        right.addLayout(fee_row)
         right.addWidget(QLabel(texts("held_here")))
         right.addWidget(self.held)
+        if self.signs_checks:  # city staff sign off the checks other counters ask for
+            right.addWidget(QLabel(texts("checks_waiting")))
+            right.addWidget(self.checks)
+            right.addWidget(self.sign_button)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 1)
@@ -168,6 +186,9 @@ class CounterPanel(QWidget):
             elif method == "transfer":
                 self.transfer()
                 return
+            elif method == "request_check":
+                self.request_check()
+                return
             elif method == "resume":
                 held = self.selected_held()
                 if held is None:
@@ -179,11 +200,44 @@ class CounterPanel(QWidget):
                 if ticket is None:
                     self.error.setText(self._texts("nobody_here"))
                     return
+                if method == "done" and args == ("completed",):
+                    args = ("completed", self.fee.currentData())
                 getattr(self._tickets, method)(self._actor, ticket["ticket_id"], *args)
+                if method == "done":
+                    self.fee.setCurrentIndex(0)
         except UserError as exc:
             self.error.setText(str(exc))
             return
         self.error.clear()
+        self._hub.notify()
+
+    def request_check(self) -> None:
+        """Asks for the city's double check of the current ticket (the visitor stays)."""
+        ticket = self.current_ticket()
+        if ticket is None:
+            self.error.setText(self._texts("nobody_here"))
+            return
+        try:
+            self._services.checks.request(self._actor, ticket["ticket_id"])
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.setText(self._texts("check_requested", n=ticket["number"]))
+        self._hub.notify()
+
+    def sign_check(self, ticket_id: str | None = None) -> None:
+        """Signs off a waiting double check (city staff; default: the selected one)."""
+        item = self.checks.currentItem()
+        which = ticket_id or (item.data(Qt.ItemDataRole.UserRole) if item is not None else None)
+        if which is None:
+            self.error.setText(self._texts("choose_check"))
+            return
+        try:
+            row = self._services.checks.sign(self._actor, which)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.setText(self._texts("check_signed", n=row["number"]))
         self._hub.notify()
 
     def call_number(self) -> None:
@@ -241,6 +295,13 @@ class CounterPanel(QWidget):
             item = QListWidgetItem(f"{t['number']}  {self._procedure(t)}")
             item.setData(Qt.ItemDataRole.UserRole, t["ticket_id"])
             self.held.addItem(item)
+        if self.signs_checks:
+            self.checks.clear()
+            for c in self._services.checks.waiting():
+                item = QListWidgetItem(f"{c['number']}  {c['counter'] or ''}  "
+                                       f"{hhmm(c['requested_ms'])}")  # fmt: skip
+                item.setData(Qt.ItemDataRole.UserRole, c["ticket_id"])
+                self.checks.addItem(item)
         self.refresh_times()
 
     def refresh_times(self) -> None:

@@ -10,7 +10,7 @@ import time
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from app.cli.output import CliError, error_line
 from app.core.actor import Actor
@@ -148,6 +148,12 @@ def run_shell(args: argparse.Namespace) -> int:
             while widget.last_sync is None and time.monotonic() < deadline:
                 QApplication.processEvents()
                 time.sleep(0.02)
+        tab = getattr(args, "tab", 0)
+        panel = getattr(widget, "panel", None)
+        if tab and isinstance(panel, QTabWidget):
+            if not 1 <= tab <= panel.count():
+                raise CliError(f"--tab は 1〜{panel.count()} で指定してください")
+            panel.setCurrentIndex(tab - 1)
         size = args.size or (None if isinstance(widget, SignInDialog) else "1280x800")
         screenshot(widget, args.screenshot, size)
         widget.close()

@@ -26,6 +26,8 @@ def _add_gui_commands(sub: Any) -> None:
     p.add_argument("--screenshot", metavar="FILE", help="画面をPNGに保存して終了する")
     p.add_argument("--size", help="--screenshot の画面サイズ（幅x高さ、既定 1280x800）")
     p.add_argument("--lang", choices=["ja", "en"], default="ja", help="表示言語")
+    p.add_argument("--tab", type=int, default=0,
+                   help="--screenshot で写すタブ（1から数える。既定: 最初のタブ）")  # fmt: skip
     p.set_defaults(handler=_run_gui)
 
 

@@ -42,6 +42,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hold": ("保留", "Hold"),
     "resume": ("再開", "Resume"),
     "transfer": ("回付", "Transfer"),
+    "check": ("ダブルチェック依頼", "Ask double check"),
+    "fee": ("手数料（ソ）", "Fee"),
+    "fee_none": ("なし", "None"),
+    "fee_reissue": ("再交付", "Reissue"),
+    "fee_express": ("特急", "Express"),
+    "checks_waiting": ("ダブルチェック確認待ち（シ）", "Double checks waiting"),
+    "choose_check": ("確認する整理券を一覧から選んでください", "Choose a ticket in the list"),
+    "sign_check": ("選んだ整理券を確認済みにする", "Sign off selected"),
+    "check_requested": (
+        "{n} のダブルチェックを依頼しました（市職員の確認待ち）",
+        "Double check of {n} asked for",
+    ),
+    "check_signed": ("{n} のダブルチェックを確認しました", "Double check of {n} signed off"),
     "reason": ("理由", "Reason"),
     "counter_tab": ("窓口 (呼出・対応)", "Counter"),
     "inquiry_tab": ("問い合わせ・質疑応答集", "Inquiries & Q&A"),
@@ -112,6 +125,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import_done": (
         "取り込みました: 新規 {a}件・変更 {u}件・取消 {c}件・変更なし {s}件",
         "Imported: {a} new, {u} changed, {c} cancelled, {s} unchanged",
+    ),
+    "import_confirm_cancel": (
+        "これらの予約を取り消して取り込みますか？",
+        "Cancel these bookings and import the file?",
+    ),
+    "import_not_done": (
+        "取り込みを取りやめました（何も取り込んでいません）",
+        "Import stopped: nothing was imported",
     ),
     "import_refused": (
         "問題が {n}件あるため、何も取り込んでいません:",

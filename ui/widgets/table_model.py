@@ -146,6 +146,11 @@ class KeyedTableModel(QAbstractTableModel):
         """Returns a cell's value as given (before it is turned into text)."""
         return self._rows[row].cells[column]
 
+    def sort_value(self, row: int, column: int) -> Any:
+        """Returns the value a cell sorts by (its cell when the row gives none)."""
+        values = self._rows[row].sort
+        return self._rows[row].cells[column] if values is None else values[column]
+
     def row_of(self, key: Hashable) -> int | None:
         """Returns the row of a key, or None if it is not shown."""
         try:

@@ -180,3 +180,21 @@ def test_cli_inquiries_qa_and_reports(
     monkeypatch.chdir(tmp_path)
     assert main([*d, "report", "qa", "--format", "csv"]) == 0
     assert "質疑応答集" in (tmp_path / "qa_latest.csv").read_bytes().decode("utf-8-sig")
+
+
+def test_inquiry_log_of_a_month_lists_every_day(
+    day_of_inquiries: Node, clock: FakeClock, clerk: Actor
+) -> None:
+    node = day_of_inquiries
+    clock.set(date(2026, 11, 27), time(11, 0))
+    InquiryService(node).log(clerk, "pin", "暗証番号を忘れた", "初期化の手続を案内")
+    clock.set(date(2026, 12, 1), time(11, 0))
+    InquiryService(node).log(clerk, "pin", "翌月の問い合わせ", "案内した")
+    report = build_report(node, "inquiries", "2026-11")
+    assert report.period == "2026-11"
+    log, categories, days = report.tables()[:3]
+    assert [c.title for c in log.columns][:2] == ["No.", "日付"]
+    assert len(log.rows) == 8  # 7 on the 24th, 1 on the 27th; December's is not counted
+    assert days.rows == [[OPEN_DAY, 7], [date(2026, 11, 27), 1], ["合計", 8]]
+    assert categories.rows[-1] == ["合計", 8]
+    assert "翌月の問い合わせ" not in render(report, "csv").decode("utf-8-sig")

@@ -17,7 +17,7 @@ from app.core.node import Node
 from app.queue.closures import ClosureService
 from app.queue.tickets import TicketService
 from app.reservations.csv_reader import CsvMapping, decode, parse_day, parse_slot, read_export
-from app.reservations.importer import ImportRefused, import_reservations
+from app.reservations.importer import CancellationsToConfirm, ImportRefused, import_reservations
 from tests.bench import bench_import
 
 SAMPLE = Path("/work/shared/data/reservations-sample.csv")
@@ -126,8 +126,15 @@ def test_reimport_updates_cancels_and_keeps_other_days(node: Node, floor: Actor,
     first = [row("R0001"), row("R0002"), row("R0003", slot="11:00")]
     import_reservations(node, floor, write(tmp_path, first))
     second = [row("R0001"), row("R0002", slot="12:00"), row("R0004", name="イトウ アヤ")]
+    events = node.store.event_count()
+    with pytest.raises(CancellationsToConfirm) as asked:  # R0003 is no longer in the file
+        import_reservations(node, floor, write(tmp_path, second))
+    assert node.store.event_count() == events, "nothing is imported before the confirmation"
+    assert asked.value.bookings == [{"reservation_id": "R0003", "day": DAY, "slot": "11:00",
+                                     "procedure": "issuance", "applicant": "self"}]  # fmt: skip
+    assert "1 件" in str(asked.value) and DAY in str(asked.value)
     progress: list[tuple[int, int]] = []
-    summary = import_reservations(node, floor, write(tmp_path, second), progress=lambda d, t: progress.append((d, t)))  # fmt: skip
+    summary = import_reservations(node, floor, write(tmp_path, second), progress=lambda d, t: progress.append((d, t)), confirm_cancel=True)  # fmt: skip
     assert (summary.added, summary.updated, summary.unchanged, summary.cancelled) == (1, 1, 1, 1)
     rows = booked(node)
     assert rows["R0002"]["slot"] == "12:00"
@@ -235,8 +242,11 @@ def test_a_missing_column_is_named_on_line_1(node: Node, floor: Actor, tmp_path:
                                              encoding: str) -> None:  # fmt: skip
     header = [*HEADER[:-1], "氏名"]
     problems = refused(node, floor, write(tmp_path, [row("R0001")], encoding, header))
+    mapping = node.data_dir / "reservation_csv.toml"
     assert problems == ["line 1, column 氏名カナ: 必要な列がありません"
-                        "（ファイルの見出し: 予約番号、予約日、開始時刻、手続、受取者区分、氏名）"]  # fmt: skip
+                        "（ファイルの見出し: 予約番号、予約日、開始時刻、手続、受取者区分、氏名）。"
+                        f"この列の見出しが違う名前なら、{mapping} の [columns] に "
+                        'name_kana = "ファイルでの見出し" と書いてください']  # fmt: skip
 
 
 @pytest.mark.parametrize("content", [b"", b"\r\n \r\n", b"\xef\xbb\xbf", b",,,\r\n"])
@@ -322,7 +332,7 @@ def test_capacity_counts_the_file_and_bookings_that_stay(node: Node, floor: Acto
     problems = refused(node, floor, write(tmp_path, others))
     assert problems == ["line 9, column 開始時刻: 2026-11-24 11:00 の予約枠は満席です"
                         "（定員 8 人に、このファイルの 8 件と受付済み 1 件）"]  # fmt: skip
-    summary = import_reservations(node, floor, write(tmp_path, others[:7]))
+    summary = import_reservations(node, floor, write(tmp_path, others[:7]), confirm_cancel=True)
     assert (summary.added, summary.cancelled) == (7, 7), "R0002–R0008 make room; R0001 stays"
     assert booked(node)["R0001"]["state"] == "checked_in"
 
@@ -348,9 +358,47 @@ def test_a_booking_cancelled_by_one_export_comes_back_with_the_next(
     node: Node, floor: Actor, tmp_path: Path
 ) -> None:
     import_reservations(node, floor, write(tmp_path, [row("R0001"), row("R0002")]))
-    import_reservations(node, floor, write(tmp_path, [row("R0001")]))
+    import_reservations(node, floor, write(tmp_path, [row("R0001")]), confirm_cancel=True)
     import_reservations(node, floor, write(tmp_path, [row("R0001"), row("R0002")]))
     assert booked(node)["R0002"]["state"] == "booked"
+
+
+STATUS_HEADER = [*HEADER, "予約状態"]
+
+
+@pytest.mark.parametrize("header", ["予約状態", "キャンセル"])
+def test_a_status_column_cancels_its_rows(node: Node, floor: Actor, tmp_path: Path,
+                                          header: str) -> None:  # fmt: skip
+    cancel, keep = ("キャンセル", "予約済") if header == "予約状態" else ("○", "")
+    first = [[*row("R0001"), keep], [*row("R0002"), keep], [*row("R0003"), cancel]]
+    summary = import_reservations(node, floor, write(tmp_path, first, header=[*HEADER, header]))
+    assert (summary.added, summary.cancelled) == (2, 0), "a cancelled row books nothing"
+    assert summary.dropped_columns == [] and "R0003" not in booked(node)
+    second = [[*row("R0001"), keep], [*row("R0002"), cancel]]
+    summary = import_reservations(node, floor, write(tmp_path, second, header=[*HEADER, header]))
+    assert (summary.added, summary.updated, summary.unchanged, summary.cancelled) == (0, 0, 1, 1)
+    assert booked(node)["R0002"]["state"] == "cancelled", "cancelled, so never a no-show later"
+
+
+def test_a_full_slot_takes_cancelled_rows_as_free(node: Node, floor: Actor, tmp_path: Path) -> None:
+    rows = [[*row(f"R{n:04d}", slot="11:00"), "予約済"] for n in range(1, 9)]
+    rows.append([*row("R0009", slot="11:00"), "キャンセル"])
+    summary = import_reservations(node, floor, write(tmp_path, rows, header=STATUS_HEADER))
+    assert summary.added == 8
+
+
+def test_an_unknown_status_names_the_mapping_file(node: Node, floor: Actor, tmp_path: Path) -> None:
+    rows = [[*row("R0001"), "仮押さえ"]]
+    problems = refused(node, floor, write(tmp_path, rows, header=STATUS_HEADER))
+    assert len(problems) == 1 and problems[0].startswith("line 2, column 予約状態: '仮押さえ'")
+    assert (
+        str(node.data_dir / "reservation_csv.toml") in problems[0]
+        and "[status_values]" in problems[0]
+    )
+    (node.data_dir / "reservation_csv.toml").write_text(
+        '[status_values]\n"仮押さえ" = "cancelled"\n', encoding="utf-8"
+    )
+    assert import_reservations(node, floor, write(tmp_path, rows, header=STATUS_HEADER)).added == 0
 
 
 def test_parsers_accept_the_documented_forms() -> None:
@@ -398,6 +446,15 @@ def test_cli_imports_lists_and_refuses(site: Path, tmp_path: Path,
     assert err[2].strip().startswith("line 3, column 予約番号:")
     assert main(["--data-dir", str(site), "--json", "reservations", "import", str(SAMPLE)]) == 0  # fmt: skip
     assert json.loads(capsys.readouterr().out)["unchanged"] == 48
+    one = write(tmp_path, [row("R202610050001", "2026-10-05")])  # the other 47 are missing
+    assert main(["--data-dir", str(site), "reservations", "import", str(one)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "予約 47 件" in err[0] and "--confirm-cancel" in err[0]
+    assert len(err) == 48 and err[1].split() == ["R202610050002", "2026-10-05", "10:30",
+                                                  "issuance/self"]  # fmt: skip
+    assert main(["--data-dir", str(site), "--json", "reservations", "import", str(one),
+                 "--confirm-cancel"]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["cancelled"] == 47
 
 
 def test_the_bench_helpers_measure_a_real_import(tmp_path: Path, node: Node) -> None:

@@ -250,7 +250,8 @@ def test_the_panel_follows_changes_and_the_language(
     panel = window.panel
     assert isinstance(panel, AdminPanel)
     assert [panel.tabText(i) for i in range(panel.count())] == [
-        "現況", "人員配置", "開庁日", "受付停止", "職員", "報告書", "質疑応答集"]  # fmt: skip
+        "現況", "人員配置", "開庁日", "受付停止", "職員", "報告書", "報告事項", "提出物",
+        "質疑応答集"]  # fmt: skip
     TicketService(site).issue(FLOOR, "certificate", "self")
     window.hub.notify()
     assert panel.live.lanes.cell(1, 1) == 1

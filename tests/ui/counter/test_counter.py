@@ -141,3 +141,33 @@ def test_a_site_manager_changes_the_counter_number_and_lanes(
     dialog.number.setText("7")
     dialog.save()
     assert node.identity.counter == "7" and node.identity.lanes == ("city",)
+
+
+def test_double_check_and_fee_at_the_counter(
+    qtbot: QtBot, counter: tuple[Node, CounterPanel], clock: FakeClock
+) -> None:
+    node, panel = counter
+    assert not panel.buttons["check"].isEnabled() and panel.checks.isHidden()
+    press(panel, "F1")
+    press(panel, "F2")
+    press(panel, "Ctrl+D")
+    assert "A-001 のダブルチェックを依頼しました" in panel.error.text()
+    assert TicketService(node).get("A-001")["state"] == "serving"
+    city = MainWindow(Services.of(node), Actor("city", "city_staff", "5"), Texts("ja"),
+                      sync=False)  # fmt: skip
+    qtbot.addWidget(city)
+    city_panel = city.counter_panel
+    assert isinstance(city_panel, CounterPanel) and not city_panel.checks.isHidden()
+    assert city_panel.checks.count() == 1
+    city_panel.sign_check()
+    assert "選んでください" in city_panel.error.text()
+    city_panel.checks.setCurrentRow(0)
+    clock.advance(minutes=3)
+    city_panel.sign_check()
+    assert "確認しました" in city_panel.error.text() and city_panel.checks.count() == 0
+    panel.fee.setCurrentIndex(panel.fee.findData("reissue"))
+    press(panel, "F3")
+    assert panel.fee.currentData() is None  # the next visitor starts without a fee
+    events = [e for e in node.store.ticket_events(TicketService(node).get("A-001")["ticket_id"])]
+    assert [e.payload.get("fee") for e in events if e.type == "ticket.done"] == ["reissue"]
+    assert [e.type for e in events].count("ticket.check_signed") == 1

@@ -112,6 +112,26 @@ def test_importing_from_the_screen(qtbot: QtBot, node: Node, tmp_path: Path) -> 
     assert [r["reservation_id"] for r in ReservationService(node).for_day(OPEN_DAY)] == [
         "R202611240009"
     ]
+    # A file with only another booking of the day: the floor manager sees what would be
+    # cancelled and decides.
+    other = tmp_path / "other.csv"
+    other.write_text("予約番号,予約日,開始時刻,手続,受取者区分,氏名カナ\n"
+                     "R202611240011,2026-11-24,13:00,カード交付,本人,テスト\n", encoding="utf-8")  # fmt: skip
+    asked: list[str] = []
+
+    def refuse(question: str) -> bool:
+        asked.append(question)
+        return False
+
+    message = import_file(window, ReservationImports(node), FLOOR, Texts("ja"), other, refuse)
+    assert message == "取り込みを取りやめました（何も取り込んでいません）"
+    assert "R202611240009  2026-11-24 12:00" in asked[0] and "取り消して取り込みますか" in asked[0]
+    assert len(ReservationService(node).for_day(OPEN_DAY)) == 1
+    message = import_file(window, ReservationImports(node), FLOOR, Texts("ja"), other,
+                          lambda question: True)  # fmt: skip
+    assert message.startswith("取り込みました: 新規 1件・変更 0件・取消 1件")
+    states = {r["reservation_id"]: r["state"] for r in ReservationService(node).for_day(OPEN_DAY)}
+    assert states == {"R202611240009": "cancelled", "R202611240011": "booked"}
 
 
 def test_a_sync_round_keeps_the_reservation_the_floor_manager_selected(

@@ -1,0 +1,147 @@
+"""Projection of what the site manager records for the city's reports. No Qt.
+
+Each record (a report entry of a day or a month, a meeting, a deliverable handed in) is a
+register: its row is what the
+newest of its events says, newest by the global order ``(hlc, node_id, seq)``. A handler
+writes its row only when its event is newer than the one the row holds, so the rows are
+the same whatever order the events arrive in, on every PC, and none of these tables needs
+the replay of :mod:`app.model.projection` when an older event comes in late.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from db.event import Event
+from db.hlc import wall_of
+
+NOTE_SET = "report.note_set"
+NOTE_REMOVED = "report.note_removed"
+#: The kinds of report entries: code → (Japanese, English) names.
+NOTE_KINDS: Mapping[str, tuple[str, str]] = {
+    "problem": ("問題点", "Problems"),
+    "improvement": ("改善内容", "Improvements"),
+    "city": ("市との調整事項", "Matters agreed with the city"),
+}
+
+
+def keep_newest(conn: sqlite3.Connection, table: str, key: str, e: Event,
+                values: Mapping[str, Any], by: str = "staff_id") -> None:  # fmt: skip
+    """Writes a register's row from an event unless the row already holds a newer one.
+
+    Args:
+        conn: the open transaction.
+        table: the register's table (columns: ``key``, the ``values``, ``staff_id, at, hlc,
+            node_id, seq``).
+        key: the name of the key column; its value is ``values[key]``.
+        e: the event.
+        values: the row's columns as the event sets them (the key included).
+        by: the column that names who recorded the event.
+    """
+    row = {**values, by: e.staff_id, "at": wall_of(e.hlc), "hlc": e.hlc,
+           "node_id": e.node_id, "seq": e.seq}  # fmt: skip
+    names = list(row)
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
+    conn.execute(
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+        f"ON CONFLICT({key}) DO UPDATE SET {updates} "
+        f"WHERE (excluded.hlc, excluded.node_id, excluded.seq) > ({table}.hlc, {table}.node_id, "
+        f"{table}.seq)",
+        tuple(row.values()),
+    )
+
+
+def _note_set(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "report_notes", "note_id", e, {
+        "note_id": p["note_id"], "period": p["period"], "kind": p["kind"], "text": p["text"],
+        "removed": 0,
+    })  # fmt: skip
+
+
+def _note_removed(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "report_notes", "note_id", e, {
+        "note_id": p["note_id"], "period": p["period"], "kind": p["kind"], "text": "",
+        "removed": 1,
+    })  # fmt: skip
+
+
+MEETING_SET = "meeting.recorded"
+MEETING_REMOVED = "meeting.removed"
+SUBMITTED = "deliverable.submitted"
+#: The kinds of meetings (11 定例会議 of the specification): code → (Japanese, English).
+MEETING_KINDS: Mapping[str, tuple[str, str]] = {
+    "monthly": ("センター運営推進会議", "Monthly steering meeting"),
+    "daily": ("センター日次報告会議", "Daily report meeting"),
+}
+
+
+def _meeting(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "meetings", "meeting_id", e, {
+        "meeting_id": p["meeting_id"], "day": p["day"], "kind": p["kind"],
+        "title": p.get("title", ""), "removed": int(e.type == MEETING_REMOVED),
+    })  # fmt: skip
+
+
+def _submitted(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "deliverables", "key", e, {"key": p["key"], "submitted_on": p.get("on")})
+
+
+TRAINING_SET = "training.recorded"
+TRAINING_REMOVED = "training.removed"
+ASSIGNED = "structure.assigned"
+ROSTER_SET = "roster.set"
+#: Positions of the staffing structure (9 業務実施体制): code → (Japanese, English).
+POSITIONS: Mapping[str, tuple[str, str]] = {
+    "supervisor": ("統括管理者", "Supervisor"),
+    "site_manager": ("現地管理者", "Site manager"),
+    "deputy": ("代行者（現地管理者の代理）", "Deputy site manager"),
+    "worker": ("業務従事者", "Worker"),
+    "none": ("体制から外れる", "Leaves the structure"),
+}
+
+
+def _training(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    removed = e.type == TRAINING_REMOVED
+    row = {"training_id": p["training_id"], "staff_id": p["staff_id"], "day": p["day"],
+           "course": p.get("course", ""), "trainer": p.get("trainer", ""),
+           "hours": float(p.get("hours", 0)), "record": p.get("record", ""),
+           "removed": int(removed)}  # fmt: skip
+    keep_newest(conn, "trainings", "training_id", e, row, by="by_staff")
+
+
+def _assigned(conn: sqlite3.Connection, e: Event) -> None:
+    # Every assignment is kept (the structure's versions); which is in force on a day is
+    # read from all of them, so their order of arrival does not matter.
+    p = e.payload
+    conn.execute(
+        "INSERT OR IGNORE INTO structure (event_id, staff_id, position, from_day, note, by_staff,"
+        " at, hlc, node_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (e.id, p["staff_id"], p["position"], p["from"], p.get("note", ""), e.staff_id,
+         wall_of(e.hlc), e.hlc, e.node_id, e.seq),
+    )  # fmt: skip
+
+
+def _roster(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "roster", "day", e, {"day": p["day"], "staff_ids": ",".join(p["staff_ids"])})
+
+
+#: Handlers of :mod:`app.model.projection` for the events of this module.
+HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
+    NOTE_SET: _note_set,
+    NOTE_REMOVED: _note_removed,
+    MEETING_SET: _meeting,
+    MEETING_REMOVED: _meeting,
+    SUBMITTED: _submitted,
+    TRAINING_SET: _training,
+    TRAINING_REMOVED: _training,
+    ASSIGNED: _assigned,
+    ROSTER_SET: _roster,
+}
