@@ -44,7 +44,9 @@ def is_my_number(digits: str) -> bool:
 
 def _candidates(text: str) -> Iterator[tuple[str, str]]:
     """Yields (digits, as written) for every 12-digit stretch worth checking."""
-    normal = unicodedata.normalize("NFKC", text)
+    normal = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if sum(map(len, _GROUP.findall(normal))) < 12:  # most texts: too few digits to hold one
+        return
     for match in _GROUPS.finditer(normal):
         start, end = match.span()
         # A run glued to letters or digits is part of a longer code (R2026…), not a number.
