@@ -18,6 +18,11 @@ from typing import Any
 from app.core.node import Node
 from app.sync.share import Share
 
+#: How much later another PC must be heard from before its row is rewritten (ms).
+HEARD_STEP_MS = 15_000
+#: How far its clock offset must move before its row is rewritten (ms).
+OFFSET_STEP_MS = 250
+
 
 @dataclass(frozen=True)
 class OwnRecord:
@@ -80,7 +85,14 @@ class Registry:
         return [r for r, _ in self._others() if r.get("name") == name]
 
     def read_others(self) -> None:
-        """Stores what every other PC's record says (last heard, clock offset)."""
+        """Stores what every other PC's record says (last heard, clock offset).
+
+        Every PC rewrites its record each round, so a row changes only when it says
+        something new: another name, role, block or install, a clock offset that moved by
+        :data:`OFFSET_STEP_MS`, or a last-heard time :data:`HEARD_STEP_MS` later. A quiet
+        site then leaves the database alone, and the windows that watch it do not redraw
+        for nothing.
+        """
         own_skew = self._skew(self.own_path) if self.own_path.exists() else None
         for record, path in self._others():
             try:
@@ -93,10 +105,16 @@ class Registry:
                 "last_heard_ms, clock_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(node_id) DO UPDATE SET name = excluded.name, role = excluded.role, "
                 "issuer_block = excluded.issuer_block, install = excluded.install, "
-                "last_heard_ms = excluded.last_heard_ms, clock_offset_ms = excluded.clock_offset_ms",
+                "last_heard_ms = excluded.last_heard_ms, clock_offset_ms = excluded.clock_offset_ms "
+                "WHERE name IS NOT excluded.name OR role IS NOT excluded.role "
+                "OR issuer_block IS NOT excluded.issuer_block OR install IS NOT excluded.install "
+                "OR last_heard_ms IS NULL OR excluded.last_heard_ms - last_heard_ms >= ? "
+                "OR (clock_offset_ms IS NULL) != (excluded.clock_offset_ms IS NULL) "
+                "OR abs(clock_offset_ms - excluded.clock_offset_ms) >= ?",
                 (record.get("node_id"), record.get("name"), record.get("role"),
                  record.get("issuer_block"), record.get("install"),
-                 self.node.now_ms() - (offset or 0) - max(0, int(self._age_ms(path))), offset),
+                 self.node.now_ms() - (offset or 0) - max(0, int(self._age_ms(path))), offset,
+                 HEARD_STEP_MS, OFFSET_STEP_MS),
             )  # fmt: skip
 
     def _others(self) -> list[tuple[dict[str, Any], Path]]:
