@@ -63,8 +63,9 @@ class MainWindow(QMainWindow):
         if sync and self.identity.share_dir:
             self.sync = SyncRunner(self.here.data_dir, settings.sync.interval_seconds, parent=self)
             self.sync.report.connect(self.show_sync)
-            # A move made here goes out at once; what a round brings in shows at once.
-            self.hub.changed.connect(self.sync.wake)
+            # A move made here goes out at once (what the round itself wrote wakes nothing);
+            # what a round brings in shows at once (show_sync).
+            self.hub.wrote.connect(self.sync.wake)
             self.sync.start()
 
     def show_sync(self, report: dict[str, object]) -> None:

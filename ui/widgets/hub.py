@@ -21,11 +21,13 @@ class Hub(QObject):
 
     Signals:
         changed: the PC's data changed (any writer); views re-read what they show.
+        wrote: this window itself changed something (it goes out to the other PCs now).
         tick: once a second, for clocks and waiting times.
         message(str): a short message for the status bar.
     """
 
     changed = Signal()
+    wrote = Signal()
     tick = Signal()
     message = Signal(str)
 
@@ -52,6 +54,7 @@ class Hub(QObject):
 
     def notify(self) -> None:
         """Tells the views that this window itself changed something."""
+        self.wrote.emit()
         self.changed.emit()
 
     def stop(self) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from app.core.actor import Actor
+from app.core.node import Node
+from app.core.settings import load_settings
 from app.printing.printer import NullPrinter
 from app.queue.tickets import TicketService
 from app.services import Services
@@ -57,4 +59,45 @@ def test_the_offline_banner_shows_and_the_counter_keeps_working(
     panel.issue()
     assert panel.number.text() == "A-1001"
     window.close()
+    counter.close()
+
+
+def _slow_rounds(node: Node) -> None:
+    """Rounds every 30 s: within a test, only a wake starts another one."""
+    (node.data_dir / "site.toml").write_text("[sync]\ninterval_seconds = 30\n", encoding="utf-8")
+    node.settings = load_settings(node.data_dir / "site.toml")
+
+
+def test_a_tap_goes_out_at_once_and_a_round_does_not_wake_itself(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    SyncService(counter).once()  # the counter's record is on the share: the reception hears it
+    _slow_rounds(reception)
+    window = MainWindow(Services.of(reception), Actor("fm", "floor_manager"), Texts("ja"))
+    qtbot.addWidget(window)
+    reports: list[dict[str, object]] = []
+    changes: list[bool] = []
+    assert window.sync is not None
+    window.sync.report.connect(reports.append)
+    window.hub.changed.connect(lambda: changes.append(True))
+    # The first round writes what it heard of the counter, and the window sees the change …
+    qtbot.waitUntil(lambda: len(reports) >= 1 and len(changes) >= 1, timeout=10_000)
+    # … then a tap goes out at once, not in 30 s. Its round is the second: the change the
+    # first round made did not start a round of its own.
+    panel = window.walk_in
+    assert isinstance(panel, ReceptionPanel)
+    panel._printer = NullPrinter()
+    panel.choose_procedure("pin")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    qtbot.waitUntil(lambda: len(reports) >= 2, timeout=10_000)
+    assert len(reports) == 2, reports
+    assert reports[1]["exported"] >= 1 and reports[1]["waiting"] == 0, reports[1]
+    window.close()
+    SyncService(counter).once()
+    assert counter.store.row("SELECT count(*) AS n FROM tickets")["n"] == 1
+    reception.close()
     counter.close()
