@@ -86,12 +86,16 @@ def screenshot(widget: QWidget, path: str, size: str | None) -> None:
         raise CliError(f"画像を保存できません: {path}")
 
 
-def preset_actor(node: Node) -> Actor | None:
-    """Signs in from MADOGUCHI_STAFF / MADOGUCHI_PIN when both are set (screenshots, kiosks)."""
+def preset_actor(node: Node, record: bool = True) -> Actor | None:
+    """Signs in from MADOGUCHI_STAFF / MADOGUCHI_PIN when both are set (the demo's windows,
+    screenshots). The sign-in is recorded as any other (staffing and reports count it),
+    except for a screenshot (``record=False``), which only looks."""
     staff, pin = os.environ.get("MADOGUCHI_STAFF"), os.environ.get("MADOGUCHI_PIN")
     if not staff or not pin:
         return None
-    return StaffService(node).authenticate(staff, pin, node.identity.counter)
+    service = StaffService(node)
+    sign_in = service.sign_in if record else service.authenticate
+    return sign_in(staff, pin, node.identity.counter)
 
 
 def has_display() -> bool:
@@ -136,7 +140,7 @@ def run_shell(args: argparse.Namespace) -> int:
     texts = Texts(args.lang)
     services = Services.of(node)
     needs_staff = node.identity.role != "display"
-    actor = preset_actor(node) if needs_staff else None
+    actor = preset_actor(node, record=not args.screenshot) if needs_staff else None
     if args.screenshot:
         widget: QWidget
         if needs_staff and actor is None:

@@ -199,7 +199,10 @@ class MainWindow(QMainWindow):
     def update_clock(self) -> None:
         """Shows the time and whether the center is open today."""
         now = self.here.now_ms()
-        self.clock_label.setText(to_datetime(now).strftime("%Y-%m-%d %H:%M:%S"))
+        shown = to_datetime(now).strftime("%Y-%m-%d %H:%M:%S")
+        if self.here.demo_clock:
+            shown = self.texts("demo_clock", t=shown)
+        self.clock_label.setText(shown)
         status = self.here.calendar().status(self.here.today())
         if status.open and status.hours is not None:
             text = self.texts(

@@ -69,6 +69,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "open_today": ("本日開庁 {o}–{c}", "Open today {o}–{c}"),
     "closed_today": ("本日閉庁: {r}", "Closed today: {r}"),
     "node": ("端末", "PC"),
+    "demo_clock": ("デモ時刻 {t}", "Demo time {t}"),
     "staff": ("職員", "Staff"),
     "minutes": ("{m}分", "{m} min"),
     "documents": ("持参書類の確認", "Documents brought"),
