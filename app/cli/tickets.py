@@ -17,7 +17,8 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
     actor = sign_in(args, node)
     row = TicketService(node).issue(actor, args.procedure, args.applicant,
                                     reservation_id=args.reservation,
-                                    confirm_late=args.confirm_late)  # fmt: skip
+                                    confirm_late=args.confirm_late,
+                                    confirm_closed=args.after_hours)  # fmt: skip
     if not args.print:
         emit_ticket(out, row)
         return 0
@@ -131,6 +132,8 @@ def register(sub: Any) -> None:
     p.add_argument("--applicant", default="self", choices=["self", "legal", "agent"])
     p.add_argument("--reservation", help="予約番号（予約の受付）")
     p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
+    p.add_argument("--after-hours", action="store_true",
+                   help="受付時間後・閉庁日でも発券する（確認済み）")  # fmt: skip
     p.add_argument(
         "--print", action="store_true", help="端末のプリンタで印刷する（失敗は終了コード3）"
     )

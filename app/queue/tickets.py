@@ -63,6 +63,12 @@ class TicketError(UserError):
     """A ticket move that is not possible; the message says why in Japanese."""
 
 
+class OutsideHours(ConfirmationNeeded):
+    """A walk-in ticket asked for after closing time or on a closed day; the floor manager
+    may still issue it (``issue(..., confirm_closed=True)``), e.g. for a visitor let in
+    before the doors closed."""
+
+
 class LateCheckIn(ConfirmationNeeded):
     """A reserved visitor came too late to keep priority; the floor manager may still receive
     them in the walk-in order (``issue(..., confirm_late=True)``)."""
@@ -164,6 +170,7 @@ class TicketService:
         *,
         reservation_id: str | None = None,
         confirm_late: bool = False,
+        confirm_closed: bool = False,
     ) -> Row:
         """Issues a numbered ticket (walk-in, or the check-in of a reservation).
 
@@ -173,10 +180,14 @@ class TicketService:
             applicant: ``self``, ``legal`` or ``agent``.
             reservation_id: the reservation being checked in, if any.
             confirm_late: the floor manager confirmed a visitor too late for priority.
+            confirm_closed: the floor manager confirmed a walk-in after closing time or
+                on a closed day.
 
         Raises:
             TicketError: the procedure needs a reservation, the reservation does not
                 fit, or the lane's numbers for today are used up.
+            LateCheckIn: a reserved visitor too late for priority (not confirmed).
+            OutsideHours: a walk-in after closing or on a closed day (not confirmed).
         """
         actor.require("ticket.issue")
         catalog = self.node.catalog
@@ -199,8 +210,21 @@ class TicketService:
                     f"{proc.name_ja}は予約制です。予約のない方には整理券を発行できません"
                     "（Web予約をご案内ください）"
                 )
+            elif not confirm_closed:
+                self._check_hours(now, today)
             row = self._issue(w, actor, procedure, applicant, lane.id, today, extra)
         return row
+
+    def _check_hours(self, now: int, today: date) -> None:
+        status = self.node.calendar().status(today)
+        if not status.open or status.hours is None:
+            raise OutsideHours(
+                f"本日は閉庁日です（{'、'.join(status.reasons_ja)}）。それでも発券しますか"
+            )
+        if now >= to_ms(today, status.hours.close):
+            raise OutsideHours(
+                f"受付時間（{status.hours.close:%H:%M}まで）を過ぎています。それでも発券しますか"
+            )
 
     def _reservation_terms(
         self, reservation_id: str, procedure: str, applicant: str, now: int, today: date,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.core.actor import Actor
 from app.core.errors import UserError
 from app.printing.printer import Printer
+from app.queue.tickets import OutsideHours
 from app.services import ReceptionServices
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
@@ -37,17 +39,19 @@ from ui.widgets.labels import big_label, error_label, lane_counts
 from ui.widgets.qt_printer import print_and_show
 
 APPLICANT_KEYS = ("Q", "W", "E")
+Confirm = Callable[[str], bool]
 
 
 class ReceptionPanel(QWidget):
     """Issues tickets at the entrance. See the module docstring for the keys."""
 
     def __init__(self, services: ReceptionServices, actor: Actor, texts: Texts, hub: Hub,
-                 printer: Printer | None = None) -> None:  # fmt: skip
+                 printer: Printer | None = None, confirm: Confirm | None = None) -> None:  # fmt: skip
         super().__init__()
         self._services, self._actor, self._texts, self._hub = services, actor, texts, hub
         self._here = services.here
         self._printer = printer
+        self._confirm = confirm or self._ask
         self._tickets = services.tickets
         self.procedure: str | None = None
         self.applicant: str | None = None
@@ -249,8 +253,14 @@ class ReceptionPanel(QWidget):
         """Issues and prints the ticket; a printer failure never stops it."""
         if not self.issue_button.isEnabled() or self.procedure is None or self.applicant is None:
             return
+        args = (self._actor, self.procedure, self.applicant)
         try:
-            row = self._tickets.issue(self._actor, self.procedure, self.applicant)
+            try:
+                row = self._tickets.issue(*args)
+            except OutsideHours as exc:
+                if not self._confirm(str(exc)):
+                    return
+                row = self._tickets.issue(*args, confirm_closed=True)
         except UserError as exc:
             self.error.setText(str(exc))
             return
@@ -275,6 +285,10 @@ class ReceptionPanel(QWidget):
                                 self.print_status)  # fmt: skip
         if result is not None:
             self.preview.setPixmap(png_pixmap(result.png, 180))
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self._texts("issue"), question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def reprint(self) -> None:
         """Prints the last ticket again, or the oldest one waiting for a reprint."""
