@@ -18,6 +18,7 @@ from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.printing.jobs import TicketPrinting
 from app.queue.closures import ClosureService
+from app.queue.links import Links
 from app.queue.pauses import PauseService
 from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
@@ -47,6 +48,7 @@ class Services:
         printing: printing tickets and the reprint queue.
         live: the site manager's live figures and staffing advice.
         reports: writing the city's reports in a worker thread.
+        links: whether the board and the counters hear each other.
     """
 
     here: NodeView
@@ -63,6 +65,7 @@ class Services:
     printing: TicketPrinting
     live: LiveFigures
     reports: ReportWriter
+    links: Links
 
     def reception(self) -> ReceptionServices:
         """Returns what the reception desk (walk-ins, check-in, import) uses."""
@@ -71,11 +74,12 @@ class Services:
 
     def counter(self) -> CounterServices:
         """Returns what a counter (calls, moves, inquiries) uses."""
-        return CounterServices(self.here, self.tickets, self.queue, self.inquiries, self.qa)
+        return CounterServices(self.here, self.tickets, self.queue, self.inquiries, self.qa,
+                               self.links)  # fmt: skip
 
     def board(self) -> BoardServices:
         """Returns what the waiting-room board uses."""
-        return BoardServices(self.here, self.queue)
+        return BoardServices(self.here, self.queue, self.links, self.staff)
 
     def manager(self) -> ManagerServices:
         """Returns what the site manager's window uses."""
@@ -100,6 +104,7 @@ class Services:
             printing=TicketPrinting(node),
             live=LiveFigures(node),
             reports=ReportWriter(node.data_dir),
+            links=Links(node),
         )
 
 
@@ -126,14 +131,18 @@ class CounterServices:
     queue: QueueQueries
     inquiries: InquiryService
     qa: QaService
+    links: Links
 
 
 @dataclass(frozen=True)
 class BoardServices:
-    """What the waiting-room board uses (see :class:`Services` for each)."""
+    """What the waiting-room board uses (see :class:`Services` for each); ``staff`` checks
+    the PIN that lets someone leave the full-screen board."""
 
     here: NodeView
     queue: QueueQueries
+    links: Links
+    staff: StaffService
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ class DisplaySettings:
     blink_ms: int
     large_rows: int
     recent_rows: int
+    silence_seconds: int
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,7 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
             blink_ms=_int(raw, "display.blink_ms", 100),
             large_rows=_int(raw, "display.large_rows", 1),
             recent_rows=_int(raw, "display.recent_rows", 0),
+            silence_seconds=_int(raw, "display.silence_seconds", 5),
         ),
         sync=SyncSettings(
             interval_seconds=_number(raw, "sync.interval_seconds", 0.05),

@@ -206,7 +206,9 @@ def window_commands(root: Path) -> list[tuple[list[str], dict[str, str]]]:
     commands = []
     for name, staff, pin in WINDOWS:
         env = {"MADOGUCHI_STAFF": staff, "MADOGUCHI_PIN": pin} if staff and pin else {}
-        commands.append(([*program, "--data-dir", str(root / name), "run"], env))
+        # The board opens in a window of its own beside the others, not as a kiosk.
+        run = ["run"] if staff else ["run", "--windowed"]
+        commands.append(([*program, "--data-dir", str(root / name), *run], env))
     return commands
 
 

@@ -108,6 +108,15 @@ class CounterPanel(QWidget):
             "background: #e69f00; color: #000000; font-weight: bold; font-size: 16px; padding: 8px;"
         )
         self.conflict.hide()
+        # The board has not been heard from: the visitor will not see the call on it.
+        self.board_notice = QLabel()
+        self.board_notice.setObjectName("board_notice")
+        self.board_notice.setWordWrap(True)
+        self.board_notice.setStyleSheet(
+            "background: #e69f00; color: #000000; font-weight: bold; font-size: 16px; padding: 8px;"
+        )
+        self.board_notice.hide()
+        self._started_ms = self._here.now_ms()
         self.number = big_label(64)
         self.details = QLabel()
         self.details.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -123,6 +132,7 @@ class CounterPanel(QWidget):
         self.held = QListWidget()
         self.held.setMaximumWidth(360)
         left = QVBoxLayout()
+        left.addWidget(self.board_notice)
         left.addWidget(self.conflict)
         left.addWidget(self.number)
         left.addWidget(self.details)
@@ -142,7 +152,9 @@ class CounterPanel(QWidget):
         layout.addLayout(body)
         hub.changed.connect(self.refresh)
         hub.tick.connect(self.refresh_times)
+        hub.tick.connect(self.check_board)
         self.refresh()
+        self.check_board()
 
     # -- state ------------------------------------------------------------------------------
 
@@ -269,6 +281,15 @@ class CounterPanel(QWidget):
         self.number.setText(ticket["number"])
         self.details.setText("\n".join(lines))
         self._enable(ticket)
+
+    def check_board(self) -> None:
+        """Tells the clerk when the display board has not been heard from for too long
+        (its calls may not be shown in the waiting room: call the number aloud)."""
+        hearing = self._services.links.board_reached(self._started_ms)
+        if hearing.silent:
+            heard = "—" if hearing.last_heard_ms is None else hhmm(hearing.last_heard_ms)
+            self.board_notice.setText(self._texts("board_silent", t=heard))
+        self.board_notice.setVisible(hearing.silent)
 
     def _procedure(self, ticket: dict[str, Any]) -> str:
         proc = self._here.catalog.procedure(ticket["procedure"])

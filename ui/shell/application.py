@@ -164,8 +164,14 @@ def run_shell(args: argparse.Namespace) -> int:
                 node.close()
                 return 0
             actor = dialog.actor
-        window = MainWindow(services, actor, texts)
-        window.show()
+        kiosk = not needs_staff and not getattr(args, "windowed", False)
+        window = MainWindow(services, actor, texts, kiosk=kiosk)
+        if kiosk:
+            window.showFullScreen()  # the waiting room's screen, as a kiosk
+        else:
+            if not needs_staff:
+                window.resize(1280, 720)
+            window.show()
         app.exec()
         texts = window.texts
         if not window.did_sign_out:

@@ -26,6 +26,8 @@ def _add_gui_commands(sub: Any) -> None:
     p.add_argument("--screenshot", metavar="FILE", help="画面をPNGに保存して終了する")
     p.add_argument("--size", help="--screenshot の画面サイズ（幅x高さ、既定 1280x800）")
     p.add_argument("--lang", choices=["ja", "en"], default="ja", help="表示言語")
+    p.add_argument("--windowed", action="store_true",
+                   help="呼出表示を全画面でなく普通のウィンドウで開く（デモ・確認用）")  # fmt: skip
     p.set_defaults(handler=_run_gui)
 
 

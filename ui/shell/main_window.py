@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -26,9 +26,11 @@ from ui.display.board import DisplayBoard
 from ui.reception.checkin import CheckinPanel
 from ui.reception.import_dialog import ask_and_import
 from ui.reception.walk_in import ReceptionPanel
+from ui.shell.signin import SignInDialog
 from ui.shell.sync_runner import SyncRunner
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
+from ui.widgets.keys import bind_key
 from ui.widgets.queue_model import QueueModel
 from ui.widgets.tables import KeyedTableView
 
@@ -36,11 +38,16 @@ from ui.widgets.tables import KeyedTableView
 class MainWindow(QMainWindow):
     """One node's window, for the role it was set up with.
 
+    The display board's window is the public screen itself: no menu, no status bar, no
+    staff banner (only the board's small staff mark); as a kiosk it fills the screen and
+    only a staff member's PIN closes it (Esc, or any attempt to close it).
+
     Args:
         services: the services of the node shown (:meth:`app.services.Services.of`).
         actor: the signed-in staff member (None on the display board).
         texts: the language.
         sync: run the background sync rounds when the PC has a shared folder.
+        kiosk: the board's window may only be closed with a staff member's PIN.
 
     Signals:
         signed_out: the staff member signed out; the shell asks for sign-in again.
@@ -49,11 +56,13 @@ class MainWindow(QMainWindow):
     signed_out = Signal()
 
     def __init__(self, services: Services, actor: Actor | None, texts: Texts,
-                 sync: bool = True) -> None:  # fmt: skip
+                 sync: bool = True, kiosk: bool = False) -> None:  # fmt: skip
         super().__init__()
         self.services, self.actor, self.texts = services, actor, texts
         self.here = services.here
         self.did_sign_out = False
+        self.kiosk = kiosk
+        self.leaving = False
         self.identity = self.here.identity
         settings = self.here.settings
         self.hub = Hub(self.here.data_version, settings.screens.poll_ms, parent=self)
@@ -69,6 +78,9 @@ class MainWindow(QMainWindow):
     def show_sync(self, report: dict[str, object]) -> None:
         """Shows a sync round's outcome: status bar text and the offline banner."""
         self.last_sync = report
+        if isinstance(self.panel, DisplayBoard):
+            self.panel.show_link(report)
+            return
         texts = self.texts
         self.sync_label.setText(texts("sync_status", w=report["waiting"]))
         message = str(report.get("message") or "")
@@ -78,10 +90,18 @@ class MainWindow(QMainWindow):
         self.banner.setText(texts("offline_banner", m=message) if alarm else "")
         self.banner.setVisible(alarm)
 
+    @property
+    def is_board(self) -> bool:
+        """Tells whether this window is the waiting room's display board."""
+        return self.identity.role == "display" or self.actor is None
+
     def _build(self) -> None:
         texts, identity = self.texts, self.identity
         role_name = texts.pick(NODE_ROLES[identity.role])
         self.setWindowTitle(f"madoguchi — {role_name} — {identity.name}")
+        if self.is_board:
+            self._build_board()
+            return
         self.menuBar().clear()
         file_menu = self.menuBar().addMenu(texts("file"))
         if self.actor is not None:
@@ -160,6 +180,29 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.clock_label)
         self.update_clock()
 
+    def _build_board(self) -> None:
+        """The public screen: the board alone (its language alternates by itself)."""
+        self.model = None
+        self.panel = self._panel()
+        self.setCentralWidget(self.panel)
+        self.setStyleSheet("QMainWindow { background: #000000; }")
+        bind_key(self, "Esc", self.ask_to_leave)
+        if self.kiosk:
+            self.panel.setCursor(Qt.CursorShape.BlankCursor)
+
+    def ask_to_leave(self) -> bool:
+        """Asks for a staff member's PIN and closes the board if it is right.
+
+        Returns:
+            Whether the board closes.
+        """
+        dialog = SignInDialog(self.here, self.services.staff, self.texts, self, leave=True)
+        if dialog.exec() and dialog.actor is not None:
+            self.leaving = True
+            self.close()
+            return True
+        return False
+
     def _panel(self) -> QWidget:
         role = self.identity.role
         services = self.services
@@ -198,6 +241,8 @@ class MainWindow(QMainWindow):
 
     def update_clock(self) -> None:
         """Shows the time and whether the center is open today."""
+        if self.is_board:
+            return  # the board shows its own clock
         now = self.here.now_ms()
         shown = to_datetime(now).strftime("%Y-%m-%d %H:%M:%S")
         if self.here.demo_clock:
@@ -246,6 +291,11 @@ class MainWindow(QMainWindow):
         self.signed_out.emit()
         self.close()
 
-    def closeEvent(self, event: object) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closes the window; a kiosk board asks for a PIN first."""
+        if self.kiosk and not self.leaving:
+            event.ignore()
+            QTimer.singleShot(0, self.ask_to_leave)
+            return
         self.hub.stop()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        super().closeEvent(event)

@@ -13,6 +13,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app": ("横須賀市マイナンバーカードセンター", "Yokosuka My Number Card Center"),
     "sign_in": ("サインイン", "Sign in"),
     "sign_out": ("サインアウト", "Sign out"),
+    "leave_board": ("呼出表示を終了", "Close the board"),
     "staff_id": ("職員ID", "Staff ID"),
     "pin": ("暗証番号", "PIN"),
     "counter": ("窓口番号", "Counter"),
@@ -61,6 +62,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lost_call": (
         "{n} は {c}番窓口が先に呼び出していました。この窓口では対応できません。次の方を呼んでください（F1）",
         "{n} had already been called by counter {c}. Please call the next visitor (F1).",
+    ),
+    "board_silent": (
+        "呼出表示から応答がありません（最終受信 {t}）。呼出しが待合室に表示されていない"
+        "おそれがあります。番号を口頭でもお呼びください",
+        "The display board has not been heard from since {t}: calls may not be shown in the "
+        "waiting room. Please also call the number aloud.",
     ),
     "current": ("対応中の整理券", "Current ticket"),
     "nobody": ("お待ちの方はいません", "Nobody is waiting"),

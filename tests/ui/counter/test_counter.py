@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from app.core.node_view import NodeView
 from app.queue.tickets import TicketService
 from app.services import Services
 from app.sync.service import SyncService
-from tests.helpers.clock import FakeClock
+from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import make_node, site_node
 from ui.counter.panel import CounterPanel
 from ui.shell.main_window import MainWindow
@@ -141,3 +143,31 @@ def test_a_site_manager_changes_the_counter_number_and_lanes(
     dialog.number.setText("7")
     dialog.save()
     assert node.identity.counter == "7" and node.identity.lanes == ("city",)
+
+
+def test_the_counter_is_told_when_the_board_is_not_receiving(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    node = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    display = site_node(tmp_path, "display", clock, block=3, role="display", staff=False)
+    for pc in (display, node):
+        SyncService(pc).once()
+    window = MainWindow(Services.of(node), CLERK, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    panel = window.counter_panel
+    assert panel.board_notice.isHidden()
+    # The board PC stops (or is cut off from the share) for longer than the threshold.
+    clock.advance(seconds=75)
+    beat = next((tmp_path / "share").rglob(f"registry/{display.identity.node_id}.json"))
+    os.utime(beat, (beat.stat().st_mtime - 75,) * 2)
+    SyncService(node).once()
+    panel.check_board()
+    assert not panel.board_notice.isHidden()
+    assert panel.board_notice.text().startswith("呼出表示から応答がありません（最終受信 1")
+    # After closing time a silent board is normal: nothing is said.
+    clock.set(OPEN_DAY, time(18, 45))
+    panel.check_board()
+    assert panel.board_notice.isHidden()
+    window.close()
+    node.close()
+    display.close()
