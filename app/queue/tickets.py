@@ -328,9 +328,23 @@ class TicketService:
         return f"{row['number']} は「{state_ja}」のため{name}できません"
 
     def call(self, actor: Actor, ref: str) -> Row:
-        """Calls a specific waiting ticket to the actor's counter."""
+        """Calls a specific waiting ticket to the actor's counter.
+
+        A transferred ticket (its number typed, or its QR code scanned: the visitor keeps
+        the ticket they were given) calls the linked ticket it was transferred to.
+        """
         self._need_counter(actor)
-        return self._move(actor, ref, "ticket.called", durable=True)
+        return self._move(actor, self.follow_transfer(ref), "ticket.called", durable=True)
+
+    def follow_transfer(self, ref: str) -> str:
+        """Returns the id of the ticket a visitor's ticket now stands for: itself, or the
+        last of its transfers."""
+        row = self.get(ref)
+        for _ in range(20):  # a chain of transfers is short; never loop on bad data
+            if row["state"] != tf.TRANSFERRED or not row["transferred_to"]:
+                break
+            row = self.get(row["transferred_to"])
+        return str(row["ticket_id"])
 
     def call_next(self, actor: Actor, lanes: tuple[str, ...] = ()) -> Row | None:
         """Calls the next ticket of the given lanes (the node's lanes by default).
@@ -400,6 +414,10 @@ class TicketService:
 
     def transfer(self, actor: Actor, ref: str, to_lane: str, reason: str) -> Row:
         """Transfers a ticket to another lane: the old one ends, a linked new one waits.
+
+        The visitor keeps the ticket in their hand: the linked ticket has a number of its
+        own for the records, but the board and the voice call it by the visitor's number
+        (:meth:`app.queue.queries.QueueQueries.held_number`), and nothing new is printed.
 
         Returns:
             The new ticket.

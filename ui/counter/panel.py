@@ -38,7 +38,7 @@ from app.services import CounterServices
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.keys import bind_key
-from ui.widgets.labels import big_label, error_label
+from ui.widgets.labels import big_label, error_label, notice_label
 
 #: (key, shortcut, method, arguments) of the counter's actions, in button order.
 ACTIONS: tuple[tuple[str, str, str, tuple[Any, ...]], ...] = (
@@ -122,6 +122,7 @@ class CounterPanel(QWidget):
         self.details.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.details.setStyleSheet("font-size: 17px;")
         self.error = error_label()
+        self.notice = notice_label()
         self.call_field = QLineEdit()
         self.call_field.setPlaceholderText(texts("call_number_hint"))
         self.call_field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
@@ -137,6 +138,7 @@ class CounterPanel(QWidget):
         left.addWidget(self.number)
         left.addWidget(self.details)
         left.addWidget(self.error)
+        left.addWidget(self.notice)
         specific = QHBoxLayout()
         specific.addWidget(self.call_field)
         specific.addWidget(call_button)
@@ -195,6 +197,7 @@ class CounterPanel(QWidget):
             self.error.setText(str(exc))
             return
         self.error.clear()
+        self.notice.clear()
         self._hub.notify()
 
     def call_number(self) -> None:
@@ -229,7 +232,11 @@ class CounterPanel(QWidget):
         except UserError as exc:
             self.error.setText(str(exc))
             return
-        self.error.setText(self._texts("transferred", n=ticket["number"], m=new["number"]))
+        target = self._here.catalog.lane(new["lane"])
+        self.error.clear()
+        self.notice.setText(self._texts(
+            "transferred", n=self._queue.held_number(new),
+            lane=self._texts.pick((target.name_ja, target.name_en)), m=new["number"]))  # fmt: skip
         self._hub.notify()
 
     def selected_held(self) -> dict[str, Any] | None:
@@ -278,7 +285,10 @@ class CounterPanel(QWidget):
             lines.append(t("slot_of", s=hhmm(ticket["slot_start"])))
         if ticket["call_count"] > 1:
             lines.append(t("calls", n=ticket["call_count"]))
-        self.number.setText(ticket["number"])
+        held = self._queue.held_number(ticket)
+        if held != ticket["number"]:
+            lines.append(t("transferred_from", n=held, m=ticket["number"]))
+        self.number.setText(held)
         self.details.setText("\n".join(lines))
         self._enable(ticket)
 

@@ -55,7 +55,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "held_here": ("この窓口で保留中", "On hold at this counter"),
     "nothing_held": ("保留中の整理券はありません", "No ticket on hold"),
     "nobody_here": ("対応中の整理券はありません", "No ticket at this counter"),
-    "transferred": ("{n} を回付しました（新しい番号 {m}）", "{n} transferred as {m}"),
+    "transferred": (
+        "✓ {n} を{lane}へ回付しました。お客様はお手元の番号 {n} のままお待ちください"
+        "（呼出しも {n}。記録上の番号 {m}）",
+        "✓ {n} transferred to {lane}. The visitor keeps number {n} and is called by it "
+        "(recorded as {m}).",
+    ),
+    "transferred_from": (
+        "回付されたお客様（お手元の番号 {n}・記録上 {m}）",
+        "Transferred visitor (holds {n}, recorded as {m})",
+    ),
     "waited_for": ("待ち時間 {m}分（{at} 発券）", "Waited {m} min (issued {at})"),
     "slot_of": ("予約 {s} の枠", "Reservation {s}"),
     "calls": ("呼出し {n}回目", "Called {n} times"),

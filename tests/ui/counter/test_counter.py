@@ -82,7 +82,10 @@ def test_transfer_and_call_a_number_or_a_scanned_qr(counter: tuple[Node, Counter
     panel.call_number()
     assert panel.number.text() == "A-003"
     panel.transfer("city", "ダブルチェック（シ）")
-    assert "C-001" in panel.error.text()
+    assert panel.error.text() == "" and panel.notice.text().startswith(
+        "✓ A-003 を市窓口へ回付しました。お客様はお手元の番号 A-003 のまま"
+    )
+    assert "#005a32" in panel.notice.styleSheet()  # success looks like success: green
     assert TicketService(node).get("A-003")["state"] == "transferred"
     ticket = TicketService(node).get("A-002")
     panel.call_field.setText(f"MDG1|{ticket['ticket_id']}|A-002")
@@ -171,3 +174,23 @@ def test_the_counter_is_told_when_the_board_is_not_receiving(
     window.close()
     node.close()
     display.close()
+
+
+def test_a_transferred_visitor_is_called_by_the_number_in_their_hand(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    node = make_node(tmp_path / "c", clock, role="counter", counter="5")
+    first = TicketService(node).issue(FLOOR, "pin", "self")
+    TicketService(node).call(CLERK, first["number"])
+    TicketService(node).transfer(CLERK, first["number"], "city", "ダブルチェック（シ）")
+    city = Actor("city", "city_staff", "5")
+    window = MainWindow(Services.of(node), city, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    panel = window.counter_panel
+    # The city clerk scans the QR of the ticket the visitor holds: the linked one is called.
+    panel.call_field.setText(f"MDG1|{first['ticket_id']}|{first['number']}")
+    panel.call_number()
+    assert panel.number.text() == "A-001" and "記録上 C-001" in panel.details.text()
+    assert window.model is not None
+    assert window.model.index(0, 0).data() == "A-001 (C-001)"
+    window.close()
