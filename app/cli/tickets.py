@@ -31,7 +31,7 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_ticket_render(args: argparse.Namespace, out: Output) -> int:
-    from app.printing.layout import layout, ticket_content
+    from app.printing.layout import ROLLS, layout, ticket_content
     from app.printing.render import render_pdf, render_png
 
     node = open_node(args)
@@ -39,9 +39,12 @@ def cmd_ticket_render(args: argparse.Namespace, out: Output) -> int:
     target = Path(args.output)
     if target.suffix.lower() not in (".pdf", ".png"):
         raise CliError("出力ファイルは .pdf か .png にしてください")
-    prims, height = layout(ticket_content(node, row))
+    roll = ROLLS[node.settings.printing.roll_mm]
+    prims, height = layout(ticket_content(node, row), roll)
     data = (
-        render_pdf(prims, height) if target.suffix.lower() == ".pdf" else render_png(prims, height)
+        render_pdf(prims, height, width_mm=roll.paper_mm)
+        if target.suffix.lower() == ".pdf"
+        else render_png(prims, height, width_mm=roll.paper_mm)
     )
     target.write_bytes(data)
     out.emit({"ticket_id": row["ticket_id"], "file": str(target), "bytes": len(data)},

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.model.clock import day_of
-from app.printing.layout import layout, ticket_content
+from app.printing.layout import ROLLS, layout, ticket_content
 from app.printing.printer import NullPrinter, Printer, PrinterError
 from app.printing.render import render_pdf, render_png
 from app.queue.tickets import TicketService
@@ -111,6 +111,7 @@ def printer_for(
     setting: str,
     today: Callable[[], date] | None = None,
     schemes: Mapping[str, PrinterFactory] | None = None,
+    roll_mm: int = 80,
 ) -> Printer:
     """Returns the printer a setting names.
 
@@ -119,6 +120,7 @@ def printer_for(
         today: the printing day for file printers (the node's calendar day).
         schemes: more backends by scheme (``system``, ``escpos``), each given the text after
             the colon.
+        roll_mm: the roll of the ticket printer (setting ``printing.roll_mm``).
 
     Raises:
         PrinterError: the scheme is unknown or the setting is incomplete.
@@ -138,7 +140,7 @@ def printer_for(
     if scheme == "escpos":
         from app.printing.escpos_printer import EscposPrinter
 
-        return EscposPrinter(rest)
+        return EscposPrinter(rest, roll=ROLLS[roll_mm])
     known = ", ".join(["pdf:<フォルダ>", "escpos:…", "none", *(f"{s}:…" for s in schemes or {})])
     raise PrinterError(f"プリンタ設定 {setting!r} は使えません（使える設定: {known}）")
 
@@ -170,12 +172,14 @@ def print_ticket(
     """
     row = TicketService(node).get(ticket_id)
     content = ticket_content(node, row, counters)
-    prims, height = layout(content)
-    pdf = render_pdf(prims, height, title=f"整理券 {content.number}")
-    png = render_png(prims, height)
+    roll = ROLLS[node.settings.printing.roll_mm]
+    prims, height = layout(content, roll)
+    pdf = render_pdf(prims, height, width_mm=roll.paper_mm, title=f"整理券 {content.number}")
+    png = render_png(prims, height, width_mm=roll.paper_mm)
     handwrite = HANDWRITE_JA.format(number=content.number)
     try:
-        target = printer or printer_for(node.identity.printer, node.today)
+        target = printer or printer_for(node.identity.printer, node.today,
+                                        roll_mm=node.settings.printing.roll_mm)  # fmt: skip
         print_layout = getattr(target, "print_layout", None)
         if print_layout is not None:  # ESC/POS: raster parts and the printer's own QR command
             print_layout(prims, height, content.qr_payload)

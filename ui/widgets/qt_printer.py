@@ -21,11 +21,14 @@ class QtSystemPrinter:
     Args:
         name: the printer's name (empty: the default printer).
         output_file: print to this PDF file instead (tests and "print to file").
+        roll_mm: the paper's width (setting ``printing.roll_mm``).
     """
 
-    def __init__(self, name: str = "", output_file: str | None = None) -> None:
+    def __init__(self, name: str = "", output_file: str | None = None,
+                 roll_mm: float = ROLL_WIDTH_MM) -> None:  # fmt: skip
         self.name = name.strip()
         self.output_file = output_file
+        self.roll_mm = float(roll_mm)
 
     def _printer(self) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -46,10 +49,10 @@ class QtSystemPrinter:
         image = QImage.fromData(png)
         if image.isNull():
             raise PrinterError("整理券の画像を作れませんでした")
-        height_mm = ROLL_WIDTH_MM * image.height() / image.width()
+        height_mm = self.roll_mm * image.height() / image.width()
         printer = self._printer()
         printer.setDocName(name)
-        size = QPageSize(QSizeF(ROLL_WIDTH_MM, height_mm), QPageSize.Unit.Millimeter, "madoguchi")
+        size = QPageSize(QSizeF(self.roll_mm, height_mm), QPageSize.Unit.Millimeter, "madoguchi")
         printer.setPageLayout(
             QPageLayout(
                 size,
@@ -73,7 +76,8 @@ class QtSystemPrinter:
 
 def site_printer(printing: TicketPrinting) -> Printer:
     """Returns the printer of this PC's setting, including the Qt system printer."""
-    return printing.printer({"system": lambda name: QtSystemPrinter(name)})
+    roll = printing.roll_mm
+    return printing.printer({"system": lambda name: QtSystemPrinter(name, roll_mm=roll)})
 
 
 def print_and_show(printing: TicketPrinting, actor: Actor, ticket_id: str,
