@@ -31,6 +31,7 @@ from app.core.errors import UserError
 from app.printing.printer import Printer
 from app.queue.tickets import OutsideHours
 from app.services import ReceptionServices
+from ui.reception.touch import TOUCH_STYLE
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.images import png_pixmap, qr_pixmap
@@ -56,6 +57,7 @@ class ReceptionPanel(QWidget):
         self.procedure: str | None = None
         self.applicant: str | None = None
         self.last: dict[str, Any] | None = None
+        self.setStyleSheet(TOUCH_STYLE)
         self.counts = QLabel()
         self.counts.setStyleSheet("font-size: 15px;")
         root = QVBoxLayout(self)

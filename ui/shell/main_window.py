@@ -209,8 +209,8 @@ class MainWindow(QMainWindow):
         if role == "display" or self.actor is None:
             return DisplayBoard(services.board(), self.texts, self.hub)
         if role == "reception":
-            tabs = QTabWidget()
-            tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
+            tabs = QTabWidget()  # touch-sized tabs
+            tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 12px 24px; }")
             desk = services.reception()
             self.walk_in = ReceptionPanel(desk, self.actor, self.texts, self.hub)
             self.checkin = CheckinPanel(desk, self.actor, self.texts, self.hub)

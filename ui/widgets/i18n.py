@@ -113,9 +113,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "walk_in": ("当日受付・発券", "Walk-in"),
     "check_in": ("予約の受付 (Enter)", "Check in (Enter)"),
     "checkin_tab": ("予約の方の受付", "Reservations"),
-    "search_hint": (
-        "予約番号をスキャン、または氏名（カナ）",
-        "Scan the booking number, or the name in kana",
+    "scan_hint": ("予約番号をスキャン・入力", "Scan or type the booking number"),
+    "name_hint": (
+        "氏名（カナ・ひらがな・ローマ字）で検索",
+        "Find the name (katakana, hiragana or romaji)",
     ),
     "not_found": ("本日の予約に「{q}」は見つかりません", "No booking today matches “{q}”"),
     "res_reservation": ("予約番号", "Booking"),
