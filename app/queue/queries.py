@@ -28,6 +28,40 @@ COUNTER_ACTIONS = ("call_next", "recall", "start", "done", "done_revisit", "done
                    "hold", "resume", "noshow", "transfer")  # fmt: skip
 
 
+#: The counter's moves that end a visit without the service (the visitor must come back
+#: another day, or is gone): a slip of the key would lose the visit, so each is confirmed.
+ENDING_MOVES: dict[str, tuple[str, str]] = {
+    "done_revisit": (
+        "{n} を「書類不備・再来庁」で終えます。お客様には書類をそろえて後日お越しいただきます。"
+        "よろしいですか",
+        "End {n} as missing documents? The visitor must come back another day.",
+    ),
+    "done_deferred": (
+        "{n} を「J-LIS停止で後日」で終えます。お客様には後日あらためてお越しいただきます。"
+        "よろしいですか",
+        "End {n} because J-LIS is down? The visitor must come back another day.",
+    ),
+    "noshow": (
+        "{n} を不在として終えます（呼出し {c}回）。よろしいですか",
+        "Close {n} as a no-show (called {c} times)?",
+    ),
+}
+
+
+def confirmation(action: str, ticket: Row | None) -> tuple[str, str] | None:
+    """Returns the question (ja, en) to ask before a counter action, or None.
+
+    Args:
+        action: the counter's action key (:data:`COUNTER_ACTIONS`).
+        ticket: the ticket it acts on.
+    """
+    question = ENDING_MOVES.get(action)
+    if question is None or ticket is None:
+        return None
+    n, c = ticket["number"], ticket["call_count"]
+    return (question[0].format(n=n, c=c), question[1].format(n=n, c=c))
+
+
 @dataclass(frozen=True)
 class LostCall:
     """A call this counter made that another counter's earlier call won (cut off from

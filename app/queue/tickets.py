@@ -36,7 +36,7 @@ STATE_NAMES = {
 OUTCOME_NAMES = {
     "completed": ("完了", "Completed"),
     "revisit": ("書類不備・再来庁", "Incomplete documents, revisit"),
-    "deferred": ("保留（J-LIS停止）", "Deferred, J-LIS down"),
+    "deferred": ("J-LIS停止で後日", "J-LIS down, come back later"),
 }
 MOVE_NAMES = {
     "ticket.called": "呼出し",

@@ -1,12 +1,14 @@
 """The counter: call, serve, transfer and close tickets, by function key or button.
 
 F1 call next · F5 recall · F2 start · F3 done · F9 done, documents missing (revisit) ·
-F10 done, deferred (J-LIS down) · F4 no-show (after the configured calls) · F6 hold ·
-F7 resume · F8 transfer · Ctrl+F call a number.
+F10 done, J-LIS down: come back later · F4 no-show (after the configured calls) · F6 hold ·
+F7 resume · F8 transfer · Ctrl+F call a number. The moves that end a visit without the
+service (F9, F10, F4) ask first: a slip of the key would send the visitor away.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +35,7 @@ from app.core.catalog import Catalog
 from app.core.errors import UserError
 from app.model.clock import hhmm
 from app.model.ticket_fold import HELD, timings
-from app.queue.queries import allowed_actions
+from app.queue.queries import allowed_actions, confirmation
 from app.queue.tickets import STATE_NAMES
 from app.services import CounterServices
 from ui.widgets.hub import Hub
@@ -84,8 +87,10 @@ class TransferDialog(QDialog):
 class CounterPanel(QWidget):
     """One counter's work. See the module docstring for the keys."""
 
-    def __init__(self, services: CounterServices, actor: Actor, texts: Texts, hub: Hub) -> None:
+    def __init__(self, services: CounterServices, actor: Actor, texts: Texts, hub: Hub,
+                 confirm: Callable[[str], bool] | None = None) -> None:  # fmt: skip
         super().__init__()
+        self._confirm = confirm or self._ask
         self._services, self._actor, self._texts, self._hub = services, actor, texts, hub
         self._here = services.here
         self._tickets = services.tickets
@@ -93,13 +98,13 @@ class CounterPanel(QWidget):
         self._told: set[str] = set()  # conflicts already shown to the clerk
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for i, (key, shortcut, method, args) in enumerate(ACTIONS):
+        for i, (key, shortcut, _, _) in enumerate(ACTIONS):
             button = QPushButton(f"{texts(key)}\n{shortcut}")
             button.setMinimumHeight(72 if key == "call_next" else 56)
             size = 20 if key == "call_next" else 15
             button.setStyleSheet(f"font-size: {size}px; font-weight: bold;")
-            button.clicked.connect(lambda _=False, m=method, a=args: self.act(m, *a))
-            bind_key(self, shortcut, partial(self.act, method, *args))
+            button.clicked.connect(lambda _=False, k=key: self.run(k))
+            bind_key(self, shortcut, partial(self.run, key))
             grid.addWidget(button, i // 5, i % 5)
             self.buttons[key] = button
         self.conflict = QLabel()
@@ -169,6 +174,19 @@ class CounterPanel(QWidget):
         return self._queue.current_at(self._actor.counter)
 
     # -- acting -----------------------------------------------------------------------------
+
+    def run(self, key: str) -> None:
+        """Runs the counter action of a button or key; a move that would end the visit
+        without the service is confirmed first."""
+        _, _, method, args = next(a for a in ACTIONS if a[0] == key)
+        question = confirmation(key, self.current_ticket())
+        if question is not None and not self._confirm(self._texts.pick(question)):
+            return
+        self.act(method, *args)
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self._texts("counter_tab"), question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def act(self, method: str, *args: Any) -> None:
         """Runs one counter action on the current ticket (or the selected held one)."""

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.core.actor import ROLES, Actor
 from app.core.node import NODE_ROLES
 from app.model.clock import to_datetime
+from app.queue.tickets import STATE_NAMES
 from app.services import Services
 from ui.admin.panel import AdminPanel
 from ui.counter.inquiry_panel import InquiryPanel
@@ -283,8 +285,31 @@ class MainWindow(QMainWindow):
             ask_and_import(self, self.services.imports, self.actor, self.texts)
             self.hub.notify()
 
+    def may_close(self) -> bool:
+        """Asks before a counter is closed (or signed out) while a visitor is called or
+        being served there; True when the window may close."""
+        if self.identity.role != "counter" or self.actor is None or self.leaving:
+            return True
+        ticket = self.services.queue.current_at(self.actor.counter)
+        if ticket is None:
+            return True
+        number = self.services.queue.held_number(ticket)
+        state = self.texts.pick(STATE_NAMES[ticket["state"]])
+        question = self.texts("close_counter", n=number, state=state)
+        if self.confirm_close(question):
+            self.leaving = True
+            return True
+        return False
+
+    def confirm_close(self, question: str) -> bool:
+        """Asks a yes/no question before closing (tests replace it)."""
+        answer = QMessageBox.question(self, self.windowTitle(), question)
+        return answer == QMessageBox.StandardButton.Yes
+
     def sign_out(self) -> None:
         """Records the end of the shift and returns to the sign-in dialog."""
+        if not self.may_close():
+            return
         if self.actor is not None:
             self.services.staff.sign_out(self.actor)
         self.did_sign_out = True
@@ -292,10 +317,14 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closes the window; a kiosk board asks for a PIN first."""
+        """Closes the window; a kiosk board asks for a PIN first, a counter with a visitor
+        called or being served asks whether to leave them."""
         if self.kiosk and not self.leaving:
             event.ignore()
             QTimer.singleShot(0, self.ask_to_leave)
+            return
+        if not self.may_close():
+            event.ignore()
             return
         self.hub.stop()
         super().closeEvent(event)

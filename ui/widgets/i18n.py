@@ -14,6 +14,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sign_in": ("サインイン", "Sign in"),
     "sign_out": ("サインアウト", "Sign out"),
     "leave_board": ("呼出表示を終了", "Close the board"),
+    "close_counter": (
+        "{n} を{state}です。このまま窓口を閉じるとお客様に対応する人がいなくなります。"
+        "閉じますか（対応を終えるか回付・保留してから閉じてください）",
+        "{n} is {state} at this counter. Closing now leaves the visitor without a clerk. "
+        "Close anyway? (Finish, transfer or hold the visit first.)",
+    ),
     "staff_id": ("職員ID", "Staff ID"),
     "pin": ("暗証番号", "PIN"),
     "counter": ("窓口番号", "Counter"),
@@ -37,7 +43,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "start": ("対応開始", "Start"),
     "done": ("完了", "Done"),
     "done_revisit": ("書類不備・再来庁", "Missing documents"),
-    "done_deferred": ("保留（J-LIS停止）", "Deferred (J-LIS)"),
+    "done_deferred": ("J-LIS停止で後日", "J-LIS down: later"),
     "noshow": ("不在", "No-show"),
     "recall": ("再呼出し", "Recall"),
     "hold": ("保留", "Hold"),

@@ -40,6 +40,8 @@ def counter(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> Iterator[tuple[No
     window = MainWindow(Services.of(node), CLERK, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert isinstance(window.counter_panel, CounterPanel)
+    window.counter_panel._confirm = lambda question: True  # the clerk means it
+    window.confirm_close = lambda question: True  # type: ignore[method-assign]
     yield node, window.counter_panel
     node.close()
 
@@ -186,6 +188,7 @@ def test_a_transferred_visitor_is_called_by_the_number_in_their_hand(
     city = Actor("city", "city_staff", "5")
     window = MainWindow(Services.of(node), city, Texts("ja"), sync=False)
     qtbot.addWidget(window)
+    window.confirm_close = lambda question: True  # type: ignore[method-assign]
     panel = window.counter_panel
     # The city clerk scans the QR of the ticket the visitor holds: the linked one is called.
     panel.call_field.setText(f"MDG1|{first['ticket_id']}|{first['number']}")
@@ -194,3 +197,50 @@ def test_a_transferred_visitor_is_called_by_the_number_in_their_hand(
     assert window.model is not None
     assert window.model.index(0, 0).data() == "A-001 (C-001)"
     window.close()
+
+
+def test_moves_that_would_lose_the_visit_ask_first(counter: tuple[Node, CounterPanel]) -> None:
+    node, panel = counter
+    questions: list[str] = []
+    answers = [False, False, True]
+    panel._confirm = lambda question: questions.append(question) or answers.pop(0)
+    press(panel, "F1")
+    press(panel, "F2")
+    assert panel.buttons["done_deferred"].text() == "J-LIS停止で後日\nF10"
+    press(panel, "F10")  # a slip: the clerk says no
+    press(panel, "F9")
+    assert TicketService(node).get("A-001")["state"] == "serving"
+    assert questions[0].startswith("A-001 を「J-LIS停止で後日」で終えます")
+    assert "書類不備・再来庁" in questions[1]
+    press(panel, "F10")
+    assert TicketService(node).get("A-001")["outcome"] == "deferred"
+    press(panel, "F1")
+    press(panel, "F3")  # done: the normal end asks nothing
+    assert len(questions) == 3
+
+
+def test_closing_a_counter_with_a_visitor_called_asks_first(
+    qtbot: QtBot, counter: tuple[Node, CounterPanel]
+) -> None:
+    node, panel = counter
+    window = panel.window()
+    assert isinstance(window, MainWindow)
+    window.show()
+    press(panel, "F1")
+    asked: list[str] = []
+    window.confirm_close = lambda question: asked.append(question) is not None
+    assert not window.close()  # Ctrl+Q, the window's X: not without a word
+    assert window.isVisible() and asked[0].startswith("A-001 を呼出中です")
+    window.sign_out()
+    assert not window.did_sign_out and len(asked) == 2
+    window.confirm_close = lambda question: True
+    assert window.close()
+    assert TicketService(node).get("A-001")["state"] == "called"  # nothing was changed
+
+
+def test_an_idle_counter_closes_without_a_question(counter: tuple[Node, CounterPanel]) -> None:
+    _, panel = counter
+    window = panel.window()
+    assert isinstance(window, MainWindow)
+    window.confirm_close = lambda question: pytest.fail("asked for nothing")  # type: ignore[assignment]
+    assert window.close()
