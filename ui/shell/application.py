@@ -21,6 +21,7 @@ from app.core.staff import StaffService
 from app.services import Services
 from ui.shell.main_window import MainWindow
 from ui.shell.signin import SignInDialog
+from ui.shell.single_instance import SingleInstance
 from ui.widgets.i18n import Texts, install_qt_translation
 
 qt_log = logging.getLogger("madoguchi.qt")
@@ -113,6 +114,16 @@ def tell_about_bug(kind: type[BaseException], error: BaseException, trace: objec
         window.statusBar().showMessage(texts("internal_error"), 20_000)
 
 
+def come_forward(widget: QWidget) -> None:
+    """Brings a window to the front (a second start of the program asked for it)."""
+    if widget.isMinimized():
+        widget.showNormal()
+    if isinstance(widget, MainWindow) and widget.kiosk:
+        widget.showFullScreen()
+    widget.raise_()
+    widget.activateWindow()
+
+
 def run_shell(args: argparse.Namespace) -> int:
     """Opens the node's window (or saves a screenshot of it) and runs until it closes."""
     install_crash_handlers(args.data_dir, tell_about_bug)
@@ -136,6 +147,11 @@ def run_shell(args: argparse.Namespace) -> int:
         node.close()
         return 2
     app = application()
+    instance = SingleInstance(node.data_dir)
+    if not args.screenshot and (instance.forward() or not instance.claim()):
+        error_line(f"{node.identity.name} の画面は既に開いています（前面に出しました）")
+        node.close()
+        return 0
     install_qt_translation(app, args.lang)
     texts = Texts(args.lang)
     services = Services.of(node)
@@ -157,15 +173,19 @@ def run_shell(args: argparse.Namespace) -> int:
         widget.close()
         node.close()
         return 0
+    shown: list[QWidget] = []  # the window (or sign-in) a second start brings forward
+    instance.raised.connect(lambda: come_forward(shown[-1]) if shown else None)
     while True:
         if needs_staff and actor is None:
             dialog = SignInDialog(services.here, services.staff, texts)
+            shown.append(dialog)
             if not dialog.exec():
                 node.close()
                 return 0
             actor = dialog.actor
         kiosk = not needs_staff and not getattr(args, "windowed", False)
         window = MainWindow(services, actor, texts, kiosk=kiosk)
+        shown.append(window)
         if kiosk:
             window.showFullScreen()  # the waiting room's screen, as a kiosk
         else:

@@ -51,7 +51,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "transfer": ("回付", "Transfer"),
     "reason": ("理由", "Reason"),
     "counter_tab": ("窓口 (呼出・対応)", "Counter"),
-    "inquiry_tab": ("問い合わせ・質疑応答集", "Inquiries & Q&A"),
+    "inquiry_tab": ("問い合わせ・質疑応答集", "Inquiries && Q&&A"),  # & marks a mnemonic in a tab
     "counter_setup": ("窓口の設定…", "Counter setup…"),
     "call_number": ("番号を呼ぶ", "Call this number"),
     "call_number_hint": (
