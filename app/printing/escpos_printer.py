@@ -29,6 +29,7 @@ QR_MODULE_DOTS = 6
 #: Error correction of the native QR: M (15 % of the code may be lost), as on the PDF.
 QR_LEVEL_M = 1  # python-escpos QR_ECLEVEL_M
 _OFFLINE = "ESC/POS プリンタに接続できません（{e}）。電源・ケーブル・用紙・カバーを確認してください"
+_OFFLINE_EN = "Cannot reach the ESC/POS printer ({e}). Check its power, cable, paper and cover"
 
 
 def split_at_qr(prims: Sequence[Primitive], height_mm: float) -> list[tuple[Any, ...]]:
@@ -89,7 +90,7 @@ class EscposPrinter:
             if kind == "file":
                 return escpos_printer.File(rest)
         except Exception as exc:  # the library raises its own and OS errors
-            raise PrinterError(_OFFLINE.format(e=exc)) from exc
+            raise PrinterError(_OFFLINE.format(e=exc), en=_OFFLINE_EN.format(e=exc)) from exc
         raise PrinterError(
             f"ESC/POS の接続先 {self.target!r} が分かりません（net:/usb:/serial:/file:）"
         )
@@ -113,7 +114,7 @@ class EscposPrinter:
         except PrinterError:
             raise
         except Exception as exc:
-            raise PrinterError(_OFFLINE.format(e=exc)) from exc
+            raise PrinterError(_OFFLINE.format(e=exc), en=_OFFLINE_EN.format(e=exc)) from exc
         finally:
             if self._device is None:
                 with contextlib.suppress(Exception):  # closing a dead connection
@@ -132,4 +133,4 @@ class EscposPrinter:
             device.image(image.crop((left, 0, left + self.roll.dots, image.height)))
             device.cut()
         except Exception as exc:
-            raise PrinterError(_OFFLINE.format(e=exc)) from exc
+            raise PrinterError(_OFFLINE.format(e=exc), en=_OFFLINE_EN.format(e=exc)) from exc

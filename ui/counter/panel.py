@@ -212,7 +212,7 @@ class CounterPanel(QWidget):
                     return
                 getattr(self._tickets, method)(self._actor, ticket["ticket_id"], *args)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.error.clear()
         self.notice.clear()
@@ -228,7 +228,7 @@ class CounterPanel(QWidget):
         try:
             self._tickets.call(self._actor, text)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.call_field.clear()
         self.error.clear()
@@ -248,7 +248,7 @@ class CounterPanel(QWidget):
         try:
             new = self._tickets.transfer(self._actor, ticket["ticket_id"], lane, reason)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         target = self._here.catalog.lane(new["lane"])
         self.error.clear()

@@ -161,11 +161,11 @@ class CheckinPanel(QWidget):
             try:
                 row = tickets.issue(*args, reservation_id=res["reservation_id"])
             except LateCheckIn as exc:
-                if not self._confirm(str(exc)):
+                if not self._confirm(self._texts.error(exc)):
                     raise
                 row = tickets.issue(*args, reservation_id=res["reservation_id"], confirm_late=True)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.error.clear()
         self.number.setText(row["number"])
@@ -176,7 +176,8 @@ class CheckinPanel(QWidget):
         self.scan.setFocus()
 
     def _print(self, ticket_id: str) -> None:
-        print_and_show(self._services.printing, self._actor, ticket_id, self._printer, self.status)
+        print_and_show(self._services.printing, self._actor, ticket_id, self._printer, self.status,
+                       self._texts.lang)  # fmt: skip
 
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self, self._texts("check_in"), question)

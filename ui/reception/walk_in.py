@@ -223,7 +223,8 @@ class ReceptionPanel(QWidget):
         lane = catalog.lane_for(self.procedure, self.applicant)
         self.route.setText(f"→ {lane.prefix}  {t.pick((lane.name_ja, lane.name_en))}")
         for document in catalog.documents(self.procedure, self.applicant):
-            check = QCheckBox(document)
+            check = QCheckBox(catalog.document_name(document, t.lang))
+            check.setProperty("document", document)  # what is recorded: the catalog's name
             check.setStyleSheet("font-size: 16px; padding: 4px;")
             check.toggled.connect(self._update_buttons)
             self.checks_box.addWidget(check)
@@ -260,11 +261,11 @@ class ReceptionPanel(QWidget):
             try:
                 row = self._tickets.issue(*args)
             except OutsideHours as exc:
-                if not self._confirm(str(exc)):
+                if not self._confirm(self._texts.error(exc)):
                     return
                 row = self._tickets.issue(*args, confirm_closed=True)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.error.clear()
         self.last = row
@@ -284,7 +285,7 @@ class ReceptionPanel(QWidget):
 
     def _print(self, ticket_id: str) -> None:
         result = print_and_show(self._services.printing, self._actor, ticket_id, self._printer,
-                                self.print_status)  # fmt: skip
+                                self.print_status, self._texts.lang)  # fmt: skip
         if result is not None:
             self.preview.setPixmap(png_pixmap(result.png, 180))
 
@@ -316,7 +317,7 @@ class ReceptionPanel(QWidget):
         try:
             self._tickets.cancel(self._actor, self.last["ticket_id"], reason)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.print_status.setText(self._texts("cancelled", n=self.last["number"]))
         self.number.setText("")
@@ -331,13 +332,13 @@ class ReceptionPanel(QWidget):
             or self.applicant is None
         ):
             return
-        missing = [c.text() for c in self.checks if not c.isChecked()]
+        missing = [str(c.property("document")) for c in self.checks if not c.isChecked()]
         try:
             text = self._services.visits.turn_back(
                 self._actor, self.procedure, self.applicant, missing
             )
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.number.setText("")
         self.ahead.setText("")

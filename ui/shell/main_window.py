@@ -89,6 +89,10 @@ class MainWindow(QMainWindow):
         alarm = bool(
             report.get("offline") or report.get("clone_alarm") or report.get("write_failed")
         )
+        if texts.lang == "en":  # the round's message is Japanese: say it from its flags
+            kind = ("halted" if report.get("clone_alarm") else
+                    "write_failed" if report.get("write_failed") else "offline")  # fmt: skip
+            message = texts(f"banner_{kind}")
         self.banner.setText(texts("offline_banner", m=message) if alarm else "")
         self.banner.setVisible(alarm)
 
@@ -168,7 +172,7 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel(texts("sync_none") if not identity.share_dir else "")
         staff = "—"
         if self.actor is not None:
-            staff = f"{self.actor.staff_id}（{texts.pick(ROLES[self.actor.role])}）"
+            staff = texts("staff_role", s=self.actor.staff_id, r=texts.pick(ROLES[self.actor.role]))
             if self.actor.counter:
                 staff += f" {texts('to_counter', c=self.actor.counter)}"
         self.node_label.setText(

@@ -82,7 +82,7 @@ class SignInDialog(QDialog):
         try:
             self.actor = check(self.staff_id.text().strip(), self.pin.text(), counter)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             self.pin.clear()
             self.pin.setFocus()
             return

@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from app.core.errors import UserError
+
 TEXTS: dict[str, tuple[str, str]] = {
     "app": ("横須賀市マイナンバーカードセンター", "Yokosuka My Number Card Center"),
     "sign_in": ("サインイン", "Sign in"),
@@ -148,6 +150,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "An internal error happened (written to the log). You can carry on.",
     ),
     "offline_banner": ("⚠ オフライン: {m}", "⚠ Offline: {m}"),
+    "banner_offline": (
+        "共有フォルダに接続できません。この端末はそのまま使えます",
+        "the shared folder cannot be reached. This PC works on; what it records goes out "
+        "when the share is back.",
+    ),
+    "banner_write_failed": (
+        "共有フォルダに書き込めません",
+        "the shared folder cannot be written. This PC's records are safe here and go out "
+        "once it can be written.",
+    ),
+    "banner_halted": (
+        "この端末は記録を止めています",
+        "this PC has stopped recording: its data folder was copied or restored, or another "
+        "PC writes under its identity. Call IT (madoguchi identity).",
+    ),
+    "staff_role": ("{s}（{r}）", "{s} ({r})"),
+    "pause_hint": ("J-LIS 障害", "J-LIS down"),
 }
 
 
@@ -173,6 +192,10 @@ class Texts:
     def pick(self, pair: tuple[str, str]) -> str:
         """Returns the right half of a (ja, en) pair from the domain."""
         return pair[self.index]
+
+    def error(self, exc: UserError) -> str:
+        """Returns a user error's message in this language (Japanese if it has no English)."""
+        return exc.in_language(self.lang)
 
 
 def install_qt_translation(app: QApplication, lang: str) -> QTranslator | None:

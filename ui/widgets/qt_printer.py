@@ -40,7 +40,9 @@ class QtSystemPrinter:
         if info.isNull():
             raise PrinterError(
                 f"プリンタ「{self.name or '既定のプリンタ'}」が見つかりません。"
-                "電源とケーブルを確認し、Windows の「プリンターとスキャナー」に表示されるか確かめてください"
+                "電源とケーブルを確認し、Windows の「プリンターとスキャナー」に表示されるか確かめてください",
+                en=f"Printer '{self.name or 'default printer'}' not found. Check its power and "
+                "cable, and that Windows lists it under Printers & scanners",
             )
         return QPrinter(info, QPrinter.PrinterMode.HighResolution)
 
@@ -48,7 +50,7 @@ class QtSystemPrinter:
         """Prints the PNG raster at the roll's width, on a page exactly as tall as the ticket."""
         image = QImage.fromData(png)
         if image.isNull():
-            raise PrinterError("整理券の画像を作れませんでした")
+            raise PrinterError("整理券の画像を作れませんでした", en="The ticket's picture failed")
         height_mm = self.roll_mm * image.height() / image.width()
         printer = self._printer()
         printer.setDocName(name)
@@ -65,7 +67,8 @@ class QtSystemPrinter:
         painter = QPainter()
         if not painter.begin(printer):
             raise PrinterError(
-                "プリンタに送れませんでした（オフライン・用紙切れ・カバー開きを確認してください）"
+                "プリンタに送れませんでした（オフライン・用紙切れ・カバー開きを確認してください）",
+                en="Could not send to the printer (check: offline, out of paper, cover open)",
             )
         try:
             page = printer.pageRect(QPrinter.Unit.DevicePixel)
@@ -81,7 +84,8 @@ def site_printer(printing: TicketPrinting) -> Printer:
 
 
 def print_and_show(printing: TicketPrinting, actor: Actor, ticket_id: str,
-                   printer: Printer | None, label: QLabel) -> PrintResult | None:  # fmt: skip
+                   printer: Printer | None, label: QLabel, lang: str = "ja",
+                   ) -> PrintResult | None:  # fmt: skip
     """Prints a ticket (recording the outcome) and shows the result in a label.
 
     Returns:
@@ -90,10 +94,10 @@ def print_and_show(printing: TicketPrinting, actor: Actor, ticket_id: str,
     try:
         target = printer or site_printer(printing)
     except PrinterError as exc:
-        label.setText(exc.message_ja)
+        label.setText(exc.in_language(lang))
         return None
     result = printing.print_and_record(actor, ticket_id, target)
     color = "#005a32" if result.ok else "#b00020"
     label.setStyleSheet(f"color: {color}; font-weight: bold; font-size: 14px;")
-    label.setText(result.message)
+    label.setText(result.in_language(lang))
     return result
