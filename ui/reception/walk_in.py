@@ -38,6 +38,7 @@ from ui.widgets.images import png_pixmap, qr_pixmap
 from ui.widgets.keys import bind_key
 from ui.widgets.labels import big_label, error_label, lane_counts
 from ui.widgets.qt_printer import print_and_show
+from ui.widgets.wrap_button import WrapButton
 
 APPLICANT_KEYS = ("Q", "W", "E")
 Confirm = Callable[[str], bool]
@@ -77,10 +78,10 @@ class ReceptionPanel(QWidget):
         t = self._texts
         box = QGroupBox(t("procedure"))
         grid = QGridLayout(box)
-        self.procedure_buttons: dict[str, QPushButton] = {}
+        self.procedure_buttons: dict[str, WrapButton] = {}
         group = self.procedure_group = QButtonGroup(self)
         for i, proc in enumerate(self._here.catalog.procedures.values()):
-            button = QPushButton()
+            button = WrapButton()  # long names wrap rather than being cut off
             button.setCheckable(True)
             button.setMinimumHeight(64)
             button.setStyleSheet("font-size: 16px; text-align: left; padding: 6px;")
@@ -92,14 +93,14 @@ class ReceptionPanel(QWidget):
         applicants = QHBoxLayout()
         group2 = self.applicant_group = QButtonGroup(self)
         for key, app in zip(APPLICANT_KEYS, self._here.catalog.applicants.values(), strict=True):
-            button = QPushButton(f"{key}  {t.pick((app.name_ja, app.name_en))}")
-            button.setCheckable(True)
-            button.setMinimumHeight(64)
-            button.setStyleSheet("font-size: 17px;")
-            button.clicked.connect(lambda _=False, code=app.code: self.choose_applicant(code))
-            group2.addButton(button)
-            applicants.addWidget(button)
-            self.applicant_buttons[app.code] = button
+            choice = QPushButton(f"{key}  {t.pick((app.name_ja, app.name_en))}")
+            choice.setCheckable(True)
+            choice.setMinimumHeight(64)
+            choice.setStyleSheet("font-size: 17px;")
+            choice.clicked.connect(lambda _=False, code=app.code: self.choose_applicant(code))
+            group2.addButton(choice)
+            applicants.addWidget(choice)
+            self.applicant_buttons[app.code] = choice
         grid.addLayout(applicants, 5, 0, 1, 2)
         return box
 

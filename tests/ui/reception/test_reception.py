@@ -213,3 +213,18 @@ def test_a_walk_in_after_closing_asks_the_floor_manager_first(
     assert len(questions) == 2 and "18:30まで" in questions[0]
     assert [t["number"] for t in TicketService(node).tickets()] == ["A-001"]  # the second "yes"
     assert panel.number.text() == "A-001"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_procedure_name_is_shown_whole_on_a_small_screen(
+    qtbot: QtBot, node: Node, lang: str
+) -> None:
+    window = MainWindow(Services.of(node), FLOOR, Texts(lang), sync=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    for button in window.walk_in.procedure_buttons.values():
+        label = button.label
+        assert label.heightForWidth(label.width()) <= label.height(), label.text()
+        assert button.height() >= 44  # a touch target
