@@ -215,20 +215,27 @@ def window_commands(root: Path) -> list[tuple[list[str], dict[str, str]]]:
 def run_windows(root: Path) -> int:
     """Starts every demo window as its own process (its own node) and waits for them.
 
-    Closing the reception window closes the others.
+    Closing the reception window closes the others, and so does ending this process
+    (Ctrl+C, or a terminate signal).
     """
     import os
+    import signal
     import subprocess
+    import sys
 
+    def end(signum: int, frame: object) -> None:
+        sys.exit(128 + signum)  # runs the clean-up below
+
+    signal.signal(signal.SIGTERM, end)
     processes = []
     for argv, extra in window_commands(root):
         processes.append(subprocess.Popen(argv, env={**os.environ, **extra}))
     try:
         code = processes[0].wait()
     finally:
-        for proc in processes[1:]:
+        for proc in processes:
             proc.terminate()
-        for proc in processes[1:]:
+        for proc in processes:
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:

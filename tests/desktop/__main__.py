@@ -99,6 +99,35 @@ def grab(env: dict[str, str], window: str) -> bytes:
     return subprocess.run(["pnmtopng"], input=pnm, capture_output=True, check=True).stdout
 
 
+def kiosk_board(env: dict[str, str], program: list[str], folder: Path,
+                args: argparse.Namespace) -> list[str]:  # fmt: skip
+    """Opens the board full screen and checks that it fills the screen; returns failures."""
+    board = subprocess.Popen([*program, "--data-dir", str(folder), "run"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    width, height = (int(x) for x in SCREEN.split("x")[:2])
+    why = "never appeared"
+    try:
+        deadline = time.monotonic() + args.timeout
+        while time.monotonic() < deadline and board.poll() is None:
+            window = find_window(env, "display")
+            if window is not None:
+                png = grab(env, window)
+                size = Image.open(io.BytesIO(png)).size
+                why = blank(png) or ("" if size == (width, height) else f"{size} is not full")
+                if not why:
+                    (args.out / "display-kiosk.png").write_bytes(png)
+                    print(f"desktop: display as a kiosk, {size[0]}x{size[1]} (the whole screen)")
+                    return []
+            time.sleep(0.25)
+        return [f"display kiosk: {why}"]
+    finally:
+        board.terminate()
+        try:
+            board.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            board.kill()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.desktop")
     parser.add_argument("--out", type=Path, default=Path("out/windows"))
@@ -156,14 +185,17 @@ def main() -> int:
                     proc.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+        # The display board as a waiting-room PC opens it: a kiosk filling the screen.
+        if not failures:
+            failures += kiosk_board(env, program, demo / "display", args)
         for log in sorted(logs.iterdir()):
             text = log.read_text(errors="replace").strip()
             if failures and text:
                 print(f"--- {log.name}\n{text}", file=sys.stderr)
     for failure in failures:
         print(f"desktop: FAILED {failure}", file=sys.stderr)
-    print(f"desktop: {len(WINDOWS) - len(failures)} windows shown, {len(failures)} missing or "
-          f"blank; screenshots in {args.out}")  # fmt: skip
+    print(f"desktop: {len(WINDOWS) + 1 - len(failures)} windows shown, {len(failures)} missing, "
+          f"blank or not full screen; screenshots in {args.out}")  # fmt: skip
     return 1 if failures else 0
 
 

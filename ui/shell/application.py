@@ -119,6 +119,7 @@ def come_forward(widget: QWidget) -> None:
     if widget.isMinimized():
         widget.showNormal()
     if isinstance(widget, MainWindow) and widget.kiosk:
+        widget.setGeometry(widget.screen().geometry())
         widget.showFullScreen()
     widget.raise_()
     widget.activateWindow()
@@ -186,11 +187,17 @@ def run_shell(args: argparse.Namespace) -> int:
         kiosk = not needs_staff and not getattr(args, "windowed", False)
         window = MainWindow(services, actor, texts, kiosk=kiosk)
         shown.append(window)
-        if kiosk:
-            window.showFullScreen()  # the waiting room's screen, as a kiosk
+        if kiosk:  # the waiting room's screen, as a kiosk
+            # The screen's size first: without a window manager (a bare X server) the
+            # full-screen request alone changes nothing.
+            window.setGeometry(window.screen().geometry())
+            window.showFullScreen()
         else:
-            if not needs_staff:
-                window.resize(1280, 720)
+            # A staff window as large as its work needs (the board: a 720p window), within
+            # the screen.
+            room = window.screen().availableGeometry()
+            wanted = (1280, 800) if needs_staff else (1280, 720)
+            window.resize(min(wanted[0], room.width()), min(wanted[1], room.height()))
             window.show()
         app.exec()
         texts = window.texts
