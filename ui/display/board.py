@@ -221,11 +221,13 @@ class DisplayBoard(QWidget):
         self.waiting_head.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.mark = self._label("mark", GREY, False, right)
         self.mark.setObjectName("staff_mark")
+        # Small but whole: it takes the width it needs, the lane counts shrink beside it.
+        self.mark.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         foot = QHBoxLayout()
         foot.addWidget(self.waiting_head)
         foot.addSpacing(24)
-        foot.addWidget(self.waiting, 12)
-        foot.addWidget(self.mark, 2)
+        foot.addWidget(self.waiting, 1)
+        foot.addWidget(self.mark)
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # see minimumSizeHint
         layout.setContentsMargins(32, 16, 32, 16)
