@@ -12,7 +12,7 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from app.cli.output import CliError, error_line
+from app.cli.output import CliError, error_line, note_line
 from app.core.actor import Actor
 from app.core.logs import install_crash_handlers
 from app.core.node import Node
@@ -150,7 +150,7 @@ def run_shell(args: argparse.Namespace) -> int:
     app = application()
     instance = SingleInstance(node.data_dir)
     if not args.screenshot and (instance.forward() or not instance.claim()):
-        error_line(f"{node.identity.name} の画面は既に開いています（前面に出しました）")
+        note_line(f"{node.identity.name} の画面は既に開いています（前面に出しました）")
         node.close()
         return 0
     install_qt_translation(app, args.lang)
