@@ -51,9 +51,10 @@ from app.core.node import Node
 from app.core.actor import Actor
 from ui.widgets.i18n import Texts
 from ui.shell.main_window import MainWindow
+from app.services import Services
 app = application()
 node = Node(Path(sys.argv[1]))
-window = MainWindow(node, Actor("cl", "clerk", "1"), Texts("ja"), sync=False)
+window = MainWindow(Services.of(node), Actor("cl", "clerk", "1"), Texts("ja"), sync=False)
 window.resize(1280, 800); window.show(); app.processEvents()
 ready = time.perf_counter() - start
 for _ in range(20):
