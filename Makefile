@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 BUILD_STAMP := $(VENV)/.build-stamp
 DEMO   ?= .demo
 
-.PHONY: run test lint bench soak clean demo-reset dist dist-check
+.PHONY: run test lint bench soak clean demo-reset dist dist-check linux-libraries windows-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The system libraries Qt's windows need on Linux (build/linux-libraries.txt): installed
+# with apt-get when run as root, named precisely otherwise. Nothing on Windows or macOS.
+linux-libraries:
+	@sh build/linux-libraries.sh
+
+run: $(STAMP) linux-libraries
 	$(BIN)/madoguchi demo --data-dir $(DEMO) --keep --windows
+
+# The demo windows on a real X server (its own Xvfb): a screenshot of every role's window,
+# failing if one is missing or blank (tests/desktop). The PNGs are left in $(SHOTS).
+SHOTS ?= out/windows
+windows-check: $(STAMP) linux-libraries
+	$(BIN)/python -m tests.desktop --out $(SHOTS)
 
 demo-reset:
 	rm -rf $(DEMO)

@@ -19,6 +19,7 @@ from app.inquiries.qa import QaService
 from app.printing.jobs import TicketPrinting
 from app.queue.checks import DoubleChecks
 from app.queue.closures import ClosureService
+from app.queue.links import Links
 from app.queue.pauses import PauseService
 from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
@@ -53,6 +54,7 @@ class Services:
         notes: the site manager's report entries (問題点, 改善内容, 市との調整事項).
         checks: the city's double checks (シ), asked at a counter, signed off by city staff.
         deliverables: the contract's deliverables, their due dates, meetings and hand-ins.
+        links: whether the board and the counters hear each other.
     """
 
     here: NodeView
@@ -72,6 +74,7 @@ class Services:
     notes: ReportNotes
     checks: DoubleChecks
     deliverables: Deliverables
+    links: Links
 
     def reception(self) -> ReceptionServices:
         """Returns what the reception desk (walk-ins, check-in, import) uses."""
@@ -81,11 +84,11 @@ class Services:
     def counter(self) -> CounterServices:
         """Returns what a counter (calls, moves, inquiries) uses."""
         return CounterServices(self.here, self.tickets, self.queue, self.inquiries, self.qa,
-                               self.checks)  # fmt: skip
+                               self.checks, self.links)  # fmt: skip
 
     def board(self) -> BoardServices:
         """Returns what the waiting-room board uses."""
-        return BoardServices(self.here, self.queue)
+        return BoardServices(self.here, self.queue, self.links, self.staff)
 
     def manager(self) -> ManagerServices:
         """Returns what the site manager's window uses."""
@@ -113,6 +116,7 @@ class Services:
             notes=ReportNotes(node),
             checks=DoubleChecks(node),
             deliverables=Deliverables(node),
+            links=Links(node),
         )
 
 
@@ -140,14 +144,18 @@ class CounterServices:
     inquiries: InquiryService
     qa: QaService
     checks: DoubleChecks
+    links: Links
 
 
 @dataclass(frozen=True)
 class BoardServices:
-    """What the waiting-room board uses (see :class:`Services` for each)."""
+    """What the waiting-room board uses (see :class:`Services` for each); ``staff`` checks
+    the PIN that lets someone leave the full-screen board."""
 
     here: NodeView
     queue: QueueQueries
+    links: Links
+    staff: StaffService
 
 
 @dataclass(frozen=True)

@@ -52,3 +52,15 @@ def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     import app.core.staff
 
     monkeypatch.setattr(app.core.staff, "_SCRYPT_N", 2**8)
+
+
+@pytest.fixture(autouse=True)
+def no_modal_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window that asks a real yes/no question in a test would wait for ever: the test
+    fails at once instead (tests answer through the windows' confirm hooks)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"a test opened a real question dialog: {args[2:3]}")
+
+    monkeypatch.setattr(QMessageBox, "question", refuse)

@@ -48,6 +48,11 @@ def _write(stream: Any, text: str) -> None:
         pass
 
 
+def note_line(text: str) -> None:
+    """Prints one line for the person on stderr (when there is one), not an error."""
+    _write(sys.stderr, f"madoguchi: {redact(text)}")
+
+
 def error_line(text: str) -> None:
     """Prints one error line on stderr (when there is one); a My Number in it is masked."""
     _write(sys.stderr, f"madoguchi: エラー: {redact(text)}")

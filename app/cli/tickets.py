@@ -19,7 +19,8 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
     actor = sign_in(args, node)
     row = TicketService(node).issue(actor, args.procedure, args.applicant,
                                     reservation_id=args.reservation,
-                                    confirm_late=args.confirm_late)  # fmt: skip
+                                    confirm_late=args.confirm_late,
+                                    confirm_closed=args.after_hours)  # fmt: skip
     if not args.print:
         emit_ticket(out, row)
         return 0
@@ -32,7 +33,7 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_ticket_render(args: argparse.Namespace, out: Output) -> int:
-    from app.printing.layout import layout, ticket_content
+    from app.printing.layout import ROLLS, layout, ticket_content
     from app.printing.render import render_pdf, render_png
     from app.queue.tickets import TicketService
 
@@ -41,9 +42,12 @@ def cmd_ticket_render(args: argparse.Namespace, out: Output) -> int:
     target = Path(args.output)
     if target.suffix.lower() not in (".pdf", ".png"):
         raise CliError("出力ファイルは .pdf か .png にしてください")
-    prims, height = layout(ticket_content(node, row))
+    roll = ROLLS[node.settings.printing.roll_mm]
+    prims, height = layout(ticket_content(node, row), roll)
     data = (
-        render_pdf(prims, height) if target.suffix.lower() == ".pdf" else render_png(prims, height)
+        render_pdf(prims, height, width_mm=roll.paper_mm)
+        if target.suffix.lower() == ".pdf"
+        else render_png(prims, height, width_mm=roll.paper_mm)
     )
     target.write_bytes(data)
     out.emit({"ticket_id": row["ticket_id"], "file": str(target), "bytes": len(data)},
@@ -177,6 +181,8 @@ def register(sub: Any) -> None:
     p.add_argument("--applicant", default="self", choices=["self", "legal", "agent"])
     p.add_argument("--reservation", help="予約番号（予約の受付）")
     p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
+    p.add_argument("--after-hours", action="store_true",
+                   help="受付時間後・閉庁日でも発券する（確認済み）")  # fmt: skip
     p.add_argument(
         "--print", action="store_true", help="端末のプリンタで印刷する（失敗は終了コード3）"
     )

@@ -81,9 +81,10 @@ class Actor:
     def require(self, action: str) -> None:
         """Raises AuthError unless the role allows the action."""
         if not self.may(action):
-            role_ja = ROLES.get(self.role, (self.role, ""))[0]
+            role_ja, role_en = ROLES.get(self.role, (self.role, self.role))
             raise AuthError(
-                f"{role_ja}の権限では「{ACTION_NAMES.get(action, action)}」はできません"
+                f"{role_ja}の権限では「{ACTION_NAMES.get(action, action)}」はできません",
+                en=f"A {role_en.lower()} may not do this ({action})",
             )
 
 

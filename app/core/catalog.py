@@ -87,6 +87,12 @@ class Catalog:
     applicants: dict[str, Applicant]
     lanes: dict[str, Lane]
     procedures: dict[str, Procedure]
+    #: English names of the documents (``[document_names_en]``), by their Japanese name.
+    document_names_en: Mapping[str, str] = field(default_factory=dict)
+
+    def document_name(self, name_ja: str, lang: str) -> str:
+        """Returns a document's name in ``ja`` or ``en`` (Japanese when it has no English)."""
+        return self.document_names_en.get(name_ja, name_ja) if lang == "en" else name_ja
 
     def procedure(self, code: str) -> Procedure:
         """Returns the procedure ``code``."""
@@ -347,7 +353,14 @@ def parse_catalog(text: str, source: str = "catalog.toml") -> Catalog:
         if code in procedures:
             table.fail(f"手続 code {code} が重複しています", "code")
         procedures[code] = _procedure(table, lanes)
-    return Catalog(applicants, lanes, procedures)
+    names_en = raw.get("document_names_en", {})
+    if not isinstance(names_en, dict) or not all(
+        isinstance(v, str) and v.strip() for v in names_en.values()
+    ):
+        src.fail(
+            len(src.lines) - 1, 'document_names_en は 書類名 = "English name" の表にしてください'
+        )
+    return Catalog(applicants, lanes, procedures, MappingProxyType(dict(names_en)))
 
 
 def load_catalog(path: Path | None = None) -> Catalog:

@@ -21,10 +21,25 @@ class UserError(Exception):
 
     The message never echoes a My Number back: any in it is masked (:func:`redact`), so
     a refusal that names what was typed is safe to show, print and log.
+
+    Args:
+        message: the message in Japanese (what the command line prints).
+        en: the same in English, for a window shown in English (:meth:`in_language`);
+            without it an English window shows the Japanese one.
     """
+
+    def __init__(self, message: str = "", en: str | None = None) -> None:
+        super().__init__(message)
+        self.en = en
 
     def __str__(self) -> str:
         return redact(super().__str__())
+
+    def in_language(self, lang: str) -> str:
+        """Returns the message in ``ja`` or ``en`` (Japanese when there is no English)."""
+        if lang == "en" and self.en:
+            return redact(self.en)
+        return str(self)
 
 
 class InputError(UserError, ValueError):

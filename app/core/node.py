@@ -29,6 +29,9 @@ from db.migrations import applied_names, migration_names
 from db.store import Store, StoreError, Writer
 
 DB_FILE = "node.sqlite3"
+#: Meta key of a demo PC's clock: milliseconds added to the wall clock, so that a demo made
+#: at any hour runs inside the opening hours of an open day (:mod:`app.sim.demo`).
+DEMO_CLOCK = "demo_clock_ms"
 COPIED = (
     "この端末（{name}）のデータは別のPCか別のフォルダから複製されたものです。番号や記録の重複を"
     "防ぐため、この端末では発券・呼出しなどの記録を止めています。システム担当者に連絡してください"
@@ -121,10 +124,13 @@ class Node:
         site_catalog = self.data_dir / "catalog.toml"
         self.catalog: Catalog = load_catalog(site_catalog if site_catalog.exists() else None)
         self._machine: str | None = None
+        self._shift_ms = 0
         try:
-            self.store = Store(self.data_dir / DB_FILE, Projection(), HybridClock(wall_ms))
+            self.store = Store(self.data_dir / DB_FILE, Projection(),
+                               HybridClock(lambda: wall_ms() + self._shift_ms))  # fmt: skip
         except StoreError as exc:
             raise NodeError(str(exc)) from exc
+        self._shift_ms = int(self.store.get_meta(DEMO_CLOCK) or 0)
 
     # -- identity -------------------------------------------------------------------------
 
@@ -252,6 +258,17 @@ class Node:
     def today(self) -> date:
         """Returns the center's calendar day now."""
         return day_of(self.now_ms())
+
+    @property
+    def demo_clock(self) -> bool:
+        """Tells whether this PC runs on a demo clock (see :meth:`set_demo_clock`)."""
+        return self._shift_ms != 0
+
+    def set_demo_clock(self, shift_ms: int) -> None:
+        """Runs this PC's clock ``shift_ms`` ahead of the wall clock (behind if negative),
+        for good: a demo site's PCs all get the same shift. Real PCs never have one."""
+        self.store.set_meta(DEMO_CLOCK, str(int(shift_ms)))
+        self._shift_ms = int(shift_ms)
 
     @contextmanager
     def write(self, durable: bool = False) -> Iterator[Recorder]:

@@ -51,6 +51,11 @@ class NodeView:
         """Returns the node's wall clock in epoch milliseconds."""
         return self._node.now_ms()
 
+    @property
+    def demo_clock(self) -> bool:
+        """Tells whether the PC runs on a demo clock (shown as デモ時刻)."""
+        return self._node.demo_clock
+
     def today(self) -> date:
         """Returns the center's calendar day now."""
         return self._node.today()

@@ -33,7 +33,9 @@ def check_text(text: str, field: str = "入力") -> None:
     if find_my_number(text) is not None:
         raise PrivacyError(
             f"{field}に個人番号（マイナンバー）と思われる12桁の番号が含まれています。"
-            "個人番号は記録できません。番号を消してから入力し直してください。"
+            "個人番号は記録できません。番号を消してから入力し直してください。",
+            en="The text holds what looks like a My Number (12 digits). A My Number is never "
+            "recorded: remove it and type the text again.",
         )
 
 
@@ -96,5 +98,8 @@ def check_city_text(text: str, field: str = "入力") -> None:
     if found is not None:
         raise PrivacyError(
             f"{field}に{found}と思われる内容があります。市への報告に個人情報は含められません。"
-            "個人が分からない書き方に直してください（例: 「電話番号を確認」）。"
+            "個人が分からない書き方に直してください（例: 「電話番号を確認」）。",
+            en="The text looks like it holds personal data, which reports to the city may "
+            "not carry. Write it so that nobody can be identified (e.g. 'checked the phone "
+            "number').",
         )

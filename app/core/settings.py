@@ -109,6 +109,18 @@ class DisplaySettings:
     blink_ms: int
     large_rows: int
     recent_rows: int
+    silence_seconds: int
+
+
+@dataclass(frozen=True)
+class PrintingSettings:
+    """The ticket printer's paper."""
+
+    roll_mm: int
+
+
+#: Roll widths a ticket printer may take (their printable widths: app.printing.layout.ROLLS).
+ROLL_WIDTHS = (58, 80)
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,7 @@ class Settings:
     live: LiveSettings
     display: DisplaySettings
     sync: SyncSettings
+    printing: PrintingSettings
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -265,12 +278,18 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
             blink_ms=_int(raw, "display.blink_ms", 100),
             large_rows=_int(raw, "display.large_rows", 1),
             recent_rows=_int(raw, "display.recent_rows", 0),
+            silence_seconds=_int(raw, "display.silence_seconds", 5),
         ),
         sync=SyncSettings(
             interval_seconds=_number(raw, "sync.interval_seconds", 0.05),
             clock_alarm_seconds=_int(raw, "sync.clock_alarm_seconds", 1),
         ),
+        printing=PrintingSettings(roll_mm=_int(raw, "printing.roll_mm", 1)),
     )
+    if settings.printing.roll_mm not in ROLL_WIDTHS:
+        raise SettingsError(
+            f"設定 printing.roll_mm = {settings.printing.roll_mm} は 58 か 80 にしてください"
+        )
     if settings.live.red_factor < settings.live.amber_factor:
         raise SettingsError("設定 live.red_factor は amber_factor 以上にしてください")
     if settings.calendar.first_day > settings.calendar.last_day:

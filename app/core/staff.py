@@ -59,13 +59,15 @@ def verify_pin(pin: str, stored: str) -> bool:
 def validate_new_staff(staff_id: str, name: str, role: str, pin: str) -> None:
     """Checks a new staff record; raises ValueError with a message naming the field."""
     if not _STAFF_ID.match(staff_id) or staff_id == SYSTEM_ID:
-        raise InputError("職員IDは英数字と - _ . で32文字以内にしてください")
+        raise InputError("職員IDは英数字と - _ . で32文字以内にしてください",
+                         en="A staff ID is up to 32 letters, digits and - _ .")  # fmt: skip
     if not name.strip():
-        raise InputError("職員の名前を入力してください")
+        raise InputError("職員の名前を入力してください", en="Enter the staff member's name")
     if role not in ROLES:
-        raise InputError(f"役割 {role} はありません（{', '.join(ROLES)}）")
+        raise InputError(f"役割 {role} はありません（{', '.join(ROLES)}）",
+                         en=f"No role {role} ({', '.join(ROLES)})")  # fmt: skip
     if not _PIN.match(pin):
-        raise InputError("暗証番号は数字4〜12桁にしてください")
+        raise InputError("暗証番号は数字4〜12桁にしてください", en="A PIN is 4 to 12 digits")
 
 
 class StaffService:
@@ -92,7 +94,7 @@ class StaffService:
         if actor.staff_id != staff_id:
             actor.require("staff.manage")
         if not _PIN.match(pin):
-            raise InputError("暗証番号は数字4〜12桁にしてください")
+            raise InputError("暗証番号は数字4〜12桁にしてください", en="A PIN is 4 to 12 digits")
         self._get(staff_id)
         with self.node.write() as w:
             w.append("staff.pin_changed", actor,
@@ -115,7 +117,8 @@ class StaffService:
     def _get(self, staff_id: str) -> dict[str, Any]:
         row = self.node.store.row("SELECT * FROM staff WHERE staff_id = ?", (staff_id,))
         if row is None:
-            raise AuthError(f"職員ID {staff_id} は登録されていません")
+            raise AuthError(f"職員ID {staff_id} は登録されていません",
+                            en=f"No staff member {staff_id}")  # fmt: skip
         return row
 
     def authenticate(self, staff_id: str, pin: str, counter: str | None = None) -> Actor:
@@ -127,12 +130,13 @@ class StaffService:
         check_payload({"窓口番号": counter or ""})  # who works where is written in every event
         row = self.node.store.row("SELECT * FROM staff WHERE staff_id = ?", (staff_id,))
         if row is None or not row["active"]:
-            raise AuthError("職員IDまたは暗証番号が違います")
+            raise AuthError("職員IDまたは暗証番号が違います", en="Wrong staff ID or PIN")
         now = self.node.now_ms()
         if row["locked_until"] > now:
             minutes = -(-(row["locked_until"] - now) // 60_000)
             raise AuthError(
-                f"暗証番号を続けて間違えたためロックされています。{minutes}分後にもう一度お試しください"
+                f"暗証番号を続けて間違えたためロックされています。{minutes}分後にもう一度お試しください",
+                en=f"Locked after too many wrong PINs. Try again in {minutes} min.",
             )
         if not verify_pin(pin, row["pin_hash"]):
             rules = self.node.settings.staff
@@ -149,7 +153,9 @@ class StaffService:
             hint = (
                 f"（あと{left}回間違えるとロックされます）" if left > 0 else "（ロックされました）"
             )
-            raise AuthError(f"職員IDまたは暗証番号が違います{hint}")
+            hint_en = f" ({left} more wrong and it locks)" if left > 0 else " (now locked)"
+            raise AuthError(f"職員IDまたは暗証番号が違います{hint}",
+                            en=f"Wrong staff ID or PIN{hint_en}")  # fmt: skip
         return Actor(staff_id, row["role"], counter)
 
     def sign_in(self, staff_id: str, pin: str, counter: str | None = None) -> Actor:

@@ -66,7 +66,13 @@ class TicketPrinting:
         Raises:
             PrinterError: the setting names no usable printer.
         """
-        return printer_for(self.node.identity.printer, self.node.today, schemes)
+        return printer_for(self.node.identity.printer, self.node.today, schemes,
+                           self.node.settings.printing.roll_mm)  # fmt: skip
+
+    @property
+    def roll_mm(self) -> int:
+        """Returns the width of the ticket printer's roll (setting ``printing.roll_mm``)."""
+        return self.node.settings.printing.roll_mm
 
     def print_and_record(self, actor: Actor, ticket_id: str, printer: Printer | None = None
                          ) -> PrintResult:  # fmt: skip

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 FONT_NAME = "IPAexGothic"
 PAPER_WIDTH_MM = 80.0
-MARGIN_MM = 4.0  # 80 mm roll, 72 mm printable: content stays 4 mm from each edge
+MARGIN_MM = 5.0  # 80 mm roll: 72 mm printable, and content 1 mm inside it
+#: Content keeps this far inside the printable width (a head's outermost dots print faint).
+INSET_MM = 1.0
 QR_SCHEME = "MDG1"
 QR_MODULE_MM = 0.875  # 7 dots of a 203 dpi thermal head
 QR_MAX_MM = 30.0
@@ -38,6 +40,32 @@ _WEEKDAYS_JA = "月火水木金土日"
 _TOKEN = re.compile(r"[\x21-\x7e]+ *| +|.")  # an ASCII word with its spaces, or one character
 
 Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class Roll:
+    """A thermal roll and what its printer prints of it (a 203 dpi head: 8 dots a mm).
+
+    Attributes:
+        paper_mm: the paper's width.
+        printable_mm: the width the head prints, centred on the paper.
+        dots: the head's dots across the printable width (what a raster may be wide).
+    """
+
+    paper_mm: float
+    printable_mm: float
+    dots: int
+
+    @property
+    def margin_mm(self) -> float:
+        """Returns the unprinted strip on each side of the paper."""
+        return (self.paper_mm - self.printable_mm) / 2
+
+
+#: The rolls a site may set (``printing.roll_mm``): 80 mm prints 72 mm (576 dots), 58 mm
+#: prints 48 mm (384 dots).
+ROLLS = {80: Roll(80.0, 72.0, 576), 58: Roll(58.0, 48.0, 384)}
+ROLL_80 = ROLLS[80]
 
 
 @dataclass(frozen=True)
@@ -61,6 +89,8 @@ class TicketContent:
     hours: str | None  # today's open hours "10:30–18:30"; None on a closed day
     slot: str | None  # the reservation's slot "11:30–12:00"; None for a walk-in
     qr_payload: str
+    #: A reservation checked in too late for its priority: called in turn with walk-ins.
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,6 +205,7 @@ def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> Ticket
         hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}" if hours else None,
         slot=slot,
         qr_payload=qr_payload(row["ticket_id"], row["number"]),
+        late=row["reservation_id"] is not None and not row["priority"],
     )
 
 
@@ -209,11 +240,19 @@ def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
 
 
+#: Characters a Japanese line never starts with (禁則): they stay at the end of the line
+#: before, which then shrinks to fit.
+_NO_LINE_START = frozenset("、。，．）」』】〕！？ー・：:;,.)")
+
+
 def _wrap(text: str, size_pt: float, width_mm: float) -> list[str]:
-    """Breaks text into lines that fit: between ASCII words, or between other characters."""
+    """Breaks text into lines that fit: between ASCII words, or between other characters,
+    never before closing punctuation."""
     lines, line = [], ""
     for token in _TOKEN.findall(text):
-        if line and text_width_mm(line + token.rstrip(), size_pt) > width_mm:
+        if token[0] in _NO_LINE_START:
+            line += token
+        elif line and text_width_mm(line + token.rstrip(), size_pt) > width_mm:
             lines.append(line.rstrip())
             line = token.lstrip()
         else:
@@ -224,9 +263,9 @@ def _wrap(text: str, size_pt: float, width_mm: float) -> list[str]:
 class _Sheet:
     """Lays primitives out from the top down; ``y`` is where the next line's top goes."""
 
-    def __init__(self, width_mm: float) -> None:
+    def __init__(self, width_mm: float, margin_mm: float = MARGIN_MM) -> None:
         self.width = width_mm
-        self.left, self.right = MARGIN_MM, width_mm - MARGIN_MM
+        self.left, self.right = margin_mm, width_mm - margin_mm
         self.inner = self.right - self.left
         self.y = 3.0
         self.prims: list[Primitive] = []
@@ -291,19 +330,19 @@ def _figures(sheet: _Sheet, content: TicketContent) -> None:
     sheet.text("The wait is an estimate; the order may change.", 6)
 
 
-def layout(
-    content: TicketContent, width_mm: float = PAPER_WIDTH_MM
-) -> tuple[list[Primitive], float]:
-    """Lays a ticket out on a roll of the given width.
+def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive], float]:
+    """Lays a ticket out on a roll, everything inside the width its printer prints.
 
     Args:
         content: what the ticket says.
-        width_mm: the paper width; content keeps :data:`MARGIN_MM` from each edge.
+        roll: the paper (80 mm by default); nothing is drawn in its unprinted margins.
 
     Returns:
-        The drawing primitives and the ticket's height in mm (as tall as its content).
+        The drawing primitives (x from the paper's left edge) and the ticket's height in mm
+        (as tall as its content).
     """
-    sheet = _Sheet(width_mm)
+    width_mm = roll.paper_mm
+    sheet = _Sheet(width_mm, roll.margin_mm + INSET_MM)
     sheet.text(content.center_ja, 10, bold=True, min_size=7)
     sheet.text(content.center_en, 7, min_size=5.5)
     sheet.rule()
@@ -314,7 +353,13 @@ def layout(
     sheet.text(content.procedure_en, 8)
     sheet.text(f"{content.lane_ja} ／ {content.applicant_ja}", 10, min_size=8, gap=1.2)
     sheet.text(f"{content.lane_en} / {content.applicant_en}", 7)
-    if content.slot is not None:
+    if content.slot is not None and content.late:
+        sheet.rule()
+        sheet.text(f"ご予約  {content.slot}", 13, bold=True, min_size=10)
+        sheet.text("遅れての受付のため、一般の方と同じ順番でお呼びします", 10, bold=True)
+        sheet.text(f"Reservation {content.slot}, checked in late: you will be called in "
+                   "turn with walk-in visitors.", 7)  # fmt: skip
+    elif content.slot is not None:
         sheet.rule()
         sheet.text(f"ご予約  {content.slot}", 15, bold=True, min_size=11)
         sheet.text(f"Reservation {content.slot}", 7.5)

@@ -16,10 +16,11 @@ class PrinterError(UserError):
 
     Args:
         message_ja: the message for the floor manager.
+        en: the same in English (a window shown in English).
     """
 
-    def __init__(self, message_ja: str) -> None:
-        super().__init__(message_ja)
+    def __init__(self, message_ja: str, en: str | None = None) -> None:
+        super().__init__(message_ja, en=en)
         self.message_ja = message_ja
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.model.clock import day_of
-from app.printing.layout import layout, ticket_content
+from app.printing.layout import ROLLS, layout, ticket_content
 from app.printing.printer import NullPrinter, Printer, PrinterError
 from app.queue.tickets import TicketService
 from db.hlc import wall_ms_now
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HANDWRITE_JA = "整理券 {number} は発行済みです。番号を画面で確認し、手書きでお渡しください"
+HANDWRITE_EN = "Ticket {number} is issued: read the number on the screen and hand it over written"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -60,7 +61,9 @@ class PdfFolderPrinter:
             what = "フォルダではありません" if self.folder.exists() else "見つかりません"
             raise PrinterError(
                 f"印刷先フォルダ {self.folder} が{what}。"
-                "共有フォルダやUSBドライブの接続と、端末のプリンタ設定を確認してください"
+                "共有フォルダやUSBドライブの接続と、端末のプリンタ設定を確認してください",
+                en=f"The print folder {self.folder} is missing or not a folder. Check the "
+                "share or USB drive and this PC's printer setting",
             )
         day_dir = self.folder / self._today().isoformat()
         stem = _UNSAFE.sub("_", name) or "ticket"
@@ -74,7 +77,9 @@ class PdfFolderPrinter:
                 except FileExistsError:
                     continue
         except OSError as exc:
-            raise PrinterError(_os_message(self.folder, exc)) from exc
+            raise PrinterError(_os_message(self.folder, exc),
+                               en=f"Cannot write to the print folder {self.folder} "
+                               f"({exc.strerror or exc})") from exc  # fmt: skip
         raise PrinterError(
             f"{day_dir} に {stem} の印刷ファイルが多すぎます。不要なファイルを整理してください"
         )
@@ -110,6 +115,7 @@ def printer_for(
     setting: str,
     today: Callable[[], date] | None = None,
     schemes: Mapping[str, PrinterFactory] | None = None,
+    roll_mm: int = 80,
 ) -> Printer:
     """Returns the printer a setting names.
 
@@ -118,6 +124,7 @@ def printer_for(
         today: the printing day for file printers (the node's calendar day).
         schemes: more backends by scheme (``system``, ``escpos``), each given the text after
             the colon.
+        roll_mm: the roll of the ticket printer (setting ``printing.roll_mm``).
 
     Raises:
         PrinterError: the scheme is unknown or the setting is incomplete.
@@ -137,7 +144,7 @@ def printer_for(
     if scheme == "escpos":
         from app.printing.escpos_printer import EscposPrinter
 
-        return EscposPrinter(rest)
+        return EscposPrinter(rest, roll=ROLLS[roll_mm])
     known = ", ".join(["pdf:<フォルダ>", "escpos:…", "none", *(f"{s}:…" for s in schemes or {})])
     raise PrinterError(f"プリンタ設定 {setting!r} は使えません（使える設定: {known}）")
 
@@ -150,6 +157,11 @@ class PrintResult:
     message: str
     pdf: bytes
     png: bytes
+    message_en: str = ""
+
+    def in_language(self, lang: str) -> str:
+        """Returns the message in ``ja`` or ``en``."""
+        return self.message_en if lang == "en" and self.message_en else self.message
 
 
 def print_ticket(
@@ -171,20 +183,26 @@ def print_ticket(
 
     row = TicketService(node).get(ticket_id)
     content = ticket_content(node, row, counters)
-    prims, height = layout(content)
-    pdf = render_pdf(prims, height, title=f"整理券 {content.number}")
-    png = render_png(prims, height)
+    roll = ROLLS[node.settings.printing.roll_mm]
+    prims, height = layout(content, roll)
+    pdf = render_pdf(prims, height, width_mm=roll.paper_mm, title=f"整理券 {content.number}")
+    png = render_png(prims, height, width_mm=roll.paper_mm)
     handwrite = HANDWRITE_JA.format(number=content.number)
+    handwrite_en = HANDWRITE_EN.format(number=content.number)
     try:
-        target = printer or printer_for(node.identity.printer, node.today)
+        target = printer or printer_for(node.identity.printer, node.today,
+                                        roll_mm=node.settings.printing.roll_mm)  # fmt: skip
         print_layout = getattr(target, "print_layout", None)
         if print_layout is not None:  # ESC/POS: raster parts and the printer's own QR command
             print_layout(prims, height, content.qr_payload)
         else:
             target.print_ticket(pdf, png, f"{content.number}-{content.ticket_id}")
     except PrinterError as exc:
-        return PrintResult(False, f"{exc.message_ja}。{handwrite}", pdf, png)
+        return PrintResult(False, f"{exc.message_ja}。{handwrite}", pdf, png,
+                           f"{exc.in_language('en')}. {handwrite_en}")  # fmt: skip
     except Exception:  # a backend bug must not stop the reception desk either
         log.exception("printing ticket %s failed", content.ticket_id)
-        return PrintResult(False, f"印刷中に予期しないエラーが起きました。{handwrite}", pdf, png)
-    return PrintResult(True, f"整理券 {content.number} を印刷しました", pdf, png)
+        return PrintResult(False, f"印刷中に予期しないエラーが起きました。{handwrite}", pdf, png,
+                           f"Printing failed unexpectedly. {handwrite_en}")  # fmt: skip
+    return PrintResult(True, f"整理券 {content.number} を印刷しました", pdf, png,
+                       f"Ticket {content.number} printed")  # fmt: skip

@@ -11,13 +11,23 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.core.paths import font_path
-from app.printing.layout import FONT_NAME, PAPER_WIDTH_MM, QR, Line, Primitive, Text, ticket_font
+from app.printing.layout import (
+    FONT_NAME,
+    PAPER_WIDTH_MM,
+    QR,
+    Line,
+    Primitive,
+    Roll,
+    Text,
+    ticket_font,
+)
 
 THERMAL_DPI = 203
 _MODE = "1"  # 1 bit, as a thermal head prints: FreeType renders crisp monochrome glyphs
@@ -107,7 +117,8 @@ def render_png(
     dpi: int = THERMAL_DPI,
     width_mm: float = PAPER_WIDTH_MM,
 ) -> bytes:
-    """Draws a ticket as a black-and-white PNG at a printer's resolution.
+    """Draws a ticket as a black-and-white PNG at a printer's resolution, the whole paper
+    wide (the picture of the ticket: the system printer's page, the screen's preview).
 
     Args:
         prims: the ticket's primitives.
@@ -116,12 +127,44 @@ def render_png(
         width_mm: the roll width.
 
     Returns:
-        The PNG, 1 bit a pixel: the raster an ESC/POS backend sends (cropped to the head's
-        72 mm; the layout keeps 4 mm margins). Previews on screen draw the primitives.
+        The PNG, 1 bit a pixel.
     """
     px_per_mm = dpi / 25.4
-    image = Image.new(_MODE, (round(width_mm * px_per_mm), round(height_mm * px_per_mm)), 255)
+    size = (round(width_mm * px_per_mm), round(height_mm * px_per_mm))
+    return _png(_draw(prims, size, px_per_mm, 0.0), dpi)
+
+
+def render_raster(prims: Sequence[Primitive], height_mm: float, roll: Roll) -> bytes:
+    """Draws the part of a ticket a thermal head prints: exactly ``roll.dots`` wide, from
+    the printable area's left edge (the paper's margin is not in it).
+
+    Args:
+        prims: the ticket's primitives (laid out for ``roll``).
+        height_mm: the height drawn.
+        roll: the paper and its printer.
+
+    Returns:
+        The PNG, 1 bit a pixel, ``roll.dots`` wide: what an ESC/POS printer is sent.
+    """
+    px_per_mm = roll.dots / roll.printable_mm
+    size = (roll.dots, max(1, round(height_mm * px_per_mm)))
+    dpi = round(px_per_mm * 25.4)
+    return _png(_draw(prims, size, px_per_mm, roll.margin_mm), dpi)
+
+
+def _png(image: Image.Image, dpi: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=1)  # fast
+    return out.getvalue()
+
+
+def _draw(prims: Sequence[Primitive], size: tuple[int, int], px_per_mm: float,
+          left_mm: float) -> Image.Image:  # fmt: skip
+    """Draws the primitives on a white picture; ``left_mm`` of the paper is left out."""
+    dpi = px_per_mm * 25.4
+    image = Image.new(_MODE, size, 255)
     draw = ImageDraw.Draw(image)
+    prims = [_shifted(p, -left_mm) for p in prims] if left_mm else list(prims)
     for prim in prims:
         if isinstance(prim, Text):
             size_px = max(1, round(prim.size_pt / 72 * dpi))
@@ -135,9 +178,13 @@ def render_png(
                        (prim.x2_mm * px_per_mm, prim.y2_mm * px_per_mm)], fill=0, width=width)  # fmt: skip
         else:
             _png_qr(draw, prim, px_per_mm)
-    out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=1)  # fast
-    return out.getvalue()
+    return image
+
+
+def _shifted(prim: Primitive, dx: float) -> Primitive:
+    if isinstance(prim, Line):
+        return replace(prim, x1_mm=prim.x1_mm + dx, x2_mm=prim.x2_mm + dx)
+    return replace(prim, x_mm=prim.x_mm + dx)
 
 
 def _png_qr(draw: ImageDraw.ImageDraw, qr: QR, px_per_mm: float) -> None:

@@ -30,7 +30,9 @@ class ClosureService:
         """
         actor.require("calendar.edit")
         if not reason.strip():
-            raise InputError("臨時閉庁の理由を入力してください")
+            raise InputError(
+                "臨時閉庁の理由を入力してください", en="Give the reason for the closure"
+            )
         with self.node.write() as w:
             w.append("closure.added", actor, payload={"day": day.isoformat(),
                                                       "reason": reason.strip()})  # fmt: skip
@@ -46,7 +48,8 @@ class ClosureService:
             found = self.node.store.row("SELECT day FROM closures WHERE day = ?",
                                         (day.isoformat(),))  # fmt: skip
             if found is None:
-                raise InputError(f"{day.isoformat()} に臨時閉庁は登録されていません")
+                raise InputError(f"{day.isoformat()} に臨時閉庁は登録されていません",
+                                 en=f"No closure on {day.isoformat()}")  # fmt: skip
             w.append("closure.removed", actor, payload={"day": day.isoformat()})
 
     def all(self) -> list[dict[str, Any]]:

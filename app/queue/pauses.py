@@ -37,7 +37,8 @@ class PauseService:
         actor.require("calendar.edit")
         self._check(procedure)
         if not reason.strip():
-            raise InputError("停止の理由を入力してください（例: J-LIS 障害）")
+            raise InputError("停止の理由を入力してください（例: J-LIS 障害）",
+                             en="Give the reason for the pause (e.g. J-LIS down)")  # fmt: skip
         with self.node.write() as w:
             w.append("procedure.paused", actor,
                      payload={"procedure": procedure, "reason": reason.strip()})  # fmt: skip
@@ -47,7 +48,7 @@ class PauseService:
         actor.require("calendar.edit")
         self._check(procedure)
         if procedure not in self.all():
-            raise InputError(f"{procedure} は停止されていません")
+            raise InputError(f"{procedure} は停止されていません", en=f"{procedure} is not paused")
         with self.node.write() as w:
             w.append("procedure.resumed", actor, payload={"procedure": procedure})
 

@@ -28,6 +28,40 @@ COUNTER_ACTIONS = ("call_next", "recall", "start", "done", "done_revisit", "done
                    "hold", "resume", "noshow", "transfer")  # fmt: skip
 
 
+#: The counter's moves that end a visit without the service (the visitor must come back
+#: another day, or is gone): a slip of the key would lose the visit, so each is confirmed.
+ENDING_MOVES: dict[str, tuple[str, str]] = {
+    "done_revisit": (
+        "{n} を「書類不備・再来庁」で終えます。お客様には書類をそろえて後日お越しいただきます。"
+        "よろしいですか",
+        "End {n} as missing documents? The visitor must come back another day.",
+    ),
+    "done_deferred": (
+        "{n} を「J-LIS停止で後日」で終えます。お客様には後日あらためてお越しいただきます。"
+        "よろしいですか",
+        "End {n} because J-LIS is down? The visitor must come back another day.",
+    ),
+    "noshow": (
+        "{n} を不在として終えます（呼出し {c}回）。よろしいですか",
+        "Close {n} as a no-show (called {c} times)?",
+    ),
+}
+
+
+def confirmation(action: str, ticket: Row | None) -> tuple[str, str] | None:
+    """Returns the question (ja, en) to ask before a counter action, or None.
+
+    Args:
+        action: the counter's action key (:data:`COUNTER_ACTIONS`).
+        ticket: the ticket it acts on.
+    """
+    question = ENDING_MOVES.get(action)
+    if question is None or ticket is None:
+        return None
+    n, c = ticket["number"], ticket["call_count"]
+    return (question[0].format(n=n, c=c), question[1].format(n=n, c=c))
+
+
 @dataclass(frozen=True)
 class LostCall:
     """A call this counter made that another counter's earlier call won (cut off from
@@ -84,21 +118,52 @@ class QueueQueries:
         return {r["lane"]: int(r["n"]) for r in rows}
 
     def called_now(self, day: date | None = None) -> list[Row]:
-        """Returns the tickets being called now, oldest call first (the board's rows)."""
-        return self.node.store.rows(
-            "SELECT ticket_id, number, counter, lane, called_at, call_count FROM tickets "
-            "WHERE day = ? AND state = 'called' ORDER BY called_at, ticket_id",
+        """Returns the tickets being called now, oldest call first (the board's rows).
+
+        ``number`` is the number the visitor holds: a transferred visitor's linked ticket is
+        called by the number of the ticket they were given (see :meth:`held_number`).
+        """
+        rows = self.node.store.rows(
+            "SELECT ticket_id, number, counter, lane, called_at, call_count, transferred_from "
+            "FROM tickets WHERE day = ? AND state = 'called' ORDER BY called_at, ticket_id",
             (self._day(day),),
         )
+        return [self._as_held(r) for r in rows]
 
     def recent_calls(self, limit: int, day: date | None = None) -> list[Row]:
-        """Returns the latest calls of the day (any state since), newest first."""
-        return self.node.store.rows(
-            "SELECT ticket_id, number, counter, state FROM tickets "
+        """Returns the latest calls of the day (any state since), newest first, by the number
+        each visitor holds."""
+        rows = self.node.store.rows(
+            "SELECT ticket_id, number, counter, state, transferred_from FROM tickets "
             "WHERE day = ? AND called_at IS NOT NULL ORDER BY called_at DESC, ticket_id DESC "
             "LIMIT ?",
             (self._day(day), limit),
         )
+        return [self._as_held(r) for r in rows]
+
+    def held_number(self, ticket: Row) -> str:
+        """Returns the number the visitor of a ticket holds in their hand.
+
+        A transfer gives the visitor no new ticket: the linked ticket in the target lane
+        (internal, its own number kept for the records) is called by the number of the
+        first ticket of the chain.
+        """
+        number, origin = str(ticket["number"]), ticket.get("transferred_from")
+        for _ in range(20):  # a chain of transfers is short; never loop on bad data
+            if not origin:
+                break
+            source = self.node.store.row(
+                "SELECT number, transferred_from FROM tickets WHERE ticket_id = ?", (origin,)
+            )
+            if source is None:
+                break
+            number, origin = str(source["number"]), source["transferred_from"]
+        return number
+
+    def _as_held(self, row: Row) -> Row:
+        if row.get("transferred_from"):
+            row = dict(row, internal_number=row["number"], number=self.held_number(row))
+        return row
 
     def at_counter(self, counter: str | None, states: tuple[str, ...]) -> list[Row]:
         """Returns today's tickets at a counter in the given states, latest move first."""
@@ -139,4 +204,4 @@ class QueueQueries:
         active = [t for t in everything if t["state"] in ACTIVE]
         waiting = tickets.queue(lanes or tuple(self.node.catalog.lanes))
         closed = [t for t in reversed(everything) if t["state"] not in (*ACTIVE, ts.WAITING)]
-        return active + waiting + closed
+        return [self._as_held(t) for t in active + waiting + closed]

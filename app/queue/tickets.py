@@ -37,7 +37,7 @@ STATE_NAMES = {
 OUTCOME_NAMES = {
     "completed": ("完了", "Completed"),
     "revisit": ("書類不備・再来庁", "Incomplete documents, revisit"),
-    "deferred": ("保留（J-LIS停止）", "Deferred, J-LIS down"),
+    "deferred": ("J-LIS停止で後日", "J-LIS down, come back later"),
 }
 MOVE_NAMES = {
     "ticket.called": "呼出し",
@@ -51,6 +51,13 @@ MOVE_NAMES = {
     "ticket.cancelled": "取消",
     "ticket.reopened": "訂正（やり直し）",
 }
+MOVE_NAMES_EN = {
+    "ticket.called": "called", "ticket.recalled": "called again", "ticket.started": "started",
+    "ticket.held": "put on hold", "ticket.resumed": "resumed",
+    "ticket.transferred": "transferred", "ticket.done": "closed",
+    "ticket.noshow": "marked as a no-show", "ticket.cancelled": "cancelled",
+    "ticket.reopened": "corrected",
+}  # fmt: skip
 
 
 UNPROVEN_BLOCK = (
@@ -58,10 +65,21 @@ UNPROVEN_BLOCK = (
     "番号の重複を防ぐため、共有フォルダにつながって同期が済むまで整理券は発行できません。"
     "ネットワークと共有フォルダを確認し、その間は手書きの番号札でご案内ください"
 )
+UNPROVEN_BLOCK_EN = (
+    "This PC's number block is not confirmed yet (it was set up without the shared folder). "
+    "To never repeat a number it issues no ticket until it has synced with the shared "
+    "folder. Check the network and the share; meanwhile hand out written numbers."
+)
 
 
 class TicketError(UserError):
-    """A ticket move that is not possible; the message says why in Japanese."""
+    """A ticket move that is not possible; the message says why (Japanese and English)."""
+
+
+class OutsideHours(ConfirmationNeeded):
+    """A walk-in ticket asked for after closing time or on a closed day; the floor manager
+    may still issue it (``issue(..., confirm_closed=True)``), e.g. for a visitor let in
+    before the doors closed."""
 
 
 class LateCheckIn(ConfirmationNeeded):
@@ -122,7 +140,7 @@ class TicketService:
             )
             if row is not None:
                 return row
-        raise TicketError(f"整理券 {ref} は見つかりません")
+        raise TicketError(f"整理券 {ref} は見つかりません", en=f"No ticket {ref}")
 
     def tickets(
         self, day: date | None = None, states: tuple[str, ...] = (), lanes: tuple[str, ...] = ()
@@ -165,6 +183,7 @@ class TicketService:
         *,
         reservation_id: str | None = None,
         confirm_late: bool = False,
+        confirm_closed: bool = False,
     ) -> Row:
         """Issues a numbered ticket (walk-in, or the check-in of a reservation).
 
@@ -174,10 +193,14 @@ class TicketService:
             applicant: ``self``, ``legal`` or ``agent``.
             reservation_id: the reservation being checked in, if any.
             confirm_late: the floor manager confirmed a visitor too late for priority.
+            confirm_closed: the floor manager confirmed a walk-in after closing time or
+                on a closed day.
 
         Raises:
             TicketError: the procedure needs a reservation, the reservation does not
                 fit, or the lane's numbers for today are used up.
+            LateCheckIn: a reserved visitor too late for priority (not confirmed).
+            OutsideHours: a walk-in after closing or on a closed day (not confirmed).
         """
         actor.require("ticket.issue")
         catalog = self.node.catalog
@@ -187,7 +210,8 @@ class TicketService:
         # may end as deferred if J-LIS stays down).
         paused = None if reservation_id is not None else PauseService(self.node).reason(procedure)
         if paused is not None:
-            raise TicketError(f"{proc.name_ja}は現在受付を停止しています（{paused}）")
+            raise TicketError(f"{proc.name_ja}は現在受付を停止しています（{paused}）",
+                              en=f"{proc.name_en} is paused for now ({paused})")  # fmt: skip
         with self.node.write(durable=True) as w:
             now = self.node.now_ms()
             today = self.node.today()
@@ -198,10 +222,28 @@ class TicketService:
             elif proc.reservation:
                 raise TicketError(
                     f"{proc.name_ja}は予約制です。予約のない方には整理券を発行できません"
-                    "（Web予約をご案内ください）"
+                    "（Web予約をご案内ください）",
+                    en=f"{proc.name_en} needs a reservation: no ticket without one "
+                    "(point the visitor to the web booking)",
                 )
+            elif not confirm_closed:
+                self._check_hours(now, today)
             row = self._issue(w, actor, procedure, applicant, lane.id, today, extra)
         return row
+
+    def _check_hours(self, now: int, today: date) -> None:
+        status = self.node.calendar().status(today)
+        if not status.open or status.hours is None:
+            raise OutsideHours(
+                f"本日は閉庁日です（{'、'.join(status.reasons_ja)}）。それでも発券しますか",
+                en=f"The center is closed today ({', '.join(status.reasons_en)}). "
+                "Issue a ticket all the same?",
+            )
+        if now >= to_ms(today, status.hours.close):
+            raise OutsideHours(
+                f"受付時間（{status.hours.close:%H:%M}まで）を過ぎています。それでも発券しますか",
+                en=f"Reception closed at {status.hours.close:%H:%M}. Issue a ticket all the same?",
+            )
 
     def _reservation_terms(
         self, reservation_id: str, procedure: str, applicant: str, now: int, today: date,
@@ -211,18 +253,23 @@ class TicketService:
             "SELECT * FROM reservations WHERE reservation_id = ?", (reservation_id,)
         )
         if res is None:
-            raise TicketError(f"予約 {reservation_id} は見つかりません")
+            raise TicketError(f"予約 {reservation_id} は見つかりません",
+                              en=f"No booking {reservation_id}")  # fmt: skip
         if res["state"] == "checked_in":
-            raise TicketError(f"予約 {reservation_id} は受付済みです")
+            raise TicketError(f"予約 {reservation_id} は受付済みです",
+                              en=f"Booking {reservation_id} is already checked in")  # fmt: skip
         if res["state"] == "cancelled":
-            raise TicketError(f"予約 {reservation_id} は取り消されています")
+            raise TicketError(f"予約 {reservation_id} は取り消されています",
+                              en=f"Booking {reservation_id} was cancelled")  # fmt: skip
         if res["day"] != today.isoformat():
             raise TicketError(
-                f"予約 {reservation_id} は {res['day']} の予約です（本日ではありません）"
+                f"予約 {reservation_id} は {res['day']} の予約です（本日ではありません）",
+                en=f"Booking {reservation_id} is for {res['day']}, not today",
             )
         if (res["procedure"], res["applicant"]) != (procedure, applicant):
             raise TicketError(
-                f"予約 {reservation_id} の手続・受取者区分は {res['procedure']}・{res['applicant']} です"
+                f"予約 {reservation_id} の手続・受取者区分は {res['procedure']}・{res['applicant']} です",
+                en=f"Booking {reservation_id} is for {res['procedure']} / {res['applicant']}",
             )
         rules = self.node.settings.reservations
         hour, minute = (int(x) for x in res["slot"].split(":"))
@@ -231,14 +278,17 @@ class TicketService:
             opens = datetime.fromtimestamp(
                 slot_start / 1000 - rules.checkin_early_minutes * 60, tz=JST
             )
-            raise TicketError(f"予約時刻 {res['slot']} の受付は {opens:%H:%M} からです")
+            raise TicketError(f"予約時刻 {res['slot']} の受付は {opens:%H:%M} からです",
+                              en=f"Check-in for {res['slot']} opens at {opens:%H:%M}")  # fmt: skip
         on_time = now <= slot_start + (rules.slot_minutes + rules.late_grace_minutes) * 60_000
         late_limit = slot_start + rules.late_grace_minutes * 60_000
         keeps_priority = now <= late_limit
         if not keeps_priority and not confirm_late:
             raise LateCheckIn(
                 f"予約時刻 {res['slot']} を{rules.late_grace_minutes}分以上過ぎています。"
-                "優先案内はできません。一般の順番で受け付ける場合は確認してください"
+                "優先案内はできません。一般の順番で受け付ける場合は確認してください",
+                en=f"More than {rules.late_grace_minutes} minutes late for {res['slot']}: "
+                "no priority. Check in to be called in turn with walk-ins?",
             )
         return {
             "reservation_id": reservation_id,
@@ -254,7 +304,7 @@ class TicketService:
     ) -> Row:  # fmt: skip
         identity = self.node.identity
         if not identity.block_proven:
-            raise TicketError(UNPROVEN_BLOCK)
+            raise TicketError(UNPROVEN_BLOCK, en=UNPROVEN_BLOCK_EN)
         block_size = self.node.settings.block_size
         last = self.node.store.row(
             "SELECT max(number_seq) AS n FROM tickets WHERE day = ? AND lane = ? AND block = ?",
@@ -262,7 +312,10 @@ class TicketService:
         )
         number_seq = ((last or {}).get("n") or 0) + 1
         if number_seq >= block_size:
-            raise TicketError(f"本日の窓口 {lane_id} の番号（{block_size - 1}件）を使い切りました")
+            raise TicketError(
+                f"本日の窓口 {lane_id} の番号（{block_size - 1}件）を使い切りました",
+                en=f"Today's numbers of lane {lane_id} ({block_size - 1}) are used up",
+            )
         prefix = self.node.catalog.lane(lane_id).prefix
         number = format_number(prefix, identity.issuer_block * block_size + number_seq)
         ticket_id = f"{identity.node_id}-{w.next_seq}"
@@ -285,29 +338,51 @@ class TicketService:
             row = self.get(ref)
             why = tf.refusal(row["state"], row["counter"], move, actor.counter)
             if why is not None:
-                raise TicketError(self._explain(row, move, actor))
+                raise TicketError(*self._explain(row, move, actor))
             if move == tf.REOPENED and row["state"] == ts.TRANSFERRED:
                 raise TicketError(
-                    f"{row['number']} は回付済みです（回付先の整理券を操作してください）"
+                    f"{row['number']} は回付済みです（回付先の整理券を操作してください）",
+                    en=f"{row['number']} was transferred (correct the ticket it became)",
                 )
             prev = [e.id for e in self.node.store.ticket_events(row["ticket_id"])]
             w.append(move, actor, ticket_id=row["ticket_id"], prev=prev, payload=payload)
         return self.get(row["ticket_id"])
 
-    def _explain(self, row: Row, move: str, actor: Actor) -> str:
-        state_ja = STATE_NAMES[row["state"]][0]
+    def _explain(self, row: Row, move: str, actor: Actor) -> tuple[str, str]:
+        """Returns why a move is refused, in Japanese and in English."""
+        state_ja, state_en = STATE_NAMES[row["state"]]
         name = MOVE_NAMES.get(move, move)
+        name_en = MOVE_NAMES_EN.get(move, move)
+        number = row["number"]
         if move == tf.REOPENED:
-            return f"{row['number']} は「{state_ja}」のため訂正できません（完了・不在・取消のみ訂正できます）"
+            return (f"{number} は「{state_ja}」のため訂正できません（完了・不在・取消のみ訂正できます）",
+                    f"{number} is {state_en.lower()}: only done, no-show or cancelled "
+                    "tickets can be corrected")  # fmt: skip
         at_other = row["counter"] not in (None, actor.counter)
         if at_other and row["state"] in (ts.CALLED, ts.SERVING, ts.HELD):
-            return f"{row['number']} は {row['counter']}番窓口が対応中のため{name}できません"
-        return f"{row['number']} は「{state_ja}」のため{name}できません"
+            return (f"{number} は {row['counter']}番窓口が対応中のため{name}できません",
+                    f"{number} is at counter {row['counter']}: it cannot be {name_en} here")  # fmt: skip
+        return (f"{number} は「{state_ja}」のため{name}できません",
+                f"{number} is {state_en.lower()}: it cannot be {name_en}")  # fmt: skip
 
     def call(self, actor: Actor, ref: str) -> Row:
-        """Calls a specific waiting ticket to the actor's counter."""
+        """Calls a specific waiting ticket to the actor's counter.
+
+        A transferred ticket (its number typed, or its QR code scanned: the visitor keeps
+        the ticket they were given) calls the linked ticket it was transferred to.
+        """
         self._need_counter(actor)
-        return self._move(actor, ref, "ticket.called", durable=True)
+        return self._move(actor, self.follow_transfer(ref), "ticket.called", durable=True)
+
+    def follow_transfer(self, ref: str) -> str:
+        """Returns the id of the ticket a visitor's ticket now stands for: itself, or the
+        last of its transfers."""
+        row = self.get(ref)
+        for _ in range(20):  # a chain of transfers is short; never loop on bad data
+            if row["state"] != ts.TRANSFERRED or not row["transferred_to"]:
+                break
+            row = self.get(row["transferred_to"])
+        return str(row["ticket_id"])
 
     def call_next(self, actor: Actor, lanes: tuple[str, ...] = ()) -> Row | None:
         """Calls the next ticket of the given lanes (the node's lanes by default).
@@ -354,11 +429,14 @@ class TicketService:
                 amount of money is recorded.
         """
         if outcome not in ts.OUTCOMES:
-            raise TicketError(f"結果 {outcome} はありません（{', '.join(ts.OUTCOMES)}）")
+            raise TicketError(f"結果 {outcome} はありません（{', '.join(ts.OUTCOMES)}）",
+                              en=f"No outcome {outcome} ({', '.join(ts.OUTCOMES)})")  # fmt: skip
         if fee is not None and fee not in ts.FEES:
-            raise TicketError(f"手数料 {fee} はありません（{', '.join(ts.FEES)}）")
+            raise TicketError(f"手数料 {fee} はありません（{', '.join(ts.FEES)}）",
+                              en=f"No fee {fee} ({', '.join(ts.FEES)})")  # fmt: skip
         if fee is not None and outcome != "completed":
-            raise TicketError("手数料は手続が完了したときだけ記録できます")
+            raise TicketError("手数料は手続が完了したときだけ記録できます",
+                              en="A fee is recorded only for a completed procedure")  # fmt: skip
         payload: dict[str, Any] = {"outcome": outcome}
         if fee is not None:
             payload["fee"] = fee
@@ -370,13 +448,14 @@ class TicketService:
         needed = self.node.settings.counter.noshow_after_calls
         if row["state"] == ts.CALLED and row["call_count"] < needed:
             left = needed - row["call_count"]
-            raise TicketError(f"{row['number']} はあと{left}回呼び出してから不在にしてください")
+            raise TicketError(f"{row['number']} はあと{left}回呼び出してから不在にしてください",
+                              en=f"Call {row['number']} {left} more time(s) before a no-show")  # fmt: skip
         return self._move(actor, ref, "ticket.noshow")
 
     def cancel(self, actor: Actor, ref: str, reason: str) -> Row:
         """Cancels a ticket (the visitor left, issued by mistake …)."""
         if not reason.strip():
-            raise TicketError("取消の理由を入力してください")
+            raise TicketError("取消の理由を入力してください", en="Give the reason for cancelling")
         return self._move(actor, ref, "ticket.cancelled", {"reason": reason.strip()},
                           action="ticket.cancel")  # fmt: skip
 
@@ -385,12 +464,18 @@ class TicketService:
         returns to where it was before it. Only the move this PC has seen is undone.
         """
         if not reason.strip():
-            raise TicketError("訂正の理由を入力してください")
+            raise TicketError(
+                "訂正の理由を入力してください", en="Give the reason for the correction"
+            )
         return self._move(actor, ref, tf.REOPENED, {"reason": reason.strip()},
                           action="ticket.cancel")  # fmt: skip
 
     def transfer(self, actor: Actor, ref: str, to_lane: str, reason: str) -> Row:
         """Transfers a ticket to another lane: the old one ends, a linked new one waits.
+
+        The visitor keeps the ticket in their hand: the linked ticket has a number of its
+        own for the records, but the board and the voice call it by the visitor's number
+        (:meth:`app.queue.queries.QueueQueries.held_number`), and nothing new is printed.
 
         Returns:
             The new ticket.
@@ -398,11 +483,11 @@ class TicketService:
         actor.require("ticket.serve")
         self.node.catalog.lane(to_lane)
         if not reason.strip():
-            raise TicketError("回付の理由を入力してください")
+            raise TicketError("回付の理由を入力してください", en="Give the reason for the transfer")
         with self.node.write(durable=True) as w:
             old = self.get(ref)
             if tf.refusal(old["state"], old["counter"], "ticket.transferred", actor.counter):
-                raise TicketError(self._explain(old, "ticket.transferred", actor))
+                raise TicketError(*self._explain(old, "ticket.transferred", actor))
             prev = [e.id for e in self.node.store.ticket_events(old["ticket_id"])]
             identity = self.node.identity
             new_id = f"{identity.node_id}-{w.next_seq + 1}"
@@ -420,7 +505,8 @@ class TicketService:
     def _need_counter(actor: Actor) -> None:
         if not actor.counter:
             raise TicketError(
-                "窓口番号が設定されていません（この端末の窓口番号を設定してください）"
+                "窓口番号が設定されていません（この端末の窓口番号を設定してください）",
+                en="No counter number is set (set this PC's counter number)",
             )
 
 

@@ -36,10 +36,11 @@ def turn_back(node: Node, actor: Actor, procedure: str, applicant: str, missing:
     actor.require("ticket.issue")
     checklist = node.catalog.documents(procedure, applicant)
     if not missing:
-        raise InputError("不足している書類を選んでください")
+        raise InputError("不足している書類を選んでください", en="Choose the missing documents")
     unknown = [m for m in missing if m not in checklist]
     if unknown:
-        raise InputError(f"持参書類の一覧にない項目です: {'、'.join(unknown)}")
+        raise InputError(f"持参書類の一覧にない項目です: {'、'.join(unknown)}",
+                         en=f"Not on the list of documents: {', '.join(unknown)}")  # fmt: skip
     with node.write() as w:
         w.append(TURNED_BACK, actor, payload={"procedure": procedure, "applicant": applicant,
                                               "missing": list(missing)})  # fmt: skip

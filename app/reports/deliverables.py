@@ -44,6 +44,22 @@ MONTHLY = (("monthly", "月次業務計画・実績報告書"), ("training", "�
 FINAL = (("annual", "年度業務実績報告書"), ("manual", "業務マニュアル（改訂版）"))
 #: Days before its due date a deliverable counts as due soon.
 SOON_DAYS = 3
+#: The English names of the deliverables and of their due rules (the window in English).
+ENGLISH = {
+    "作業日報": "Daily work report",
+    "問い合わせ対応記録（電子データ）": "Inquiry log (electronic)",
+    "月次業務計画・実績報告書": "Monthly plan and results report",
+    "要員育成報告書": "Staff training report",
+    "サービス水準検証結果報告書": "Service level report",
+    "年度業務実績報告書": "Annual results report",
+    "業務マニュアル（改訂版）": "Operations manual (revised)",
+    "議事録": "Minutes",
+    "毎日（当日）": "Every open day, the same day",
+    "翌月の3開所日目": "3rd open day of the next month",
+    "契約期間後のため市の3開庁日目": "3rd city office day (after the contract period)",
+    "開催日後3開庁日": "3 city office days after the meeting",
+    "契約の最終日": "Last day of the contract",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,15 @@ class Deliverable:
     due: date
     rule: str
     submitted_on: date | None
+    period_en: str = ""
+
+    def english(self) -> tuple[str, str, str]:
+        """Returns the title, period and due rule in English."""
+        return (
+            ENGLISH.get(self.title, self.title),
+            self.period_en or self.period,
+            ENGLISH.get(self.rule, self.rule),
+        )
 
     def state(self, today: date) -> str:
         """Returns ``submitted``, ``overdue``, ``due_today``, ``due_soon`` or ``open``."""
@@ -87,6 +112,7 @@ class Deliverables:
         handed = {r["key"]: r["submitted_on"] for r in self.node.store.rows(
             "SELECT key, submitted_on FROM deliverables WHERE submitted_on IS NOT NULL")}  # fmt: skip
         items: list[tuple[str, str, str, date, str]] = []
+        periods_en: dict[str, str] = {}
         day = cal.first_day
         while day <= min(until, cal.last_day):
             if calendar.is_open(day):
@@ -104,15 +130,19 @@ class Deliverables:
             held = date.fromisoformat(m["day"])
             due = calendar.nth_city_office_day_after(held, 3)
             if due <= until:
-                name = MEETING_KINDS.get(m["kind"], (m["kind"], ""))[0]
+                name, name_en = MEETING_KINDS.get(m["kind"], (m["kind"], m["kind"]))
                 period = f"{m['day']} {name}" + (f"（{m['title']}）" if m["title"] else "")
+                periods_en[f"minutes:{m['meeting_id']}"] = f"{m['day']} {name_en}" + (
+                    f" ({m['title']})" if m["title"] else ""
+                )
                 items.append((f"minutes:{m['meeting_id']}", "議事録", period, due,
                               "開催日後3開庁日"))  # fmt: skip
         if cal.last_day <= until:
             items += [(f"{code}:{cal.last_day:%Y}", title, f"{cal.first_day}〜{cal.last_day}",
                        cal.last_day, "契約の最終日") for code, title in FINAL]  # fmt: skip
         out = [Deliverable(key, title, period, due, rule,
-                           date.fromisoformat(handed[key]) if key in handed else None)
+                           date.fromisoformat(handed[key]) if key in handed else None,
+                           periods_en.get(key, period.replace("〜", " – ")))
                for key, title, period, due, rule in items]  # fmt: skip
         return sorted(out, key=lambda d: (d.due, d.key))
 

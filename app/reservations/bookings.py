@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from app.core.actor import Actor
 from app.core.errors import UserError
 from app.model.clock import to_ms
+from app.reservations.romaji import is_romaji, romaji_matches
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -145,9 +146,11 @@ class ReservationService:
     # -- finding --------------------------------------------------------------------------
 
     def find(self, day: date, text: str) -> list[dict[str, Any]]:
-        """Finds a day's reservations by number (exact, scanner) or by name in kana.
+        """Finds a day's reservations by number (exact, scanner) or by name.
 
-        The name search ignores full/half width, spaces, hiragana/katakana and small kana.
+        A name in kana ignores full/half width, spaces, hiragana/katakana and small kana;
+        a name in romaji finds the katakana name in any usual spelling
+        (:mod:`app.reservations.romaji`).
         """
         query = text.strip()
         if not query:
@@ -156,8 +159,11 @@ class ReservationService:
         exact = [r for r in rows if r["reservation_id"].upper() == query.upper()]
         if exact:
             return exact
+        named = [r for r in rows if r["name_kana"]]
+        if is_romaji(query):
+            return [r for r in named if romaji_matches(query, r["name_kana"])]
         key = kana_key(query)
-        return [r for r in rows if key and r["name_kana"] and key in kana_key(r["name_kana"])]
+        return [r for r in named if key and key in kana_key(r["name_kana"])]
 
     def around(self, day: date, now_ms: int, slots: int = 2) -> list[dict[str, Any]]:
         """Returns the reservations of the current slot and the next ones, not yet checked in."""

@@ -1,8 +1,8 @@
 """One round of a PC's background work, the same for a window and for ``sync --watch``.
 
 A round syncs with the shared folder, then records the reservations whose slot has passed
-without a check-in (any PC that sees a slot end first records its no-shows; a PC that
-already sees the mark leaves it alone). Outside staff hours it also purges the names of
+without a check-in. One PC of the site does that (:func:`sweeps_noshows`), so that every
+reservation gets one mark, not one per PC. Outside staff hours it also purges the names of
 reservations ``purge_after_days`` after their day (the first PC to find some does it; the
 others then find none) and rewrites the database file after a purge. The windows run
 :meth:`SyncLoop.round` in their sync thread; ``madoguchi sync --watch`` runs
@@ -24,6 +24,34 @@ from app.reservations.bookings import ReservationService
 from app.sync.service import SyncReport, SyncService
 
 log = logging.getLogger(__name__)
+
+
+#: The order in which roles mark the site's no-shows: the reception PC knows who came.
+SWEEPER_ROLES = ("reception", "admin", "counter", "display")
+#: A PC not heard from for this long no longer keeps another from marking no-shows.
+SWEEPER_SILENCE_MS = 2 * 3600_000
+
+
+def sweeps_noshows(node: Node) -> bool:
+    """Tells whether this PC marks the site's no-shows: the first by role
+    (:data:`SWEEPER_ROLES`), then by node id, among itself and the PCs heard from in the
+    last :data:`SWEEPER_SILENCE_MS`. Every PC decides alike from the registry, so one PC
+    sweeps; a PC that stays away hands the task to the next one.
+    """
+
+    def rank(role: str, node_id: str) -> tuple[int, str]:
+        order = SWEEPER_ROLES.index(role) if role in SWEEPER_ROLES else len(SWEEPER_ROLES)
+        return (order, node_id)
+
+    identity = node.identity
+    others = node.store.rows(
+        "SELECT node_id, role FROM sync_nodes WHERE role IS NOT NULL AND last_heard_ms >= ?",
+        (node.now_ms() - SWEEPER_SILENCE_MS,),
+    )
+    mine = rank(identity.role, identity.node_id)
+    return all(
+        mine < rank(r["role"], r["node_id"]) for r in others if r["node_id"] != identity.node_id
+    )
 
 
 @dataclass
@@ -51,7 +79,8 @@ class SyncLoop:
         """Runs one round; never raises for the share (a bug is logged and reported)."""
         try:
             report = RoundReport(**vars(self.sync.once()))
-            report.noshows = len(self.reservations.sweep_noshows(SYSTEM))
+            if sweeps_noshows(self.node):
+                report.noshows = len(self.reservations.sweep_noshows(SYSTEM))
             report.purged = self.purge_if_due()
             report.compacted = self.compact_if_due()
         except Exception as exc:  # a bug must not end the rounds silently

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from app.core.actor import SYSTEM, Actor
 from app.queue.tickets import LateCheckIn, TicketService
 from app.reservations.bookings import ReservationService, kana_key
+from app.sync.loop import SyncLoop, sweeps_noshows
 from app.sync.service import SyncService
 from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import site_node
@@ -71,6 +73,39 @@ def test_a_sweep_on_two_pcs_gives_one_noshow(tmp_path: Path, clock: FakeClock) -
                                   reservation_id="R0001", confirm_late=True)  # fmt: skip
     assert late["priority"] == 0
     assert ReservationService(a).for_day(OPEN_DAY)[0]["state"] == "checked_in"
+
+
+def test_the_rounds_of_every_pc_give_one_noshow_mark_per_reservation(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    pcs = [site_node(tmp_path, "reception", clock, block=0, role="reception"),
+           site_node(tmp_path, "counter-1", clock, block=1, counter="1"),
+           site_node(tmp_path, "counter-2", clock, block=2, counter="2"),
+           site_node(tmp_path, "display", clock, block=3, role="display")]  # fmt: skip
+    for n in range(3):
+        ReservationService(pcs[0]).book(SYSTEM, f"R000{n}", OPEN_DAY, "11:00", "issuance", "self")
+    loops = [SyncLoop(pc) for pc in pcs]
+    for loop in loops:
+        loop.round()
+    clock.set(OPEN_DAY, time(11, 50))  # the slot and its grace are over: three no-shows
+    for _ in range(3):
+        for loop in reversed(loops):  # the reception PC's round comes last
+            loop.round()
+    assert [sweeps_noshows(pc) for pc in pcs] == [True, False, False, False]
+    for pc in pcs:
+        marks = pc.store.rows("SELECT count(*) AS n FROM events WHERE type = 'reservation.noshow'")
+        assert marks == [{"n": 3}]
+    # The reception PC stays away for hours (its heartbeat file ages on the share): the next
+    # PC by role takes the task over.
+    clock.advance(minutes=150)
+    beat = next((tmp_path / "share").rglob(f"registry/{pcs[0].identity.node_id}.json"))
+    os.utime(beat, (beat.stat().st_mtime - 150 * 60,) * 2)
+    for loop in loops[1:]:
+        loop.round()
+    takers = [pc.identity.name for pc in pcs[1:] if sweeps_noshows(pc)]
+    assert len(takers) == 1 and takers[0].startswith("counter")
+    for pc in pcs:
+        pc.close()
 
 
 def test_purge_leaves_no_name_in_the_databases_wal_or_share(

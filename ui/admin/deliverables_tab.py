@@ -40,7 +40,7 @@ from ui.widgets.table_model import TONES, Row
 from ui.widgets.tables import selected_key, table_view
 
 #: state → (sign, tone): the sign says what the colour says.
-_LOOKS = {OVERDUE: ("× ", "red"), DUE_TODAY: ("！", "amber"), DUE_SOON: ("▲ ", "blue"),
+_LOOKS = {OVERDUE: ("× ", "red"), DUE_TODAY: ("! ", "amber"), DUE_SOON: ("▲ ", "blue"),
           SUBMITTED_STATE: ("✓ ", "grey")}  # fmt: skip
 
 
@@ -59,7 +59,8 @@ class DeliverablesModel(AdminModel):
             state = d.state(today)
             sign, tone = _LOOKS.get(state, ("", None))
             handed = "" if d.submitted_on is None else d.submitted_on.isoformat()
-            cells = (day_text(t, d.due), d.title, d.period, d.rule,
+            title, period, rule = (d.title, d.period, d.rule) if t.lang == "ja" else d.english()
+            cells = (day_text(t, d.due), title, period, rule,
                      sign + t.pick(STATE_NAMES[state]), handed)  # fmt: skip
             rows.append(Row(d.key, cells, (d.due, d.title, d.period, d.rule, state, handed), tone))
         self.set_rows(rows)

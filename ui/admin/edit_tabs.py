@@ -94,7 +94,7 @@ class EditTab(QWidget):
             action()
         except UserError as exc:
             self.info.clear()
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return False
         self.error.clear()
         self.info.setText(done)
@@ -176,7 +176,7 @@ class PausesTab(EditTab):
         for proc in services.here.catalog.procedures.values():
             self.target.addItem(t.pick((proc.name_ja, proc.name_en)), proc.code)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("J-LIS 障害")
+        self.reason.setPlaceholderText(t("pause_hint"))
         self.pause_button = QPushButton(tr(t, "pause"))
         self.pause_button.clicked.connect(lambda: self.pause())
         self.resume_button = QPushButton(tr(t, "resume"))

@@ -37,8 +37,9 @@ def signed(n: int) -> str:
 
 
 def day_text(texts: Texts, day: date) -> str:
-    """Returns ``2026-12-01（火）``."""
-    return f"{day.isoformat()}（{texts.pick(WEEKDAYS[day.weekday()])}）"
+    """Returns ``2026-12-01（火）``, or ``2026-12-01 (Tue)`` in English."""
+    weekday = texts.pick(WEEKDAYS[day.weekday()])
+    return f"{day.isoformat()}（{weekday}）" if texts.lang == "ja" else f"{day} ({weekday})"
 
 
 def lane_name(catalog: Catalog, texts: Texts, lane_id: str) -> str:

@@ -173,7 +173,7 @@ class AdminPanel(QTabWidget):
                          (self.staff, "tab_staff"), (self.reports, "tab_reports"),
                          (self.notes, "tab_notes"), (self.deliverables, "tab_deliverables")):  # fmt: skip
             self.addTab(tab, tr(texts, key))
-        self.addTab(self.qa, texts.pick(("質疑応答集", "Q&A")))
+        self.addTab(self.qa, texts.pick(("質疑応答集", "Q&&A")))  # & marks a mnemonic
         self._ticks = 0
         self._refresh_ticks = services.here.settings.screens.live_refresh_seconds
         hub.changed.connect(self.refresh)

@@ -144,7 +144,7 @@ class QaTab(QWidget):
                               answer=self.answer.toPlainText(),
                               category=self.category.currentData())  # fmt: skip
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.error.clear()
         self.status.setText(self._t("saved"))
@@ -159,7 +159,7 @@ class QaTab(QWidget):
         try:
             self._qa.retire(self._actor, self.qa_id)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.new_entry()
         self.refresh()

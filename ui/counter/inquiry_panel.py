@@ -145,7 +145,7 @@ class InquiryPanel(QWidget):
             self._inquiries.log(self._actor, self.category.currentData(), self.question.text(),
                                 self.answer.toPlainText(), self.qa_id)  # fmt: skip
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             self.done.clear()
             return
         self.error.clear()

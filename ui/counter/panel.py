@@ -1,13 +1,15 @@
 """The counter: call, serve, transfer and close tickets, by function key or button.
 
 F1 call next · F5 recall · F2 start · F3 done · F9 done, documents missing (revisit) ·
-F10 done, deferred (J-LIS down) · F4 no-show (after the configured calls) · F6 hold ·
+F10 done, J-LIS down: come back later · F4 no-show (after the configured calls) · F6 hold ·
 Ctrl+D ask the city's double check (シ; the visitor stays at the counter) ·
-F7 resume · F8 transfer · Ctrl+F call a number.
+F7 resume · F8 transfer · Ctrl+F call a number. The moves that end a visit without the
+service (F9, F10, F4) ask first: a slip of the key would send the visitor away.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,13 +37,13 @@ from app.core.errors import UserError
 from app.model.clock import hhmm
 from app.model.ticket_fold import timings
 from app.model.ticket_states import HELD
-from app.queue.queries import allowed_actions
+from app.queue.queries import allowed_actions, confirmation
 from app.queue.tickets import STATE_NAMES
 from app.services import CounterServices
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.keys import bind_key
-from ui.widgets.labels import big_label, error_label
+from ui.widgets.labels import big_label, error_label, notice_label
 
 #: (key, shortcut, method, arguments) of the counter's actions, in button order.
 ACTIONS: tuple[tuple[str, str, str, tuple[Any, ...]], ...] = (
@@ -87,8 +90,10 @@ class TransferDialog(QDialog):
 class CounterPanel(QWidget):
     """One counter's work. See the module docstring for the keys."""
 
-    def __init__(self, services: CounterServices, actor: Actor, texts: Texts, hub: Hub) -> None:
+    def __init__(self, services: CounterServices, actor: Actor, texts: Texts, hub: Hub,
+                 confirm: Callable[[str], bool] | None = None) -> None:  # fmt: skip
         super().__init__()
+        self._confirm = confirm or self._ask
         self._services, self._actor, self._texts, self._hub = services, actor, texts, hub
         self._here = services.here
         self._tickets = services.tickets
@@ -96,13 +101,13 @@ class CounterPanel(QWidget):
         self._told: set[str] = set()  # conflicts already shown to the clerk
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for i, (key, shortcut, method, args) in enumerate(ACTIONS):
+        for i, (key, shortcut, _, _) in enumerate(ACTIONS):
             button = QPushButton(f"{texts(key)}\n{shortcut}")
             button.setMinimumHeight(72 if key == "call_next" else 56)
             size = 20 if key == "call_next" else 15
             button.setStyleSheet(f"font-size: {size}px; font-weight: bold;")
-            button.clicked.connect(lambda _=False, m=method, a=args: self.act(m, *a))
-            bind_key(self, shortcut, partial(self.act, method, *args))
+            button.clicked.connect(lambda _=False, k=key: self.run(k))
+            bind_key(self, shortcut, partial(self.run, key))
             grid.addWidget(button, i // 5, i % 5)
             self.buttons[key] = button
         self.conflict = QLabel()
@@ -111,11 +116,21 @@ class CounterPanel(QWidget):
             "background: #e69f00; color: #000000; font-weight: bold; font-size: 16px; padding: 8px;"
         )
         self.conflict.hide()
+        # The board has not been heard from: the visitor will not see the call on it.
+        self.board_notice = QLabel()
+        self.board_notice.setObjectName("board_notice")
+        self.board_notice.setWordWrap(True)
+        self.board_notice.setStyleSheet(
+            "background: #e69f00; color: #000000; font-weight: bold; font-size: 16px; padding: 8px;"
+        )
+        self.board_notice.hide()
+        self._started_ms = self._here.now_ms()
         self.number = big_label(64)
         self.details = QLabel()
         self.details.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.details.setStyleSheet("font-size: 17px;")
         self.error = error_label()
+        self.notice = notice_label()
         self.call_field = QLineEdit()
         self.call_field.setPlaceholderText(texts("call_number_hint"))
         self.call_field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
@@ -134,10 +149,12 @@ class CounterPanel(QWidget):
         self.sign_button.clicked.connect(lambda: self.sign_check())
         self.signs_checks = actor.may("ticket.doublecheck")
         left = QVBoxLayout()
+        left.addWidget(self.board_notice)
         left.addWidget(self.conflict)
         left.addWidget(self.number)
         left.addWidget(self.details)
         left.addWidget(self.error)
+        left.addWidget(self.notice)
         specific = QHBoxLayout()
         specific.addWidget(self.call_field)
         specific.addWidget(call_button)
@@ -161,7 +178,9 @@ class CounterPanel(QWidget):
         layout.addLayout(body)
         hub.changed.connect(self.refresh)
         hub.tick.connect(self.refresh_times)
+        hub.tick.connect(self.check_board)
         self.refresh()
+        self.check_board()
 
     # -- state ------------------------------------------------------------------------------
 
@@ -174,6 +193,19 @@ class CounterPanel(QWidget):
         return self._queue.current_at(self._actor.counter)
 
     # -- acting -----------------------------------------------------------------------------
+
+    def run(self, key: str) -> None:
+        """Runs the counter action of a button or key; a move that would end the visit
+        without the service is confirmed first."""
+        _, _, method, args = next(a for a in ACTIONS if a[0] == key)
+        question = confirmation(key, self.current_ticket())
+        if question is not None and not self._confirm(self._texts.pick(question)):
+            return
+        self.act(method, *args)
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self._texts("counter_tab"), question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def act(self, method: str, *args: Any) -> None:
         """Runs one counter action on the current ticket (or the selected held one)."""
@@ -206,9 +238,10 @@ class CounterPanel(QWidget):
                 if method == "done":
                     self.fee.setCurrentIndex(0)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.error.clear()
+        self.notice.clear()
         self._hub.notify()
 
     def request_check(self) -> None:
@@ -220,7 +253,7 @@ class CounterPanel(QWidget):
         try:
             self._services.checks.request(self._actor, ticket["ticket_id"])
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.error.setText(self._texts("check_requested", n=ticket["number"]))
         self._hub.notify()
@@ -235,7 +268,7 @@ class CounterPanel(QWidget):
         try:
             row = self._services.checks.sign(self._actor, which)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.error.setText(self._texts("check_signed", n=row["number"]))
         self._hub.notify()
@@ -250,7 +283,7 @@ class CounterPanel(QWidget):
         try:
             self._tickets.call(self._actor, text)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.call_field.clear()
         self.error.clear()
@@ -270,9 +303,13 @@ class CounterPanel(QWidget):
         try:
             new = self._tickets.transfer(self._actor, ticket["ticket_id"], lane, reason)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
-        self.error.setText(self._texts("transferred", n=ticket["number"], m=new["number"]))
+        target = self._here.catalog.lane(new["lane"])
+        self.error.clear()
+        self.notice.setText(self._texts(
+            "transferred", n=self._queue.held_number(new),
+            lane=self._texts.pick((target.name_ja, target.name_en)), m=new["number"]))  # fmt: skip
         self._hub.notify()
 
     def selected_held(self) -> dict[str, Any] | None:
@@ -328,9 +365,21 @@ class CounterPanel(QWidget):
             lines.append(t("slot_of", s=hhmm(ticket["slot_start"])))
         if ticket["call_count"] > 1:
             lines.append(t("calls", n=ticket["call_count"]))
-        self.number.setText(ticket["number"])
+        held = self._queue.held_number(ticket)
+        if held != ticket["number"]:
+            lines.append(t("transferred_from", n=held, m=ticket["number"]))
+        self.number.setText(held)
         self.details.setText("\n".join(lines))
         self._enable(ticket)
+
+    def check_board(self) -> None:
+        """Tells the clerk when the display board has not been heard from for too long
+        (its calls may not be shown in the waiting room: call the number aloud)."""
+        hearing = self._services.links.board_reached(self._started_ms)
+        if hearing.silent:
+            heard = "—" if hearing.last_heard_ms is None else hhmm(hearing.last_heard_ms)
+            self.board_notice.setText(self._texts("board_silent", t=heard))
+        self.board_notice.setVisible(hearing.silent)
 
     def _procedure(self, ticket: dict[str, Any]) -> str:
         proc = self._here.catalog.procedure(ticket["procedure"])

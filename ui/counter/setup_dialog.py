@@ -15,7 +15,7 @@ class CounterSetupDialog(QDialog):
 
     def __init__(self, here: NodeView, actor: Actor, texts: Texts) -> None:
         super().__init__()
-        self._here, self._actor = here, actor
+        self._here, self._actor, self._lang = here, actor, texts.lang
         identity = here.identity
         self.setWindowTitle(texts("counter_setup"))
         self.number = QLineEdit(identity.counter or "")
@@ -42,9 +42,10 @@ class CounterSetupDialog(QDialog):
         lanes = [lane for lane, box in self.lanes.items() if box.isChecked()]
         try:
             if not lanes:
-                raise InputError("呼び出す列を1つ以上選んでください")
+                raise InputError("呼び出す列を1つ以上選んでください",
+                                 en="Choose at least one lane to call")  # fmt: skip
             self._here.configure_counter(self._actor, self.number.text(), lanes)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(exc.in_language(self._lang))
             return
         self.accept()

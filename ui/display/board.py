@@ -1,11 +1,18 @@
 """The display board on the waiting-room monitor: who is called to which counter.
 
-Full screen, readable from 8 m: the numbers being called now with their counter, very
+A public screen, readable from 8 m: the numbers being called now with their counter, very
 large (the newest flashes), the last calls, and how many wait in each lane. White and
 yellow on black, a flash that inverts the row: nothing relies on telling colours apart.
 The texts alternate between Japanese and English. New calls and recalls seen in the
 node's data (this PC's or synced from the counters) go to the :class:`Announcer`;
 calls already on the board when it starts are not announced again.
+
+Laid out for landscape screens (1920×1080, 1280×720: the last calls beside the current
+ones) and portrait ones (1080×1920: below them); every text shrinks to fit its place, so a
+number is never cut off. What only staff need (the PC is offline, events wait to go out)
+is a small mark in the corner. When the board has heard nothing from the counters for
+longer than ``display.silence_seconds``, it stops showing calls it can no longer vouch
+for and tells the room that the counters call in person.
 """
 
 from __future__ import annotations
@@ -14,11 +21,11 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLayout,
     QSizePolicy,
     QVBoxLayout,
@@ -29,6 +36,7 @@ from app.model.clock import to_datetime
 from app.queue.calls import CallWatcher
 from app.services import BoardServices
 from ui.display.announcer import Announcer, default_announcer
+from ui.widgets.fit_label import FitLabel
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 
@@ -42,15 +50,35 @@ BOARD_TEXTS: dict[str, tuple[str, str]] = {
     "waiting": ("お待ちの方", "Waiting"),
     "people": ("{n}人", "{n}"),
     "please_wait": ("番号をお呼びするまでお待ちください", "Please wait for your number"),
+    "in_person": (
+        "ただいま窓口で直接お呼びしています",
+        "Counters are calling numbers in person",
+    ),
+    "in_person_note": (
+        "お近くの職員にお声がけください",
+        "Please ask a member of staff if unsure",
+    ),
+    "demo_clock": ("デモ時刻 {t}", "Demo time {t}"),
+    "mark_offline": ("共有×", "share×"),
+    "mark_write": ("書込×", "write×"),
+    "mark_halted": ("停止", "halted"),
+    "mark_waiting": ("未送信{n}", "unsent {n}"),
+    "mark_silent": ("窓口受信なし", "no counter heard"),
 }
 
 BLACK, WHITE, YELLOW, GREY, BAND = "#000000", "#ffffff", "#ffe000", "#c8c8c8", "#1c1c1c"
-#: Pixel sizes at 1920×1080; the board scales them to its size.
+#: Pixel sizes at 1920×1080 (landscape) or 1080×1920 (portrait); the board scales them to
+#: its size, and each text shrinks further if its place is too small for it.
 SIZES = {"heading": 60, "column": 40, "number": 172, "arrow": 96, "counter": 112,
-         "recent_head": 40, "recent": 60, "waiting": 48}  # fmt: skip
+         "recent_head": 40, "recent": 60, "waiting": 48, "mark": 18}  # fmt: skip
+#: The widest text each kind of label usually shows: labels of a kind keep one size.
+TEMPLATES = {"number": "C-2001", "counter": "Counter 12", "recent": "C-2001"}
 #: Width shares of the number, arrow and counter columns and of the recent calls: the
 #: widest texts (C-2001, Counter 12) fit at 1920×1080 with the sizes above.
 COLUMNS, SIDE = (66, 12, 63), 40
+#: In portrait, the shares of height of the current calls and of the recent ones below,
+#: and of a call's number and of its counter on the line below it.
+PORTRAIT, PORTRAIT_ROWS = (7, 3), (3, 2)
 _PARENS = re.compile(r"\s*[（(][^）)]*[）)]")
 
 
@@ -91,6 +119,10 @@ class DisplayBoard(QWidget):
         rows = rows or shown.large_rows
         recent = shown.recent_rows if recent is None else recent
         self.announcer = announcer if announcer is not None else default_announcer(self)
+        self._links = services.links
+        self._started_ms = self._here.now_ms()
+        self.silent = False  # nothing heard from the counters for too long
+        self._marks: list[str] = []  # the staff's mark: offline, unsent events …
         self.lang = texts.lang
         self.current: list[dict[str, Any]] = []
         self.recent: list[dict[str, Any]] = []
@@ -110,16 +142,17 @@ class DisplayBoard(QWidget):
         self._switch.start()
         hub.changed.connect(self.refresh)
         hub.tick.connect(self.show_clock)
+        hub.tick.connect(self.check_link)
         self.refresh()
 
     # -- building ---------------------------------------------------------------------------
 
-    def _label(self, size: str, color: str, bold: bool = True, align: Any = None) -> QLabel:
-        label = QLabel()
+    def _label(self, size: str, color: str, bold: bool = True, align: Any = None) -> FitLabel:
+        # The screen's width is the limit: a long text never widens the board past it, it
+        # shrinks to fit its place instead.
+        label = FitLabel(TEMPLATES.get(size, ""))
         label.setProperty("text_size", size)
         label.setProperty("bold", bold)
-        # The screen's width is the limit: a long text never widens the board past it.
-        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         label.setStyleSheet(f"color: {color}; background: transparent;")
         label.setAlignment(align or Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return label
@@ -142,17 +175,19 @@ class DisplayBoard(QWidget):
         grid.setHorizontalSpacing(0)  # a flashing row is one unbroken band
         grid.addWidget(self.number_head, 0, 0)
         grid.addWidget(self.counter_head, 0, 2)
-        self.rows: list[tuple[QLabel, QLabel, QLabel]] = []
-        for i in range(rows):
+        self.rows: list[tuple[FitLabel, FitLabel, FitLabel]] = []
+        for _ in range(rows):
             cells = (self._label("number", YELLOW), self._label("arrow", WHITE, align=centre),
                      self._label("counter", WHITE))  # fmt: skip
             for column, cell in enumerate(cells):
                 cell.setContentsMargins(8 if column == 1 else 12, 0, 8 if column == 1 else 12, 0)
-                grid.addWidget(cell, i + 1, column)
-            grid.setRowStretch(i + 1, 1)
             self.rows.append(cells)
+        self.grid = grid
+        self._place_rows(portrait=False)
         self.idle = self._label("recent", WHITE)
         grid.addWidget(self.idle, 1, 0, 1, 3)
+        self.idle_note = self._label("recent_head", GREY, False)
+        grid.addWidget(self.idle_note, 2, 0, 1, 3)
         for column, stretch in enumerate(COLUMNS):
             grid.setColumnStretch(column, stretch)
         self.recent_head = self._label("recent_head", GREY, False)
@@ -163,7 +198,7 @@ class DisplayBoard(QWidget):
         side.addWidget(self.recent_head, 0, 0, 1, 2)
         side.addWidget(self.recent_number_head, 1, 0)
         side.addWidget(self.recent_counter_head, 1, 1)
-        self.recent_rows: list[tuple[QLabel, QLabel]] = []
+        self.recent_rows: list[tuple[FitLabel, FitLabel]] = []
         for i in range(recent):
             pair = (self._label("recent", WHITE), self._label("recent", WHITE, align=right))
             side.addWidget(pair[0], i + 2, 0)
@@ -172,40 +207,82 @@ class DisplayBoard(QWidget):
         side.setRowStretch(recent + 2, 1)
         side.setColumnStretch(0, 3)
         side.setColumnStretch(1, 2)
-        middle = QHBoxLayout()
-        middle.addLayout(grid, sum(COLUMNS))
-        middle.addSpacing(32)
-        middle.addLayout(side, SIDE)
+        calls, recents = QWidget(), QWidget()
+        calls.setLayout(grid)
+        recents.setLayout(side)
+        for part in (calls, recents):
+            part.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.middle.setSpacing(32)
+        self.middle.addWidget(calls, sum(COLUMNS))
+        self.middle.addWidget(recents, SIDE)
         self.waiting_head = self._label("waiting", GREY, False)
         self.waiting = self._label("waiting", WHITE)
         self.waiting_head.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.mark = self._label("mark", GREY, False, right)
+        self.mark.setObjectName("staff_mark")
+        # Small but whole: it takes the width it needs, the lane counts shrink beside it.
+        self.mark.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         foot = QHBoxLayout()
         foot.addWidget(self.waiting_head)
         foot.addSpacing(24)
         foot.addWidget(self.waiting, 1)
+        foot.addWidget(self.mark)
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # see minimumSizeHint
         layout.setContentsMargins(32, 16, 32, 16)
         layout.addWidget(_band(head))
-        layout.addLayout(middle, 1)
+        layout.addLayout(self.middle, 1)
         layout.addWidget(_band(foot))
         self._scale(1.0)
 
+    def _place_rows(self, portrait: bool) -> None:
+        """Puts each current call on one line (landscape), or its number on a line of its
+        own above the counter (portrait: the numbers get the screen's whole width)."""
+        grid = self.grid
+        for row in range(1, 2 * len(self.rows) + 1):
+            grid.setRowStretch(row, 0)
+        for i, (number, arrow, counter) in enumerate(self.rows):
+            if portrait:
+                grid.addWidget(number, 2 * i + 1, 0, 1, 3)
+                grid.addWidget(arrow, 2 * i + 2, 1)
+                grid.addWidget(counter, 2 * i + 2, 2)
+                grid.setRowStretch(2 * i + 1, PORTRAIT_ROWS[0])
+                grid.setRowStretch(2 * i + 2, PORTRAIT_ROWS[1])
+            else:
+                for column, cell in enumerate((number, arrow, counter)):
+                    grid.addWidget(cell, i + 1, column)
+                grid.setRowStretch(i + 1, 1)
+
+    @property
+    def portrait(self) -> bool:
+        """Tells whether the board is laid out for a screen taller than wide."""
+        return self.middle.direction() == QBoxLayout.Direction.TopToBottom
+
     def _scale(self, factor: float) -> None:
-        for label in self.findChildren(QLabel):
-            font = QFont(label.font())
-            font.setPixelSize(max(8, round(SIZES[label.property("text_size")] * factor)))
-            font.setBold(bool(label.property("bold")))
-            label.setFont(font)
+        for label in self.findChildren(FitLabel):
+            size = SIZES[label.property("text_size")]
+            label.set_size(round(size * factor), bool(label.property("bold")))
 
     def minimumSizeHint(self) -> QSize:
         """Returns a small size: the texts shrink with the board (a window, a screenshot)."""
         return QSize(480, 270)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Scales the texts so that the board fills any screen as it fills 1920×1080."""
+        """Lays the board out for the screen's shape and scales the texts so that it fills
+        any screen as it fills 1920×1080 (or 1080×1920 in portrait)."""
         size = event.size()
-        self._scale(min(size.width() / 1920, size.height() / 1080))
+        portrait = size.height() > size.width()
+        if portrait != self.portrait:
+            direction = QBoxLayout.Direction.TopToBottom if portrait else (
+                QBoxLayout.Direction.LeftToRight)  # fmt: skip
+            self.middle.setDirection(direction)
+            self._place_rows(portrait)
+            shares = PORTRAIT if portrait else (sum(COLUMNS), SIDE)
+            for index, share in enumerate(shares):
+                self.middle.setStretch(index, share)
+        base = (1080, 1920) if portrait else (1920, 1080)
+        self._scale(min(size.width() / base[0], size.height() / base[1]))
         super().resizeEvent(event)
 
     # -- data -------------------------------------------------------------------------------
@@ -222,12 +299,47 @@ class DisplayBoard(QWidget):
             self._queue.called_now(day),
             self._queue.recent_calls(self._watcher.rows + self._watcher.recent, day),
         )
-        for call in state.fresh:
-            self.announcer.announce(call)
+        if not self.silent:
+            for call in state.fresh:
+                self.announcer.announce(call)
         self.current, self.recent = state.current, state.recent
-        if state.flash is not None:
+        if state.flash is not None and not self.silent:
             self.flash(state.flash)
         self.show_texts()
+
+    def check_link(self) -> None:
+        """Looks whether the counters are still heard from (every second); when they are
+        not, the board says so to the room and shows no call as current."""
+        silent = self._links.board_hears_counters(self._started_ms).silent
+        if silent != self.silent:
+            self.silent = silent
+            self.show_texts()
+
+    def show_link(self, report: dict[str, Any]) -> None:
+        """Shows the small staff mark from a sync round's report (nothing when all is well).
+
+        Args:
+            report: the round's report (:class:`app.sync.loop.RoundReport` as a dict).
+        """
+        marks = []
+        if report.get("clone_alarm"):
+            marks.append("mark_halted")
+        elif report.get("offline"):
+            marks.append("mark_offline")
+        elif report.get("write_failed"):
+            marks.append("mark_write")
+        self._waiting = int(report.get("waiting") or 0)
+        if self._waiting > 0:
+            marks.append("mark_waiting")
+        self._marks = marks
+        self.show_mark()
+
+    def show_mark(self) -> None:
+        """Writes the staff mark in the language shown now."""
+        keys = [*self._marks, *(["mark_silent"] if self.silent else [])]
+        waiting = getattr(self, "_waiting", 0)
+        texts = [self.t(k, n=waiting) for k in keys]
+        self.mark.setText(f"● {' '.join(texts)}" if texts else "")
 
     def waiting_counts(self) -> list[tuple[str, str, str, int]]:
         """Returns (prefix, name ja, name en, waiting) for every lane."""
@@ -247,12 +359,18 @@ class DisplayBoard(QWidget):
         self.heading.setText(self.t("now_calling"))
         self.number_head.setText(self.t("number"))
         self.counter_head.setText(self.t("counter"))
+        current = [] if self.silent else self.current
         for i, (number, arrow, counter) in enumerate(self.rows):
-            row = self.current[i] if i < len(self.current) else None
+            row = current[i] if i < len(current) else None
             number.setText(row["number"] if row else "")
             arrow.setText("→" if row else "")
             counter.setText(self.t("to_counter", c=row["counter"]) if row else "")
-        self.idle.setText("" if self.current else self.t("please_wait"))
+        if self.silent:
+            self.idle.setText(self.t("in_person"))
+            self.idle_note.setText(self.t("in_person_note"))
+        else:
+            self.idle.setText("" if current else self.t("please_wait"))
+            self.idle_note.setText("")
         self.recent_head.setText(self.t("recent"))
         self.recent_number_head.setText(self.t("number_short"))
         self.recent_counter_head.setText(self.t("counter"))
@@ -270,11 +388,13 @@ class DisplayBoard(QWidget):
             for prefix, name_ja, name_en, n in self.waiting_counts()
         ))  # fmt: skip
         self.show_clock()
+        self.show_mark()
         self.paint_flash()
 
     def show_clock(self) -> None:
         """Shows the node's time in the heading band (and a new day's empty board)."""
-        self.clock.setText(to_datetime(self._here.now_ms()).strftime("%H:%M"))
+        shown = to_datetime(self._here.now_ms()).strftime("%H:%M")
+        self.clock.setText(self.t("demo_clock", t=shown) if self._here.demo_clock else shown)
         if self._here.today().isoformat() != self._day:
             self.refresh()
 
@@ -301,8 +421,9 @@ class DisplayBoard(QWidget):
 
     def paint_flash(self) -> None:
         """Paints the flashing row black on yellow while the flash is on."""
+        current = [] if self.silent else self.current
         for i, cells in enumerate(self.rows):
-            row = self.current[i] if i < len(self.current) else None
+            row = current[i] if i < len(current) else None
             lit = self.flash_on and row is not None and row["ticket_id"] == self.flashing
             colors = (YELLOW, WHITE, WHITE)
             for cell, color in zip(cells, colors, strict=True):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,30 +29,36 @@ from PySide6.QtWidgets import (
 from app.core.actor import Actor
 from app.core.errors import UserError
 from app.printing.printer import Printer
+from app.queue.tickets import OutsideHours
 from app.services import ReceptionServices
+from ui.reception.touch import TOUCH_STYLE
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.images import png_pixmap, qr_pixmap
 from ui.widgets.keys import bind_key
 from ui.widgets.labels import big_label, error_label, lane_counts
 from ui.widgets.qt_printer import print_and_show
+from ui.widgets.wrap_button import WrapButton
 
 APPLICANT_KEYS = ("Q", "W", "E")
+Confirm = Callable[[str], bool]
 
 
 class ReceptionPanel(QWidget):
     """Issues tickets at the entrance. See the module docstring for the keys."""
 
     def __init__(self, services: ReceptionServices, actor: Actor, texts: Texts, hub: Hub,
-                 printer: Printer | None = None) -> None:  # fmt: skip
+                 printer: Printer | None = None, confirm: Confirm | None = None) -> None:  # fmt: skip
         super().__init__()
         self._services, self._actor, self._texts, self._hub = services, actor, texts, hub
         self._here = services.here
         self._printer = printer
+        self._confirm = confirm or self._ask
         self._tickets = services.tickets
         self.procedure: str | None = None
         self.applicant: str | None = None
         self.last: dict[str, Any] | None = None
+        self.setStyleSheet(TOUCH_STYLE)
         self.counts = QLabel()
         self.counts.setStyleSheet("font-size: 15px;")
         root = QVBoxLayout(self)
@@ -71,10 +78,10 @@ class ReceptionPanel(QWidget):
         t = self._texts
         box = QGroupBox(t("procedure"))
         grid = QGridLayout(box)
-        self.procedure_buttons: dict[str, QPushButton] = {}
+        self.procedure_buttons: dict[str, WrapButton] = {}
         group = self.procedure_group = QButtonGroup(self)
         for i, proc in enumerate(self._here.catalog.procedures.values()):
-            button = QPushButton()
+            button = WrapButton()  # long names wrap rather than being cut off
             button.setCheckable(True)
             button.setMinimumHeight(64)
             button.setStyleSheet("font-size: 16px; text-align: left; padding: 6px;")
@@ -86,14 +93,14 @@ class ReceptionPanel(QWidget):
         applicants = QHBoxLayout()
         group2 = self.applicant_group = QButtonGroup(self)
         for key, app in zip(APPLICANT_KEYS, self._here.catalog.applicants.values(), strict=True):
-            button = QPushButton(f"{key}  {t.pick((app.name_ja, app.name_en))}")
-            button.setCheckable(True)
-            button.setMinimumHeight(64)
-            button.setStyleSheet("font-size: 17px;")
-            button.clicked.connect(lambda _=False, code=app.code: self.choose_applicant(code))
-            group2.addButton(button)
-            applicants.addWidget(button)
-            self.applicant_buttons[app.code] = button
+            choice = QPushButton(f"{key}  {t.pick((app.name_ja, app.name_en))}")
+            choice.setCheckable(True)
+            choice.setMinimumHeight(64)
+            choice.setStyleSheet("font-size: 17px;")
+            choice.clicked.connect(lambda _=False, code=app.code: self.choose_applicant(code))
+            group2.addButton(choice)
+            applicants.addWidget(choice)
+            self.applicant_buttons[app.code] = choice
         grid.addLayout(applicants, 5, 0, 1, 2)
         return box
 
@@ -217,7 +224,8 @@ class ReceptionPanel(QWidget):
         lane = catalog.lane_for(self.procedure, self.applicant)
         self.route.setText(f"→ {lane.prefix}  {t.pick((lane.name_ja, lane.name_en))}")
         for document in catalog.documents(self.procedure, self.applicant):
-            check = QCheckBox(document)
+            check = QCheckBox(catalog.document_name(document, t.lang))
+            check.setProperty("document", document)  # what is recorded: the catalog's name
             check.setStyleSheet("font-size: 16px; padding: 4px;")
             check.toggled.connect(self._update_buttons)
             self.checks_box.addWidget(check)
@@ -249,10 +257,16 @@ class ReceptionPanel(QWidget):
         """Issues and prints the ticket; a printer failure never stops it."""
         if not self.issue_button.isEnabled() or self.procedure is None or self.applicant is None:
             return
+        args = (self._actor, self.procedure, self.applicant)
         try:
-            row = self._tickets.issue(self._actor, self.procedure, self.applicant)
+            try:
+                row = self._tickets.issue(*args)
+            except OutsideHours as exc:
+                if not self._confirm(self._texts.error(exc)):
+                    return
+                row = self._tickets.issue(*args, confirm_closed=True)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.error.clear()
         self.last = row
@@ -272,9 +286,13 @@ class ReceptionPanel(QWidget):
 
     def _print(self, ticket_id: str) -> None:
         result = print_and_show(self._services.printing, self._actor, ticket_id, self._printer,
-                                self.print_status)  # fmt: skip
+                                self.print_status, self._texts.lang)  # fmt: skip
         if result is not None:
             self.preview.setPixmap(png_pixmap(result.png, 180))
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self._texts("issue"), question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def reprint(self) -> None:
         """Prints the last ticket again, or the oldest one waiting for a reprint."""
@@ -300,7 +318,7 @@ class ReceptionPanel(QWidget):
         try:
             self._tickets.cancel(self._actor, self.last["ticket_id"], reason)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.print_status.setText(self._texts("cancelled", n=self.last["number"]))
         self.number.setText("")
@@ -315,13 +333,13 @@ class ReceptionPanel(QWidget):
             or self.applicant is None
         ):
             return
-        missing = [c.text() for c in self.checks if not c.isChecked()]
+        missing = [str(c.property("document")) for c in self.checks if not c.isChecked()]
         try:
             text = self._services.visits.turn_back(
                 self._actor, self.procedure, self.applicant, missing
             )
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             return
         self.number.setText("")
         self.ahead.setText("")

@@ -12,7 +12,7 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
-from app.cli.output import CliError, error_line
+from app.cli.output import CliError, error_line, note_line
 from app.core.actor import Actor
 from app.core.logs import install_crash_handlers
 from app.core.node import Node
@@ -21,6 +21,7 @@ from app.core.staff import StaffService
 from app.services import Services
 from ui.shell.main_window import MainWindow
 from ui.shell.signin import SignInDialog
+from ui.shell.single_instance import SingleInstance
 from ui.widgets.i18n import Texts, install_qt_translation
 
 qt_log = logging.getLogger("madoguchi.qt")
@@ -86,12 +87,16 @@ def screenshot(widget: QWidget, path: str, size: str | None) -> None:
         raise CliError(f"画像を保存できません: {path}")
 
 
-def preset_actor(node: Node) -> Actor | None:
-    """Signs in from MADOGUCHI_STAFF / MADOGUCHI_PIN when both are set (screenshots, kiosks)."""
+def preset_actor(node: Node, record: bool = True) -> Actor | None:
+    """Signs in from MADOGUCHI_STAFF / MADOGUCHI_PIN when both are set (the demo's windows,
+    screenshots). The sign-in is recorded as any other (staffing and reports count it),
+    except for a screenshot (``record=False``), which only looks."""
     staff, pin = os.environ.get("MADOGUCHI_STAFF"), os.environ.get("MADOGUCHI_PIN")
     if not staff or not pin:
         return None
-    return StaffService(node).authenticate(staff, pin, node.identity.counter)
+    service = StaffService(node)
+    sign_in = service.sign_in if record else service.authenticate
+    return sign_in(staff, pin, node.identity.counter)
 
 
 def has_display() -> bool:
@@ -107,6 +112,17 @@ def tell_about_bug(kind: type[BaseException], error: BaseException, trace: objec
     if isinstance(window, QMainWindow):
         texts = getattr(window, "texts", Texts())
         window.statusBar().showMessage(texts("internal_error"), 20_000)
+
+
+def come_forward(widget: QWidget) -> None:
+    """Brings a window to the front (a second start of the program asked for it)."""
+    if widget.isMinimized():
+        widget.showNormal()
+    if isinstance(widget, MainWindow) and widget.kiosk:
+        widget.setGeometry(widget.screen().geometry())
+        widget.showFullScreen()
+    widget.raise_()
+    widget.activateWindow()
 
 
 def run_shell(args: argparse.Namespace) -> int:
@@ -132,11 +148,16 @@ def run_shell(args: argparse.Namespace) -> int:
         node.close()
         return 2
     app = application()
+    instance = SingleInstance(node.data_dir)
+    if not args.screenshot and (instance.forward() or not instance.claim()):
+        note_line(f"{node.identity.name} の画面は既に開いています（前面に出しました）")
+        node.close()
+        return 0
     install_qt_translation(app, args.lang)
     texts = Texts(args.lang)
     services = Services.of(node)
     needs_staff = node.identity.role != "display"
-    actor = preset_actor(node) if needs_staff else None
+    actor = preset_actor(node, record=not args.screenshot) if needs_staff else None
     if args.screenshot:
         widget: QWidget
         if needs_staff and actor is None:
@@ -159,15 +180,31 @@ def run_shell(args: argparse.Namespace) -> int:
         widget.close()
         node.close()
         return 0
+    shown: list[QWidget] = []  # the window (or sign-in) a second start brings forward
+    instance.raised.connect(lambda: come_forward(shown[-1]) if shown else None)
     while True:
         if needs_staff and actor is None:
             dialog = SignInDialog(services.here, services.staff, texts)
+            shown.append(dialog)
             if not dialog.exec():
                 node.close()
                 return 0
             actor = dialog.actor
-        window = MainWindow(services, actor, texts)
-        window.show()
+        kiosk = not needs_staff and not getattr(args, "windowed", False)
+        window = MainWindow(services, actor, texts, kiosk=kiosk)
+        shown.append(window)
+        if kiosk:  # the waiting room's screen, as a kiosk
+            # The screen's size first: without a window manager (a bare X server) the
+            # full-screen request alone changes nothing.
+            window.setGeometry(window.screen().geometry())
+            window.showFullScreen()
+        else:
+            # A staff window as large as its work needs (the board: a 720p window), within
+            # the screen.
+            room = window.screen().availableGeometry()
+            wanted = (1280, 800) if needs_staff else (1280, 720)
+            window.resize(min(wanted[0], room.width()), min(wanted[1], room.height()))
+            window.show()
         app.exec()
         texts = window.texts
         if not window.did_sign_out:

@@ -28,6 +28,8 @@ def _add_gui_commands(sub: Any) -> None:
     p.add_argument("--lang", choices=["ja", "en"], default="ja", help="表示言語")
     p.add_argument("--tab", type=int, default=0,
                    help="--screenshot で写すタブ（1から数える。既定: 最初のタブ）")  # fmt: skip
+    p.add_argument("--windowed", action="store_true",
+                   help="呼出表示を全画面でなく普通のウィンドウで開く（デモ・確認用）")  # fmt: skip
     p.set_defaults(handler=_run_gui)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import NODE_ROLES, ROLES, Actor
 from app.model.clock import to_datetime
+from app.queue.tickets import STATE_NAMES
 from app.services import Services
 from ui.admin.panel import AdminPanel
 from ui.counter.inquiry_panel import InquiryPanel
@@ -25,9 +27,11 @@ from ui.display.board import DisplayBoard
 from ui.reception.checkin import CheckinPanel
 from ui.reception.import_dialog import ask_and_import
 from ui.reception.walk_in import ReceptionPanel
+from ui.shell.signin import SignInDialog
 from ui.shell.sync_runner import SyncRunner
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
+from ui.widgets.keys import bind_key
 from ui.widgets.queue_model import QueueModel
 from ui.widgets.tables import KeyedTableView
 
@@ -35,11 +39,16 @@ from ui.widgets.tables import KeyedTableView
 class MainWindow(QMainWindow):
     """One node's window, for the role it was set up with.
 
+    The display board's window is the public screen itself: no menu, no status bar, no
+    staff banner (only the board's small staff mark); as a kiosk it fills the screen and
+    only a staff member's PIN closes it (Esc, or any attempt to close it).
+
     Args:
         services: the services of the node shown (:meth:`app.services.Services.of`).
         actor: the signed-in staff member (None on the display board).
         texts: the language.
         sync: run the background sync rounds when the PC has a shared folder.
+        kiosk: the board's window may only be closed with a staff member's PIN.
 
     Signals:
         signed_out: the staff member signed out; the shell asks for sign-in again.
@@ -48,11 +57,13 @@ class MainWindow(QMainWindow):
     signed_out = Signal()
 
     def __init__(self, services: Services, actor: Actor | None, texts: Texts,
-                 sync: bool = True) -> None:  # fmt: skip
+                 sync: bool = True, kiosk: bool = False) -> None:  # fmt: skip
         super().__init__()
         self.services, self.actor, self.texts = services, actor, texts
         self.here = services.here
         self.did_sign_out = False
+        self.kiosk = kiosk
+        self.leaving = False
         self.identity = self.here.identity
         settings = self.here.settings
         self.hub = Hub(self.here.data_version, settings.screens.poll_ms, parent=self)
@@ -73,19 +84,34 @@ class MainWindow(QMainWindow):
         self.last_sync = report
         if report.get("imported"):
             self.hub.poll()  # the views re-read now, not at the hub's next look
+        if isinstance(self.panel, DisplayBoard):
+            self.panel.show_link(report)
+            return
         texts = self.texts
         self.sync_label.setText(texts("sync_status", w=report["waiting"]))
         message = str(report.get("message") or "")
         alarm = bool(
             report.get("offline") or report.get("clone_alarm") or report.get("write_failed")
         )
+        if texts.lang == "en":  # the round's message is Japanese: say it from its flags
+            kind = ("halted" if report.get("clone_alarm") else
+                    "write_failed" if report.get("write_failed") else "offline")  # fmt: skip
+            message = texts(f"banner_{kind}")
         self.banner.setText(texts("offline_banner", m=message) if alarm else "")
         self.banner.setVisible(alarm)
+
+    @property
+    def is_board(self) -> bool:
+        """Tells whether this window is the waiting room's display board."""
+        return self.identity.role == "display" or self.actor is None
 
     def _build(self) -> None:
         texts, identity = self.texts, self.identity
         role_name = texts.pick(NODE_ROLES[identity.role])
         self.setWindowTitle(f"madoguchi — {role_name} — {identity.name}")
+        if self.is_board:
+            self._build_board()
+            return
         self.menuBar().clear()
         file_menu = self.menuBar().addMenu(texts("file"))
         if self.actor is not None:
@@ -150,7 +176,7 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel(texts("sync_none") if not identity.share_dir else "")
         staff = "—"
         if self.actor is not None:
-            staff = f"{self.actor.staff_id}（{texts.pick(ROLES[self.actor.role])}）"
+            staff = texts("staff_role", s=self.actor.staff_id, r=texts.pick(ROLES[self.actor.role]))
             if self.actor.counter:
                 staff += f" {texts('to_counter', c=self.actor.counter)}"
         self.node_label.setText(
@@ -164,14 +190,37 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.clock_label)
         self.update_clock()
 
+    def _build_board(self) -> None:
+        """The public screen: the board alone (its language alternates by itself)."""
+        self.model = None
+        self.panel = self._panel()
+        self.setCentralWidget(self.panel)
+        self.setStyleSheet("QMainWindow { background: #000000; }")
+        bind_key(self, "Esc", self.ask_to_leave)
+        if self.kiosk:
+            self.panel.setCursor(Qt.CursorShape.BlankCursor)
+
+    def ask_to_leave(self) -> bool:
+        """Asks for a staff member's PIN and closes the board if it is right.
+
+        Returns:
+            Whether the board closes.
+        """
+        dialog = SignInDialog(self.here, self.services.staff, self.texts, self, leave=True)
+        if dialog.exec() and dialog.actor is not None:
+            self.leaving = True
+            self.close()
+            return True
+        return False
+
     def _panel(self) -> QWidget:
         role = self.identity.role
         services = self.services
         if role == "display" or self.actor is None:
             return DisplayBoard(services.board(), self.texts, self.hub)
         if role == "reception":
-            tabs = QTabWidget()
-            tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
+            tabs = QTabWidget()  # touch-sized tabs
+            tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 12px 24px; }")
             desk = services.reception()
             self.walk_in = ReceptionPanel(desk, self.actor, self.texts, self.hub)
             self.checkin = CheckinPanel(desk, self.actor, self.texts, self.hub)
@@ -202,8 +251,13 @@ class MainWindow(QMainWindow):
 
     def update_clock(self) -> None:
         """Shows the time and whether the center is open today."""
+        if self.is_board:
+            return  # the board shows its own clock
         now = self.here.now_ms()
-        self.clock_label.setText(to_datetime(now).strftime("%Y-%m-%d %H:%M:%S"))
+        shown = to_datetime(now).strftime("%Y-%m-%d %H:%M:%S")
+        if self.here.demo_clock:
+            shown = self.texts("demo_clock", t=shown)
+        self.clock_label.setText(shown)
         status = self.here.calendar().status(self.here.today())
         if status.open and status.hours is not None:
             text = self.texts(
@@ -239,16 +293,48 @@ class MainWindow(QMainWindow):
             ask_and_import(self, self.services.imports, self.actor, self.texts)
             self.hub.notify()
 
+    def may_close(self) -> bool:
+        """Asks before a counter is closed (or signed out) while a visitor is called or
+        being served there; True when the window may close."""
+        if self.identity.role != "counter" or self.actor is None or self.leaving:
+            return True
+        ticket = self.services.queue.current_at(self.actor.counter)
+        if ticket is None:
+            return True
+        number = self.services.queue.held_number(ticket)
+        state = self.texts.pick(STATE_NAMES[ticket["state"]])
+        question = self.texts("close_counter", n=number, state=state)
+        if self.confirm_close(question):
+            self.leaving = True
+            return True
+        return False
+
+    def confirm_close(self, question: str) -> bool:
+        """Asks a yes/no question before closing (tests replace it)."""
+        answer = QMessageBox.question(self, self.windowTitle(), question)
+        return answer == QMessageBox.StandardButton.Yes
+
     def sign_out(self) -> None:
         """Records the end of the shift and returns to the sign-in dialog."""
+        if not self.may_close():
+            return
         if self.actor is not None:
             self.services.staff.sign_out(self.actor)
         self.did_sign_out = True
         self.signed_out.emit()
         self.close()
 
-    def closeEvent(self, event: object) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closes the window; a kiosk board asks for a PIN first, a counter with a visitor
+        called or being served asks whether to leave them."""
+        if self.kiosk and not self.leaving:
+            event.ignore()
+            QTimer.singleShot(0, self.ask_to_leave)
+            return
+        if not self.may_close():
+            event.ignore()
+            return
         self.hub.stop()
         if self.sync is not None:
             self.sync.stop()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        super().closeEvent(event)

@@ -27,16 +27,20 @@ class SignInDialog(QDialog):
         here: the PC signed in at.
         staff: the staff service that checks the PIN.
         texts: the window's language.
+        leave: only check the PIN of a staff member who closes the full-screen board
+            (no shift starts: nothing is recorded but wrong PINs).
     """
 
     def __init__(self, here: NodeView, staff: StaffService, texts: Texts,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, leave: bool = False) -> None:  # fmt: skip
         super().__init__(parent)
         self._staff = staff
         self._texts = texts
+        self._leave = leave
         self.actor: Actor | None = None
         identity = here.identity
-        self.setWindowTitle(f"{texts('sign_in')} — {identity.name}")
+        action = texts("leave_board") if leave else texts("sign_in")
+        self.setWindowTitle(f"{action} — {identity.name}")
         self.staff_id = QLineEdit()
         self.staff_id.setInputMethodHints(Qt.InputMethodHint.ImhLatinOnly)
         self.pin = QLineEdit()
@@ -52,13 +56,13 @@ class SignInDialog(QDialog):
         form = QFormLayout()
         form.addRow(texts("staff_id"), self.staff_id)
         form.addRow(texts("pin"), self.pin)
-        if identity.role == "counter":
+        if identity.role == "counter" and not leave:
             form.addRow(texts("counter"), self.counter)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(texts("sign_in"))
+        ok.setText(action)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(texts("cancel"))
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
@@ -74,10 +78,11 @@ class SignInDialog(QDialog):
     def try_sign_in(self) -> None:
         """Checks the PIN; accepts the dialog or shows why not."""
         counter = self.counter.text().strip() or None
+        check = self._staff.authenticate if self._leave else self._staff.sign_in
         try:
-            self.actor = self._staff.sign_in(self.staff_id.text().strip(), self.pin.text(), counter)
+            self.actor = check(self.staff_id.text().strip(), self.pin.text(), counter)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(self._texts.error(exc))
             self.pin.clear()
             self.pin.setFocus()
             return

@@ -9,10 +9,19 @@ from __future__ import annotations
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from app.core.errors import UserError
+
 TEXTS: dict[str, tuple[str, str]] = {
     "app": ("横須賀市マイナンバーカードセンター", "Yokosuka My Number Card Center"),
     "sign_in": ("サインイン", "Sign in"),
     "sign_out": ("サインアウト", "Sign out"),
+    "leave_board": ("呼出表示を終了", "Close the board"),
+    "close_counter": (
+        "{n} を{state}です。このまま窓口を閉じるとお客様に対応する人がいなくなります。"
+        "閉じますか（対応を終えるか回付・保留してから閉じてください）",
+        "{n} is {state} at this counter. Closing now leaves the visitor without a clerk. "
+        "Close anyway? (Finish, transfer or hold the visit first.)",
+    ),
     "staff_id": ("職員ID", "Staff ID"),
     "pin": ("暗証番号", "PIN"),
     "counter": ("窓口番号", "Counter"),
@@ -36,7 +45,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "start": ("対応開始", "Start"),
     "done": ("完了", "Done"),
     "done_revisit": ("書類不備・再来庁", "Missing documents"),
-    "done_deferred": ("保留（J-LIS停止）", "Deferred (J-LIS)"),
+    "done_deferred": ("J-LIS停止で後日", "J-LIS down: later"),
     "noshow": ("不在", "No-show"),
     "recall": ("再呼出し", "Recall"),
     "hold": ("保留", "Hold"),
@@ -57,7 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "check_signed": ("{n} のダブルチェックを確認しました", "Double check of {n} signed off"),
     "reason": ("理由", "Reason"),
     "counter_tab": ("窓口 (呼出・対応)", "Counter"),
-    "inquiry_tab": ("問い合わせ・質疑応答集", "Inquiries & Q&A"),
+    "inquiry_tab": ("問い合わせ・質疑応答集", "Inquiries && Q&&A"),  # & marks a mnemonic in a tab
     "counter_setup": ("窓口の設定…", "Counter setup…"),
     "call_number": ("番号を呼ぶ", "Call this number"),
     "call_number_hint": (
@@ -67,13 +76,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "held_here": ("この窓口で保留中", "On hold at this counter"),
     "nothing_held": ("保留中の整理券はありません", "No ticket on hold"),
     "nobody_here": ("対応中の整理券はありません", "No ticket at this counter"),
-    "transferred": ("{n} を回付しました（新しい番号 {m}）", "{n} transferred as {m}"),
+    "transferred": (
+        "✓ {n} を{lane}へ回付しました。お客様はお手元の番号 {n} のままお待ちください"
+        "（呼出しも {n}。記録上の番号 {m}）",
+        "✓ {n} transferred to {lane}. The visitor keeps number {n} and is called by it "
+        "(recorded as {m}).",
+    ),
+    "transferred_from": (
+        "回付されたお客様（お手元の番号 {n}・記録上 {m}）",
+        "Transferred visitor (holds {n}, recorded as {m})",
+    ),
     "waited_for": ("待ち時間 {m}分（{at} 発券）", "Waited {m} min (issued {at})"),
     "slot_of": ("予約 {s} の枠", "Reservation {s}"),
     "calls": ("呼出し {n}回目", "Called {n} times"),
     "lost_call": (
         "{n} は {c}番窓口が先に呼び出していました。この窓口では対応できません。次の方を呼んでください（F1）",
         "{n} had already been called by counter {c}. Please call the next visitor (F1).",
+    ),
+    "board_silent": (
+        "呼出表示から応答がありません（最終受信 {t}）。呼出しが待合室に表示されていない"
+        "おそれがあります。番号を口頭でもお呼びください",
+        "The display board has not been heard from since {t}: calls may not be shown in the "
+        "waiting room. Please also call the number aloud.",
     ),
     "current": ("対応中の整理券", "Current ticket"),
     "nobody": ("お待ちの方はいません", "Nobody is waiting"),
@@ -82,6 +106,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "open_today": ("本日開庁 {o}–{c}", "Open today {o}–{c}"),
     "closed_today": ("本日閉庁: {r}", "Closed today: {r}"),
     "node": ("端末", "PC"),
+    "demo_clock": ("デモ時刻 {t}", "Demo time {t}"),
     "staff": ("職員", "Staff"),
     "minutes": ("{m}分", "{m} min"),
     "documents": ("持参書類の確認", "Documents brought"),
@@ -109,9 +134,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "walk_in": ("当日受付・発券", "Walk-in"),
     "check_in": ("予約の受付 (Enter)", "Check in (Enter)"),
     "checkin_tab": ("予約の方の受付", "Reservations"),
-    "search_hint": (
-        "予約番号をスキャン、または氏名（カナ）",
-        "Scan the booking number, or the name in kana",
+    "scan_hint": ("予約番号をスキャン・入力", "Scan or type the booking number"),
+    "name_hint": (
+        "氏名（カナ・ひらがな・ローマ字）で検索",
+        "Find the name (katakana, hiragana or romaji)",
     ),
     "not_found": ("本日の予約に「{q}」は見つかりません", "No booking today matches “{q}”"),
     "res_reservation": ("予約番号", "Booking"),
@@ -145,6 +171,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "An internal error happened (written to the log). You can carry on.",
     ),
     "offline_banner": ("⚠ オフライン: {m}", "⚠ Offline: {m}"),
+    "banner_offline": (
+        "共有フォルダに接続できません。この端末はそのまま使えます",
+        "the shared folder cannot be reached. This PC works on; what it records goes out "
+        "when the share is back.",
+    ),
+    "banner_write_failed": (
+        "共有フォルダに書き込めません",
+        "the shared folder cannot be written. This PC's records are safe here and go out "
+        "once it can be written.",
+    ),
+    "banner_halted": (
+        "この端末は記録を止めています",
+        "this PC has stopped recording: its data folder was copied or restored, or another "
+        "PC writes under its identity. Call IT (madoguchi identity).",
+    ),
+    "staff_role": ("{s}（{r}）", "{s} ({r})"),
+    "pause_hint": ("J-LIS 障害", "J-LIS down"),
 }
 
 
@@ -170,6 +213,10 @@ class Texts:
     def pick(self, pair: tuple[str, str]) -> str:
         """Returns the right half of a (ja, en) pair from the domain."""
         return pair[self.index]
+
+    def error(self, exc: UserError) -> str:
+        """Returns a user error's message in this language (Japanese if it has no English)."""
+        return exc.in_language(self.lang)
 
 
 def install_qt_translation(app: QApplication, lang: str) -> QTranslator | None:

@@ -31,6 +31,15 @@ def error_label() -> QLabel:
     return label
 
 
+def notice_label() -> QLabel:
+    """Returns the green, bold line where what went well is said (beside the error line)."""
+    label = QLabel()
+    label.setObjectName("notice")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #005a32; font-weight: bold; font-size: 15px;")
+    return label
+
+
 def lane_counts(counts: dict[str, int], catalog: Catalog, texts: Texts) -> str:
     """Returns 'lane: n waiting' for every lane of the catalog (``QueueQueries.waiting_counts``)."""
     parts = []

@@ -21,11 +21,14 @@ class QtSystemPrinter:
     Args:
         name: the printer's name (empty: the default printer).
         output_file: print to this PDF file instead (tests and "print to file").
+        roll_mm: the paper's width (setting ``printing.roll_mm``).
     """
 
-    def __init__(self, name: str = "", output_file: str | None = None) -> None:
+    def __init__(self, name: str = "", output_file: str | None = None,
+                 roll_mm: float = ROLL_WIDTH_MM) -> None:  # fmt: skip
         self.name = name.strip()
         self.output_file = output_file
+        self.roll_mm = float(roll_mm)
 
     def _printer(self) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -37,7 +40,9 @@ class QtSystemPrinter:
         if info.isNull():
             raise PrinterError(
                 f"プリンタ「{self.name or '既定のプリンタ'}」が見つかりません。"
-                "電源とケーブルを確認し、Windows の「プリンターとスキャナー」に表示されるか確かめてください"
+                "電源とケーブルを確認し、Windows の「プリンターとスキャナー」に表示されるか確かめてください",
+                en=f"Printer '{self.name or 'default printer'}' not found. Check its power and "
+                "cable, and that Windows lists it under Printers & scanners",
             )
         return QPrinter(info, QPrinter.PrinterMode.HighResolution)
 
@@ -45,11 +50,11 @@ class QtSystemPrinter:
         """Prints the PNG raster at the roll's width, on a page exactly as tall as the ticket."""
         image = QImage.fromData(png)
         if image.isNull():
-            raise PrinterError("整理券の画像を作れませんでした")
-        height_mm = ROLL_WIDTH_MM * image.height() / image.width()
+            raise PrinterError("整理券の画像を作れませんでした", en="The ticket's picture failed")
+        height_mm = self.roll_mm * image.height() / image.width()
         printer = self._printer()
         printer.setDocName(name)
-        size = QPageSize(QSizeF(ROLL_WIDTH_MM, height_mm), QPageSize.Unit.Millimeter, "madoguchi")
+        size = QPageSize(QSizeF(self.roll_mm, height_mm), QPageSize.Unit.Millimeter, "madoguchi")
         printer.setPageLayout(
             QPageLayout(
                 size,
@@ -62,7 +67,8 @@ class QtSystemPrinter:
         painter = QPainter()
         if not painter.begin(printer):
             raise PrinterError(
-                "プリンタに送れませんでした（オフライン・用紙切れ・カバー開きを確認してください）"
+                "プリンタに送れませんでした（オフライン・用紙切れ・カバー開きを確認してください）",
+                en="Could not send to the printer (check: offline, out of paper, cover open)",
             )
         try:
             page = printer.pageRect(QPrinter.Unit.DevicePixel)
@@ -73,11 +79,13 @@ class QtSystemPrinter:
 
 def site_printer(printing: TicketPrinting) -> Printer:
     """Returns the printer of this PC's setting, including the Qt system printer."""
-    return printing.printer({"system": lambda name: QtSystemPrinter(name)})
+    roll = printing.roll_mm
+    return printing.printer({"system": lambda name: QtSystemPrinter(name, roll_mm=roll)})
 
 
 def print_and_show(printing: TicketPrinting, actor: Actor, ticket_id: str,
-                   printer: Printer | None, label: QLabel) -> PrintResult | None:  # fmt: skip
+                   printer: Printer | None, label: QLabel, lang: str = "ja",
+                   ) -> PrintResult | None:  # fmt: skip
     """Prints a ticket (recording the outcome) and shows the result in a label.
 
     Returns:
@@ -86,10 +94,10 @@ def print_and_show(printing: TicketPrinting, actor: Actor, ticket_id: str,
     try:
         target = printer or site_printer(printing)
     except PrinterError as exc:
-        label.setText(exc.message_ja)
+        label.setText(exc.in_language(lang))
         return None
     result = printing.print_and_record(actor, ticket_id, target)
     color = "#005a32" if result.ok else "#b00020"
     label.setStyleSheet(f"color: {color}; font-weight: bold; font-size: 14px;")
-    label.setText(result.message)
+    label.setText(result.in_language(lang))
     return result

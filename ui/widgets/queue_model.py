@@ -71,7 +71,10 @@ class QueueModel(KeyedTableModel):
             end = t["called_at"] if t["called_at"] is not None else self._now
             waited_ms = max(0, end - t["issued_at"])
             waited = self._texts("minutes", m=waited_ms // 60_000)
-        cells = (str(t["number"]), state, pick((p.name_ja, p.name_en)),
+        number = str(t["number"])
+        if t.get("internal_number"):  # a transferred visitor: called by the number they hold
+            number = f"{number} ({t['internal_number']})"
+        cells = (number, state, pick((p.name_ja, p.name_en)),
                  pick((a.name_ja, a.name_en)), pick((lane.name_ja, lane.name_en)),
                  hhmm(t["issued_at"]), waited)  # fmt: skip
         sort = (t["number"], t["state"], t["procedure"], t["applicant"], t["lane"],

@@ -175,7 +175,9 @@ def test_demo_windows_are_separate_nodes_signed_in(tmp_path: Path) -> None:
     commands = window_commands(tmp_path)
     folders = [argv[argv.index("--data-dir") + 1] for argv, _ in commands]
     assert [Path(f).name for f in folders] == ["reception", "counter-1", "counter-2", "display"]
-    assert all(argv[-1] == "run" for argv, _ in commands)
+    assert [argv[argv.index("run") :] for argv, _ in commands] == [["run"]] * 3 + [
+        ["run", "--windowed"]  # the board beside the others, not full screen
+    ]
     assert commands[1][1] == {"MADOGUCHI_STAFF": "cl01", "MADOGUCHI_PIN": "2222"}
     assert commands[3][1] == {}  # the display board needs nobody signed in
 

@@ -489,3 +489,11 @@ def test_locator_handles_sub_tables_and_dotted_keys() -> None:
     assert parse_catalog(fixed).documents("pin", "agent") == ("委任状",)
     empty = fixed.replace('agent = ["委任状"]', 'agent = [""]')
     assert _error(empty).startswith("catalog.toml 行 30: 手続 pin の documents.agent は空でない")
+
+
+def test_every_document_of_the_bundled_catalog_has_an_english_name() -> None:
+    catalog = load_catalog()
+    names = {d for p in catalog.procedures.values() for docs in p.documents.values() for d in docs}
+    assert names and all(catalog.document_name(d, "en") != d for d in names)
+    assert catalog.document_name("マイナンバーカード", "ja") == "マイナンバーカード"
+    assert catalog.document_name("マイナンバーカード", "en") == "My Number card"

@@ -192,6 +192,21 @@ def test_reserved_ticket_shows_its_slot_and_walk_in_does_not(
     assert "ご予約" not in _pdf_text(render_pdf(*layout(walk_in)))
 
 
+def test_a_late_check_in_says_how_it_will_be_called(
+    node: Node, svc: TicketService, floor: Actor, clock: FakeClock
+) -> None:
+    _reserve(node, "R0300", "11:00")
+    clock.set(OPEN_DAY, time(11, 50))  # the slot and its 15 minutes of grace are over
+    row = svc.issue(floor, "issuance", "self", reservation_id="R0300", confirm_late=True)
+    late = ticket_content(node, row)
+    assert late.late and late.slot == "11:00–11:30"
+    text = _pdf_text(render_pdf(*layout(late)))
+    assert "ご予約  11:00–11:30" in text
+    joined = "".join(text.split())  # the sentences wrap on a narrow roll
+    assert "遅れての受付のため、一般の方と同じ順番でお呼びします" in joined
+    assert "calledinturnwithwalk-invisitors" in joined
+
+
 def test_weekend_ticket_shows_weekend_hours(
     node: Node, svc: TicketService, floor: Actor, clock: FakeClock
 ) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 
 from app.core.actor import SYSTEM, Actor, AuthError
 from app.core.node import Node
-from app.queue.tickets import LateCheckIn, TicketError, TicketService
+from app.queue.calls import CallWatcher, sentence
+from app.queue.queries import QueueQueries
+from app.queue.tickets import LateCheckIn, OutsideHours, TicketError, TicketService
 from app.reservations.bookings import ReservationService
 from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import make_node
@@ -282,8 +284,22 @@ def test_two_issuing_pcs_cut_off_never_share_a_number(
 
 def test_numbers_restart_each_day(svc: TicketService, floor: Actor, clock: FakeClock) -> None:
     assert svc.issue(floor, "pin", "self")["number"] == "A-001"
-    clock.advance(minutes=24 * 60)
+    clock.advance(minutes=3 * 24 * 60)  # Friday: Wednesday and Thursday are closed
     assert svc.issue(floor, "pin", "self")["number"] == "A-001"
+
+
+def test_a_walk_in_after_closing_or_on_a_closed_day_needs_a_confirmation(
+    svc: TicketService, floor: Actor, clock: FakeClock
+) -> None:
+    clock.set(OPEN_DAY, time(18, 29))
+    assert svc.issue(floor, "pin", "self")["number"] == "A-001"
+    clock.set(OPEN_DAY, time(18, 30))  # closing time
+    with pytest.raises(OutsideHours, match="18:30まで"):
+        svc.issue(floor, "pin", "self")
+    assert svc.issue(floor, "pin", "self", confirm_closed=True)["number"] == "A-002"
+    clock.set(OPEN_DAY + timedelta(days=1), time(11, 0))  # a Wednesday
+    with pytest.raises(OutsideHours, match="閉庁日"):
+        svc.issue(floor, "pin", "self")
 
 
 def test_lookup_by_number_and_unknown(svc: TicketService, floor: Actor) -> None:
@@ -342,3 +358,25 @@ def test_an_early_reserved_visitor_waits_from_the_slot(
     clock.set(OPEN_DAY, time(11, 38))
     called = svc.call(Actor("cl", "clerk", "1"), t["number"])
     assert timings(called)["waiting_ms"] == 8 * 60_000
+
+
+def test_the_board_and_the_voice_call_a_transferred_visitor_by_their_number(
+    svc: TicketService, floor: Actor, clerk: Actor, node: Node
+) -> None:
+    t = svc.issue(floor, "pin", "self")
+    svc.call(clerk, t["number"])
+    first = svc.transfer(clerk, t["number"], "city", "ダブルチェック（シ）")
+    second = svc.transfer(Actor("city", "city_staff", "5"), svc.call(
+        Actor("city", "city_staff", "5"), "A-001")["ticket_id"], "general", "戻り")  # fmt: skip
+    queries = QueueQueries(node)
+    assert [first["number"], second["number"]] == ["C-001", "A-002"]
+    assert queries.held_number(second) == "A-001"  # through two transfers
+    svc.call(clerk, "A-001")  # the number in the visitor's hand calls the latest link
+    [called] = queries.called_now()
+    assert (called["number"], called["internal_number"]) == ("A-001", "A-002")
+    watcher = CallWatcher(4, 8)
+    watcher.look([], [])
+    svc.recall(clerk, "A-002")
+    fresh = watcher.look(queries.called_now(), queries.recent_calls(12)).fresh
+    assert [c.number for c in fresh] == ["A-001"]
+    assert sentence(fresh[0], "ja") == "受付番号 A 1番の方、1番窓口へお越しください"

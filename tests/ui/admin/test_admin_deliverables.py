@@ -56,7 +56,7 @@ def test_overdue_in_red_until_handed_in(qtbot: QtBot, site: Node) -> None:
     assert isinstance(brush, QBrush) and brush.color().name() == "#b00020"
     assert "期限切れの成果物が" in tab.banner.text()
     today = _row(tab, "daily:2027-01-09")
-    assert tab.model.cell(today, DeliverablesModel.COL_STATE) == "！本日期限"
+    assert tab.model.cell(today, DeliverablesModel.COL_STATE) == "! 本日期限"
     assert tab.mark("monthly:2026-12")
     monthly = _row(tab, "monthly:2026-12")
     assert tab.model.cell(monthly, DeliverablesModel.COL_STATE) == "✓ 提出済み"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from app.core.node_view import NodeView
 from app.queue.tickets import TicketService
 from app.services import Services
 from app.sync.service import SyncService
-from tests.helpers.clock import FakeClock
+from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import make_node, site_node
 from ui.counter.panel import CounterPanel
 from ui.shell.main_window import MainWindow
@@ -38,6 +40,8 @@ def counter(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> Iterator[tuple[No
     window = MainWindow(Services.of(node), CLERK, Texts("ja"), sync=False)
     qtbot.addWidget(window)
     assert isinstance(window.counter_panel, CounterPanel)
+    window.counter_panel._confirm = lambda question: True  # the clerk means it
+    window.confirm_close = lambda question: True  # type: ignore[method-assign]
     yield node, window.counter_panel
     node.close()
 
@@ -80,7 +84,10 @@ def test_transfer_and_call_a_number_or_a_scanned_qr(counter: tuple[Node, Counter
     panel.call_number()
     assert panel.number.text() == "A-003"
     panel.transfer("city", "ダブルチェック（シ）")
-    assert "C-001" in panel.error.text()
+    assert panel.error.text() == "" and panel.notice.text().startswith(
+        "✓ A-003 を市窓口へ回付しました。お客様はお手元の番号 A-003 のまま"
+    )
+    assert "#005a32" in panel.notice.styleSheet()  # success looks like success: green
     assert TicketService(node).get("A-003")["state"] == "transferred"
     ticket = TicketService(node).get("A-002")
     panel.call_field.setText(f"MDG1|{ticket['ticket_id']}|A-002")
@@ -171,3 +178,99 @@ def test_double_check_and_fee_at_the_counter(
     events = [e for e in node.store.ticket_events(TicketService(node).get("A-001")["ticket_id"])]
     assert [e.payload.get("fee") for e in events if e.type == "ticket.done"] == ["reissue"]
     assert [e.type for e in events].count("ticket.check_signed") == 1
+
+
+def test_the_counter_is_told_when_the_board_is_not_receiving(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    node = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    display = site_node(tmp_path, "display", clock, block=3, role="display", staff=False)
+    for pc in (display, node):
+        SyncService(pc).once()
+    window = MainWindow(Services.of(node), CLERK, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    panel = window.counter_panel
+    assert panel.board_notice.isHidden()
+    # The board PC stops (or is cut off from the share) for longer than the threshold.
+    clock.advance(seconds=75)
+    beat = next((tmp_path / "share").rglob(f"registry/{display.identity.node_id}.json"))
+    os.utime(beat, (beat.stat().st_mtime - 75,) * 2)
+    SyncService(node).once()
+    panel.check_board()
+    assert not panel.board_notice.isHidden()
+    assert panel.board_notice.text().startswith("呼出表示から応答がありません（最終受信 1")
+    # After closing time a silent board is normal: nothing is said.
+    clock.set(OPEN_DAY, time(18, 45))
+    panel.check_board()
+    assert panel.board_notice.isHidden()
+    window.close()
+    node.close()
+    display.close()
+
+
+def test_a_transferred_visitor_is_called_by_the_number_in_their_hand(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    node = make_node(tmp_path / "c", clock, role="counter", counter="5")
+    first = TicketService(node).issue(FLOOR, "pin", "self")
+    TicketService(node).call(CLERK, first["number"])
+    TicketService(node).transfer(CLERK, first["number"], "city", "ダブルチェック（シ）")
+    city = Actor("city", "city_staff", "5")
+    window = MainWindow(Services.of(node), city, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    window.confirm_close = lambda question: True  # type: ignore[method-assign]
+    panel = window.counter_panel
+    # The city clerk scans the QR of the ticket the visitor holds: the linked one is called.
+    panel.call_field.setText(f"MDG1|{first['ticket_id']}|{first['number']}")
+    panel.call_number()
+    assert panel.number.text() == "A-001" and "記録上 C-001" in panel.details.text()
+    assert window.model is not None
+    assert window.model.index(0, 0).data() == "A-001 (C-001)"
+    window.close()
+
+
+def test_moves_that_would_lose_the_visit_ask_first(counter: tuple[Node, CounterPanel]) -> None:
+    node, panel = counter
+    questions: list[str] = []
+    answers = [False, False, True]
+    panel._confirm = lambda question: questions.append(question) or answers.pop(0)
+    press(panel, "F1")
+    press(panel, "F2")
+    assert panel.buttons["done_deferred"].text() == "J-LIS停止で後日\nF10"
+    press(panel, "F10")  # a slip: the clerk says no
+    press(panel, "F9")
+    assert TicketService(node).get("A-001")["state"] == "serving"
+    assert questions[0].startswith("A-001 を「J-LIS停止で後日」で終えます")
+    assert "書類不備・再来庁" in questions[1]
+    press(panel, "F10")
+    assert TicketService(node).get("A-001")["outcome"] == "deferred"
+    press(panel, "F1")
+    press(panel, "F3")  # done: the normal end asks nothing
+    assert len(questions) == 3
+
+
+def test_closing_a_counter_with_a_visitor_called_asks_first(
+    qtbot: QtBot, counter: tuple[Node, CounterPanel]
+) -> None:
+    node, panel = counter
+    window = panel.window()
+    assert isinstance(window, MainWindow)
+    window.show()
+    press(panel, "F1")
+    asked: list[str] = []
+    window.confirm_close = lambda question: asked.append(question) is not None
+    assert not window.close()  # Ctrl+Q, the window's X: not without a word
+    assert window.isVisible() and asked[0].startswith("A-001 を呼出中です")
+    window.sign_out()
+    assert not window.did_sign_out and len(asked) == 2
+    window.confirm_close = lambda question: True
+    assert window.close()
+    assert TicketService(node).get("A-001")["state"] == "called"  # nothing was changed
+
+
+def test_an_idle_counter_closes_without_a_question(counter: tuple[Node, CounterPanel]) -> None:
+    _, panel = counter
+    window = panel.window()
+    assert isinstance(window, MainWindow)
+    window.confirm_close = lambda question: pytest.fail("asked for nothing")  # type: ignore[assignment]
+    assert window.close()

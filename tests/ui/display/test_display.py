@@ -6,6 +6,7 @@ here); the board runs on real nodes, three of them on one shared folder.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import wave
@@ -13,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QFontMetrics, QGuiApplication
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QShortcut
+from PySide6.QtWidgets import QApplication, QStatusBar
 from pytestqt.qtbot import QtBot
 
 import ui.display.announcer
@@ -37,6 +39,8 @@ from ui.display.announcer import (
 from ui.display.board import DisplayBoard, public_name
 from ui.shell.application import application
 from ui.shell.main_window import MainWindow
+from ui.shell.signin import SignInDialog
+from ui.widgets.fit_label import FitLabel
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 
@@ -362,12 +366,14 @@ def test_the_texts_alternate_between_japanese_and_english(
 
 
 def clipped(board: DisplayBoard) -> list[str]:
-    return [label.text() for label in board.findChildren(QLabel)
-            if label.text() and label.sizeHint().width() > label.width()]  # fmt: skip
+    return [label.text() for label in board.findChildren(FitLabel)
+            if label.text() and not label.fits()]  # fmt: skip
 
 
-def test_the_board_at_1920x1080_is_readable_from_8_m(
-    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+@pytest.mark.parametrize(("width", "height", "cap"), [(1920, 1080, 120), (1280, 720, 72),
+                                                       (1080, 1920, 80)])  # fmt: skip
+def test_the_board_fills_each_screen_and_never_cuts_a_number(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock, width: int, height: int, cap: int
 ) -> None:
     application()  # the bundled Japanese font, as the program has it
     node, numbers = calling_node(tmp_path, clock, 6)
@@ -375,14 +381,14 @@ def test_the_board_at_1920x1080_is_readable_from_8_m(
     board, _ = make_board(qtbot, node)
     TicketService(node).call(Actor("cl", "clerk", "1"), numbers[6])
     board.refresh()  # a fresh call: flashing
-    board.resize(1920, 1080)
+    board.resize(width, height)
     board.show()
     qtbot.waitExposed(board)
     image = board.grab()
-    assert (image.width(), image.height()) == (1920, 1080)
-    assert image.save("/tmp/display-board.png", "PNG")
-    for number, _, _ in board.rows:
-        assert QFontMetrics(number.font()).capHeight() >= 120  # numbers at least 120 px high
+    assert (image.width(), image.height()) == (width, height)
+    assert board.portrait == (height > width)
+    caps = [QFontMetrics(number.font()).capHeight() for number, _, _ in board.rows]
+    assert min(caps) >= cap  # readable from 8 m
     assert clipped(board) == []
     # The widest texts fit in both languages: four-digit numbers, two-digit counters.
     board.current = [{"ticket_id": str(i), "number": n, "counter": "12"}
@@ -390,7 +396,11 @@ def test_the_board_at_1920x1080_is_readable_from_8_m(
     board.recent = [{"ticket_id": "r", "number": "C-2001", "counter": "12"}] * 8
     for _ in range(2):
         board.switch_language()
+        assert [r[0].text() for r in board.rows] == ["C-2001", "A-1001", "K-1999", "A-012"]
         assert clipped(board) == [], board.lang
+        for label in (board.rows[0][0], board.rows[0][2], board.recent_rows[0][0]):
+            text_width = QFontMetrics(label.font()).horizontalAdvance(label.text())
+            assert 0 < text_width <= label.contentsRect().width()
     node.close()
 
 
@@ -422,4 +432,93 @@ def test_a_new_day_starts_with_an_empty_board(
     clock.advance(minutes=24 * 60)
     board.show_clock()  # the hub's tick, once a second
     assert board.calls_shown() == [] and board.recent == [] and heard == []
+    node.close()
+
+
+def age(share: Path, node: Node, seconds: float) -> None:
+    """Makes a PC's heartbeat on the share as old as a PC silent for ``seconds`` has."""
+    beat = next(share.rglob(f"registry/{node.identity.node_id}.json"))
+    os.utime(beat, (beat.stat().st_mtime - seconds,) * 2)
+
+
+def test_the_board_tells_the_room_when_it_hears_nothing_from_the_counters(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    one = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    display = site_node(tmp_path, "display", clock, block=3, role="display", staff=False)
+    number = TicketService(one).issue(FLOOR, "pin", "self")["number"]
+    TicketService(one).call(Actor("cl", "clerk", "1"), number)
+    sync(one, display)
+    board, heard = make_board(qtbot, display)
+    board.check_link()
+    assert board.calls_shown() == [(number, "1")] and not board.silent
+    assert board.mark.text() == ""  # all is well: no staff mark
+    # The counter PC falls silent (cut off from the share) for longer than the threshold.
+    clock.advance(seconds=90)
+    age(tmp_path / "share", one, 90)
+    assert not SyncService(display).once().offline
+    board.check_link()
+    assert board.silent
+    assert board.idle.text() == "ただいま窓口で直接お呼びしています"
+    assert [r[0].text() for r in board.rows] == ["", "", "", ""]  # no stale call shown
+    assert "窓口受信なし" in board.mark.text()
+    # It is back: its calls are shown (and announced) again.
+    clock.advance(seconds=5)
+    sync(one, display)
+    board.check_link()
+    assert not board.silent and board.rows[0][0].text() == number and board.idle.text() == ""
+    assert heard == []  # the call was there before; nothing new to announce
+    for node in (one, display):
+        node.close()
+
+
+def test_staff_states_are_a_small_mark_not_a_banner(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    node, _ = calling_node(tmp_path, clock, 1)
+    window = MainWindow(Services.of(node), None, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    board = window.panel
+    assert isinstance(board, DisplayBoard)
+    window.show_sync({"offline": True, "waiting": 3, "message": "共有フォルダに接続できません"})
+    assert board.mark.text() == "● 共有× 未送信3"
+    assert board.mark.max_px() < board.rows[0][0].max_px() / 5  # discreet
+    assert window.menuWidget() is None and window.findChildren(QStatusBar) == []
+    window.show_sync({"offline": False, "waiting": 0})
+    assert board.mark.text() == ""
+    window.close()
+    node.close()
+
+
+def test_the_kiosk_board_closes_only_with_a_staff_pin(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    node, _ = calling_node(tmp_path, clock, 1)
+    window = MainWindow(Services.of(node), None, Texts("ja"), sync=False, kiosk=True)
+    qtbot.addWidget(window)
+    window.show()
+    answers = iter([("fm", "0000"), ("fm", "1111")])
+
+    def answer() -> None:  # types into the PIN dialog once it is open
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SignInDialog):
+            QTimer.singleShot(10, answer)
+            return
+        staff, pin = next(answers)
+        dialog.staff_id.setText(staff)
+        dialog.pin.setText(pin)
+        dialog.try_sign_in()
+        if dialog.isVisible():  # a wrong PIN: the dialog stays; the person gives up
+            assert "違います" in dialog.error.text()
+            dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    assert not window.close()  # closing a kiosk asks first: a wrong PIN keeps it open
+    qtbot.waitUntil(lambda: not isinstance(QApplication.activeModalWidget(), SignInDialog))
+    assert window.isVisible()
+    QTimer.singleShot(0, answer)
+    press_escape = next(s for s in window.findChildren(QShortcut) if s.key().toString() == "Esc")
+    press_escape.activated.emit()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert [e.type for e in node.store.events("type LIKE 'staff.%'")][-1] == "staff.signin_failed"
     node.close()

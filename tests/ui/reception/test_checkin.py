@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QMessageBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -52,40 +53,41 @@ def test_the_coming_slots_are_listed_and_the_model_is_sound(
 
 
 def test_a_scanned_number_checks_in_at_once(panel: CheckinPanel, node: Node) -> None:
-    assert not panel.search.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
-    panel.search.setText("r202611240001")
-    panel.search_reservations()
+    assert not panel.scan.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+    panel.scan.setText("r202611240001")
+    panel.scan_number()
     assert panel.number.text() == "K-001"
     assert "印刷しました" in panel.status.text()
     ticket = TicketService(node).get("K-001")
     assert ticket["reservation_id"] == "R202611240001" and ticket["priority"] == 1
-    assert panel.search.text() == ""
+    assert panel.scan.text() == ""
 
 
 def test_a_name_search_then_pick(panel: CheckinPanel, node: Node) -> None:
-    panel.search.setText("ｽｽﾞｷ")
-    panel.search_reservations()
+    assert panel.name.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)  # kana typed
+    panel.name.setText("ｽｽﾞｷ")
+    panel.search_name()
     assert panel.model.rowCount() == 1 and panel.number.text() == ""  # a name is confirmed first
     panel.check_in_selected()
     assert TicketService(node).get(panel.number.text())["applicant"] == "legal"
 
 
 def test_unknown_too_early_and_too_late(panel: CheckinPanel, node: Node, clock: FakeClock) -> None:
-    panel.search.setText("ナカムラ")
-    panel.search_reservations()
+    panel.name.setText("ナカムラ")
+    panel.search_name()
     assert "見つかりません" in panel.error.text()
-    panel.search.setText("R202611240003")
-    panel.search_reservations()
+    panel.scan.setText("R202611240003")
+    panel.scan_number()
     assert "14:30 から" in panel.error.text() and panel.number.text() == ""
     clock.set(OPEN_DAY, time(11, 50))  # 20 minutes late for 11:30
     answers: list[str] = []
     panel._confirm = lambda question: answers.append(question) is None and False
-    panel.search.setText("R202611240002")
-    panel.search_reservations()
+    panel.scan.setText("R202611240002")
+    panel.scan_number()
     assert answers and "過ぎています" in panel.error.text() and panel.number.text() == ""
     panel._confirm = lambda question: True
-    panel.search.setText("R202611240002")
-    panel.search_reservations()
+    panel.scan.setText("R202611240002")
+    panel.scan_number()
     assert panel.number.text() == "K-001"
     assert TicketService(node).get("K-001")["priority"] == 0  # behind the waiting walk-ins
 
@@ -170,3 +172,64 @@ def test_a_sync_round_keeps_the_reservation_the_floor_manager_selected(
     window.close()
     reception.close()
     counter.close()
+
+
+def test_two_bookings_of_one_name_differ_by_their_whole_number_and_enter_checks_in(
+    qtbot: QtBot, node: Node, clock: FakeClock, tmp_path: Path
+) -> None:
+    service = ReservationService(node)
+    for n in (4, 5):
+        service.book(SYSTEM, f"R20261124000{n}", OPEN_DAY, "11:30", "issuance", "self",
+                     "タナカ アヤ")  # fmt: skip
+    clock.set(OPEN_DAY, time(11, 25))
+    window = MainWindow(Services.of(node), FLOOR, Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    panel = window.checkin
+    panel._printer = PdfFolderPrinter(tmp_path)
+    window.panel.setCurrentWidget(panel)
+    panel.name.setText("tanaka aya")  # romaji finds the katakana name
+    panel.search_name()
+    assert panel.model.rowCount() == 2
+    for row in range(2):
+        text = panel.model.index(row, 0).data()
+        assert text.startswith("R2026112400")
+        width = panel.table.fontMetrics().horizontalAdvance(text)
+        assert width < panel.table.columnWidth(0)  # the whole booking number is shown
+    panel.table.selectRow(1)
+    panel.table.setFocus()
+    qtbot.waitUntil(panel.table.hasFocus)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)  # 受付 (Enter) does what it says
+    assert panel.number.text() == "K-001"
+    assert TicketService(node).get("K-001")["reservation_id"] == "R202611240005"
+    window.close()
+
+
+def test_every_control_at_reception_is_a_touch_target(
+    qtbot: QtBot, node: Node, panel: CheckinPanel
+) -> None:
+    window = panel.window()
+    assert isinstance(window, MainWindow)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    walk_in = window.walk_in
+    walk_in.choose_procedure("pin")
+    walk_in.choose_applicant("self")
+    assert walk_in.checks  # the documents to tick
+    for tab in (walk_in, panel):
+        window.panel.setCurrentWidget(tab)
+        qtbot.waitUntil(tab.isVisible)
+        controls = [w for w in tab.findChildren(QWidget)
+                    if isinstance(w, QAbstractButton | QLineEdit) and w.isVisible()]  # fmt: skip
+        assert controls and min(w.height() for w in controls) >= 44
+    # A question asked at reception (a late visitor, a walk-in after closing) too.
+    box = QMessageBox(QMessageBox.Icon.Question, "?", "?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, walk_in)  # fmt: skip
+    box.show()
+    qtbot.waitExposed(box)
+    assert min(b.height() for b in box.buttons()) >= 44
+    box.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.queue.visits import TURNED_BACK
 from app.services import Services
+from tests.helpers.clock import OPEN_DAY, FakeClock
 from ui.reception.walk_in import ReceptionPanel
 from ui.shell.application import application
 from ui.shell.main_window import MainWindow
@@ -194,3 +196,35 @@ def test_the_screen_is_clean_for_the_next_visitor(panel: ReceptionPanel) -> None
     panel.choose_procedure("pin")
     panel.choose_applicant("self")
     assert panel.checks_box.count() == len(panel.checks) == 2
+
+
+def test_a_walk_in_after_closing_asks_the_floor_manager_first(
+    panel: ReceptionPanel, node: Node, clock: FakeClock
+) -> None:
+    questions: list[str] = []
+    answers = [False, True]
+    panel._confirm = lambda question: questions.append(question) or answers.pop(0)
+    clock.set(OPEN_DAY, time(18, 40))
+    for _ in range(2):
+        panel.choose_procedure("pin")
+        panel.choose_applicant("self")
+        panel.tick_all()
+        panel.issue()
+    assert len(questions) == 2 and "18:30まで" in questions[0]
+    assert [t["number"] for t in TicketService(node).tickets()] == ["A-001"]  # the second "yes"
+    assert panel.number.text() == "A-001"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_procedure_name_is_shown_whole_on_a_small_screen(
+    qtbot: QtBot, node: Node, lang: str
+) -> None:
+    window = MainWindow(Services.of(node), FLOOR, Texts(lang), sync=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    for button in window.walk_in.procedure_buttons.values():
+        label = button.label
+        assert label.heightForWidth(label.width()) <= label.height(), label.text()
+        assert button.height() >= 44  # a touch target

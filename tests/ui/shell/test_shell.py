@@ -166,6 +166,30 @@ def test_uninitialised_folder_is_refused(
     assert "初期設定されていません" in capsys.readouterr().err
 
 
+def test_a_preset_sign_in_is_recorded_unless_it_only_takes_a_screenshot(
+    node: Node, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MADOGUCHI_STAFF", "fm")
+    monkeypatch.setenv("MADOGUCHI_PIN", "1111")
+    actor = ui.shell.application.preset_actor(node, record=False)
+    assert actor is not None and actor.staff_id == "fm"
+    assert list(node.store.events("type = 'staff.signed_in'")) == []
+    ui.shell.application.preset_actor(node)  # the demo's windows: counted in staffing
+    signed = list(node.store.events("type = 'staff.signed_in'"))
+    assert [(e.staff_id, e.node_id) for e in signed] == [("fm", node.identity.node_id)]
+
+
+def test_a_demo_pc_shows_its_clock_as_demo_time(qtbot: QtBot, node: Node) -> None:
+    window = MainWindow(Services.of(node), Actor("fm", "floor_manager"), Texts("ja"), sync=False)
+    qtbot.addWidget(window)
+    assert "デモ時刻" not in window.clock_label.text()
+    node.set_demo_clock(-3600_000)
+    window.update_clock()
+    assert window.clock_label.text() == "デモ時刻 2026-11-24 10:00:00"
+    window.toggle_language()
+    assert window.clock_label.text() == "Demo time 2026-11-24 10:00:00"
+
+
 def test_sign_out_records_the_end_of_the_shift(qtbot: QtBot, node: Node) -> None:
     window = MainWindow(Services.of(node), Actor("fm", "floor_manager"), Texts("ja"), sync=False)
     qtbot.addWidget(window)
