@@ -88,7 +88,7 @@ MEASURES: dict[str, tuple[str, Any, str]] = {
     "transferred": ("tickets", lambda t: t.state == "transferred", "回付"),
     "noshow": ("tickets", lambda t: t.state == "noshow", "呼出し不在"),
     "cancelled": ("tickets", lambda t: t.state == "cancelled", "取消"),
-    "deferred": ("tickets", lambda t: t.outcome == "deferred", "保留（J-LIS停止）"),
+    "deferred": ("tickets", lambda t: t.outcome == "deferred", "J-LIS停止で後日"),
     "revisit": ("tickets", lambda t: t.outcome == "revisit", "書類不備・再来庁"),
     "open": ("tickets", lambda t: t.state in ("waiting", "called", "serving", "held"), "未完了"),
     "conflicts": ("tickets", lambda t: t.conflicts > 0, "競合のあった整理券"),

@@ -76,7 +76,7 @@ def summary_table(figures: Figures) -> Table:
     """The day's or period's totals in one row."""
     visits, turned = figures.count("visits"), figures.count("turned_back")
     columns = [Column("来庁計"), Column("受付"), Column("返戻"), Column("完了"), Column("回付"),
-               Column("不在"), Column("取消"), Column("保留(J-LIS)", width=1.3),
+               Column("不在"), Column("取消"), Column("J-LIS停止で後日", width=1.5),
                Column("再来庁"), Column("未完了")]  # fmt: skip
     row: list[Any] = [visits + turned, visits, turned,
                          *(figures.count(m) for m in COUNTS[1:]), figures.count("open")]  # fmt: skip

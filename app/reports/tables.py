@@ -21,7 +21,7 @@ OPERATOR_JA = {"contractor": "委託", "city": "市", "unknown": "不明"}
 COUNTS = ("visits", "served", "transferred", "noshow", "cancelled", "deferred", "revisit")
 COUNT_COLUMNS = (
     Column("受付"), Column("完了"), Column("回付"), Column("不在"), Column("取消"),
-    Column("保留(J-LIS)", width=1.3), Column("再来庁"),
+    Column("J-LIS停止で後日", width=1.5), Column("再来庁"),
 )  # fmt: skip
 STAT_COLUMNS = (
     Column("件数"), Column("平均", "minutes"), Column("P50", "minutes"), Column("P90", "minutes"),
