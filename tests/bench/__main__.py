@@ -7,20 +7,27 @@ import os
 import platform
 
 from tests.bench import (
+    bench_fresh,
     bench_import,
     bench_node,
+    bench_propagation,
+    bench_replay,
     bench_reports,
     bench_startup,
     bench_sync,
     bench_ticket,
 )
+from tests.bench.common import machine_line
 
 quick = os.environ.get("BENCH_QUICK") == "1"
 print(f"madoguchi benchmarks ({'quick' if quick else 'full'}) on {platform.machine()}, "
-      f"{os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
+      f"{os.cpu_count()} cores, Python {platform.python_version()}; {machine_line()}")  # fmt: skip
 bench_node.run(quick=quick)
 bench_ticket.run(quick=quick)
+bench_replay.run(quick=quick)
 bench_import.run(quick=quick)
 bench_sync.run(quick=quick)
+bench_propagation.run(quick=quick)
+bench_fresh.run(quick=quick)
 bench_reports.run(quick=quick)
 bench_startup.run(quick=quick)

@@ -50,7 +50,9 @@ class Site:
     def tap(self, n: int) -> float:
         self.now += 1000
         start = time.perf_counter()
-        self.tickets.issue(self.floor, ("certificate", "pin", "loss")[n % 3], "self")
+        self.tickets.issue(
+            self.floor, ("certificate", "pin", "loss")[n % 3], "self", confirm_closed=True
+        )
         return (time.perf_counter() - start) * 1000
 
     def feed(self, stop: threading.Event, every_s: float) -> None:

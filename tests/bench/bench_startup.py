@@ -157,7 +157,16 @@ def run(quick: bool = False) -> dict[str, float]:
         version_s, pass_s = interleaved(lambda: _process([*pyexe, "--version"]),
                                         lambda: _process([sys.executable, "-c", "pass"]),
                                         rounds * 2)  # fmt: skip
-        issue = [*pyexe, "--data-dir", str(reception), "ticket", "issue", "--procedure", "pin"]
+        issue = [
+            *pyexe,
+            "--data-dir",
+            str(reception),
+            "ticket",
+            "issue",
+            "--procedure",
+            "pin",
+            "--after-hours",
+        ]
         issue_s, pass2_s = interleaved(lambda: _process(issue, {"MADOGUCHI_STAFF": "fm",
                                                                  "MADOGUCHI_PIN": "1111"}),
                                        lambda: _process([sys.executable, "-c", "pass"]),
