@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,14 +21,6 @@ from app.core.actor import NODE_ROLES, ROLES, Actor
 from app.model.clock import to_datetime
 from app.queue.tickets import STATE_NAMES
 from app.services import Services
-from ui.admin.panel import AdminPanel
-from ui.counter.inquiry_panel import InquiryPanel
-from ui.counter.panel import CounterPanel
-from ui.counter.setup_dialog import CounterSetupDialog
-from ui.display.board import DisplayBoard
-from ui.reception.checkin import CheckinPanel
-from ui.reception.import_dialog import ask_and_import
-from ui.reception.walk_in import ReceptionPanel
 from ui.shell.signin import SignInDialog
 from ui.shell.sync_runner import SyncRunner
 from ui.widgets.hub import Hub
@@ -34,6 +28,9 @@ from ui.widgets.i18n import Texts
 from ui.widgets.keys import bind_key
 from ui.widgets.queue_model import QueueModel
 from ui.widgets.tables import KeyedTableView
+
+if TYPE_CHECKING:
+    from ui.display.board import DisplayBoard
 
 
 class MainWindow(QMainWindow):
@@ -84,8 +81,8 @@ class MainWindow(QMainWindow):
         self.last_sync = report
         if report.get("imported"):
             self.hub.poll()  # the views re-read now, not at the hub's next look
-        if isinstance(self.panel, DisplayBoard):
-            self.panel.show_link(report)
+        if self.board is not None:
+            self.board.show_link(report)
             return
         texts = self.texts
         self.sync_label.setText(texts("sync_status", w=report["waiting"]))
@@ -214,11 +211,19 @@ class MainWindow(QMainWindow):
         return False
 
     def _panel(self) -> QWidget:
+        """Makes the role's panel; each role's modules are loaded only on its own PCs."""
         role = self.identity.role
         services = self.services
+        self.board: DisplayBoard | None = None
         if role == "display" or self.actor is None:
-            return DisplayBoard(services.board(), self.texts, self.hub)
+            from ui.display.board import DisplayBoard
+
+            self.board = DisplayBoard(services.board(), self.texts, self.hub)
+            return self.board
         if role == "reception":
+            from ui.reception.checkin import CheckinPanel
+            from ui.reception.walk_in import ReceptionPanel
+
             tabs = QTabWidget()  # touch-sized tabs
             tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 12px 24px; }")
             desk = services.reception()
@@ -228,6 +233,9 @@ class MainWindow(QMainWindow):
             tabs.addTab(self.checkin, self.texts("checkin_tab"))
             return tabs
         if role == "counter":
+            from ui.counter.inquiry_panel import InquiryPanel
+            from ui.counter.panel import CounterPanel
+
             tabs = QTabWidget()
             tabs.setStyleSheet("QTabBar::tab { font-size: 16px; padding: 8px 24px; }")
             counter = services.counter()
@@ -237,6 +245,8 @@ class MainWindow(QMainWindow):
             tabs.addTab(self.counter_panel, self.texts("counter_tab"))
             tabs.addTab(self.inquiry, self.texts("inquiry_tab"))
             return tabs
+        from ui.admin.panel import AdminPanel
+
         return AdminPanel(services.manager(), self.actor, self.texts, self.hub)
 
     def refresh_queue(self) -> None:
@@ -280,6 +290,8 @@ class MainWindow(QMainWindow):
 
     def setup_counter(self) -> None:
         """Lets a site manager change this counter's number and lanes, then rebuilds."""
+        from ui.counter.setup_dialog import CounterSetupDialog
+
         if self.actor is not None and CounterSetupDialog(self.here, self.actor, self.texts).exec():
             self.identity = self.here.identity
             old = self.centralWidget()
@@ -289,6 +301,8 @@ class MainWindow(QMainWindow):
 
     def import_reservations(self) -> None:
         """Imports the web reservation export chosen in a file dialog."""
+        from ui.reception.import_dialog import ask_and_import
+
         if self.actor is not None:
             ask_and_import(self, self.services.imports, self.actor, self.texts)
             self.hub.notify()
