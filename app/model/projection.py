@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from app.model.qa_projection import HANDLERS as QA_HANDLERS
 from app.model.qa_projection import QA_EVENTS
 from app.model.records_projection import HANDLERS as RECORDS_HANDLERS
-from app.model.ticket_fold import REOPENED, fold
+from app.model.ticket_fold import REOPENED, FoldError, fold
 from db.event import COLUMNS, NO_PAYLOAD, Event
 from db.hlc import wall_of
 
@@ -140,12 +141,20 @@ class Projection:
             "FROM events INDEXED BY events_ticket WHERE ticket_id IS NOT NULL "
             "ORDER BY ticket_id"
         )
-        rows = (
-            _ticket_values(fold(_light_event(r) for r in group))
-            for _, group in groupby(cur, key=itemgetter(0))
-        )
-        conn.executemany(_TICKET_SQL, rows)
+        groups = ((_light_event(r) for r in group) for _, group in groupby(cur, key=itemgetter(0)))
+        conn.executemany(_TICKET_SQL, (_ticket_values(row) for row in _folds(groups)))
         _link_all_reservations(conn)
+
+
+def _folds(groups: Iterable[Iterable[Event]]) -> Iterator[dict[str, Any]]:
+    """Yields the row of each ticket whose issue event is here; a ticket whose other events
+    arrived first (read from another PC's segment before the issuer's) waits for it, as it
+    does when its events are applied one by one."""
+    for events in groups:
+        try:
+            yield fold(events)
+        except FoldError:
+            continue
 
 
 # -- entities -----------------------------------------------------------------------------
