@@ -398,6 +398,33 @@ def m013_reports_staffing(db: Database) -> None:
     )
 
 
+@_step
+def m014_lan(db: Database) -> None:
+    """The direct LAN path: what this PC knows of each other PC there, and the events shown
+    before they arrive whole (a field that never travels on the LAN withheld)."""
+    for column in ("lan_address TEXT", "lan_up INTEGER", "lan_changed_ms INTEGER",
+                   "lan_share TEXT", "lan_epoch INTEGER"):  # fmt: skip
+        db.execute(f"ALTER TABLE sync_nodes ADD COLUMN {column}")
+    db.execute(
+        """
+        CREATE TABLE provisional_events (
+            node_id   TEXT    NOT NULL,
+            seq       INTEGER NOT NULL,
+            hlc       INTEGER NOT NULL,
+            type      TEXT    NOT NULL,
+            ticket_id TEXT    NOT NULL,
+            prev      TEXT    NOT NULL DEFAULT '[]',
+            staff_id  TEXT    NOT NULL,
+            counter   TEXT,
+            payload   TEXT    NOT NULL DEFAULT '{}',
+            schema    INTEGER NOT NULL,
+            PRIMARY KEY (node_id, seq)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX provisional_ticket ON provisional_events (ticket_id)")
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
                      "inquiries", "qa", "entity_events", "report_notes", "meetings", "deliverables",

@@ -27,6 +27,13 @@ _CURSOR_SQL = (
 )
 
 
+#: Stores a provisional event unless the event itself is here already.
+_PROVISIONAL_SQL = (
+    f"INSERT OR IGNORE INTO provisional_events ({COLUMNS}) SELECT ?,?,?,?,?,?,?,?,?,? "
+    "WHERE NOT EXISTS (SELECT 1 FROM events WHERE node_id = ? AND seq = ?)"
+)
+
+
 class StoreError(Exception):
     """A problem with the local database the user may have to act on."""
 
@@ -191,8 +198,10 @@ class Store:
             if durable:
                 self.conn.execute("PRAGMA synchronous=NORMAL")
 
-    def apply_remote(self, events: list[Event], cursor: Cursor) -> tuple[int, int]:
-        """Applies events read from another node's segment, exactly once.
+    def apply_remote(self, events: list[Event], cursor: Cursor | None,
+                     provisional: Iterable[Event] = ()) -> tuple[int, int]:  # fmt: skip
+        """Applies events of other nodes, exactly once: read from a segment, or pushed over
+        the LAN.
 
         The new events, their projections, the clock and the reader's cursor move in one
         transaction: a crash leaves either all of it or none.
@@ -200,11 +209,14 @@ class Store:
         Args:
             events: events as read (duplicates of events already here are skipped).
             cursor: ``(path, node_id, offset, header, problem, size, mtime_ns)`` of the
-                segment.
+                segment; None for events that came by another way.
+            provisional: ticket events shown before they arrive whole (a field withheld);
+                kept apart from the log (``provisional_events``), each only until the event
+                itself arrives; the projection folds a ticket with them until then.
 
         Returns:
-            How many events were new, and how far ahead of our wall clock (ms) the
-            newest of them was stamped.
+            How many events (and provisional ones) were new, and how far ahead of our wall
+            clock (ms) the newest of them was stamped.
         """
         ahead = 0
         self.conn.execute("BEGIN IMMEDIATE")
@@ -218,9 +230,16 @@ class Store:
                 if cur.rowcount == 1:
                     fresh.append(event)
                     ahead = max(ahead, self.clock.observe(event.hlc).ahead_ms)
+            for event in provisional:
+                cur = self.conn.execute(_PROVISIONAL_SQL, (*event.to_row(), event.node_id,
+                                                           event.seq))  # fmt: skip
+                if cur.rowcount == 1:
+                    fresh.append(event)
+                    ahead = max(ahead, self.clock.observe(event.hlc).ahead_ms)
             if fresh:
                 self.projector.apply_remote(self.conn, fresh)
-            self.conn.execute(_CURSOR_SQL, cursor)
+            if cursor is not None:
+                self.conn.execute(_CURSOR_SQL, cursor)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise

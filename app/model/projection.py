@@ -99,6 +99,14 @@ class Projection:
     def _refold(self, conn: sqlite3.Connection, ticket_id: str) -> None:
         cur = conn.execute(f"SELECT {COLUMNS} FROM events WHERE ticket_id = ?", (ticket_id,))
         events = [Event.from_row(r) for r in cur]
+        cur = conn.execute(f"SELECT {COLUMNS} FROM provisional_events WHERE ticket_id = ?",
+                           (ticket_id,))  # fmt: skip
+        provisional = [Event.from_row(r) for r in cur]
+        if provisional:
+            whole = len(events)
+            events = _with_provisional(events, provisional)
+            if len(events) - whole < len(provisional):  # some have arrived whole: forget them
+                _drop_arrived(conn)
         if not any(e.type == "ticket.issued" for e in events):
             return  # the issue event has not arrived yet; folded when it does
         conn.execute(_TICKET_SQL, _ticket_values(fold(events)))
@@ -141,20 +149,57 @@ class Projection:
             "FROM events INDEXED BY events_ticket WHERE ticket_id IS NOT NULL "
             "ORDER BY ticket_id"
         )
-        groups = ((_light_event(r) for r in group) for _, group in groupby(cur, key=itemgetter(0)))
-        conn.executemany(_TICKET_SQL, (_ticket_values(row) for row in _folds(groups)))
+        groups = ((ticket_id, [_light_event(r) for r in group])
+                  for ticket_id, group in groupby(cur, key=itemgetter(0)))  # fmt: skip
+        rows = _folds(groups, _provisional_by_ticket(conn))
+        conn.executemany(_TICKET_SQL, (_ticket_values(row) for row in rows))
         _link_all_reservations(conn)
 
 
-def _folds(groups: Iterable[Iterable[Event]]) -> Iterator[dict[str, Any]]:
-    """Yields the row of each ticket whose issue event is here; a ticket whose other events
-    arrived first (read from another PC's segment before the issuer's) waits for it, as it
-    does when its events are applied one by one."""
-    for events in groups:
+def _folds(groups: Iterable[tuple[str, list[Event]]],
+           provisional: dict[str, list[Event]]) -> Iterator[dict[str, Any]]:  # fmt: skip
+    """Yields the row of each ticket whose issue event is here (or a provisional one); a
+    ticket whose other events arrived first (read from another PC's segment before the
+    issuer's) waits for it, as it does when its events are applied one by one."""
+    for ticket_id, events in groups:
+        extra = provisional.pop(ticket_id, None)
         try:
-            yield fold(events)
+            yield fold(_with_provisional(events, extra) if extra else events)
         except FoldError:
             continue
+    for extra in provisional.values():  # tickets known so far from the LAN alone
+        try:
+            yield fold(extra)
+        except FoldError:
+            continue
+
+
+# -- provisional events (the LAN's) ---------------------------------------------------------
+
+
+def _with_provisional(events: list[Event], provisional: list[Event]) -> list[Event]:
+    """Returns a ticket's events and the provisional ones whose event is not here yet."""
+    here = {(e.node_id, e.seq) for e in events}
+    return events + [e for e in provisional if (e.node_id, e.seq) not in here]
+
+
+def _drop_arrived(conn: sqlite3.Connection) -> None:
+    """Forgets the provisional events whose event itself has arrived."""
+    conn.execute(
+        "DELETE FROM provisional_events WHERE EXISTS (SELECT 1 FROM events e "
+        "WHERE e.node_id = provisional_events.node_id AND e.seq = provisional_events.seq)"
+    )
+
+
+def _provisional_by_ticket(conn: sqlite3.Connection) -> dict[str, list[Event]]:
+    """Returns the provisional events still waiting for their event, by ticket (a rebuild
+    folds them as a live apply did)."""
+    _drop_arrived(conn)
+    found: dict[str, list[Event]] = {}
+    for row in conn.execute(f"SELECT {COLUMNS} FROM provisional_events"):
+        event = Event.from_row(row)
+        found.setdefault(str(event.ticket_id), []).append(event)
+    return found
 
 
 # -- entities -----------------------------------------------------------------------------

@@ -130,3 +130,89 @@ def test_a_call_read_before_its_issue_waits_for_it_in_a_rebuild_too(tmp_path: Pa
     store.rebuild()
     assert store.projection_dump() == live
     store.close()
+
+
+def reserved_ticket() -> list[Event]:
+    """A reserved visitor's ticket: issued at reception (nr), called, recalled, started and
+    done at counter 1 (nc)."""
+    issued = Event("nr", 1, T0 << 16, "ticket.issued", "fm", "nr-1", (), None,
+                   {"number": "K-001", "lane": "reserved", "block": 0, "number_seq": 1,
+                    "procedure": "issuance", "applicant": "self", "day": DAY,
+                    "reservation_id": "R20261124001", "slot": "11:00", "slot_start": T0,
+                    "priority": True, "late": False})  # fmt: skip
+    moves = ["ticket.called", "ticket.recalled", "ticket.started", "ticket.done"]
+    return [issued] + [
+        Event("nc", n + 1, (T0 + (n + 1) * 5000) << 16, move, "cl", "nr-1", ("nr:1",), "1",
+              {"outcome": "completed"} if move == "ticket.done" else {})
+        for n, move in enumerate(moves)
+    ]  # fmt: skip
+
+
+def withheld(event: Event) -> Event:
+    """The issue event as the LAN carries it: without the reservation number."""
+    payload = {k: v for k, v in event.payload.items() if k != "reservation_id"}
+    return event._replace(payload=payload)
+
+
+def test_a_provisional_issue_shows_the_ticket_until_the_issue_itself_arrives(
+    tmp_path: Path,
+) -> None:
+    store = store_at(tmp_path)
+    issued, called, *_ = reserved_ticket()
+    store.apply_remote([called], None, provisional=[withheld(issued)])
+    row = store.row("SELECT number, state, counter, priority, reservation_id FROM tickets")
+    assert row == {"number": "K-001", "state": "called", "counter": "1", "priority": 1,
+                   "reservation_id": None}  # fmt: skip
+    live = store.projection_dump()
+    store.rebuild()
+    assert store.projection_dump() == live
+    # The issue itself arrives through the share: it takes the provisional one's place.
+    assert store.apply_remote([issued], ("r", "nr", 0, None, None, 0, 0)) == (1, 0)
+    assert store.row("SELECT reservation_id FROM tickets") == {"reservation_id": "R20261124001"}
+    assert store.rows("SELECT * FROM provisional_events") == []
+    # A provisional copy that comes late (a LAN packet delayed) changes nothing.
+    assert store.apply_remote([], None, provisional=[withheld(issued)]) == (0, 0)
+    assert store.rows("SELECT * FROM provisional_events") == []
+    live = store.projection_dump()
+    store.rebuild()
+    assert store.projection_dump() == live
+    store.close()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(st.integers(0, 4), st.booleans(), st.booleans()), max_size=25),
+       st.integers(0, 2**32))  # fmt: skip
+def test_any_mix_of_share_and_lan_deliveries_converges_to_the_logs_rows(
+    tmp_path_factory: object, deliveries: list[tuple[int, bool, bool]], seed: int
+) -> None:
+    """Each delivery is one of the ticket's events, by the share (whole) or by the LAN
+    (the issue provisional), possibly again; whatever arrived, rebuild == live; once
+    the share has delivered everything, every PC has the rows of the whole log."""
+    import tempfile
+
+    events = reserved_ticket()
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "a").mkdir()
+        (Path(tmp) / "b").mkdir()
+        store = store_at(Path(tmp) / "a")
+        for index, by_lan, rebuild in deliveries:
+            event = events[index]
+            if by_lan and event.type == "ticket.issued":
+                store.apply_remote([], None, provisional=[withheld(event)])
+            else:
+                store.apply_remote([event], None if by_lan else ("f", "x", 0, None, None, 0, 0))
+            live = store.projection_dump()
+            if rebuild:
+                store.rebuild()
+                assert store.projection_dump() == live
+        rest = list(events)
+        random.Random(seed).shuffle(rest)
+        store.apply_remote(rest, ("g", "x", 0, None, None, 0, 0))  # the share is back
+        whole = store_at(Path(tmp) / "b")
+        whole.apply_remote(events, ("h", "x", 0, None, None, 0, 0))
+        assert store.projection_dump() == whole.projection_dump()
+        assert store.rows("SELECT * FROM provisional_events") == []
+        store.close()
+        whole.close()
