@@ -132,6 +132,15 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class LanSettings:
+    """The direct LAN path between the PCs of the site (:mod:`app.lan`)."""
+
+    enabled: bool
+    port: int
+    address: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about a site."""
 
@@ -146,6 +155,7 @@ class Settings:
     display: DisplaySettings
     sync: SyncSettings
     printing: PrintingSettings
+    lan: LanSettings
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -285,7 +295,14 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
             clock_alarm_seconds=_int(raw, "sync.clock_alarm_seconds", 1),
         ),
         printing=PrintingSettings(roll_mm=_int(raw, "printing.roll_mm", 1)),
+        lan=LanSettings(
+            enabled=bool(_get(raw, "lan.enabled")),
+            port=_int(raw, "lan.port"),
+            address=str(_get(raw, "lan.address")).strip(),
+        ),
     )
+    if settings.lan.port > 65535:
+        raise SettingsError(f"設定 lan.port = {settings.lan.port} は 0〜65535 にしてください")
     if settings.printing.roll_mm not in ROLL_WIDTHS:
         raise SettingsError(
             f"設定 printing.roll_mm = {settings.printing.roll_mm} は 58 か 80 にしてください"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.node import Node
+from app.lan.path import ADDRESS
 from app.sync.share import Share
 
 #: How much later another PC must be heard from before its row is rewritten (ms).
@@ -58,7 +59,7 @@ class Registry:
             "node_id": self.node_id, "name": identity.name, "role": identity.role,
             "site": identity.site_id, "install": self.node.store.get_meta("install") or "",
             "issuer_block": identity.issuer_block, "wall_ms": self.node.now_ms(),
-            "exported_seq": exported_seq,
+            "exported_seq": exported_seq, "lan": self.node.store.get_meta(ADDRESS),
         }  # fmt: skip
         self.own_path.write_text(json.dumps(record), encoding="utf-8")
 
@@ -85,13 +86,16 @@ class Registry:
         return [r for r, _ in self._others() if r.get("name") == name]
 
     def read_others(self) -> None:
-        """Stores what every other PC's record says (last heard, clock offset).
+        """Stores what every other PC's record says (last heard, clock offset, the address
+        of its LAN path).
 
         Every PC rewrites its record each round, so a row changes only when it says
         something new: another name, role, block or install, a clock offset that moved by
         :data:`OFFSET_STEP_MS`, or a last-heard time :data:`HEARD_STEP_MS` later. A quiet
         site then leaves the database alone, and the windows that watch it do not redraw
-        for nothing.
+        for nothing. The LAN address is taken when none is known yet: once the PC is heard
+        on the LAN, the address its packets come from is the one kept (:mod:`app.lan.peers`),
+        and it stays known when the share is gone.
         """
         own_skew = self._skew(self.own_path) if self.own_path.exists() else None
         for record, path in self._others():
@@ -102,19 +106,21 @@ class Registry:
             offset = None if skew is None or own_skew is None else skew - own_skew
             self.node.store.conn.execute(
                 "INSERT INTO sync_nodes (node_id, name, role, issuer_block, install, "
-                "last_heard_ms, clock_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "last_heard_ms, clock_offset_ms, lan_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(node_id) DO UPDATE SET name = excluded.name, role = excluded.role, "
                 "issuer_block = excluded.issuer_block, install = excluded.install, "
-                "last_heard_ms = excluded.last_heard_ms, clock_offset_ms = excluded.clock_offset_ms "
+                "last_heard_ms = excluded.last_heard_ms, clock_offset_ms = excluded.clock_offset_ms, "
+                "lan_address = coalesce(lan_address, excluded.lan_address) "
                 "WHERE name IS NOT excluded.name OR role IS NOT excluded.role "
                 "OR issuer_block IS NOT excluded.issuer_block OR install IS NOT excluded.install "
                 "OR last_heard_ms IS NULL OR excluded.last_heard_ms - last_heard_ms >= ? "
                 "OR (clock_offset_ms IS NULL) != (excluded.clock_offset_ms IS NULL) "
-                "OR abs(clock_offset_ms - excluded.clock_offset_ms) >= ?",
+                "OR abs(clock_offset_ms - excluded.clock_offset_ms) >= ? "
+                "OR (lan_address IS NULL AND excluded.lan_address IS NOT NULL)",
                 (record.get("node_id"), record.get("name"), record.get("role"),
                  record.get("issuer_block"), record.get("install"),
                  self.node.now_ms() - (offset or 0) - max(0, int(self._age_ms(path))), offset,
-                 HEARD_STEP_MS, OFFSET_STEP_MS),
+                 _text(record.get("lan")), HEARD_STEP_MS, OFFSET_STEP_MS),
             )  # fmt: skip
 
     def _others(self) -> list[tuple[dict[str, Any], Path]]:
@@ -145,3 +151,7 @@ class Registry:
         data = record if record is not None else json.loads(path.read_text(encoding="utf-8"))
         wall = data.get("wall_ms")
         return None if wall is None else int(wall) - int(path.stat().st_mtime * 1000)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= 300 else None

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.node import Node
+from app.lan.path import SHARE_STATE
 from app.model.clock import day_of
 from app.sync.blocks import BlockClaims, BlockTaken
 from app.sync.reader import SegmentReader
@@ -130,7 +131,16 @@ class SyncService:
             report.clone_alarm = True
             report.message = halted
         report.waiting = self.waiting()
+        self._note_state(report)
         return report
+
+    def _note_state(self, report: SyncReport) -> None:
+        """Keeps this PC's state with the share where the LAN path and the windows read it
+        (written only when it changes)."""
+        state = ("halted" if report.clone_alarm else "offline" if report.offline
+                 else "write_failed" if report.write_failed else "ok")  # fmt: skip
+        if self.node.store.get_meta(SHARE_STATE) != state:
+            self.node.store.set_meta(SHARE_STATE, state)
 
     def waiting(self) -> int:
         """Returns how many of our events have not reached the share yet."""

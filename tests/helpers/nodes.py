@@ -12,6 +12,10 @@ from tests.helpers.clock import FakeClock
 #: The site key of test sites (64 hex digits, as ``init`` makes one).
 KEY = "ab" * 32
 
+#: The LAN path of a test site's PCs: on this machine only, each PC at a free port (several
+#: PCs, and other test runs, share the machine).
+LAN_SETTINGS = '[lan]\nport = 0\naddress = "127.0.0.1"\n'
+
 #: (staff id, role, PIN) of a test node's staff.
 STAFF = (("fm", "floor_manager", "1111"), ("cl", "clerk", "2222"), ("cl2", "clerk", "2223"),
          ("city", "city_staff", "3333"), ("sm", "site_manager", "4444"))  # fmt: skip
@@ -31,8 +35,11 @@ def make_node(folder: Path, clock: FakeClock, *, role: str = "reception", block:
 
 def site_node(root: Path, name: str, clock: FakeClock, *, block: int, counter: str | None = None,
               role: str = "counter", staff: bool = True) -> Node:  # fmt: skip
-    """Returns one PC of a test site sharing ``root/share`` (a floor manager and a clerk)."""
+    """Returns one PC of a test site sharing ``root/share`` (a floor manager and a clerk);
+    its LAN path listens on 127.0.0.1 at any free port (:data:`LAN_SETTINGS`)."""
     (root / "share").mkdir(exist_ok=True)
+    (root / name).mkdir(parents=True, exist_ok=True)
+    (root / name / "site.toml").write_text(LAN_SETTINGS, encoding="utf-8")
     node = Node(root / name, wall_ms=clock)
     node.initialise(site_id="test", name=name, role=role, share_dir=str(root / "share"),
                     counter=counter, issuer_block=block, site_key=KEY)  # fmt: skip
