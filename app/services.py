@@ -93,7 +93,8 @@ class Services:
     def manager(self) -> ManagerServices:
         """Returns what the site manager's window uses."""
         return ManagerServices(self.here, self.live, self.closures, self.pauses, self.staff,
-                               self.reports, self.qa, self.notes, self.deliverables)  # fmt: skip
+                               self.reports, self.qa, self.notes, self.deliverables,
+                               self.links)  # fmt: skip
 
     @classmethod
     def of(cls, node: Node) -> Services:
@@ -171,3 +172,4 @@ class ManagerServices:
     qa: QaService
     notes: ReportNotes
     deliverables: Deliverables
+    links: Links

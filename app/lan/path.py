@@ -43,14 +43,15 @@ from app.lan.outbox import Entry
 from app.lan.peers import Peer, Peers, parse_address
 from app.lan.wire import Hello, Packet, Rejected, Sealer, lan_key, open_packet, row_json
 from app.model.clock import to_ms
+from app.queue.links import SHARE_STATE
 from db.event import COLUMNS, Event
 from db.hlc import pack
 
 log = logging.getLogger(__name__)
 
-#: Meta keys: the address this PC announces in the registry, its state with the share (the
-#: sync writes it), and the epoch of its LAN path (one more at each start).
-ADDRESS, SHARE_STATE, EPOCH = "lan_address", "share_state", "lan_epoch"
+#: Meta keys: the address this PC announces in the registry, and the epoch of its LAN path
+#: (one more at each start). Its state with the share (told in hellos) is kept by the sync.
+ADDRESS, EPOCH = "lan_address", "lan_epoch"
 #: Seconds between hellos, between looks at the addresses in the registry's copy, and
 #: between checks of who is heard.
 HELLO_EVERY, LOAD_EVERY, CHECK_EVERY = 1.0, 5.0, 0.25

@@ -8,8 +8,9 @@ only when it changes (``lan_up``, ``lan_changed_ms``), so that a quiet site leav
 database — and the windows that watch it — alone:
 
 - heard: an authentic packet from it within :data:`SILENCE` seconds;
-- not heard: silent that long after it was heard, or, once this PC hears some PC on the
-  LAN (the path works here), never heard since the start;
+- not heard: silent that long after it was heard (``lan_changed_ms``: when that was
+  noticed), or, once this PC hears some PC on the LAN (the path works here), never heard
+  since the start (no time: its port may be closed, the share tells whether it is there);
 - unknown (NULL): the path has not worked here since the start (the port is closed, or the
   site has a single PC); the share alone tells then.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.lan.outbox import Outbox
+from app.queue.links import LAN_SILENCE_MS
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
 #: Seconds without a packet after which a PC is not heard on the LAN (hellos go every
 #: second: three in a row lost). A counter knows within five seconds that the board is gone.
-SILENCE = 3.0
+SILENCE = LAN_SILENCE_MS / 1000
 #: At most this many other PCs are followed (the rest of a packet storm is ignored).
 MAX_PEERS = 64
 
@@ -161,9 +163,12 @@ class Peers:
             if state is None or state == peer.up:
                 continue
             peer.up = state
+            # A PC never heard since the start has not "fallen silent": no time of change, and
+            # the share alone tells whether it is there (its port may be closed).
+            changed = self.node.now_ms() if peer.heard is not None else None
             self.node.store.conn.execute(
                 "INSERT INTO sync_nodes (node_id, name, role, lan_up, lan_changed_ms) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(node_id) DO UPDATE SET "
                 "lan_up = excluded.lan_up, lan_changed_ms = excluded.lan_changed_ms",
-                (peer.node_id, peer.name, peer.role, int(state), self.node.now_ms()),
+                (peer.node_id, peer.name, peer.role, int(state), changed),
             )

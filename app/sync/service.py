@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from app.core.node import Node
-from app.lan.path import SHARE_STATE
 from app.model.clock import day_of
+from app.queue.links import SHARE_STATE
 from app.sync.blocks import BlockClaims, BlockTaken
 from app.sync.reader import SegmentReader
 from app.sync.registry import Registry

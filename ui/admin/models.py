@@ -11,9 +11,10 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject
 
-from app.core.actor import ROLES
+from app.core.actor import NODE_ROLES, ROLES
 from app.core.catalog import Catalog
 from app.model.clock import hhmm, to_datetime
+from app.queue.links import PathState
 from app.reports.live import OK, HourPlan, LaneStatus
 from app.reports.staffing import HourAdvice
 from ui.admin.texts import tr
@@ -22,6 +23,8 @@ from ui.widgets.table_model import KeyedTableModel, Row
 
 WEEKDAYS = (("月", "Mon"), ("火", "Tue"), ("水", "Wed"), ("木", "Thu"), ("金", "Fri"),
             ("土", "Sat"), ("日", "Sun"))  # fmt: skip
+#: A PC's own states with the share, as its hellos tell them (``share_<state>`` texts).
+_SHARE_STATES = (None, "ok", "offline", "write_failed", "halted", "none")
 #: Severity of the staffing advice → the tone of its row.
 _ADVICE_TONES = {"red": "red", "amber": "amber", "spare": "blue", "ok": None}
 
@@ -102,6 +105,28 @@ class SignedInModel(AdminModel):
                  r["signed_in_at"]))
             for r in staff
         ])  # fmt: skip
+
+
+class PathsModel(AdminModel):
+    """現況: every other PC of the site and which paths reach it (LAN, shared folder)."""
+
+    COLUMNS = ("col_pc", "col_role", "col_lan_path", "col_share_path", "col_own_share")
+    COL_PC, COL_ROLE, COL_LAN, COL_SHARE, COL_OWN_SHARE = range(5)
+
+    def show(self, paths: list[PathState]) -> None:
+        """Shows the PCs (``Links.paths``)."""
+        t, pick = self._texts, self._texts.pick
+        rows = []
+        for p in paths:
+            heard = "" if p.share_heard_ms is None else hhmm(p.share_heard_ms)
+            share = tr(t, "path_ok" if p.share else "path_down", t=heard).strip()
+            lan = tr(t, "path_unknown" if p.lan is None else "path_yes" if p.lan else "path_no")
+            own = tr(t, f"share_{p.own_share or 'none'}") if p.own_share in _SHARE_STATES else "—"
+            tone = None if p.share or p.lan else "red"
+            rows.append(Row(p.node_id, (p.name, pick(NODE_ROLES.get(p.role, (p.role, p.role))),
+                                        lan, share, own),
+                            (p.name, p.role, str(p.lan), str(p.share), own), tone))  # fmt: skip
+        self.set_rows(rows)
 
 
 class HoursModel(AdminModel):

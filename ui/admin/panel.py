@@ -16,7 +16,14 @@ from app.reports.live import AMBER, RED
 from app.services import ManagerServices
 from ui.admin.deliverables_tab import DeliverablesTab
 from ui.admin.edit_tabs import ClosuresTab, PausesTab
-from ui.admin.models import HoursModel, LanesModel, SignedInModel, StaffingModel, lane_name
+from ui.admin.models import (
+    HoursModel,
+    LanesModel,
+    PathsModel,
+    SignedInModel,
+    StaffingModel,
+    lane_name,
+)
 from ui.admin.notes_tab import NotesTab
 from ui.admin.qa_tab import QaTab
 from ui.admin.reports_tab import ReportsTab
@@ -44,7 +51,8 @@ def note(text: str) -> QLabel:
 
 
 class LiveTab(QWidget):
-    """現況: waits per lane with alerts, who is signed in, visits per hour against the plan."""
+    """現況: waits per lane with alerts, who is signed in, which paths reach each PC, visits per
+    hour against the plan."""
 
     def __init__(self, services: ManagerServices, texts: Texts) -> None:
         super().__init__()
@@ -68,6 +76,11 @@ class LiveTab(QWidget):
         grid.setColumnStretch(1, 2)
         hours_view = table_view(self.hours)
         hours_view.setMaximumHeight(130)
+        self.paths = PathsModel(t, self)
+        grid.addWidget(heading(tr(t, "paths_title")), 2, 0, 1, 2)
+        grid.addWidget(table_view(self.paths, fit=(PathsModel.COL_PC, PathsModel.COL_ROLE)),
+                       3, 0, 1, 2)  # fmt: skip
+        grid.addWidget(note(tr(t, "paths_note")), 4, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(grid, 1)
@@ -100,6 +113,7 @@ class LiveTab(QWidget):
             AMBER if any(s.alert == AMBER for s in lanes) else None)  # fmt: skip
         self._show_banner(worst, alerts, target)
         self.counters.show(self._live.signed_in(now))
+        self.paths.show(self._services.links.paths())
         self.hours.show(self._live.hours(here.today()), to_datetime(now).hour)
         self.updated.setText(tr(t, "updated", t=hhmm(now)))
 

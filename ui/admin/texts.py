@@ -29,6 +29,28 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
     "col_name": ("氏名", "Name"),
     "col_role": ("役割", "Role"),
     "col_since": ("サインイン", "Since"),
+    "paths_title": ("端末と通信経路", "PCs and how they are reached"),
+    "col_pc": ("端末", "PC"),
+    "col_share_path": ("共有フォルダ経由", "Via the shared folder"),
+    "col_lan_path": ("LAN経由", "Via the LAN"),
+    "col_own_share": ("その端末から共有フォルダ", "Its own shared folder"),
+    "path_ok": ("○ {t}", "yes {t}"),
+    "path_down": ("× {t}", "no {t}"),
+    "path_yes": ("○", "yes"),
+    "path_no": ("×", "no"),
+    "path_unknown": ("—", "—"),
+    "share_ok": ("○", "reachable"),
+    "share_offline": ("× 接続できない", "unreachable"),
+    "share_write_failed": ("× 書き込めない", "cannot write"),
+    "share_halted": ("停止中", "halted"),
+    "share_none": ("—", "—"),
+    "paths_note": (
+        "LAN経由・共有フォルダ経由: この端末からその端末に届くかどうか。呼出しは両方の経路で"
+        "送られるので、どちらかが○ならつながっています。両方×の端末は止まっているか、"
+        "ネットワークから切れています",
+        "Via the LAN, via the shared folder: whether this PC reaches that one. Calls go both "
+        "ways, so one path is enough; a PC with neither is off or cut off from the network.",
+    ),
     "hours_title": (
         "時間帯別の来庁者数（本日）: 計画と実績",
         "Visits per hour today: plan and actual",

@@ -21,6 +21,7 @@ from app.core.actor import NODE_ROLES, ROLES, Actor
 from app.model.clock import to_datetime
 from app.queue.tickets import STATE_NAMES
 from app.services import Services
+from ui.shell.lan_runner import LanRunner
 from ui.shell.signin import SignInDialog
 from ui.shell.sync_runner import SyncRunner
 from ui.widgets.hub import Hub
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.last_sync: dict[str, object] | None = None
         self._build()
         self.sync: SyncRunner | None = None
+        self.lan: LanRunner | None = None
         if sync and self.identity.share_dir:
             self.sync = SyncRunner(self.here.data_dir, settings.sync.interval_seconds, parent=self)
             self.sync.report.connect(self.show_sync)
@@ -75,6 +77,11 @@ class MainWindow(QMainWindow):
             # what a round brings in shows at once (show_sync).
             self.hub.wrote.connect(self.sync.wake)
             self.sync.start()
+            if settings.lan.enabled:  # the same, over the LAN, in a tenth of a second
+                self.lan = LanRunner(self.here.data_dir, parent=self)
+                self.lan.news.connect(self.hub.poll)
+                self.hub.wrote.connect(self.lan.wake)
+                self.lan.start()
 
     def show_sync(self, report: dict[str, object]) -> None:
         """Shows a sync round's outcome: status bar text and the offline banner."""
@@ -351,4 +358,6 @@ class MainWindow(QMainWindow):
         self.hub.stop()
         if self.sync is not None:
             self.sync.stop()
+        if self.lan is not None:
+            self.lan.stop()
         super().closeEvent(event)

@@ -94,10 +94,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} had already been called by counter {c}. Please call the next visitor (F1).",
     ),
     "board_silent": (
-        "呼出表示から応答がありません（最終受信 {t}）。呼出しが待合室に表示されていない"
-        "おそれがあります。番号を口頭でもお呼びください",
-        "The display board has not been heard from since {t}: calls may not be shown in the "
-        "waiting room. Please also call the number aloud.",
+        "呼出表示に届いていません。口頭でお呼びください（呼出表示の最終受信 {t}）",
+        "Calls are not reaching the display board. Please call the number aloud "
+        "(board last heard {t}).",
     ),
     "current": ("対応中の整理券", "Current ticket"),
     "nobody": ("お待ちの方はいません", "Nobody is waiting"),

@@ -283,3 +283,49 @@ def test_every_admin_table_model_passes_the_model_tester(
     panel.refresh()
     for tester, model in zip(testers, models, strict=True):
         tester.check(model, force_py=True)
+
+
+def test_live_tab_shows_which_paths_reach_each_pc(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    import time as clock_time
+
+    from app.lan.path import LanPath
+    from app.sync.service import SyncService
+    from tests.helpers.nodes import site_node, sync_rounds
+
+    admin = site_node(tmp_path, "admin", clock, block=4, role="admin")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    display = site_node(tmp_path, "display", clock, block=3, role="display", staff=False)
+    StaffService(admin).add(Actor("system", "admin"), "sm", "管理", "site_manager", "4444")
+    paths = [LanPath(admin), LanPath(counter)]  # the board's PC has no LAN path: port closed
+    assert all(p.open() for p in paths)
+    sync_rounds(admin, counter, display)
+
+    def lan_states() -> dict[str, object]:
+        rows = admin.store.rows("SELECT name, lan_up FROM sync_nodes")
+        return {r["name"]: r["lan_up"] for r in rows}
+
+    deadline = clock_time.monotonic() + 6
+    while lan_states() != {"counter-1": 1, "display": 0}:
+        assert clock_time.monotonic() < deadline, lan_states()
+        for path in paths:
+            path.step(0.01)
+    panel = open_panel(qtbot, admin)
+    model = panel.live.paths
+    ModelTester(qtbot).check(model)
+    assert column(model, model.COL_PC) == ["counter-1", "display"]
+    assert column(model, model.COL_LAN) == ["○", "×"]
+    assert [c[0] for c in column(model, model.COL_SHARE)] == ["○", "○"]
+    assert column(model, model.COL_OWN_SHARE) == ["○", "—"]
+    (tmp_path / "share").rename(tmp_path / "share-away")  # the file server goes down
+    assert SyncService(admin).once().offline
+    panel.live.refresh()
+    assert [c[0] for c in column(model, model.COL_SHARE)] == ["×", "×"]
+    assert column(model, model.COL_LAN) == ["○", "×"]
+    red = model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole)
+    assert red is not None and model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    for path in paths:
+        path.close()
+    for node in (counter, display):
+        node.close()

@@ -198,7 +198,8 @@ def test_the_counter_is_told_when_the_board_is_not_receiving(
     SyncService(node).once()
     panel.check_board()
     assert not panel.board_notice.isHidden()
-    assert panel.board_notice.text().startswith("呼出表示から応答がありません（最終受信 1")
+    assert panel.board_notice.text().startswith("呼出表示に届いていません。口頭でお呼びください")
+    assert panel.board_notice.text().endswith("（呼出表示の最終受信 10:59）")
     # After closing time a silent board is normal: nothing is said.
     clock.set(OPEN_DAY, time(18, 45))
     panel.check_board()
