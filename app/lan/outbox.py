@@ -2,7 +2,7 @@
 acknowledged.
 
 An entry is one event (whole or provisional) for one PC. It is sent at once, then again
-after 0.15 s, 0.3 s, 0.6 s … (at most every :data:`MAX_BACKOFF` seconds) until that PC
+after 0.15 s, 0.3 s, 0.6 s, then every :data:`MAX_BACKOFF` seconds until that PC
 acknowledges it; when the PC is heard again after a silence every entry is due at once.
 An outbox keeps at most :data:`LIMIT` entries and none older than :data:`TTL` seconds:
 the share carries whatever the LAN could not.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-FIRST_BACKOFF, MAX_BACKOFF = 0.15, 2.0
+FIRST_BACKOFF, MAX_BACKOFF = 0.15, 1.0
 LIMIT = 3000
 TTL = 1800.0
 
@@ -61,6 +61,10 @@ class Outbox:
         for key in [k for k, e in self._entries.items() if now - e.born > TTL]:
             del self._entries[key]
         return [e for e in self._entries.values() if e.due <= now]
+
+    def next_due(self) -> float | None:
+        """Returns when the next entry is due (None: nothing waits)."""
+        return min((e.due for e in self._entries.values()), default=None)
 
     def sent(self, entries: list[Entry], now: float) -> None:
         """Notes that entries went out; each is due again after its back-off."""

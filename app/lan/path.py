@@ -54,9 +54,10 @@ log = logging.getLogger(__name__)
 ADDRESS, EPOCH = "lan_address", "lan_epoch"
 #: Seconds between hellos, between looks at the addresses in the registry's copy, and
 #: between checks of who is heard.
-HELLO_EVERY, LOAD_EVERY, CHECK_EVERY = 1.0, 5.0, 0.25
-#: The loop's longest wait (pushes of another process of this PC, resends, hellos).
-TICK = 0.05
+HELLO_EVERY, LOAD_EVERY, CHECK_EVERY = 1.0, 1.0, 0.25
+#: The loop's longest wait; it also looks this often for ticket events another process of
+#: this PC wrote (the command line; the window wakes it at once).
+TICK = 0.25
 #: Datagrams read per wake-up, and sent to one PC per pass: the loop stays responsive.
 READ_BATCH, SEND_BATCH = 256, 16
 #: This PC's ticket events of the day sent to a PC heard for the first time (the newest).
@@ -73,6 +74,7 @@ class LanStatus:
     problem: str = ""
     ignored: dict[str, int] = field(default_factory=dict)
     received: int = 0
+    applied: int = 0
     sent: int = 0
     peers: list[dict[str, Any]] = field(default_factory=list)
 
@@ -123,7 +125,7 @@ class LanPath:
         self._wake_r.setblocking(False)
         self._floods = Floods()
         self._pushed = 0
-        self._next_hello = self._next_load = self._next_check = 0.0
+        self._next_hello = self._next_load = self._next_check = self._next_poll = 0.0
         self._logged_at, self._logged = self.clock(), 0
         self.peers: Peers | None = None
         self.replays: Replays | None = None
@@ -179,9 +181,16 @@ class LanPath:
             self._wake_w.send(b"!")
 
     def run(self, stopping: Callable[[], bool]) -> None:
-        """Serves the path until ``stopping()`` (looked at every :data:`TICK` seconds)."""
+        """Serves the path until ``stopping()`` (looked at every :data:`TICK` seconds at
+        least), sleeping until the next thing due when nothing arrives."""
         while not stopping():
-            self.step(TICK)
+            self.step(self._idle(self.clock()))
+
+    def _idle(self, now: float) -> float:
+        """Returns how long the loop may wait for a packet before something is due."""
+        due = [self._next_hello, self._next_check, self._next_poll]
+        due += [t for peer in self.peers or [] if (t := peer.outbox.next_due()) is not None]
+        return min(TICK, max(0.0, min(due) - now))
 
     # -- one turn of the loop ---------------------------------------------------------------
 
@@ -194,9 +203,11 @@ class LanPath:
             ready, _, _ = select.select([sock, self._wake_r], [], [], timeout)
         except (OSError, ValueError):
             return  # closed while waiting
+        now = self.clock()
         if self._wake_r in ready:
             with contextlib.suppress(OSError):
                 self._wake_r.recv(4096)
+            self._next_poll = now  # this PC wrote: push it now
         if sock in ready:
             self._read(sock)
         self._duties()
@@ -204,7 +215,9 @@ class LanPath:
     def _duties(self) -> None:
         assert self.peers is not None
         now = self.clock()
-        self._push_new(now)
+        if now >= self._next_poll:
+            self._next_poll = now + TICK
+            self._push_new(now)
         if now >= self._next_load:
             self._next_load = now + LOAD_EVERY
             self.peers.load()
@@ -258,6 +271,7 @@ class LanPath:
             self._catch_up(peer, now)
         if packet.hello is not None:
             self.peers.hello(peer, packet.hello, source)
+            self.peers.learn(packet.hello.known)
         elif packet.kind == "a":
             peer.outbox.ack(packet.ids)
         elif packet.kind == "v":
@@ -272,6 +286,7 @@ class LanPath:
             fresh, _ = self.node.store.apply_remote(whole, None, provisional)
         self._send(peer, self._sealer().acks(ids))
         if fresh:
+            self.status.applied += fresh
             self.on_news()
 
     def _takes(self, event: Event) -> bool:
@@ -305,7 +320,8 @@ class LanPath:
     def _say_hello(self) -> None:
         assert self.peers is not None
         share = self.node.store.get_meta(SHARE_STATE) or "none"
-        hello = Hello(self.role, self.name, self.hello_port, self.hello_host, share)
+        hello = Hello(self.role, self.name, self.hello_port, self.hello_host, share,
+                      self.peers.heard_now(self.clock()))  # fmt: skip
         for peer in self.peers:
             self._send(peer, [self._sealer().hello(hello)])
 

@@ -2,8 +2,8 @@
 
 Their addresses come from the registry on the share (each PC announces its own; the sync
 keeps the last one known in ``sync_nodes.lan_address``, so the path works when the share is
-gone) and from their hellos, which correct them (the address a hello came from is where
-that PC is now). Whether a PC is heard is kept in memory, and written to ``sync_nodes``
+gone), from their hellos, which correct them (the address a hello came from is where that
+PC is now), and from the hellos of the others, which tell the PCs they hear. Whether a PC is heard is kept in memory, and written to ``sync_nodes``
 only when it changes (``lan_up``, ``lan_changed_ms``), so that a quiet site leaves the
 database — and the windows that watch it — alone:
 
@@ -134,6 +134,22 @@ class Peers:
                 "name = coalesce(name, excluded.name), role = coalesce(role, excluded.role)",
                 (peer.node_id, peer.name, peer.role, f"{address[0]}:{address[1]}", hello.share),
             )
+
+    def learn(self, known: tuple[tuple[str, str], ...]) -> None:
+        """Takes the PCs another one hears, with their addresses, that this PC does not
+        know yet (it missed them in the registry); the hellos then go both ways."""
+        for node_id, text in known:
+            address = parse_address(text)
+            if node_id == self.own or address is None or node_id in self._peers:
+                continue
+            if len(self._peers) >= MAX_PEERS:
+                return
+            self._peers[node_id] = Peer(node_id, address)
+
+    def heard_now(self, now: float) -> tuple[tuple[str, str], ...]:
+        """Returns the PCs heard now and their addresses, for the hellos."""
+        return tuple((p.node_id, f"{p.address[0]}:{p.address[1]}") for p in self
+                     if p.address is not None and p.alive(now))  # fmt: skip
 
     def new_epoch(self, node_id: str, epoch: int) -> None:
         """Keeps the epoch a PC started (replays of an earlier one stay refused)."""

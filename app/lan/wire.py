@@ -14,8 +14,9 @@ let a receiver refuse a packet it has seen before (:mod:`app.lan.guard`).
 Kinds:
 
 - ``h`` hello, every second to every PC it knows: role (``r``), name (``m``), the port
-  (``p``) and host (``h``; empty: the address the packet came from) to reach it, and its
-  own state with the shared folder (``sh``);
+  (``p``) and host (``h``; empty: the address the packet came from) to reach it, its own
+  state with the shared folder (``sh``), and the PCs it hears with their addresses (``pc``:
+  a PC that missed one in the registry learns it from the others);
 - ``v`` events: ticket events as ``events`` rows, whole (``ev``) or provisional (``pv``, a
   field that never travels on the LAN withheld: :mod:`app.lan.carried`);
 - ``a`` acknowledgement: the ids (``node:seq``) of the events received (``ids``).
@@ -43,6 +44,8 @@ _MAC = 32
 _HEAD = len(MAGIC) + _MAC
 #: Event ids in one acknowledgement (well inside a datagram).
 MAX_IDS = 48
+#: PCs a hello tells of (a site has about ten).
+MAX_KNOWN = 16
 #: Shares states a hello may tell.
 SHARE_STATES = ("ok", "offline", "write_failed", "halted", "none", "")
 
@@ -74,6 +77,7 @@ class Hello:
     port: int
     host: str
     share: str
+    known: tuple[tuple[str, str], ...] = ()  # (node id, host:port) of the PCs it hears
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,8 @@ class Sealer:
     def hello(self, hello: Hello) -> bytes:
         """Returns a hello."""
         return self._seal("h", {"r": hello.role, "m": hello.name, "p": hello.port,
-                                "h": hello.host, "sh": hello.share})  # fmt: skip
+                                "h": hello.host, "sh": hello.share,
+                                "pc": [list(k) for k in hello.known[:MAX_KNOWN]]})  # fmt: skip
 
     def acks(self, ids: list[str]) -> list[bytes]:
         """Returns the acknowledgements of these event ids (as many packets as it takes)."""
@@ -182,7 +187,13 @@ def open_packet(key: bytes, data: bytes, site: str) -> Packet:
     if not (_text(node, 64) and _count(epoch) and _count(count)):
         raise Rejected("malformed", "sender")
     if kind == "h":
-        hello = Hello(get("r"), get("m"), get("p"), get("h"), get("sh"))
+        known = get("pc")
+        if not (type(known) is list and len(known) <= MAX_KNOWN and all(
+                type(k) is list and len(k) == 2 and _text(k[0], 64) and _text(k[1], 260)
+                for k in known)):  # fmt: skip
+            raise Rejected("malformed", "hello")
+        hello = Hello(get("r"), get("m"), get("p"), get("h"), get("sh"),
+                      tuple((k[0], k[1]) for k in known))  # fmt: skip
         if not (_text(hello.role, 20) and _text(hello.name, 64, empty=True)
                 and _text(hello.host, 253, empty=True) and hello.share in SHARE_STATES
                 and type(hello.port) is int and 0 < hello.port < 65536):  # fmt: skip

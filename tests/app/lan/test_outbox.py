@@ -18,8 +18,9 @@ def test_resent_with_back_off_until_acknowledged() -> None:
         if due:
             times.append(now)
             box.sent(due, now)
-    assert [round(b - a, 2) for a, b in pairwise(times[:5])] == [0.15, 0.3, 0.6, 1.2]
+    assert [round(b - a, 2) for a, b in pairwise(times[:5])] == [0.15, 0.3, 0.6, 1.0]
     assert max(b - a for a, b in pairwise(times)) <= MAX_BACKOFF + 0.01
+    assert box.next_due() == max(e.due for e in box.due(100.0))
     box.hurry(now)
     assert [e.key for e in box.due(now)] == ["nr:1"]
     box.ack(("nr:1",))

@@ -109,3 +109,11 @@ def sealed(body: object) -> bytes:
 ])  # fmt: skip
 def test_an_authentic_packet_that_is_not_what_its_kind_says_is_malformed(body: object) -> None:
     assert reason_of(sealed(body)) == "malformed"
+
+
+def test_a_hello_tells_the_pcs_its_sender_hears() -> None:
+    sealer = Sealer(KEY, "test", "nc1", 7)
+    known = tuple((f"n{i:02d}", f"10.0.0.{i}:47150") for i in range(20))
+    hello = Hello("counter", "窓口3", 47150, "", "ok", known)
+    packet = open_packet(KEY, sealer.hello(hello), "test")
+    assert packet.hello is not None and packet.hello.known == known[:16]  # at most 16
