@@ -10,14 +10,22 @@ flipped in a segment, a segment's tail cut off, a segment quarantined, a file ma
 unreadable (``chmod 000``, read by PCs without root's override), a folder and a dangling
 link named like segments.
 
-Then it heals what a technician would (links back, the share back, permissions back), lets
-every PC sync a few rounds and checks:
+The PCs also reach each other directly over a LAN (:mod:`app.lan`, real UDP packets through
+a switch of the harness, :mod:`tests.faults.lan_proxy`), which fails on its own: packets
+lost, delivered twice, delayed and overtaking each other, a PC's LAN cable pulled, old
+packets replayed — while the share is up or down.
+
+Then it checks what the LAN alone must give: with the share away and the LAN healed, every
+PC ends with the same tickets. It heals what a technician would (links back, the share back,
+permissions back), lets every PC sync a few rounds and checks:
 
 - every PC has the same projections (tickets, reservations, staff, …);
 - ``rebuild`` gives every PC the tables it had (rebuild == live);
 - no display number twice in a lane and a day;
 - every ticket whose issue a PC acknowledged is present on every PC;
-- no PC halted, no event left unsent, and no operation ever failed with a bug.
+- no PC halted, no event left unsent, and no operation ever failed with a bug;
+- every PC holds the same events (none applied twice: the LAN's and the share's copies of an
+  event are one), and each PC got events over the LAN.
 
 ``python -m tests.faults.harness --schedules 200`` is the long run (``make soak``); the test
 suite runs a few schedules (:mod:`tests.faults.test_random_schedules`).
@@ -45,6 +53,7 @@ from app.core.actor import SYSTEM
 from app.core.node import Node
 from app.core.staff import StaffService
 from app.model.clock import JST
+from tests.faults.lan_proxy import Switch, free_ports
 from tests.helpers.clock import OPEN_DAY
 from tests.helpers.nodes import KEY
 
@@ -58,6 +67,9 @@ WALK_INS = (("pin", "self"), ("certificate", "self"), ("loss", "self"), ("face_a
             ("pin", "agent"))  # fmt: skip
 MOVES = ("recall", "start", "done", "noshow", "cancel", "hold", "resume", "reopen", "transfer")
 FILE_FAULTS = ("flip", "truncate", "quarantine", "unreadable", "folder", "dangling")
+LAN_FAULTS = ("lan_lossy", "lan_cut", "lan_replay", "lan_heal")
+#: How long the LAN alone may take to bring every PC the same tickets (seconds).
+LAN_SETTLE = 30.0
 
 
 class HarnessBug(AssertionError):
@@ -76,13 +88,21 @@ class Figures:
     faults: Counter[str] = field(default_factory=Counter)
     tickets: int = 0
     seconds: float = 0.0
+    packets: Counter[str] = field(default_factory=Counter)
+    ignored: Counter[str] = field(default_factory=Counter)
+    lan_received: int = 0
+    lan_applied: int = 0
 
     def line(self) -> str:
         faults = ", ".join(f"{k} {v}" for k, v in sorted(self.faults.items()))
+        packets = ", ".join(f"{k} {v}" for k, v in sorted(self.packets.items()))
+        ignored = ", ".join(f"{k} {v}" for k, v in sorted(self.ignored.items())) or "none"
         return (f"{self.schedules} schedules, {self.pcs} PCs each, {self.operations} operations "
                 f"({self.acknowledged} tickets acknowledged, {self.refused} refused as "
                 f"impossible), faults: {faults}; {self.tickets} tickets checked on every PC: "
-                f"0 lost, 0 duplicate numbers, 0 divergent PCs, 0 divergent rebuilds "
+                f"0 lost, 0 duplicate numbers, 0 divergent PCs, 0 divergent rebuilds; LAN: "
+                f"{packets}; {self.lan_received} packets taken, {self.lan_applied} events new "
+                f"by the LAN, ignored: {ignored} "
                 f"({self.seconds:.0f} s)")  # fmt: skip
 
 
@@ -154,6 +174,9 @@ class Schedule:
 
     def __init__(self, root: Path, seed: int, operations: int, figures: Figures) -> None:
         self.root, self.seed, self.rng = root, seed, random.Random(seed)
+        # Which steps are faults, and which faults, is drawn apart: what the PCs answer
+        # depends on the LAN's timing, the plan of faults of a seed does not.
+        self.plan = random.Random(seed ^ 0x5EED)
         self.operations, self.figures = operations, figures
         self.now = int(datetime.combine(OPEN_DAY, dtime(10, 35), tzinfo=JST).timestamp() * 1000)
         self.share = root / "share"
@@ -164,9 +187,17 @@ class Schedule:
         self.acknowledged: set[str] = set()
         self.called: dict[str, list[str]] = {}
         self.unreadable: list[Path] = []
+        ports = free_ports(2 * len(PCS))
+        lan = {name: (ports[2 * i], ports[2 * i + 1]) for i, (name, *_) in enumerate(PCS)}
+        self.switch = Switch(lan, seed)
         for name, role, counter, block in PCS:
             link = root / "links" / name
             link.symlink_to(self.share)
+            (root / name).mkdir()
+            switch_port, own_port = lan[name]  # the others reach it through the switch
+            (root / name / "site.toml").write_text(
+                f'[lan]\nport = {own_port}\naddress = "127.0.0.1:{switch_port}"\n'
+            )
             node = Node(root / name, wall_ms=lambda: self.now)
             node.initialise(site_id="harness", name=name, role=role, share_dir=str(link),
                             counter=counter, issuer_block=block, site_key=KEY)  # fmt: skip
@@ -180,27 +211,37 @@ class Schedule:
 
     # -- running ---------------------------------------------------------------------------
 
-    def command(self, op: str, **values: Any) -> dict[str, Any]:
-        self.now += self.rng.randint(1, 40) * 1000
+    def command(self, op: str, now_fixed: bool = False, **values: Any) -> dict[str, Any]:
+        if not now_fixed:
+            self.now += self.rng.randint(1, 40) * 1000
         return {"op": op, "now": self.now, **values}
 
     def run(self) -> None:
         try:
+            for name in self.pcs:  # each PC's first start, with the share (as at set-up):
+                self.ask(name, self.command("sync"))  # it learns where the others are
             for _ in range(self.operations):
                 self.step()
+            self.lan_alone()
             self.heal()
             self.settle()
             self.check()
         finally:
             for pc in self.pcs.values():
                 pc.stop()
+            self.switch.stop()
+        self.figures.packets.update(self.switch.counts)
         self.figures.schedules += 1
 
     def step(self) -> None:
-        roll = self.rng.random()
+        roll = self.plan.random()
         if roll < 0.08:
             self.fault()
             return
+        self.operate(roll)
+
+    def operate(self, roll: float) -> None:
+        """Runs one piece of work (``roll`` in 0.08–1 picks which)."""
         self.figures.operations += 1
         if roll < 0.30:
             name = self.rng.choice(["reception-1", "reception-2"])
@@ -236,8 +277,8 @@ class Schedule:
     # -- faults ------------------------------------------------------------------------------
 
     def fault(self) -> None:
-        kind = self.rng.choice(("kill", "partition", "heal_partition", "share_away",
-                                *FILE_FAULTS, *FILE_FAULTS))  # fmt: skip
+        kind = self.plan.choice(("kill", "partition", "heal_partition", "share_away",
+                                *FILE_FAULTS, *FILE_FAULTS, *LAN_FAULTS, *LAN_FAULTS))  # fmt: skip
         done = getattr(self, f"fault_{kind}")()
         if done:
             self.figures.faults[kind] += 1
@@ -270,6 +311,25 @@ class Schedule:
             away.rename(self.share)  # the file server is back
         else:
             self.share.rename(away)  # the file server is down for everyone
+        return True
+
+    def fault_lan_lossy(self) -> bool:
+        """The switch goes bad: packets lost, repeated, delayed, overtaking each other."""
+        self.switch.set(drop=self.rng.choice((0.1, 0.3, 0.6)), dup=self.rng.choice((0.1, 0.3)),
+                        delay=self.rng.choice((0.05, 0.3, 1.0)))  # fmt: skip
+        return True
+
+    def fault_lan_cut(self) -> bool:
+        """A PC's LAN cable is pulled (its share link is another matter)."""
+        self.switch.set(cut=self.switch.faults.cut | {self.rng.choice(list(self.pcs))})
+        return True
+
+    def fault_lan_replay(self) -> bool:
+        """Packets recorded earlier are sent again."""
+        return self.switch.replay(self.rng.randint(5, 40)) > 0
+
+    def fault_lan_heal(self) -> bool:
+        self.switch.set(drop=0.0, dup=0.0, delay=0.0, cut=set())
         return True
 
     def _segments(self) -> list[Path]:
@@ -334,6 +394,30 @@ class Schedule:
 
     # -- the end ---------------------------------------------------------------------------
 
+    def lan_alone(self) -> None:
+        """With the share away for everyone, work goes on while the LAN loses, repeats,
+        delays and reorders packets and old ones are replayed; then, the LAN healed, the LAN
+        alone brings every PC the same tickets (every PC's moves reach every other, once)."""
+        away = self.root / "share-away"
+        if not away.exists():
+            self.share.rename(away)
+        self.switch.set(drop=0.3, dup=0.3, delay=0.3)
+        self.switch.replay(20)  # old packets turn up too: refused, or applied once at most
+        for _ in range(12):  # the switch holds packets back: they overtake each other
+            self.operate(self.rng.uniform(0.08, 0.75))  # no sync: the share is away
+        self.fault_lan_heal()
+        started = time.monotonic()
+        while True:
+            digests = {name: self.pcs[name].send(self.command("tickets", now_fixed=True))
+                       for name in self.pcs}  # fmt: skip
+            if len({d["digest"] for d in digests.values()}) == 1:
+                return
+            if time.monotonic() - started > LAN_SETTLE:
+                counts = {n: d["tickets"] for n, d in digests.items()}
+                raise HarnessBug(f"the LAN alone did not bring every PC the same tickets "
+                                 f"(seed {self.seed}): {counts}")  # fmt: skip
+            time.sleep(0.1)  # the PCs serve their LAN meanwhile: look again
+
     def heal(self) -> None:
         """Does what a technician would: the share and the cables back, permissions fixed."""
         away = self.root / "share-away"
@@ -360,6 +444,20 @@ class Schedule:
         if len(set(digests.values())) != 1:
             counts = {n: (d["events"], len(d["tickets"])) for n, d in dumps.items()}
             raise HarnessBug(f"PCs differ {where}: {counts}")
+        if len({d["events"] for d in dumps.values()}) != 1:  # the same events, each once
+            raise HarnessBug(f"PCs hold different events {where}: "
+                             f"{ {n: d['events'] for n, d in dumps.items()} }")  # fmt: skip
+        applied = 0
+        for name in self.pcs:
+            lan = self.pcs[name].send(self.command("lan"))
+            if not lan["received"]:
+                raise HarnessBug(f"{name} heard nothing over the LAN {where}")
+            applied += lan["applied"]
+            self.figures.lan_received += lan["received"]
+            self.figures.lan_applied += lan["applied"]
+            self.figures.ignored.update(lan["ignored"])
+        if not applied:
+            raise HarnessBug(f"no event came over the LAN {where}")
         for name in self.pcs:
             rebuilt = self.pcs[name].send(self.command("rebuild"))
             if rebuilt["digest"] != digests[name]:

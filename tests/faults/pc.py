@@ -4,10 +4,13 @@ It reads one command a line (JSON) on stdin and answers one line on stdout, afte
 command's transaction has committed — what the person at the PC would have seen. The
 controller (:mod:`tests.faults.harness`) kills it with SIGKILL whenever it likes.
 
+Its LAN path runs in a thread of its own, as in a window, on the controller's clock: it
+is woken after every command and serves the packets the whole time.
+
 Commands: ``{"op": ..., "now": epoch ms, ...}`` with ``op`` one of issue, call_next,
 recall, start, done, noshow, cancel, reopen, hold, resume, transfer, sync, dump, rebuild,
-quit. Answers: ``{"ok": true, ...}``, ``{"ok": false, "refused": message}`` for a user
-error, ``{"ok": false, "bug": trace}`` for anything else.
+tickets, lan, quit. Answers: ``{"ok": true, ...}``, ``{"ok": false, "refused": message}``
+for a user error, ``{"ok": false, "bug": trace}`` for anything else.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,7 @@ from typing import Any
 from app.core.actor import Actor
 from app.core.errors import UserError
 from app.core.node import Node
+from app.lan.path import LanPath
 from app.queue.tickets import TicketService
 from app.sync.service import SyncService
 
@@ -38,6 +43,33 @@ class Clock:
 
 def dump(node: Node) -> dict[str, Any]:
     """Returns what the checks compare: a digest of every projection and the tickets."""
+    node.store.conn.execute("BEGIN")  # one moment: the LAN thread may apply meanwhile
+    try:
+        return _dump(node)
+    finally:
+        node.store.conn.execute("COMMIT")
+
+
+def tickets_digest(node: Node) -> dict[str, Any]:
+    """Returns a digest of the tickets table alone (what the LAN carries)."""
+    rows = node.store.conn.execute("SELECT * FROM tickets ORDER BY ticket_id").fetchall()
+    return {"digest": hashlib.sha256(repr(rows).encode()).hexdigest(), "tickets": len(rows)}
+
+
+def lan_thread(data_dir: Path, clock: Clock) -> LanPath | None:
+    """Starts the PC's LAN path in a thread, as a window does; None when it has none."""
+    node = Node(data_dir, wall_ms=clock)
+    if not node.settings.lan.enabled:
+        node.close()
+        return None
+    path = LanPath(node)
+    if not path.open():
+        raise RuntimeError(path.status.problem)
+    threading.Thread(target=path.run, args=(lambda: False,), daemon=True).start()
+    return path
+
+
+def _dump(node: Node) -> dict[str, Any]:
     tables = node.store.projection_dump()
     digest = hashlib.sha256(repr(sorted(tables.items())).encode()).hexdigest()
     tickets = node.store.rows("SELECT ticket_id, number, lane, day, state FROM tickets")
@@ -51,6 +83,7 @@ def dump(node: Node) -> dict[str, Any]:
 def serve(data_dir: Path, counter: str) -> None:
     clock = Clock()
     node = Node(data_dir, wall_ms=clock)
+    lan = lan_thread(data_dir, clock)
     tickets = TicketService(node)
     sync = SyncService(node)
     floor = Actor("fm", "floor_manager", counter)
@@ -85,6 +118,14 @@ def serve(data_dir: Path, counter: str) -> None:
             elif op == "rebuild":
                 node.store.rebuild()
                 answer.update(dump(node))
+            elif op == "tickets":
+                answer.update(tickets_digest(node))
+            elif op == "lan":
+                status = lan.snapshot() if lan is not None else None
+                answer.update(received=status.received if status else 0,
+                              applied=status.applied if status else 0,
+                              ignored=status.ignored if status else {},
+                              peers=status.peers if status else [])  # fmt: skip
             elif op == "quit":
                 break
             else:
@@ -93,6 +134,8 @@ def serve(data_dir: Path, counter: str) -> None:
             answer = {"ok": False, "refused": str(exc)}
         except Exception:
             answer = {"ok": False, "bug": traceback.format_exc()}
+        if lan is not None:
+            lan.wake()  # what the command wrote goes out now, as a window's write does
         sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     node.close()
