@@ -25,7 +25,7 @@ ADDRESSES = 256
 
 #: Why packets were ignored, in the order they are shown.
 REASONS = ("oversized", "garbage", "forged", "foreign", "malformed", "replayed", "flooded",
-           "private", "unknown")  # fmt: skip
+           "private", "unknown", "busy", "error")  # fmt: skip
 
 
 @dataclass

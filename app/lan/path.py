@@ -29,6 +29,7 @@ import contextlib
 import logging
 import select
 import socket
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -184,7 +185,10 @@ class LanPath:
         """Serves the path until ``stopping()`` (looked at every :data:`TICK` seconds at
         least), sleeping until the next thing due when nothing arrives."""
         while not stopping():
-            self.step(self._idle(self.clock()))
+            try:
+                self.step(self._idle(self.clock()))
+            except sqlite3.OperationalError as exc:  # busy past its timeout: go on next turn
+                log.warning("LAN path: %s", exc)
 
     def _idle(self, now: float) -> float:
         """Returns how long the loop may wait for a packet before something is due."""
@@ -245,6 +249,11 @@ class LanPath:
                 self.receive(data, str(source[0]))
             except Rejected as exc:
                 self.ignored[exc.reason] += 1
+            except sqlite3.OperationalError:  # the database busy past its timeout: resent later
+                self.ignored["busy"] += 1
+            except Exception:  # a bug must not end the path; the packet's content is not logged
+                log.exception("LAN packet could not be taken")
+                self.ignored["error"] += 1
 
     def receive(self, data: bytes, source: str) -> None:
         """Takes one datagram from ``source`` (its IP address).
