@@ -341,11 +341,13 @@ class LanPath:
 
     def _push_new(self, now: float) -> None:
         """Queues this PC's ticket events written since the last look for every PC."""
-        if self._own_max() <= self._pushed:
+        top = self._own_max()  # read first: what is written meanwhile goes at the next look
+        if top <= self._pushed:
             return
-        events = list(self.node.store.events("node_id = ? AND seq > ? AND type LIKE 'ticket.%'",
-                                             (self.node_id, self._pushed)))  # fmt: skip
-        self._pushed = max([self._pushed, self._own_max(), *(e.seq for e in events)])
+        events = list(self.node.store.events(
+            "node_id = ? AND seq > ? AND seq <= ? AND type LIKE 'ticket.%'",
+            (self.node_id, self._pushed, top)))  # fmt: skip
+        self._pushed = top
         items: dict[str, tuple[str, bytes]] = {}
         for event in sorted(events, key=lambda e: e.seq):
             history = [] if event.type == "ticket.issued" else self.node.store.ticket_events(
