@@ -7,6 +7,7 @@ import os
 import platform
 
 from tests.bench import (
+    bench_calls,
     bench_fresh,
     bench_import,
     bench_node,
@@ -28,6 +29,7 @@ bench_replay.run(quick=quick)
 bench_import.run(quick=quick)
 bench_sync.run(quick=quick)
 bench_propagation.run(quick=quick)
+bench_calls.run(quick=quick)
 bench_fresh.run(quick=quick)
 bench_reports.run(quick=quick)
 bench_startup.run(quick=quick)
