@@ -1,8 +1,9 @@
 """Propagation as people see it: a tap at reception until the ticket is in each counter's window.
 
-Eight PCs of one site on a local shared folder, each the real window in its own process
-(:mod:`tests.bench.window_pc`) with its background sync rounds every second (the setting's
-default). The reception window taps walk-in tickets through its panel, 0.8–1.8 s apart so
+Through the shared folder alone (the LAN path off; the LAN's figures are
+:mod:`tests.bench.bench_calls`). Eight PCs of one site on a local shared folder, each the
+real window in its own process (:mod:`tests.bench.window_pc`) with its background sync
+rounds every second (the setting's default). The reception window taps walk-in tickets through its panel, 0.8–1.8 s apart so
 the taps fall at every phase of the others' rounds; each of the seven counter windows
 reports when the ticket first appears in its queue model. The time is the system-wide
 monotonic clock, read at the tap and at the sighting.
@@ -40,6 +41,8 @@ def make_site(root: Path) -> tuple[Path, list[Path]]:
     share.mkdir()
 
     def pc(name: str, role: str, block: int) -> Node:
+        (root / name).mkdir()  # the share's path alone (the LAN's: bench_calls)
+        (root / name / "site.toml").write_text("[lan]\nenabled = false\n")
         node = Node(root / name)
         node.initialise(site_id="bench", name=name, role=role, share_dir=str(share),
                         counter=str(block) if role == "counter" else None, issuer_block=block,
