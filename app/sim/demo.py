@@ -58,6 +58,10 @@ _GIVEN = ("ショウタ", "ダイスケ", "タロウ", "ハナコ", "ミホ", "�
           "アヤ", "メグミ")  # fmt: skip
 
 
+#: The demo's PCs share one machine: each takes a free port for its LAN path (announced in
+#: the registry) on this machine only.
+DEMO_LAN = '[lan]\nport = 0\naddress = "127.0.0.1"\n'
+
 #: The demo clock starts this long after the demo day's opening.
 START_AFTER_OPENING = timedelta(minutes=5)
 
@@ -114,6 +118,8 @@ def create_demo(root: Path, day: date | None = None, keep: bool = False,
     booked = 0
     shift: int | None = None
     for name, role, counter, lanes, block in NODES:
+        (root / name).mkdir(parents=True, exist_ok=True)
+        (root / name / "site.toml").write_text(DEMO_LAN, encoding="utf-8")
         node = Node(root / name, wall_ms=wall_ms)
         try:
             node.initialise(site_id=SITE_ID, name=name, role=role, share_dir=str(share),
