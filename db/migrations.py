@@ -402,8 +402,8 @@ def m013_reports_staffing(db: Database) -> None:
 def m014_lan(db: Database) -> None:
     """The direct LAN path: what this PC knows of each other PC there, and the events shown
     before they arrive whole (a field that never travels on the LAN withheld)."""
-    for column in ("lan_address TEXT", "lan_up INTEGER", "lan_changed_ms INTEGER",
-                   "lan_share TEXT", "lan_epoch INTEGER"):  # fmt: skip
+    for column in ("lan_address TEXT", "lan_announced TEXT", "lan_up INTEGER",
+                   "lan_changed_ms INTEGER", "lan_share TEXT", "lan_epoch INTEGER"):  # fmt: skip
         db.execute(f"ALTER TABLE sync_nodes ADD COLUMN {column}")
     db.execute(
         """

@@ -224,7 +224,7 @@ class LanPath:
             self._push_new(now)
         if now >= self._next_load:
             self._next_load = now + LOAD_EVERY
-            self.peers.load()
+            self.peers.load(now)
         if now >= self._next_hello:
             self._next_hello = now + HELLO_EVERY
             self._say_hello()

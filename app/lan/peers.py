@@ -81,7 +81,7 @@ class Peers:
         self._peers: dict[str, Peer] = {}
         # A new start has heard nobody yet: no PC is "heard" from an earlier run.
         node.store.conn.execute("UPDATE sync_nodes SET lan_up = NULL WHERE lan_up IS NOT NULL")
-        self.load()
+        self.load(started)
 
     def __iter__(self) -> Iterator[Peer]:
         return iter(list(self._peers.values()))
@@ -90,8 +90,9 @@ class Peers:
         """Returns a PC known here, or None."""
         return self._peers.get(node_id)
 
-    def load(self) -> None:
-        """Takes the addresses, names and roles known from the registry."""
+    def load(self, now: float) -> None:
+        """Takes the addresses, names and roles known from the registry (the address of a
+        PC heard now is the one its packets come from)."""
         rows = self.node.store.rows(
             "SELECT node_id, name, role, lan_address FROM sync_nodes WHERE node_id != ?",
             (self.own,),
@@ -103,7 +104,7 @@ class Peers:
                     continue
                 peer = self._peers[row["node_id"]] = Peer(row["node_id"])
             peer.name, peer.role = row["name"] or peer.name, row["role"] or peer.role
-            if peer.heard is None:  # a PC heard from tells its address itself
+            if not peer.alive(now):
                 peer.address = parse_address(row["lan_address"]) or peer.address
 
     def heard(self, node_id: str, now: float) -> Peer | None:

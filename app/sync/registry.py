@@ -93,9 +93,9 @@ class Registry:
         something new: another name, role, block or install, a clock offset that moved by
         :data:`OFFSET_STEP_MS`, or a last-heard time :data:`HEARD_STEP_MS` later. A quiet
         site then leaves the database alone, and the windows that watch it do not redraw
-        for nothing. The LAN address is taken when none is known yet: once the PC is heard
-        on the LAN, the address its packets come from is the one kept (:mod:`app.lan.peers`),
-        and it stays known when the share is gone.
+        for nothing. The LAN address a PC announces is taken when it announces a new one
+        (it was moved, its address changed); in between, the address its packets come from
+        is the one kept (:mod:`app.lan.peers`), and it stays known when the share is gone.
         """
         own_skew = self._skew(self.own_path) if self.own_path.exists() else None
         for record, path in self._others():
@@ -104,23 +104,27 @@ class Registry:
             except (OSError, ValueError):
                 continue  # being rewritten; next round
             offset = None if skew is None or own_skew is None else skew - own_skew
+            lan = _text(record.get("lan"))
             self.node.store.conn.execute(
                 "INSERT INTO sync_nodes (node_id, name, role, issuer_block, install, "
-                "last_heard_ms, clock_offset_ms, lan_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "last_heard_ms, clock_offset_ms, lan_address, lan_announced) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(node_id) DO UPDATE SET name = excluded.name, role = excluded.role, "
                 "issuer_block = excluded.issuer_block, install = excluded.install, "
                 "last_heard_ms = excluded.last_heard_ms, clock_offset_ms = excluded.clock_offset_ms, "
-                "lan_address = coalesce(lan_address, excluded.lan_address) "
+                "lan_address = CASE WHEN lan_announced IS NOT excluded.lan_announced "
+                "THEN coalesce(excluded.lan_announced, lan_address) ELSE lan_address END, "
+                "lan_announced = excluded.lan_announced "
                 "WHERE name IS NOT excluded.name OR role IS NOT excluded.role "
                 "OR issuer_block IS NOT excluded.issuer_block OR install IS NOT excluded.install "
                 "OR last_heard_ms IS NULL OR excluded.last_heard_ms - last_heard_ms >= ? "
                 "OR (clock_offset_ms IS NULL) != (excluded.clock_offset_ms IS NULL) "
                 "OR abs(clock_offset_ms - excluded.clock_offset_ms) >= ? "
-                "OR (lan_address IS NULL AND excluded.lan_address IS NOT NULL)",
+                "OR lan_announced IS NOT excluded.lan_announced",
                 (record.get("node_id"), record.get("name"), record.get("role"),
                  record.get("issuer_block"), record.get("install"),
                  self.node.now_ms() - (offset or 0) - max(0, int(self._age_ms(path))), offset,
-                 _text(record.get("lan")), HEARD_STEP_MS, OFFSET_STEP_MS),
+                 lan, lan, HEARD_STEP_MS, OFFSET_STEP_MS),
             )  # fmt: skip
 
     def _others(self) -> list[tuple[dict[str, Any], Path]]:

@@ -1,7 +1,8 @@
 """A PC that only runs its LAN path, until it is killed: the display board's PC in the tests
 that switch the board off (its process is killed with SIGKILL).
 
-``python -m tests.faults.lan_pc DATA_DIR`` prints ``ready PORT`` once the path listens.
+``python -m tests.faults.lan_pc DATA_DIR`` prints ``ready PORT`` once the path listens and
+one sync round has announced it in the registry (and read the others' addresses).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from app.core.node import Node
 from app.lan.path import LanPath
+from app.sync.service import SyncService
 
 
 def main(data_dir: str) -> int:
@@ -19,6 +21,8 @@ def main(data_dir: str) -> int:
     if not path.open():
         print(f"failed {path.status.problem}", flush=True)
         return 1
+    if node.identity.share_dir:
+        SyncService(node).once()
     print(f"ready {path.status.port}", flush=True)
     path.run(lambda: False)
     return 0

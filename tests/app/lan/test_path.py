@@ -128,3 +128,25 @@ def test_each_pc_knows_who_it_hears_and_writes_only_what_changes(
     assert took <= 5.0 and lan_up(counter, reception) == 1
     assert window.data_version() != version  # that was news: the window redraws
     window.close()
+
+
+def test_pcs_whose_addresses_changed_find_each_other_again_through_the_registry(
+    site: tuple[list[Node], list[LanPath]],
+) -> None:
+    (_, counter, display), paths = site
+
+    def hears(node: Node, of: Node) -> bool:
+        row = node.store.row("SELECT lan_up FROM sync_nodes WHERE node_id = ?",
+                             (of.identity.node_id,))  # fmt: skip
+        return row is not None and row["lan_up"] == 1
+
+    pump(paths, lambda: hears(counter, display) and hears(display, counter))
+    for path in paths[1:]:  # both PCs start again at new addresses (new ports here)
+        path.close()
+    moved = [LanPath(counter), LanPath(display)]
+    assert all(path.open() for path in moved)
+    assert {p.status.port for p in moved}.isdisjoint({p.status.port for p in paths[1:]})
+    sync_rounds(counter, display)  # each announces its new address; the other takes it
+    pump(moved, lambda: hears(counter, display) and hears(display, counter))
+    for path in moved:
+        path.close()
