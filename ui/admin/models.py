@@ -121,7 +121,9 @@ class PathsModel(AdminModel):
             heard = "" if p.share_heard_ms is None else hhmm(p.share_heard_ms)
             share = tr(t, "path_ok" if p.share else "path_down", t=heard).strip()
             lan = tr(t, "path_unknown" if p.lan is None else "path_yes" if p.lan else "path_no")
-            own = tr(t, f"share_{p.own_share or 'none'}") if p.own_share in _SHARE_STATES else "—"
+            # What it says of its own share, while it is heard on the LAN to say it.
+            told = p.lan and p.own_share in _SHARE_STATES
+            own = tr(t, f"share_{p.own_share or 'none'}") if told else "—"
             tone = None if p.share or p.lan else "red"
             rows.append(Row(p.node_id, (p.name, pick(NODE_ROLES.get(p.role, (p.role, p.role))),
                                         lan, share, own),
