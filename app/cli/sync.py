@@ -46,8 +46,9 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
                 offset = r["clock_offset_ms"]
                 clock = "—" if offset is None else f"{offset / 1000:+.1f}秒"
                 alarm = "  ⚠時計のずれ" if r["clock_alarm"] else ""
+                lan = {1: "○", 0: "×"}.get(r["lan_up"], "—")
                 lines.append(f"{r['name'] or r['node_id']:<12} 最終受信 {heard}  時計 {clock}"
-                             f"  受信 {r['events']}件{alarm}")  # fmt: skip
+                             f"  受信 {r['events']}件  LAN {lan}{alarm}")  # fmt: skip
             if rows and rows[0]["conflicts"]:
                 lines.append(f"競合のあった整理券: {rows[0]['conflicts']}件")
             lines += [f"要確認: {Path(f['path']).name}（{f['node_id']}）: {f['problem']}"

@@ -150,3 +150,23 @@ def test_pcs_whose_addresses_changed_find_each_other_again_through_the_registry(
     pump(moved, lambda: hears(counter, display) and hears(display, counter))
     for path in moved:
         path.close()
+
+
+def test_sync_status_tells_who_is_heard_on_the_lan(
+    site: tuple[list[Node], list[LanPath]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli.main import main
+
+    (reception, counter, display), paths = site
+    paths[0].close()  # the reception PC is off
+
+    def lan_up(of: Node) -> object:
+        row = counter.store.row("SELECT lan_up FROM sync_nodes WHERE node_id = ?",
+                                (of.identity.node_id,))  # fmt: skip
+        return (row or {}).get("lan_up")
+
+    pump(paths[1:], lambda: lan_up(display) == 1 and lan_up(reception) == 0)
+    capsys.readouterr()
+    assert main(["--data-dir", str(counter.data_dir), "sync", "status"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["display"].endswith("LAN ○") and lines["reception"].endswith("LAN ×")
