@@ -3,7 +3,8 @@
 The thread opens its own node on the PC's folder (SQLite connections stay in the thread
 that made them). The window wakes it right after it wrote (a call goes out at once), and it
 tells the window when events that arrived were new here, as a queued Qt signal, so the
-views re-read at once instead of at the hub's next look. A plain daemon thread, as for the
+views re-read at once instead of at the hub's next look (a burst of packets makes one look,
+not one per packet). A plain daemon thread, as for the
 sync rounds, so a window torn down without ``stop()`` cannot abort the program.
 """
 
@@ -29,11 +30,14 @@ class LanRunner(QObject):
     """
 
     news = Signal()
+    _arrived = Signal()  # from the LAN thread; delivered in the window's thread
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._data_dir = data_dir
         self._stopping = threading.Event()
+        self._pending = threading.Event()  # told, not yet delivered: a burst makes one look
+        self._arrived.connect(self._deliver)
         self._path: LanPath | None = None
         self._thread = threading.Thread(target=self._run, name="madoguchi-lan", daemon=True)
         self.problem = ""
@@ -56,10 +60,17 @@ class LanRunner(QObject):
             self._thread.join(timeout=5)
 
     def _tell(self) -> None:
+        if self._pending.is_set():
+            return  # the window has not looked yet: it will see this too
+        self._pending.set()
         try:
-            self.news.emit()
+            self._arrived.emit()
         except RuntimeError:  # the window is gone
             self._stopping.set()
+
+    def _deliver(self) -> None:
+        self._pending.clear()  # before the look: what arrives after it is told again
+        self.news.emit()
 
     def _run(self) -> None:
         node = Node(self._data_dir)

@@ -101,3 +101,44 @@ def test_a_tap_goes_out_at_once_and_a_round_does_not_wake_itself(
     assert counter.store.row("SELECT count(*) AS n FROM tickets")["n"] == 1
     reception.close()
     counter.close()
+
+
+def test_with_the_share_gone_a_ticket_reaches_the_counters_window_over_the_lan(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    import threading
+
+    from app.lan.path import LanPath
+
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    path = LanPath(reception)  # the reception PC's LAN path, served in a thread of its own
+    assert path.open()
+    stop = threading.Event()
+    serving = threading.Thread(target=path.run, args=(stop.is_set,), daemon=True)
+    serving.start()
+    SyncService(reception).once()  # it announces its address on the share
+    window = MainWindow(Services.of(counter), Actor("cl", "clerk", "1"), Texts("ja"))
+    qtbot.addWidget(window)
+    assert window.lan is not None
+
+    def hears_reception() -> bool:
+        row = counter.store.row("SELECT lan_up FROM sync_nodes WHERE name = 'reception'")
+        return row is not None and row["lan_up"] == 1
+
+    qtbot.waitUntil(hears_reception, timeout=10_000)
+    (tmp_path / "share").rename(tmp_path / "share-away")  # the file server goes down
+    news: list[bool] = []
+    window.lan.news.connect(lambda: news.append(True))
+    TicketService(reception).issue(Actor("fm", "floor_manager"), "pin", "self")
+    path.wake()
+    qtbot.waitUntil(lambda: window.model is not None and window.model.rowCount() == 1,
+                    timeout=5_000)  # fmt: skip
+    assert news  # the window looked because the LAN told it, not at its next poll
+    stop.set()
+    path.wake()
+    serving.join(timeout=5)
+    window.close()
+    path.close()
+    reception.close()
+    counter.close()
