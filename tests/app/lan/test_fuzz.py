@@ -75,7 +75,7 @@ def test_any_bytes_are_refused_by_a_reason(data: bytes) -> None:
 
 
 @settings(
-    max_examples=300,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -95,7 +95,7 @@ def test_an_authentic_packet_of_any_shape_is_taken_whole_or_refused(body: Any) -
         assert isinstance(dict(event.payload), dict)
 
 
-@settings(max_examples=120, deadline=None,
+@settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
 @given(st.lists(bodies, min_size=1, max_size=4))
 def test_a_pc_takes_authentic_nonsense_without_harm(

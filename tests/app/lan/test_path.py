@@ -158,15 +158,15 @@ def test_sync_status_tells_who_is_heard_on_the_lan(
     from app.cli.main import main
 
     (reception, counter, display), paths = site
-    paths[0].close()  # the reception PC is off
 
     def lan_up(of: Node) -> object:
         row = counter.store.row("SELECT lan_up FROM sync_nodes WHERE node_id = ?",
                                 (of.identity.node_id,))  # fmt: skip
         return (row or {}).get("lan_up")
 
-    pump(paths[1:], lambda: lan_up(display) == 1 and lan_up(reception) == 0)
-    capsys.readouterr()
+    assert main(["--data-dir", str(counter.data_dir), "sync", "status"]) == 0
+    assert "LAN —" in capsys.readouterr().out  # nobody heard yet since the start
+    pump(paths, lambda: lan_up(display) == 1 and lan_up(reception) == 1)
     assert main(["--data-dir", str(counter.data_dir), "sync", "status"]) == 0
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
-    assert lines["display"].endswith("LAN ○") and lines["reception"].endswith("LAN ×")
+    assert lines["display"].endswith("LAN ○") and lines["reception"].endswith("LAN ○")
