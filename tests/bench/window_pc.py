@@ -12,9 +12,9 @@ its environment, once its LAN path hears N other PCs). Then, by ROLE:
   ``issued TICKET_ID T`` with T the system-wide monotonic clock at the tap;
 - a watcher prints ``seen TICKET_ID T`` when a ticket first appears in its window's queue
   model (the table the clerk sees);
-- a caller (a counter) presses F1 TAPS times after ``CONTROL_DIR/go``: the caller in SLOT of
-  PCS presses STEP_MS × SLOT after go, then every STEP_MS × PCS, so the counters take turns;
-  it prints ``called TICKET_ID COUNTER T``;
+- a caller (a counter) presses F1 TAPS times after ``CONTROL_DIR/go`` (which holds the
+  monotonic clock of go): the caller in SLOT of PCS presses STEP_MS × SLOT after go, then
+  every STEP_MS × PCS, so the counters take turns; it prints ``called TICKET_ID COUNTER T``;
 - a board (the display board) prints ``shown TICKET_ID COUNTER T`` when a call first shows
   among the board's large rows, and ``voiced NUMBER COUNTER T`` when its announcement
   starts (the chime, then the voice).
@@ -130,7 +130,13 @@ def main() -> int:
                 say("called", call["ticket_id"], call["counter"], started)
             left -= 1
             if left > 0:
-                QTimer.singleShot(step_ms * pcs, press)
+                press_at(taps - left)
+
+        def press_at(k: int) -> None:
+            """Presses for the k-th time at its own moment after go (the counters keep
+            their turns: no drift of one towards the next)."""
+            due = go_at + (slot + k * pcs) * step_ms / 1000
+            QTimer.singleShot(max(0, round((due - time.monotonic()) * 1000)), press)
 
     def tap() -> None:
         nonlocal left
@@ -148,9 +154,10 @@ def main() -> int:
             QTimer.singleShot(int(rng.uniform(800, 1800)), tap)
 
     going = False
+    go_at = 0.0  # the system-wide monotonic clock at go (written in the go file)
 
     def control_files() -> None:
-        nonlocal going
+        nonlocal going, go_at
         if (control / "stop").exists():
             window.leaving = True  # a counter with a visitor called closes without asking
             app.quit()
@@ -159,7 +166,8 @@ def main() -> int:
             if role == "issuer":
                 tap()
             elif role == "caller":
-                QTimer.singleShot(step_ms * slot, press)
+                go_at = float((control / "go").read_text() or time.monotonic())
+                press_at(0)
 
     poll = QTimer()
     poll.timeout.connect(control_files)
