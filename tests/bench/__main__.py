@@ -10,6 +10,7 @@ from tests.bench import (
     bench_fresh,
     bench_import,
     bench_node,
+    bench_peer,
     bench_propagation,
     bench_replay,
     bench_reports,
@@ -31,3 +32,4 @@ bench_propagation.run(quick=quick)
 bench_fresh.run(quick=quick)
 bench_reports.run(quick=quick)
 bench_startup.run(quick=quick)
+bench_peer.run(quick=quick)
