@@ -18,6 +18,8 @@ from tests.helpers.nodes import site_node
 
 NAME = "ヤマグチ ショウタロウ"  # distinctive, to search for in raw bytes
 
+pytestmark = pytest.mark.usefixtures("windows_share")
+
 
 @pytest.mark.parametrize("query", ["ﾔﾏｸﾞﾁ", "やまぐち　しょうたろう", "ヤマグチショウタロウ",
                                    "ヤマクチ"[:2] + "グチ", "ショウタロウ"])  # fmt: skip
