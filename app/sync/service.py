@@ -110,9 +110,11 @@ class SyncService:
             self._check_own_record(report)
             if self.node.halted() is None:
                 self._write(report)
-            days = self._days_to_read()
-            report.imported = self.reader.import_days(days, report.problems)
-            self.registry.read_others()
+            announced = self.registry.read_others()
+            live = self._recent_days()
+            days = sorted(set(self._days_to_read()) | {d for segs in announced.values()
+                                                       for d in segs if d in live})  # fmt: skip
+            report.imported = self.reader.import_days(days, report.problems, live, announced)
             if self._full_scan() and self.node.store.get_meta("block_after_import") == "1":
                 # a block taken over: today's numbers of the PC it replaces are in now
                 self.node.store.set_meta("block_proven", "1")
@@ -178,7 +180,7 @@ class SyncService:
         try:
             self._ensure_block(report)
             report.exported = self.exporter.export()
-            self.registry.heartbeat(self.exporter.exported_seq())
+            self.registry.heartbeat(self.exporter.exported_seq(), self.exporter.current())
             full = self._rounds % FULL_CHECK_EVERY == 0
             audit = self.exporter.audit(None if full else self._recent_days(), report.problems)
             report.republished, report.adopted = audit.republished, report.adopted + audit.adopted

@@ -81,6 +81,11 @@ class SegmentExporter:
         """Returns the last sequence number known to be on the share."""
         return int(self.node.store.get_meta("exported_seq") or 0)
 
+    def current(self) -> dict[str, str]:
+        """Returns day → the segment this PC appends to (the last two days it wrote)."""
+        days = sorted(d for d, w in self._writers.items() if not w.broken)[-2:]
+        return {day: self._writers[day].path.name for day in days}
+
     def break_writers(self) -> None:
         """Forgets the open segments (after an error their tails may be torn)."""
         for writer in self._writers.values():

@@ -20,7 +20,9 @@ changes, so a test can turn one on or off while the PCs run):
 - ``dir_cache_s``, ``info_cache_s``, ``not_found_cache_s``: the SMB client's directory
   cache (new files invisible to a listing), file information cache (stale size and time)
   and not-found cache, each per client; a client's own changes refresh its own caches, as
-  the Windows redirector does. Windows' defaults: 10 s, 10 s and 5 s.
+  the Windows redirector does. Windows' defaults: 10 s, 10 s and 5 s. A process asking
+  about a file it holds open (``fstat``) gets the server's answer: SMB's open returns the
+  file's current size and times.
 - ``case_insensitive``: names are found whatever their case and keep the case they were
   made with; creating ``A`` beside ``a`` opens ``a``.
 - ``windows_names``: reserved names (``CON``, ``NUL``, ``COM1``…, also with an extension),
@@ -106,6 +108,7 @@ class Handle:
     key: str
     writable: bool
     viewer: bool
+    pid: int
     closed: bool = False  # close(2) seen (FLUSH); RELEASE may come a moment later
 
 
@@ -141,6 +144,19 @@ class SmbShare:
         self.started_ns = time.time_ns()
 
     # -- rules and paths ---------------------------------------------------------------------
+
+    def _caller(self) -> int:
+        """Returns the process asking (0 outside a FUSE request)."""
+        try:
+            import mfusepy
+
+            return int(mfusepy.fuse_get_context()[2])
+        except (ImportError, OSError, ValueError):
+            return 0
+
+    def _held_by_caller(self, key: str) -> bool:
+        pid = self._caller()
+        return any(h.key == key and h.pid == pid and not h.closed for h in self.handles.values())
 
     def _refresh_rules(self) -> None:
         try:
@@ -256,8 +272,9 @@ class SmbShare:
                 return {"st_mode": stat.S_IFDIR | 0o755, "st_nlink": 2,
                         "st_mtime": self.started_ns, "st_atime": self.started_ns,
                         "st_ctime": self.started_ns}  # fmt: skip
-            if fh is not None:  # asked through an open handle: the server answers
-                return self._attrs(os.fstat(fh))
+            if fh is not None or self._held_by_caller(str(disk_path)):
+                # asked through an open handle (fstat): the server answers
+                return self._attrs(os.lstat(disk_path))
             key = (client, str(disk_path))
             now = time.monotonic()
             lost = self.missing.get(key)
@@ -324,7 +341,7 @@ class SmbShare:
             self._forget(client, disk_path)
         else:
             fd = os.open(disk_path, flags & ~(os.O_NONBLOCK | os.O_CREAT))
-        self.handles[fd] = Handle(key, writable, viewer)
+        self.handles[fd] = Handle(key, writable, viewer, self._caller())
         if writable:
             self._forget(client, disk_path)
         return fd

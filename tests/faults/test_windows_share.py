@@ -1,0 +1,72 @@
+"""The PCs on a Windows SMB share (simulated: :mod:`tests.faults.smbfs`): its caches, its
+sharing rules, its names and its clock."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.core.actor import Actor
+from app.queue.tickets import TicketService
+from app.sync.service import SyncService
+from tests.faults.smb import SmbMount, unavailable
+from tests.faults.smbfs import Rules
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import site_node
+
+FLOOR = Actor("fm", "floor_manager")
+#: The caches of these tests: as Windows' (10 s, 10 s, 5 s) but shorter, to keep the suite fast.
+CACHE_S = 1.5
+
+
+@pytest.fixture
+def smb(tmp_path: Path) -> Iterator[SmbMount]:
+    reason = unavailable()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"the simulated Windows share is needed in CI: {reason}")
+        pytest.skip(reason)
+    rules = Rules.smb(dir_cache_s=CACHE_S, info_cache_s=CACHE_S, not_found_cache_s=CACHE_S)
+    with SmbMount(tmp_path / "share", tmp_path / "smb", rules) as mount:
+        yield mount
+
+
+def has_ticket(node: object, ticket_id: str) -> bool:
+    row = node.store.row("SELECT 1 FROM tickets WHERE ticket_id = ?", (ticket_id,))  # type: ignore[attr-defined]
+    return row is not None
+
+
+def rounds_until(service: SyncService, seen: object, limit_s: float) -> tuple[int, float]:
+    """Runs sync rounds until ``seen()`` holds; returns the rounds and seconds it took."""
+    started = time.monotonic()
+    rounds = 0
+    while True:
+        report = service.once()
+        rounds += 1
+        assert not report.offline and not report.problems, report
+        if seen():  # type: ignore[operator]
+            return rounds, time.monotonic() - started
+        assert time.monotonic() - started < limit_s, f"not seen after {rounds} rounds"
+        time.sleep(0.05)  # the next poll, as the sync thread would
+
+
+def test_an_append_to_a_known_segment_is_read_in_the_next_round_despite_the_caches(
+    tmp_path: Path, clock: FakeClock, smb: SmbMount
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    tickets = TicketService(reception)
+    first = tickets.issue(FLOOR, "pin", "self")
+    a.once()
+    rounds_until(b, lambda: has_ticket(counter, first["ticket_id"]), 3 * CACHE_S + 5)
+    second = tickets.issue(FLOOR, "pin", "self")
+    a.once()
+    rounds, _ = rounds_until(b, lambda: has_ticket(counter, second["ticket_id"]),
+                             3 * CACHE_S + 5)  # fmt: skip
+    assert rounds == 1  # the size the server has now, not what the client cached
+    assert counter.store.event_count() == reception.store.event_count()
