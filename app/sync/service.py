@@ -120,7 +120,7 @@ class SyncService:
                 self.node.store.set_meta("block_proven", "1")
                 self.node.store.conn.execute("DELETE FROM meta WHERE key = 'block_after_import'")
             if self.node.halted() is None and not report.write_failed:
-                self.exporter.scrub()
+                self.exporter.scrub(report.problems)
         except ShareUnreachable as exc:
             report.offline = True
             report.message = (

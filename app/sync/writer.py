@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Any
 
 from app.core.node import Node
 from app.model.clock import day_of
-from app.sync.share import Share
+from app.sync.share import Share, describe
 from db.event import COLUMNS, Event
 from db.segments import FileChanged, Header, SegmentWriter, read_segment
 
@@ -38,6 +39,8 @@ from db.segments import FileChanged, Header, SegmentWriter, read_segment
 FULL_CHECK_EVERY = 60
 #: Events read and exported at a time.
 EXPORT_BATCH = 5_000
+#: The suffix of a purge's scrubbed copy (``seg-…-p1a2b.log``).
+_SCRUBBED = re.compile(r"(-p[0-9a-f]{4})+$")
 
 
 @dataclass
@@ -286,22 +289,34 @@ class SegmentExporter:
 
     # -- purge ------------------------------------------------------------------------------
 
-    def scrub(self) -> int:
+    def scrub(self, problems: list[str] | None = None) -> int:
         """Rewrites our own segments without the names that a purge removed.
 
         Only the PC that wrote a segment ever touches it: it writes a scrubbed copy under a
         new name (fsynced) and then deletes the original. Readers dedupe the events by
         (node, seq), so nothing is applied twice.
 
+        On Windows a file another PC is reading at that moment cannot be deleted (a sharing
+        violation): the original is then remembered and deleted in a later round, once
+        nobody holds it; its scrubbed copy is already on the share, so the file is never
+        rewritten twice.
+
+        Args:
+            problems: where an original that could not be deleted yet is reported.
+
         Returns:
             How many segment files were rewritten.
         """
+        self._delete_scrubbed(problems)
         row = self.node.store.row("SELECT max(before) AS b FROM purges")
         before = (row or {}).get("b")
         if not before or before <= (self.node.store.get_meta("scrubbed_before") or ""):
             return 0
         rewritten = 0
+        pending = self._pending_deletes()
         for path in sorted(self.share.days.glob(f"*/nodes/{self.node_id}/seg-*.log")):
+            if str(path) in pending:
+                continue  # already rewritten; only its deletion waits
             result = read_segment(path, self.key, self.site, node_id=self.node_id)
             if result.header is None or not any(_named_before(r, before) for r in result.rows):
                 continue
@@ -309,15 +324,45 @@ class SegmentExporter:
             self._writers.pop(day, None)  # never append to a file that is going away
             scrubbed = [Event.from_row(_scrub(r) if _named_before(r, before) else r)
                         for r in result.rows]  # fmt: skip
-            name = f"{path.stem}-p{secrets.token_hex(2)}.log"
-            writer = SegmentWriter(path.with_name(name), self.key, result.header)
+            # one suffix, not one more per purge: a file of bookings for weeks ahead is
+            # scrubbed at every purge, and Windows limits a path to 260 characters
+            stem = _SCRUBBED.sub("", path.stem)
+            writer = SegmentWriter(path.with_name(f"{stem}-p{secrets.token_hex(2)}.log"),
+                                   self.key, result.header)  # fmt: skip
             writer.append(scrubbed)
             self._record(writer.path, day, scrubbed)
-            os.unlink(path)
-            self.node.store.conn.execute("DELETE FROM own_segments WHERE path = ?", (str(path),))
+            pending.add(str(path))
+            self._set_pending(pending)
             rewritten += 1
         self.node.store.set_meta("scrubbed_before", str(before))
+        self._delete_scrubbed(problems)
         return rewritten
+
+    def _pending_deletes(self) -> set[str]:
+        return set(json.loads(self.node.store.get_meta("scrub_pending") or "[]"))
+
+    def _set_pending(self, pending: set[str]) -> None:
+        self.node.store.set_meta("scrub_pending", json.dumps(sorted(pending)))
+
+    def _delete_scrubbed(self, problems: list[str] | None) -> None:
+        """Deletes the originals of scrubbed segments; one held open stays for later."""
+        pending = self._pending_deletes()
+        if not pending:
+            return
+        for name in sorted(pending):
+            path = Path(name)
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                if problems is not None:
+                    problems.append(f"{path.name}: 名前を消した写しに置き換え済みです。元の"
+                                    f"ファイルは次の同期で削除します（{describe(exc)}）")  # fmt: skip
+                continue
+            pending.discard(name)
+            self.node.store.conn.execute("DELETE FROM own_segments WHERE path = ?", (name,))
+        self._set_pending(pending)
 
 
 def _named_before(row: tuple[Any, ...], before: str) -> bool:

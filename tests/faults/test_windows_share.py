@@ -6,16 +6,19 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from datetime import date
+from datetime import time as dtime
 from pathlib import Path
 
 import pytest
 
-from app.core.actor import Actor
+from app.core.actor import SYSTEM, Actor
 from app.queue.tickets import TicketService
+from app.reservations.bookings import ReservationService
 from app.sync.service import SyncService
-from tests.faults.smb import SmbMount, unavailable
+from tests.faults.smb import Holder, SmbMount, unavailable
 from tests.faults.smbfs import Rules
-from tests.helpers.clock import FakeClock
+from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import site_node
 
 FLOOR = Actor("fm", "floor_manager")
@@ -70,3 +73,43 @@ def test_an_append_to_a_known_segment_is_read_in_the_next_round_despite_the_cach
                              3 * CACHE_S + 5)  # fmt: skip
     assert rounds == 1  # the size the server has now, not what the client cached
     assert counter.store.event_count() == reception.store.event_count()
+
+
+NAME = "ヤマグチ ショウタロウ"
+NAME_JSON = b"\\u30e4\\u30de\\u30b0\\u30c1"  # ヤマグチ as the segments hold it
+
+
+def named_files(share: Path) -> list[str]:
+    return sorted(p.name for p in share.rglob("*.log") if NAME_JSON in p.read_bytes().lower())
+
+
+def test_a_purge_while_another_pc_reads_the_segment_deletes_it_once_released(
+    tmp_path: Path, clock: FakeClock, smb: SmbMount
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    ReservationService(reception).book(SYSTEM, "R0001", OPEN_DAY, "11:00", "issuance", "self",
+                                       NAME)  # fmt: skip
+    a, b = SyncService(reception), SyncService(counter)
+    a.once()
+    b.once()
+    share = tmp_path / "share"
+    [original] = named_files(share)
+    held = next(share.rglob(original)).relative_to(share)
+    clock.set(date(2026, 12, 1), dtime(20, 0))  # 7 days after the visit, staff hours over
+    assert ReservationService(reception).purge(Actor("sm", "site_manager")) == 1
+    with Holder(smb.client("counter-1") / held):  # the counter PC is reading it right now
+        report = a.once()
+        assert not report.offline and not report.write_failed, report.message
+        assert any("次の同期で削除します" in p for p in report.problems), report.problems
+        assert named_files(share) == [original]  # still there: Windows refuses to delete it
+        assert a.once().problems  # and it is not rewritten again meanwhile
+    report = a.once()
+    assert not report.problems, report.problems
+    assert named_files(share) == []
+    scrubbed = sorted(p.name for p in share.rglob(f"nodes/{reception.identity.node_id}/*.log"))
+    assert [n.count("-p") for n in scrubbed if "-p" in n] == [1]  # one copy, one suffix
+    for _ in range(2):
+        b.once()
+    [booking] = ReservationService(counter).for_day(OPEN_DAY)
+    assert booking["reservation_id"] == "R0001" and booking["name_kana"] is None
