@@ -4,6 +4,8 @@ sharing rules, its names and its clock."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -16,7 +18,7 @@ from app.core.actor import SYSTEM, Actor
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
 from app.sync.service import SyncService
-from tests.faults.smb import Holder, SmbMount, unavailable
+from tests.faults.smb import ROOT, Holder, SmbMount, unavailable
 from tests.faults.smbfs import Rules
 from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import site_node
@@ -113,3 +115,42 @@ def test_a_purge_while_another_pc_reads_the_segment_deletes_it_once_released(
         b.once()
     [booking] = ReservationService(counter).for_day(OPEN_DAY)
     assert booking["reservation_id"] == "R0001" and booking["name_kana"] is None
+
+
+LOGGER = """
+import logging, sys
+from pathlib import Path
+import app.core.logs as logs
+logs.MAX_LOG_BYTES = 20_000
+logs.setup_logging(Path(sys.argv[1]))
+log = logging.getLogger("madoguchi.window")
+for phase in range(2):
+    for n in range(phase * 400, phase * 400 + 400):
+        log.info("line %05d %s", n, "x" * 60)
+    print("written", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_the_log_keeps_every_line_while_the_command_line_holds_it_open(
+    tmp_path: Path, smb: SmbMount
+) -> None:
+    data_dir = smb.client("pc") / "data"  # the PC's folder on a Windows file system
+    (data_dir / "logs").mkdir(parents=True)
+    log_file = data_dir / "logs" / "madoguchi.log"
+    log_file.write_text("", encoding="utf-8")
+    window = subprocess.Popen([sys.executable, "-c", LOGGER, str(data_dir)], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert window.stdin is not None and window.stdout is not None
+    with Holder(log_file):  # `madoguchi-cli` on the same PC has the log open
+        assert window.stdout.readline().strip() == "written"
+        assert not (data_dir / "logs" / "madoguchi.log.1").exists()  # it could not rotate
+    window.stdin.write("\n")
+    window.stdin.flush()
+    assert window.stdout.readline().strip() == "written"
+    window.communicate("\n", timeout=30)
+    files = sorted((data_dir / "logs").glob("madoguchi.log*"))
+    assert len(files) > 1  # rotated once nobody else held it
+    lines = [ln for f in files for ln in f.read_text(encoding="utf-8").splitlines()]
+    numbers = sorted(int(ln.split("line ")[1][:5]) for ln in lines if "line " in ln)
+    assert numbers == list(range(800))  # not one lost (five old files hold them all)
