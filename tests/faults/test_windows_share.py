@@ -16,12 +16,13 @@ import pytest
 
 from app.core.actor import SYSTEM, Actor
 from app.queue.tickets import TicketService
+from app.reports.writer import ReportWriter
 from app.reservations.bookings import ReservationService
 from app.sync.service import SyncService
 from tests.faults.smb import ROOT, Holder, SmbMount, unavailable
 from tests.faults.smbfs import Rules
 from tests.helpers.clock import OPEN_DAY, FakeClock
-from tests.helpers.nodes import site_node
+from tests.helpers.nodes import make_node, site_node
 
 FLOOR = Actor("fm", "floor_manager")
 #: The caches of these tests: as Windows' (10 s, 10 s, 5 s) but shorter, to keep the suite fast.
@@ -154,3 +155,22 @@ def test_the_log_keeps_every_line_while_the_command_line_holds_it_open(
     lines = [ln for f in files for ln in f.read_text(encoding="utf-8").splitlines()]
     numbers = sorted(int(ln.split("line ")[1][:5]) for ln in lines if "line " in ln)
     assert numbers == list(range(800))  # not one lost (five old files hold them all)
+
+
+def test_a_report_open_in_a_viewer_is_left_alone_and_the_new_one_written_beside_it(
+    tmp_path: Path, clock: FakeClock, smb: SmbMount
+) -> None:
+    node = make_node(tmp_path / "admin", clock, role="admin")
+    TicketService(node).issue(FLOOR, "pin", "self")
+    node.close()
+    folder = smb.client("admin") / "reports"  # the city's report folder on the file server
+    writer = ReportWriter(tmp_path / "admin")
+    day = OPEN_DAY.isoformat()
+    [first] = writer.write("daily", day, ["pdf"], folder)
+    before = first.read_bytes()
+    with Holder(first, viewer=True):  # the site manager has it open in a PDF viewer
+        [second] = writer.write("daily", day, ["pdf"], folder)
+        assert second.name == f"daily_{day}-2.pdf" and second.read_bytes().startswith(b"%PDF")
+        assert first.read_bytes() == before  # untouched
+    [third] = writer.write("daily", day, ["pdf"], folder)  # closed again: written in place
+    assert third == first

@@ -270,7 +270,7 @@ class Smoke:
         sizes = []
         for fmt in ("pdf", "csv"):
             path = folder / f"daily-{reception.today().isoformat()}.{fmt}"
-            sizes.append(save(report, fmt, path))
+            sizes.append(save(report, fmt, path)[1])
             _check(path.stat().st_size > 0, f"{path} is empty")
         _check((folder / f"daily-{reception.today().isoformat()}.pdf").read_bytes()[:4] == b"%PDF",
                "the daily report is not a PDF")  # fmt: skip
