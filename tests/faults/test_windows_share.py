@@ -174,3 +174,71 @@ def test_a_report_open_in_a_viewer_is_left_alone_and_the_new_one_written_beside_
         assert first.read_bytes() == before  # untouched
     [third] = writer.write("daily", day, ["pdf"], folder)  # closed again: written in place
     assert third == first
+
+
+def test_a_new_segment_is_read_before_the_cached_listing_shows_it(
+    tmp_path: Path, clock: FakeClock, smb: SmbMount
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    first = TicketService(reception).issue(FLOOR, "pin", "self")
+    SyncService(reception).once()
+    b = SyncService(counter)
+    rounds_until(b, lambda: has_ticket(counter, first["ticket_id"]), 3 * CACHE_S + 5)
+    restarted = SyncService(reception)  # the program started again: a segment of its own
+    second = TicketService(reception).issue(FLOOR, "pin", "self")
+    restarted.once()
+    node_dir = next((tmp_path / "share").rglob(f"nodes/{reception.identity.node_id}"))
+    assert len(list(node_dir.glob("seg-*.log"))) == 2
+    rounds, _ = rounds_until(b, lambda: has_ticket(counter, second["ticket_id"]), 3 * CACHE_S + 5)
+    assert rounds == 1  # named by the heartbeat, not waiting for the listing
+
+
+def wall_clock(ahead_s: float) -> object:
+    return lambda: int(time.time() * 1000 + ahead_s * 1000)
+
+
+@pytest.mark.parametrize("step_ns", [100, 2_000_000_000], ids=["ntfs-100ns", "fat-2s"])
+def test_the_clock_offset_holds_with_stale_file_times_and_a_server_clock_of_its_own(
+    tmp_path: Path, smb: SmbMount, step_ns: int
+) -> None:
+    smb.set(time_step_ns=step_ns, clock_offset_s=-3600.0, info_cache_s=4.0)
+    reception = site_node(tmp_path, "reception", wall_clock(0), block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", wall_clock(90), block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    started = time.monotonic()
+    while time.monotonic() - started < 1.5:  # rounds for a while: the cached times age
+        a.once()
+        b.once()
+        time.sleep(0.1)
+    [row] = [r for r in a.status() if r["node_id"] == counter.identity.node_id]
+    error_s = abs(row["clock_offset_ms"] / 1000 - 90)
+    assert error_s <= step_ns / 1e9 + 0.3, row
+    assert row["clock_alarm"] is False  # 90 s is under the two-minute alarm
+
+
+def test_a_full_or_read_only_share_and_a_closed_folder_are_reported_and_nothing_is_lost(
+    tmp_path: Path, clock: FakeClock, smb: SmbMount
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    issued = [TicketService(reception).issue(FLOOR, "pin", "self")["ticket_id"]]
+    a.once()
+    for change in ({"full": True}, {"full": False, "readonly": True}):
+        smb.set(**change)
+        issued.append(TicketService(reception).issue(FLOOR, "pin", "self")["ticket_id"])
+        report = a.once()
+        assert report.write_failed and not report.offline and report.waiting >= 1
+        assert "書き込めません" in report.message
+    smb.set(readonly=False)
+    # IT closes the reception PC's folder of the day with an ACL, by mistake
+    node_dir = next((tmp_path / "share").rglob(f"nodes/{reception.identity.node_id}"))
+    smb.set(denied=[node_dir.relative_to(tmp_path / "share").as_posix()])
+    report = a.once()
+    assert report.write_failed and not report.offline
+    report = b.once()
+    assert not report.offline and report.problems  # named under 要確認, the rest read
+    smb.set(denied=[])
+    assert a.once().waiting == 0
+    rounds_until(b, lambda: all(has_ticket(counter, t) for t in issued), 3 * CACHE_S + 5)
