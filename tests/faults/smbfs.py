@@ -31,6 +31,9 @@ changes, so a test can turn one on or off while the PCs run):
   not be longer than ``max_path`` characters (``ENAMETOOLONG``).
 - ``time_step_ns`` and ``clock_offset_s``: file times in steps of 100 ns (NTFS) or 2 s
   (FAT, some NAS), on a server whose clock is ``clock_offset_s`` ahead of the PCs'.
+- ``time_at_close``: a file written through a handle gets its write time again when the
+  handle is closed, as NTFS does: a time asked through the handle before closing is not
+  the file's time afterwards.
 - ``denied``: share-relative paths an ACL closes (``EACCES`` on opening, listing, creating
   or deleting; the entry itself is still listed and its attributes read, as on Windows).
 - ``full`` (quota exhausted: ``ENOSPC`` on every write) and ``readonly`` (``EACCES``).
@@ -71,6 +74,7 @@ class Rules:
     max_path: int = 259
     time_step_ns: int = 100
     clock_offset_s: float = 0.0
+    time_at_close: bool = True
     denied: list[str] = field(default_factory=list)
     full: bool = False
     readonly: bool = False
@@ -110,6 +114,7 @@ class Handle:
     viewer: bool
     pid: int
     closed: bool = False  # close(2) seen (FLUSH); RELEASE may come a moment later
+    wrote: bool = False
 
 
 class Refused(OSError):
@@ -369,6 +374,7 @@ class SmbShare:
             handle = self.handles.get(fh)
             if handle is not None:
                 handle.closed = False
+                handle.wrote = True
                 client, _ = self._split(path) if path else ("", [])
                 if client:
                     self._forget(client, Path(handle.key))
@@ -391,6 +397,13 @@ class SmbShare:
             handle = self.handles.get(fh)
             if handle is not None:
                 handle.closed = True
+                if handle.wrote and self.rules.time_at_close:
+                    handle.wrote = False
+                    time.sleep(0.002)  # a close comes a moment after the last write
+                    os.utime(fh)
+                    client, _ = self._split(path) if path else ("", [])
+                    if client:
+                        self._forget(client, Path(handle.key))
         return 0
 
     def release(self, path: str, fh: int) -> int:
