@@ -70,7 +70,7 @@ class Registry:
             "issuer_block": identity.issuer_block, "wall_ms": self.node.now_ms(),
             "exported_seq": exported_seq, "segments": segments or {},
         }  # fmt: skip
-        self.own_path.write_text(json.dumps(record), encoding="utf-8")
+        write_record(self.own_path, json.dumps(record).encode("utf-8"))
 
     def own_record(self) -> OwnRecord | None:
         """Returns this node id's record as the share has it, or None (none, or being
@@ -153,6 +153,18 @@ class Registry:
             if read is not None:
                 found.append((read[0], path, read[1]))
         return found
+
+
+def write_record(path: Path, data: bytes) -> None:
+    """Rewrites a heartbeat in place, in one write.
+
+    Not a new file renamed over the old one: on Windows a file another PC is reading cannot
+    be replaced (a sharing violation), while it can be written, and a reader that meets
+    the record half-written skips it until the next round. ``madoguchi --smoke`` checks it
+    on the share (:mod:`app.sync.probe`).
+    """
+    with open(path, "wb") as f:
+        f.write(data)
 
 
 def _read(path: Path) -> tuple[dict[str, Any], int] | None:

@@ -27,7 +27,7 @@ from app.model.clock import day_of
 from app.sync.blocks import BlockClaims, BlockTaken
 from app.sync.reader import SegmentReader
 from app.sync.registry import Registry
-from app.sync.share import Share, ShareUnreachable
+from app.sync.share import Share, ShareUnreachable, describe
 from app.sync.writer import FULL_CHECK_EVERY, SegmentExporter
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class SyncService:
         try:
             self._ensure_block(report)
             report.exported = self.exporter.export()
-            self.registry.heartbeat(self.exporter.exported_seq(), self.exporter.current())
+            self._heartbeat(report)
             full = self._rounds % FULL_CHECK_EVERY == 0
             audit = self.exporter.audit(None if full else self._recent_days(), report.problems)
             report.republished, report.adopted = audit.republished, report.adopted + audit.adopted
@@ -195,6 +195,18 @@ class SyncService:
                 "安全に保存され、書き込めるようになると送られます"
             )
             self.exporter.break_writers()
+
+    def _heartbeat(self, report: SyncReport) -> None:
+        """Rewrites this PC's heartbeat. Held by another program that keeps others from
+        writing it (an antivirus scan on Windows) it waits for the next round: the events
+        went out already, so the share is not reported unwritable for it."""
+        try:
+            self.registry.heartbeat(self.exporter.exported_seq(), self.exporter.current())
+        except PermissionError as exc:
+            if not self.registry.own_path.exists():
+                raise  # the registry folder itself refuses: the share is not writable
+            report.problems.append(f"{self.registry.own_path.name}: {describe(exc)}"
+                                   "（次の同期で書き直します）")  # fmt: skip
 
     def _ensure_block(self, report: SyncReport) -> None:
         """Claims this PC's number block on the share (every PC may issue: a transfer does),
