@@ -180,6 +180,25 @@ def probe_share(share: Path, wall_ms: Callable[[], int] | None = None) -> list[C
     return checks
 
 
+def configured_share(data_dir: Path) -> Path | None:
+    """Returns the share a PC's data folder is set up with, read without opening its
+    database for writing (no migration, no lock); None when there is none."""
+    import sqlite3
+
+    database = data_dir / "node.sqlite3"
+    if not database.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'share_dir'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return Path(row[0]) if row and row[0] else None
+
+
 def _remove_tree(folder: Path) -> None:
     for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
         if path.is_dir():

@@ -337,21 +337,9 @@ def configured_share(argv: list[str]) -> Path | None:
         except ShareError as exc:
             raise SmokeError(str(exc)) from None
     from app.core.paths import default_data_dir
+    from app.sync.probe import configured_share as of_data_dir
 
-    database = (args.data_dir or default_data_dir()) / "node.sqlite3"
-    if not database.is_file():
-        return None
-    import sqlite3
-
-    try:
-        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'share_dir'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return Path(row[0]) if row and row[0] else None
+    return of_data_dir(args.data_dir or default_data_dir())
 
 
 def to_stderr(line: str) -> None:
