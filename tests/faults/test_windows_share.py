@@ -18,6 +18,7 @@ from app.core.actor import SYSTEM, Actor
 from app.queue.tickets import TicketService
 from app.reports.writer import ReportWriter
 from app.reservations.bookings import ReservationService
+from app.reservations.importer import import_reservations
 from app.sync.service import SyncService
 from tests.faults.smb import ROOT, Holder, SmbMount, unavailable
 from tests.faults.smbfs import Rules
@@ -25,6 +26,7 @@ from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import make_node, site_node
 
 FLOOR = Actor("fm", "floor_manager")
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "reservations-sample.csv"
 #: The caches of these tests: as Windows' (10 s, 10 s, 5 s) but shorter, to keep the suite fast.
 CACHE_S = 1.5
 
@@ -242,3 +244,17 @@ def test_a_full_or_read_only_share_and_a_closed_folder_are_reported_and_nothing_
     smb.set(denied=[])
     assert a.once().waiting == 0
     rounds_until(b, lambda: all(has_ticket(counter, t) for t in issued), 3 * CACHE_S + 5)
+
+
+def test_a_reservation_export_open_in_excel_on_the_share_imports(
+    tmp_path: Path, clock: FakeClock, smb: SmbMount
+) -> None:
+    node = make_node(tmp_path / "reception", clock)
+    folder = smb.client("reception") / "予約"  # the export as the city's system left it
+    folder.mkdir()
+    export = folder / "予約一覧_20261005.CSV"
+    export.write_bytes(SAMPLE.read_bytes())
+    with Holder(export, viewer=True):  # Excel has it open (nobody else may write it)
+        summary = import_reservations(node, FLOOR, smb.client("counter-1") / "予約" / export.name)
+    assert (summary.rows, summary.added) == (48, 48)
+    node.close()
