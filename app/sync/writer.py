@@ -24,6 +24,7 @@ import json
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,11 @@ from db.segments import FileChanged, Header, SegmentWriter, read_segment
 FULL_CHECK_EVERY = 60
 #: Events read and exported at a time.
 EXPORT_BATCH = 5_000
+#: A file server whose file times are whole seconds (FAT's 2 s, some NAS) gives a file
+#: changed by another hand within the same step after this PC's write the time of that
+#: write: the change cannot be seen by its time. Such a file is read back once, this many
+#: seconds after this PC's last write to it, when any later change shows in its time.
+RACY_S = 2.5
 #: The suffix of a purge's scrubbed copy (``seg-…-p1a2b.log``).
 _SCRUBBED = re.compile(r"(-p[0-9a-f]{4})+$")
 
@@ -77,6 +83,7 @@ class SegmentExporter:
         self.install = node.store.get_meta("install") or ""
         self._run = secrets.token_hex(3)
         self._writers: dict[str, SegmentWriter] = {}
+        self._racy: dict[str, float] = {}  # path → when written, for whole-second times
 
     # -- export -------------------------------------------------------------------------------
 
@@ -149,6 +156,8 @@ class SegmentExporter:
             size, mtime = info.st_size, info.st_mtime_ns
         except OSError:
             size, mtime, intact = -1, 0, False  # checked again next round
+        if mtime % 1_000_000_000 == 0:
+            self._racy[str(path)] = time.monotonic()
         self.node.store.conn.execute(
             "INSERT INTO own_segments (path, day, first_seq, last_seq, size, mtime_ns, intact) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
@@ -183,10 +192,12 @@ class SegmentExporter:
         safe: list[tuple[int, int]] = []
         for path, (size, mtime) in found.items():
             row = mine.get(path)
-            if row is not None and (row["size"], row["mtime_ns"]) == (size, mtime):
-                if row["intact"]:
+            unchanged = row is not None and (row["size"], row["mtime_ns"]) == (size, mtime)
+            if unchanged and not self._racy_due(path):
+                if row is not None and row["intact"]:
                     safe.append((row["first_seq"], row["last_seq"]))
                 continue  # as this PC left it
+            self._racy.pop(path, None)
             seqs, intact = self._read_back(Path(path), row, audit, problems)
             present |= seqs
             if row is not None and not intact:
@@ -204,6 +215,12 @@ class SegmentExporter:
         for row in missing:
             self.node.store.conn.execute("DELETE FROM own_segments WHERE path = ?", (row["path"],))
         return audit
+
+    def _racy_due(self, path: str) -> bool:
+        """Tells whether a file written when its time could not tell a later change (see
+        :data:`RACY_S`) is due to be read back once."""
+        written = self._racy.get(path)
+        return written is not None and time.monotonic() - written >= RACY_S
 
     def _read_back(self, path: Path, row: dict[str, Any] | None, audit: Audit,
                    problems: list[str]) -> tuple[set[int], bool]:  # fmt: skip

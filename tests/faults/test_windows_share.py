@@ -258,3 +258,53 @@ def test_a_reservation_export_open_in_excel_on_the_share_imports(
         summary = import_reservations(node, FLOOR, smb.client("counter-1") / "予約" / export.name)
     assert (summary.rows, summary.added) == (48, 48)
     node.close()
+
+
+def own_segment(tmp_path: Path, node: object) -> Path:
+    node_id = node.identity.node_id  # type: ignore[attr-defined]
+    [path] = sorted((tmp_path / "share").rglob(f"nodes/{node_id}/seg-*.log"))
+    return path
+
+
+def test_a_tail_cut_behind_the_cached_size_is_never_appended_to(
+    tmp_path: Path, clock: FakeClock, smb: SmbMount
+) -> None:
+    smb.set(info_cache_s=30.0, dir_cache_s=30.0)  # the writer's client keeps the old size
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    first = TicketService(reception).issue(FLOOR, "pin", "self")["ticket_id"]
+    a.once()
+    segment = own_segment(tmp_path, reception)
+    with open(segment, "r+b") as f:  # on the file server: the last record cut short
+        f.truncate(segment.stat().st_size - 5)
+    second = TicketService(reception).issue(FLOOR, "pin", "self")["ticket_id"]
+    a.once()  # must not glue the new record to the torn one
+    for _ in range(3):
+        a.once()
+        b.once()
+    assert has_ticket(counter, first) and has_ticket(counter, second)
+    assert counter.store.event_count() == reception.store.event_count()
+
+
+def test_a_byte_changed_within_the_servers_two_second_step_is_still_found(
+    tmp_path: Path, clock: FakeClock, smb: SmbMount
+) -> None:
+    smb.set(time_step_ns=2_000_000_000)  # FAT-like times: a change in the same step is hidden
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1")
+    a, b = SyncService(reception), SyncService(counter)
+    ticket = TicketService(reception).issue(FLOOR, "pin", "self")["ticket_id"]
+    a.once()
+    segment = own_segment(tmp_path, reception)
+    data = segment.read_bytes()
+    at = data.rfind(b"\n", 0, len(data) - 1) + 10  # inside the last record: the ticket
+    with open(segment, "r+b") as f:  # at once, before the counter read it
+        f.seek(at)
+        f.write(bytes([data[at] ^ 0x01]))
+    started = time.monotonic()
+    while not has_ticket(counter, ticket):  # republished once the writer reads it back
+        assert time.monotonic() - started < 10, "the damaged record was never written again"
+        a.once()
+        b.once()
+        time.sleep(0.1)
