@@ -50,6 +50,7 @@ SMB_SCHEDULES ?= 40
 soak: $(STAMP)
 	$(BIN)/python -m tests.faults.harness --schedules $(SCHEDULES)
 	$(BIN)/python -m tests.faults.harness --schedules $(SMB_SCHEDULES) --smb
+	$(BIN)/python -m tests.faults.harness --schedules $(SMB_SCHEDULES) --smb --time-step 2
 
 # The PyInstaller bundle of this platform (Windows: build it on Windows, README.md).
 # Its work folder and output stay out of build/: .pyinstaller/ and dist/madoguchi/.

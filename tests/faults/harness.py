@@ -468,11 +468,13 @@ def main() -> int:
     parser.add_argument("--folder", type=Path, default=None)
     parser.add_argument("--smb", action="store_true",
                         help="through the simulated Windows share, with Windows' caches")  # fmt: skip
+    parser.add_argument("--time-step", type=float, default=1e-7,
+                        help="with --smb: the file server's time step in seconds (FAT: 2)")  # fmt: skip
     args = parser.parse_args()
     import tempfile
 
     root = args.folder or Path(tempfile.mkdtemp(prefix="madoguchi-soak-"))
-    smb = Rules.smb() if args.smb else None
+    smb = Rules.smb(time_step_ns=max(1, round(args.time_step * 1e9))) if args.smb else None
     where = " through the simulated Windows share" if smb else ""
     print(f"soak: seed {args.seed}, {args.schedules} schedules of {args.operations} "
           f"operations{where}")  # fmt: skip
