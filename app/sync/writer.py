@@ -150,13 +150,20 @@ class SegmentExporter:
         self._record(writer.path, day, chunk)
 
     def _record(self, path: Path, day: str, chunk: list[Event], intact: bool = True) -> None:
-        """Remembers what this PC wrote into a file and the file as it is now."""
+        """Remembers what this PC wrote into a file and the file as it is now.
+
+        A failed write records no size: the file may have been changed before it (cut
+        short, closed by an ACL), and recording it as it is now would make the audit take
+        it as this PC left it and never read it back; it is read back next round.
+        """
         try:
             info = path.stat()
             size, mtime = info.st_size, info.st_mtime_ns
         except OSError:
-            size, mtime, intact = -1, 0, False  # checked again next round
-        if mtime % 1_000_000_000 == 0:
+            size, mtime, intact = -1, 0, False
+        if not intact:
+            size, mtime = -1, 0  # read back next round
+        elif mtime % 1_000_000_000 == 0:
             self._racy[str(path)] = time.monotonic()
         self.node.store.conn.execute(
             "INSERT INTO own_segments (path, day, first_seq, last_seq, size, mtime_ns, intact) "
