@@ -43,10 +43,14 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
-# The long run of the randomized multi-PC fault harness (tests/faults/harness.py).
+# The long run of the randomized multi-PC fault harness (tests/faults/harness.py), then
+# schedules through the simulated Windows share with Windows' own caches (FUSE: fuse3).
 SCHEDULES ?= 200
+SMB_SCHEDULES ?= 40
 soak: $(STAMP)
 	$(BIN)/python -m tests.faults.harness --schedules $(SCHEDULES)
+	$(BIN)/python -m tests.faults.harness --schedules $(SMB_SCHEDULES) --smb
+	$(BIN)/python -m tests.faults.harness --schedules $(SMB_SCHEDULES) --smb --time-step 2
 
 # The PyInstaller bundle of this platform (Windows: build it on Windows, README.md).
 # Its work folder and output stay out of build/: .pyinstaller/ and dist/madoguchi/.

@@ -15,6 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.core.actor import Actor
 from app.core.node import Node
+from tests.faults.smb import SmbMount, unavailable
+from tests.faults.smbfs import Rules
 from tests.helpers.clock import FakeClock, clock_at
 from tests.helpers.nodes import make_node
 
@@ -64,3 +66,24 @@ def no_modal_questions(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"a test opened a real question dialog: {args[2:3]}")
 
     monkeypatch.setattr(QMessageBox, "question", refuse)
+
+
+@pytest.fixture(params=["local", "smb"])
+def windows_share(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SmbMount | None]:
+    """Runs a test on a local shared folder, then again through the simulated Windows share
+    (:mod:`tests.faults.smbfs`) mounted on ``tmp_path/smb`` over ``tmp_path/share``: sharing
+    violations, case-insensitive and Windows names, path length, file times in 100 ns
+    steps on a file server whose clock is 37 s ahead. :func:`tests.helpers.nodes.site_node`
+    gives each PC its own SMB client there. Where FUSE is missing the second run is skipped,
+    except in CI, where it fails.
+    """
+    if request.param == "local":
+        yield None
+        return
+    reason = unavailable()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"the simulated Windows share is needed in CI: {reason}")
+        pytest.skip(reason)
+    with SmbMount(tmp_path / "share", tmp_path / "smb", Rules(clock_offset_s=37.0)) as mount:
+        yield mount

@@ -59,8 +59,10 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
     node = open_node(args)
     try:
         report = build_report(node, args.kind, args.spec)
-        sizes = [save(report, fmt, target, args.encoding)
+        saved = [save(report, fmt, target, args.encoding)
                  for fmt, target in zip(formats, targets, strict=True)]  # fmt: skip
+        targets = [path for path, _ in saved]  # beside a file open in a viewer, if so
+        sizes = [size for _, size in saved]
     finally:
         node.close()
     files = [{"format": f, "path": str(t), "bytes": n}

@@ -49,7 +49,9 @@ def cmd_ticket_render(args: argparse.Namespace, out: Output) -> int:
         if target.suffix.lower() == ".pdf"
         else render_png(prims, height, width_mm=roll.paper_mm)
     )
-    target.write_bytes(data)
+    from app.reports.files import write_output
+
+    target = write_output(target, data)  # beside a file open in a viewer, if so
     out.emit({"ticket_id": row["ticket_id"], "file": str(target), "bytes": len(data)},
              f"{row['number']} → {target}")  # fmt: skip
     return 0

@@ -6,6 +6,13 @@ Layout (design.md §4)::
     <share>/madoguchi/v1/<site>/blocks/block-<n>-g<gen>.json     who holds number block n
     <share>/madoguchi/v1/<site>/days/<YYYY-MM-DD>/nodes/<node_id>/seg-*.log   events
 
+A Windows PC sees the share through its SMB client, which caches directory listings and
+file sizes and times for about ten seconds (``DirectoryCacheLifetime``,
+``FileInfoCacheLifetime``): a listing may miss a file another PC has just made and show an
+old size for one it is appending to. What a listing says is therefore a hint; the file that
+can still grow is looked at through an open handle (:meth:`Share.fresh`), whose size and
+time come from the file server itself.
+
 Only the share itself being gone makes a PC offline. One odd entry — a folder or a dangling
 link named like a segment, a file locked by antivirus or closed by an ACL — is reported as a
 problem and passed over; it never hides the other files.
@@ -107,6 +114,22 @@ class Share:
                 continue
             found.append(Entry(Path(entry.path), info.st_size, info.st_mtime_ns))
         return sorted(found, key=lambda e: e.path.name)
+
+    @staticmethod
+    def fresh(path: Path) -> Entry:
+        """Returns a file's size and time as the file server has them now.
+
+        The file is opened and its handle asked: the SMB client's caches of listings and
+        file information are bypassed (opening a file returns its current attributes).
+
+        Raises:
+            OSError: the file cannot be opened now (gone, locked, no permission).
+        """
+        with open(path, "rb") as f:
+            info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "folder", str(path))
+        return Entry(path, info.st_size, info.st_mtime_ns)
 
     @staticmethod
     def _scan(folder: Path, problems: list[str]) -> Iterator[os.DirEntry[str]]:

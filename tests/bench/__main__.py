@@ -14,6 +14,7 @@ from tests.bench import (
     bench_propagation,
     bench_replay,
     bench_reports,
+    bench_smb,
     bench_startup,
     bench_sync,
     bench_ticket,
@@ -29,6 +30,7 @@ bench_replay.run(quick=quick)
 bench_import.run(quick=quick)
 bench_sync.run(quick=quick)
 bench_propagation.run(quick=quick)
+bench_smb.run(quick=quick)
 bench_fresh.run(quick=quick)
 bench_reports.run(quick=quick)
 bench_startup.run(quick=quick)

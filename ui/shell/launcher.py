@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "--smoke" in args:
         from ui.shell.smoke import main as smoke
 
-        return smoke()
+        return smoke(args)
     return cli.main(args, extra=_add_gui_commands)
 
 
