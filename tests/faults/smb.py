@@ -25,6 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 MOUNT_SECONDS = 15.0
 
 
+def required() -> bool:
+    """Tells whether a missing simulated share fails the tests instead of skipping them.
+
+    ``.ci/run`` asks for it (MADOGUCHI_REQUIRE_SMB=1) on a machine that has ``/dev/fuse``, so
+    a share that cannot be mounted there is a failure, never a silent skip.
+    """
+    return os.environ.get("MADOGUCHI_REQUIRE_SMB") == "1"
+
+
 def unavailable() -> str | None:
     """Returns why the simulated share cannot be mounted here, or None when it can."""
     if sys.platform != "linux":

@@ -3,14 +3,13 @@ mode of :mod:`tests.faults.harness`; ``make soak`` runs hundreds)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.faults.harness import run_schedules
-from tests.faults.smb import unavailable
+from tests.faults.smb import required, unavailable
 from tests.faults.smbfs import Rules
 
 
@@ -27,7 +26,7 @@ def test_random_schedules_keep_every_promise(tmp_path: Path) -> None:
 def test_random_schedules_through_a_windows_share_keep_every_promise(tmp_path: Path) -> None:
     reason = unavailable()
     if reason is not None:
-        if os.environ.get("CI"):
+        if required():
             pytest.fail(f"the simulated Windows share is needed in CI: {reason}")
         pytest.skip(reason)
     rules = Rules.smb(dir_cache_s=2.0, info_cache_s=2.0, not_found_cache_s=1.0)

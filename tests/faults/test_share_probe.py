@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.sync.probe import RULES, probe_share
-from tests.faults.smb import ROOT, SmbMount, unavailable
+from tests.faults.smb import ROOT, SmbMount, required, unavailable
 from tests.faults.smbfs import Rules
 
 
@@ -20,7 +20,7 @@ from tests.faults.smbfs import Rules
 def smb(tmp_path: Path) -> Iterator[SmbMount]:
     reason = unavailable()
     if reason is not None:
-        if os.environ.get("CI"):
+        if required():
             pytest.fail(f"the simulated Windows share is needed in CI: {reason}")
         pytest.skip(reason)
     with SmbMount(tmp_path / "server", tmp_path / "smb", Rules.smb()) as mount:

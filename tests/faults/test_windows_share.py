@@ -3,7 +3,6 @@ sharing rules, its names and its clock."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from app.reports.writer import ReportWriter
 from app.reservations.bookings import ReservationService
 from app.reservations.importer import import_reservations
 from app.sync.service import SyncService
-from tests.faults.smb import ROOT, Holder, SmbMount, unavailable
+from tests.faults.smb import ROOT, Holder, SmbMount, required, unavailable
 from tests.faults.smbfs import Rules
 from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import make_node, site_node
@@ -35,7 +34,7 @@ CACHE_S = 1.5
 def smb(tmp_path: Path) -> Iterator[SmbMount]:
     reason = unavailable()
     if reason is not None:
-        if os.environ.get("CI"):
+        if required():
             pytest.fail(f"the simulated Windows share is needed in CI: {reason}")
         pytest.skip(reason)
     rules = Rules.smb(dir_cache_s=CACHE_S, info_cache_s=CACHE_S, not_found_cache_s=CACHE_S)
