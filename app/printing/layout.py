@@ -10,7 +10,6 @@ in every output.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
-from app.queue.tickets import TicketService
+from app.queue.estimate import estimate_for
 
 if TYPE_CHECKING:
     from reportlab.pdfbase.ttfonts import TTFont
@@ -33,7 +32,6 @@ INSET_MM = 1.0
 QR_SCHEME = "MDG1"
 QR_MODULE_MM = 0.875  # 7 dots of a 203 dpi thermal head
 QR_MAX_MM = 30.0
-RECENT_SERVICES = 10  # how many of the lane's latest services today make the mean
 PT_MM = 25.4 / 72
 _ASCENT, _DESCENT = 0.88, 0.12  # of the em (IPAex Gothic)
 _WEEKDAYS_JA = "月火水木金土日"
@@ -134,26 +132,10 @@ def qr_payload(ticket_id: str, number: str) -> str:
     return f"{QR_SCHEME}|{ticket_id}|{number}"
 
 
-def _recent_service_minutes(node: Node, lane: str, day: str) -> float | None:
-    """Returns the mean service time (start → end) of the lane's latest finished tickets."""
-    rows = node.store.rows(
-        "SELECT started_at, ended_at FROM tickets WHERE day = ? AND lane = ? AND state = 'done' "
-        "AND started_at IS NOT NULL AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT ?",
-        (day, lane, RECENT_SERVICES),
-    )
-    if not rows:
-        return None
-    return float(sum(r["ended_at"] - r["started_at"] for r in rows)) / len(rows) / 60_000
-
-
 def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> TicketContent:
     """Collects what a ticket says.
 
-    People ahead are the waiting tickets before this one in its lane's calling order (0 once it
-    is no longer waiting). The estimated wait is simple on purpose: every ticket ahead counts
-    the mean service time (start → end) of the lane's last :data:`RECENT_SERVICES` tickets done
-    that day, or, before the lane has finished any, its own procedure's catalog
-    ``service_minutes``; the sum is divided by the counters serving the lane and rounded up.
+    People ahead and the estimated wait come from :func:`app.queue.estimate.estimate_for`.
 
     Args:
         node: the node holding the ticket.
@@ -166,20 +148,11 @@ def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> Ticket
     Raises:
         ValueError: ``counters`` is below 1.
     """
-    if counters < 1:
-        raise ValueError(f"counters = {counters} must be at least 1")
     catalog = node.catalog
     procedure = catalog.procedure(row["procedure"])
     lane = catalog.lane(row["lane"])
     applicant = catalog.applicants[row["applicant"]]
-    queue = TicketService(node).queue((row["lane"],))
-    ids = [t["ticket_id"] for t in queue]
-    ahead = queue[: ids.index(row["ticket_id"])] if row["ticket_id"] in ids else []
-    mean = _recent_service_minutes(node, row["lane"], row["day"])
-    minutes = [
-        mean if mean is not None else catalog.procedure(t["procedure"]).service_minutes
-        for t in ahead
-    ]
+    estimate = estimate_for(node, row, counters)
     day = date.fromisoformat(row["day"])
     hours = node.calendar().hours(day)
     slot = None
@@ -198,8 +171,8 @@ def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> Ticket
         applicant_en=applicant.name_en,
         issued_date=to_datetime(row["issued_at"]).date(),
         issued_at=hhmm(row["issued_at"]),
-        people_ahead=len(ahead),
-        estimated_wait_minutes=math.ceil(round(sum(minutes) / counters, 6)),
+        people_ahead=estimate.people_ahead,
+        estimated_wait_minutes=estimate.minutes,
         center_ja=site.name_ja,
         center_en=site.name_en,
         hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}" if hours else None,
