@@ -132,7 +132,7 @@ def qr_payload(ticket_id: str, number: str) -> str:
     return f"{QR_SCHEME}|{ticket_id}|{number}"
 
 
-def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> TicketContent:
+def ticket_content(node: Node, row: dict[str, Any], counters: int | None = None) -> TicketContent:
     """Collects what a ticket says.
 
     People ahead and the estimated wait come from :func:`app.queue.estimate.estimate_for`.
@@ -140,7 +140,8 @@ def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> Ticket
     Args:
         node: the node holding the ticket.
         row: the ticket row (``TicketService.get``).
-        counters: how many counters serve the ticket's lane, at least 1.
+        counters: how many counters serve the ticket's lane (at least 1); by default
+            those serving it now.
 
     Returns:
         The ticket's content.

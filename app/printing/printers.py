@@ -165,7 +165,7 @@ class PrintResult:
 
 
 def print_ticket(
-    node: Node, ticket_id: str, printer: Printer | None = None, counters: int = 1
+    node: Node, ticket_id: str, printer: Printer | None = None, counters: int | None = None
 ) -> PrintResult:
     """Lays out, renders and prints an issued ticket.
 
@@ -173,7 +173,8 @@ def print_ticket(
         node: the node holding the ticket.
         ticket_id: the ticket (id or today's display number).
         printer: where to print; by default the node's printer setting.
-        counters: counters serving the ticket's lane, for the estimated wait.
+        counters: counters serving the ticket's lane, for the estimated wait (by default
+            those serving it now).
 
     Returns:
         The result; ``ok`` is False with a message saying what to do when the printer failed.
