@@ -1,11 +1,14 @@
 """How long a ticket will wait: the estimate the ticket, reception and the status page show.
 
-People ahead are the waiting tickets before a ticket in its lane's calling order. The
-estimated wait is simple on purpose: every ticket ahead counts the mean service time
-(start → end) of the lane's last :data:`RECENT_SERVICES` tickets done that day, or, before
-the lane has finished any, its own procedure's catalog ``service_minutes``; the sum is
-divided by the counters serving the lane now (:func:`app.queue.serving.counters_open`, at
-least 1) and rounded up.
+People ahead are the waiting tickets called before a ticket by the counters that serve its
+lane: its lane's and those of the lanes the same counters call (contractor clerks call
+reserved visitors of a begun slot before walk-ins). The estimated wait is simple on
+purpose: every ticket ahead counts the mean time a counter was busy (call → end) with its
+lane's last :data:`RECENT_SERVICES` tickets done that day, or, before the lane has finished
+any, its own procedure's catalog ``service_minutes``; the sum is divided by the counters
+serving the lane now (:func:`app.queue.serving.counters_open`, at least 1) and rounded up.
+The visit at each counter now is not counted: the estimate errs short rather than long,
+since a visitor who leaves and comes back when told must not miss the call.
 
 The error of this estimate on a simulated month is measured by
 :mod:`app.sim.estimates` (``madoguchi simulate --estimates``).
@@ -35,15 +38,16 @@ class Estimate:
 
 
 def recent_service_minutes(node: Node, lane: str, day: str) -> float | None:
-    """Returns the mean service time (start → end) of the lane's latest finished tickets."""
+    """Returns the mean time a counter is busy (call → end: the visitor walks over, then is
+    served) with the lane's latest finished tickets."""
     rows = node.store.rows(
-        "SELECT started_at, ended_at FROM tickets WHERE day = ? AND lane = ? AND state = 'done' "
-        "AND started_at IS NOT NULL AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT ?",
+        "SELECT called_at, ended_at FROM tickets WHERE day = ? AND lane = ? AND state = 'done' "
+        "AND called_at IS NOT NULL AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT ?",
         (day, lane, RECENT_SERVICES),
     )
     if not rows:
         return None
-    return float(sum(r["ended_at"] - r["started_at"] for r in rows)) / len(rows) / 60_000
+    return float(sum(r["ended_at"] - r["called_at"] for r in rows)) / len(rows) / 60_000
 
 
 @dataclass(frozen=True)
@@ -53,14 +57,23 @@ class LaneWait:
     Attributes:
         lane: the lane.
         counters: the counters serving it now (at least 1).
-        waiting: its waiting tickets in calling order.
+        waiting: the waiting tickets its counters call, in their calling order: those of
+            the lane and of the lanes the same counters serve (:func:`sibling_lanes`).
         per_person: the minutes each of them counts, in the same order.
+
     """
 
     lane: str
     counters: int
     waiting: tuple[dict[str, Any], ...]
     per_person: tuple[float, ...]
+
+    def ahead_of(self, ticket_id: str) -> int | None:
+        """Returns how many tickets are called before a waiting one (None: not waiting)."""
+        for index, ticket in enumerate(self.waiting):
+            if ticket["ticket_id"] == ticket_id:
+                return index
+        return None
 
     def minutes_behind(self, ahead: int) -> int:
         """Returns the estimated wait of a ticket with the first ``ahead`` tickets ahead."""
@@ -94,13 +107,25 @@ def lane_wait(node: Node, lane: str, counters: int | None = None) -> LaneWait:
     if counters < 1:
         raise ValueError(f"counters = {counters} must be at least 1")
     catalog = node.catalog
-    queue = TicketService(node).queue((lane,))
-    mean = recent_service_minutes(node, lane, node.today().isoformat())
-    minutes = tuple(
-        mean if mean is not None else float(catalog.procedure(t["procedure"]).service_minutes)
-        for t in queue
-    )
-    return LaneWait(lane, counters, tuple(queue), minutes)
+    lanes = sibling_lanes(node, lane)
+    queue = TicketService(node).queue(lanes)
+    day = node.today().isoformat()
+    means = {lane_id: recent_service_minutes(node, lane_id, day) for lane_id in lanes}
+
+    def minutes(ticket: dict[str, Any]) -> float:
+        mean = means[ticket["lane"]]
+        return mean if mean is not None else float(
+            catalog.procedure(ticket["procedure"]).service_minutes)  # fmt: skip
+
+    return LaneWait(lane, counters, tuple(queue), tuple(minutes(t) for t in queue))
+
+
+def sibling_lanes(node: Node, lane: str) -> tuple[str, ...]:
+    """Returns the lanes whose tickets the counters of a lane also call, the lane among
+    them: those of its operator (contractor clerks call the reserved and the general lane
+    in one calling order, reserved visitors of a begun slot first)."""
+    operator = node.catalog.lane(lane).operator
+    return tuple(x.id for x in node.catalog.lanes.values() if x.operator == operator)
 
 
 def estimate_for(node: Node, row: dict[str, Any], counters: int | None = None) -> Estimate:
@@ -117,6 +142,5 @@ def estimate_for(node: Node, row: dict[str, Any], counters: int | None = None) -
         ValueError: ``counters`` is below 1.
     """
     wait = lane_wait(node, row["lane"], counters)
-    ids = [t["ticket_id"] for t in wait.waiting]
-    ahead = ids.index(row["ticket_id"]) if row["ticket_id"] in ids else 0
+    ahead = wait.ahead_of(row["ticket_id"]) or 0
     return Estimate(ahead, wait.minutes_behind(ahead))
