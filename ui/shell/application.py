@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from app.cli.output import CliError, error_line, note_line
 from app.core.actor import Actor
+from app.core.i18n import IPAEX, NOTO_CJK, NOTO_LATIN
 from app.core.logs import install_crash_handlers
 from app.core.node import Node
 from app.core.paths import font_path
@@ -59,14 +60,20 @@ def install_qt_message_handler() -> None:
 
 
 def application() -> QApplication:
-    """Returns the QApplication, created once, with the bundled Japanese font."""
+    """Returns the QApplication, created once, with the bundled fonts: IPAex Gothic first,
+    then the Noto subsets for the Chinese, Korean and Vietnamese texts of the board and the
+    reception's language keys (Qt takes a glyph a font lacks from the next family)."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("madoguchi")
-    font_id = QFontDatabase.addApplicationFont(str(font_path()))
-    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    families: list[str] = []
+    for name in (IPAEX, NOTO_CJK, NOTO_LATIN):
+        font_id = QFontDatabase.addApplicationFont(str(font_path(name)))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)[:1]
     if families:
         font = QFont(families[0])
+        font.setFamilies(families)
         font.setPointSize(11)
         app.setFont(font)
     return app
