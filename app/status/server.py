@@ -99,9 +99,20 @@ class StatusServer:
         return self
 
     def stop(self) -> None:
-        """Stops serving and closes the listening socket and every connection."""
-        self.server.close()
-        self._thread.join(timeout=5)
+        """Stops serving: the listening socket and every connection are closed by the
+        server's own thread (closing them from here would pull them from under its
+        ``select``), then its worker threads end."""
+        if self._thread.is_alive():
+            self.server.trigger.pull_trigger(self._close_all)
+            self._thread.join(timeout=5)
+        else:
+            self.server.close()
+        self.server.task_dispatcher.shutdown(timeout=5)
+
+    def _close_all(self) -> None:
+        """Closes every socket of the server (runs in its thread: its loop then ends)."""
+        for channel in list(self.server._map.values()):
+            channel.close()
 
 
 def parse_listen(text: str) -> tuple[str, int]:
