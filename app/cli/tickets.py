@@ -21,13 +21,13 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
     row = TicketService(node).issue(actor, args.procedure, args.applicant,
                                     reservation_id=args.reservation,
                                     confirm_late=args.confirm_late,
-                                    confirm_closed=args.after_hours)  # fmt: skip
+                                    confirm_closed=args.after_hours, lang=args.lang)  # fmt: skip
     if not args.print:
         emit_ticket(out, row)
         return 0
     from app.printing.jobs import print_and_record
 
-    result = print_and_record(node, actor, row["ticket_id"], lang=args.lang)
+    result = print_and_record(node, actor, row["ticket_id"])
     out.emit(dict(ticket_json(row), printed=result.ok, print_message=result.message),
              f"{ticket_line(row)}\n{result.message}")  # fmt: skip
     return 0 if result.ok else 3
@@ -182,7 +182,7 @@ def register(sub: Any) -> None:
     p.add_argument("--applicant", default="self", choices=["self", "legal", "agent"])
     p.add_argument("--reservation", help="予約番号（予約の受付）")
     p.add_argument("--lang", default="ja", choices=CODES,
-                   help="お客様の言語（--print の整理券に日本語と並べて印字）")  # fmt: skip
+                   help="お客様の言語（整理券に記録し、日本語と並べて印字）")  # fmt: skip
     p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
     p.add_argument("--after-hours", action="store_true",
                    help="受付時間後・閉庁日でも発券する（確認済み）")  # fmt: skip
@@ -193,8 +193,8 @@ def register(sub: Any) -> None:
     p = ticket.add_parser("render", help="整理券を PDF か PNG に書き出す")
     p.add_argument("ticket", help="整理券ID または 番号")
     p.add_argument("-o", "--output", required=True, help="FILE.pdf か FILE.png")
-    p.add_argument("--lang", default="ja", choices=CODES,
-                   help="お客様の言語（日本語と並べて印字。ja は日本語と英語）")  # fmt: skip
+    p.add_argument("--lang", choices=CODES,
+                   help="お客様の言語（既定: 発券時の言語。日本語と並べて印字。ja は日本語と英語）")  # fmt: skip
     p.set_defaults(handler=cmd_ticket_render)
     p = ticket.add_parser("list", help="整理券の一覧（既定: 今日）")
     p.add_argument("--day")

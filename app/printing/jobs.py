@@ -20,10 +20,14 @@ if TYPE_CHECKING:
 
 
 def print_and_record(
-    node: Node, actor: Actor, ticket_id: str, printer: Printer | None = None, lang: str = "ja"
+    node: Node,
+    actor: Actor,
+    ticket_id: str,
+    printer: Printer | None = None,
+    lang: str | None = None,
 ) -> PrintResult:
-    """Prints a ticket (its second language ``lang``) and records whether it worked. Never
-    raises for the printer."""
+    """Prints a ticket (in the language it was issued in, or ``lang``) and records whether
+    it worked. Never raises for the printer."""
     result = print_ticket(node, ticket_id, printer, lang=lang)
     row = node.store.row("SELECT ticket_id FROM tickets WHERE ticket_id = ?", (ticket_id,))
     real_id = row["ticket_id"] if row else ticket_id
@@ -76,9 +80,9 @@ class TicketPrinting:
         return self.node.settings.printing.roll_mm
 
     def print_and_record(self, actor: Actor, ticket_id: str, printer: Printer | None = None,
-                         lang: str = "ja") -> PrintResult:  # fmt: skip
-        """Prints a ticket in Japanese and the visitor's language and records whether it
-        worked (see :func:`print_and_record`)."""
+                         lang: str | None = None) -> PrintResult:  # fmt: skip
+        """Prints a ticket in Japanese and the visitor's language (the one it was issued
+        in) and records whether it worked (see :func:`print_and_record`)."""
         return print_and_record(self.node, actor, ticket_id, printer, lang)
 
     def reprint_queue(self) -> list[dict[str, Any]]:
@@ -86,6 +90,6 @@ class TicketPrinting:
         :func:`reprint_queue`)."""
         return reprint_queue(self.node)
 
-    def content(self, row: dict[str, Any], lang: str = "ja") -> TicketContent:
+    def content(self, row: dict[str, Any], lang: str | None = None) -> TicketContent:
         """Returns what a ticket says (number, people ahead, estimated wait …)."""
         return ticket_content(self.node, row, lang=lang)

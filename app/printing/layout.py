@@ -19,6 +19,7 @@ from app.core.i18n import IPAEX, language, tr, tr_pair
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
 from app.queue.estimate import estimate_for
+from app.queue.tickets import TicketService
 
 if TYPE_CHECKING:
     from reportlab.pdfbase.ttfonts import TTFont
@@ -164,7 +165,7 @@ def scanned_ticket(text: str) -> str:
 
 
 def ticket_content(
-    node: Node, row: dict[str, Any], counters: int | None = None, lang: str = "ja"
+    node: Node, row: dict[str, Any], counters: int | None = None, lang: str | None = None
 ) -> TicketContent:
     """Collects what a ticket says.
 
@@ -176,7 +177,8 @@ def ticket_content(
         counters: how many counters serve the ticket's lane (at least 1); by default
             those serving it now.
         lang: the visitor's language (``app.core.i18n.CODES``): the ticket says everything
-            in Japanese and in it (in English when it is Japanese).
+            in Japanese and in it (in English when it is Japanese). By default the one
+            chosen when the ticket was issued, so a reprint comes out as the first print.
 
     Returns:
         The ticket's content.
@@ -185,6 +187,8 @@ def ticket_content(
         ValueError: ``counters`` is below 1.
         KeyError: the program has no such language.
     """
+    if lang is None:
+        lang = TicketService(node).language(row["ticket_id"])
     second = "en" if lang == "ja" else language(lang).code
     catalog = node.catalog
     procedure = catalog.procedure(row["procedure"])

@@ -169,7 +169,7 @@ def print_ticket(
     ticket_id: str,
     printer: Printer | None = None,
     counters: int | None = None,
-    lang: str = "ja",
+    lang: str | None = None,
 ) -> PrintResult:
     """Lays out, renders and prints an issued ticket.
 
@@ -179,7 +179,8 @@ def print_ticket(
         printer: where to print; by default the node's printer setting.
         counters: counters serving the ticket's lane, for the estimated wait (by default
             those serving it now).
-        lang: the visitor's language (the ticket's second language; see ``ticket_content``).
+        lang: the visitor's language (the ticket's second language; see ``ticket_content``),
+            by default the one the ticket was issued in.
 
     Returns:
         The result; ``ok`` is False with a message saying what to do when the printer failed.
