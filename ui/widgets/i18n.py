@@ -124,6 +124,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "turn_back": ("書類不備で案内 (F5)", "Missing documents (F5)"),
     "turned_back": ("書類不備のため整理券は発行していません", "No ticket: documents missing"),
     "reprint": ("再印刷 (F6)", "Reprint (F6)"),
+    "ticket_language": ("整理券の言語 (F2)", "Ticket language (F2)"),
     "cancel_ticket": ("取消 (F8)", "Cancel (F8)"),
     "cancel_reason": ("整理券 {n} を取り消す理由", "Reason for cancelling {n}"),
     "cancelled": ("整理券 {n} を取り消しました", "Ticket {n} cancelled"),
