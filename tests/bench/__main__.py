@@ -9,12 +9,14 @@ import platform
 from tests.bench import (
     bench_fresh,
     bench_import,
+    bench_lan,
     bench_node,
     bench_peer,
     bench_propagation,
     bench_replay,
     bench_reports,
     bench_startup,
+    bench_status,
     bench_sync,
     bench_ticket,
 )
@@ -32,4 +34,6 @@ bench_propagation.run(quick=quick)
 bench_fresh.run(quick=quick)
 bench_reports.run(quick=quick)
 bench_startup.run(quick=quick)
+bench_status.run(quick=quick)
+bench_lan.run(quick=quick)
 bench_peer.run(quick=quick)
