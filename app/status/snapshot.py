@@ -91,7 +91,7 @@ def build_status(node: Node, now_ms: int | None = None) -> dict[str, Any]:
     reasons = [r for r in (public_text(x) for x in reception.reasons_ja) if r is not None]
     document = {
         "schema": SCHEMA,
-        "center": {"ja": settings.site.name_ja, "en": settings.site.name_en},
+        "center": _names("site", settings.site.name_ja, settings.site.name_en),
         "day": to_datetime(now).date().isoformat(),
         "updated_at": now,
         "updated": f"{to_datetime(now):%H:%M}",

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from app.core.actor import Actor
+from app.core.i18n import tr
 from app.core.node import Node
 from app.queue.closures import ClosureService
 from app.queue.tickets import TicketService
@@ -97,6 +98,8 @@ def test_the_published_file_works_without_a_server(site: tuple[Path, StatusServe
     state, text = own(page)
     assert state == "waiting" and "Số người phía trước: 0" in text
     assert '<html lang="vi"' in page
+    center = tr("vi", "site", "Yokosuka City My Number Card Center")  # the center's name too
+    assert center != "Yokosuka City My Number Card Center" and f">{center}<" in page
     assert own(dom((folder / "status.html").as_uri() + "#B-999"))[0] == "not-waiting"
 
 
