@@ -89,6 +89,7 @@ def build_status(node: Node, now_ms: int | None = None) -> dict[str, Any]:
             name = _names("procedure", proc.name_ja, proc.name_en)
         paused.append({"name": name, "reason": reason})
     reasons = [r for r in (public_text(x) for x in reception.reasons_ja) if r is not None]
+    reasons_en = [r for r in (public_text(x) for x in reception.reasons_en) if r is not None]
     document = {
         "schema": SCHEMA,
         "center": _names("site", settings.site.name_ja, settings.site.name_en),
@@ -101,7 +102,8 @@ def build_status(node: Node, now_ms: int | None = None) -> dict[str, Any]:
             "state": reception.state,
             "mode": reception.mode,
             "hours": reception.hours,
-            "reasons": reasons,
+            "reasons": reasons,  # why the center is closed: Japanese …
+            "reasons_en": reasons_en,  # … and English, for every other language
             "paused": paused,
         },
         "lanes": lanes,

@@ -53,6 +53,13 @@ def own(page: str) -> tuple[str, str]:
     return match.group(1), re.sub(r"<[^>]+>", " ", match.group(2))
 
 
+def reception(page: str) -> list[str]:
+    """Returns the lines the page says about reception."""
+    match = re.search(r'<div id="reception"[^>]*>(.*?)</div>', page, re.S)
+    assert match, page[:2000]
+    return re.findall(r"<p>(.*?)</p>", match.group(1))
+
+
 @pytest.fixture
 def now_clock(clock: FakeClock) -> FakeClock:
     clock.ms = int(time.time() * 1000)  # the page judges staleness by the real time
@@ -127,3 +134,7 @@ def test_a_closed_day_says_so(node: Node, now_clock: FakeClock, tmp_path: Path) 
     page = dom((folder / "status.html").as_uri())
     assert re.search(r'id="reception" data-state="closed"', page)
     assert "The center is closed today." in page and "設備点検" in page
+    assert 'id="queue" class="hide"' in page  # no empty lanes saying "soon"
+    assert reception(page) == ["The center is closed today.", "Ad-hoc closure: 設備点検"]
+    japanese = reception(dom((folder / "status.html").as_uri(), lang="ja"))
+    assert japanese[1] == "臨時閉庁: 設備点検"
