@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from app.cli.output import CliError, error_line, note_line
 from app.core.actor import Actor
-from app.core.i18n import IPAEX, NOTO_CJK, NOTO_LATIN
+from app.core.i18n import CODES, IPAEX, NOTO_CJK, NOTO_LATIN
 from app.core.logs import install_crash_handlers
 from app.core.node import Node
 from app.core.paths import font_path
@@ -27,6 +27,9 @@ from ui.widgets.i18n import Texts, install_qt_translation
 
 qt_log = logging.getLogger("madoguchi.qt")
 
+#: The languages of the staff's windows; the display board takes any of the eight
+#: (``run --lang zh`` starts it in Chinese, then it cycles as always).
+STAFF_LANGUAGES = ("ja", "en")
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
     QtMsgType.QtInfoMsg: logging.INFO,
@@ -152,6 +155,11 @@ def run_shell(args: argparse.Namespace) -> int:
         error_line(
             "画面（ディスプレイ）がありません。画面のある端末で実行するか --screenshot を使ってください"
         )
+        node.close()
+        return 2
+    if args.lang not in (STAFF_LANGUAGES if node.identity.role != "display" else CODES):
+        error_line(f"--lang {args.lang} はこの端末では使えません（職員の画面は ja か en、"
+                   f"呼出表示の端末は {' '.join(CODES)}）")  # fmt: skip
         node.close()
         return 2
     app = application()
