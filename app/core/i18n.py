@@ -51,6 +51,8 @@ class Language:
 IPAEX = "ipaexg.ttf"
 NOTO_CJK = "NotoSansCJKsc-madoguchi.ttf"
 NOTO_LATIN = "NotoSans-madoguchi.ttf"
+#: The family name each bundled font file is known by (Qt asks for fonts by family).
+FAMILIES = {IPAEX: "IPAexGothic", NOTO_CJK: "Noto Sans CJK SC", NOTO_LATIN: "Noto Sans"}
 
 #: Japanese first; then English and the languages of Kanagawa's largest foreign groups.
 LANGUAGES: tuple[Language, ...] = (
@@ -100,6 +102,14 @@ def translations(code: str) -> gettext.NullTranslations:
         raise TranslationsMissing(
             f"no compiled catalog for {code} under {folder}: run `make translations`"
         ) from exc
+
+
+def font_families(code: str) -> list[str]:
+    """Returns the bundled font families to draw a language with: the one made for it
+    first (its metrics then hold its accents and its own glyph shapes: Chinese hanzi, not
+    their Japanese forms), the others after it for anything it lacks."""
+    first = FAMILIES[BY_CODE[code].font]
+    return [first, *(family for family in FAMILIES.values() if family != first)]
 
 
 def tr(lang: str, context: str, message: str, **values: object) -> str:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.i18n import CODES, tr_pair
+from app.core.i18n import CODES, font_families, tr_pair
 from app.model.clock import to_datetime
 from app.queue.calls import CallWatcher
 from app.services import BoardServices
@@ -368,7 +368,20 @@ class DisplayBoard(QWidget):
     # -- showing ----------------------------------------------------------------------------
 
     def show_texts(self) -> None:
-        """Writes every text of the board in the language shown now."""
+        """Writes every text of the board in the language shown now, in its font."""
+        families = font_families(self.lang)
+        # The numbers, the arrows and the clock keep one font: a number must not change
+        # its size or shape each time the language changes.
+        steady = {self.clock, self.mark, *(r[0] for r in self.recent_rows),
+                  *(cell for r in self.rows for cell in r[:2])}  # fmt: skip
+        for label in self.findChildren(FitLabel):
+            if label in steady:
+                continue
+            font = label.font()
+            if font.families() != families:
+                font.setFamilies(families)
+                label.setFont(font)
+                label.fit()  # another font is another size for the same room
         self.heading.setText(self.t("now_calling"))
         self.number_head.setText(self.t("number"))
         self.counter_head.setText(self.t("counter"))

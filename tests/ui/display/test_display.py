@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.display.announcer
 from app.core.actor import Actor
-from app.core.i18n import CODES
+from app.core.i18n import CODES, FAMILIES, language
 from app.core.node import Node
 from app.queue.calls import Call, sentence, spoken_number
 from app.queue.tickets import TicketService
@@ -536,4 +536,28 @@ def test_the_kiosk_board_closes_only_with_a_staff_pin(
     press_escape.activated.emit()
     qtbot.waitUntil(lambda: not window.isVisible())
     assert [e.type for e in node.store.events("type LIKE 'staff.%'")][-1] == "staff.signin_failed"
+    node.close()
+
+
+def test_each_language_is_drawn_in_its_font_and_the_numbers_never_change(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    application()  # the bundled fonts, as the program has them
+    node, _ = calling_node(tmp_path, clock, 2)
+    board, _ = make_board(qtbot, node)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitExposed(board)
+    number = board.rows[0][0]
+    first = (number.font().family(), number.font().pixelSize())
+    seen = set()
+    for _ in range(14):
+        board.switch_language()
+        family = FAMILIES[language(board.lang).font]
+        assert board.heading.font().family() == family, board.lang  # Vietnamese accents fit
+        assert board.waiting.font().family() == family
+        assert (number.font().family(), number.font().pixelSize()) == first  # no jump
+        assert clipped(board) == [], board.lang
+        seen.add(family)
+    assert len(seen) == 3
     node.close()
