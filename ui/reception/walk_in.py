@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
-from app.core.i18n import CODES, language
+from app.core.i18n import CODES, font_families, language
 from app.printing.printer import Printer
 from app.queue.tickets import OutsideHours
 from app.services import ReceptionServices
@@ -218,6 +218,9 @@ class ReceptionPanel(QWidget):
     def choose_language(self, code: str) -> None:
         """Picks the language the ticket is printed in beside Japanese."""
         self.lang = code
+        font = self.language_button.font()
+        font.setFamilies(font_families(code))  # its name in its own font (Chinese hanzi)
+        self.language_button.setFont(font)
         self.language_button.setText(language(code).native)
 
     def tick_all(self) -> None:
