@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from app.core.i18n import IPAEX, language, tr, tr_pair
@@ -34,6 +34,7 @@ INSET_MM = 1.0
 QR_SCHEME = "MDG1"
 STATUS_PAGE = "status.html"
 _SCANNED_NUMBER = re.compile(r"[A-Z]{1,3}-\d{1,5}")
+_SCANNED_DAY = re.compile(r"(?:^|&)d=(\d{8})(?:&|$)")
 QR_MODULE_MM = 0.875  # 7 dots of a 203 dpi thermal head
 QR_MAX_MM = 30.0
 PT_MM = 25.4 / 72
@@ -139,29 +140,54 @@ class QR:
 Primitive = Text | Line | QR
 
 
-def qr_payload(ticket_id: str, number: str, base_url: str = "") -> str:
+def qr_payload(ticket_id: str, number: str, base_url: str = "", day: date | None = None) -> str:
     """Returns what the ticket's QR code encodes.
 
-    With the status page's public address (``status.base_url``), ``<base>/status.html#A-012``:
-    a phone opens the page on the visitor's number, and the counter's scanner reads the
-    number from it (:func:`scanned_ticket`), without any network. Without it,
-    ``MDG1|<ticket_id>|<number>``, for the counter's scanner only.
+    With the status page's public address (``status.base_url``),
+    ``<base>/status.html?d=20261124#A-012``: a phone opens the page on the visitor's number,
+    and the counter's scanner reads the number and its day from it
+    (:func:`scanned_ticket`), without any network. The day keeps a ticket kept from another
+    day from standing for today's ticket of the same number (the page does not highlight
+    it, the counter refuses it). Without the address, ``MDG1|<ticket_id>|<number>``, for
+    the counter's scanner only.
     """
     if base_url:
-        return f"{base_url.rstrip('/')}/{STATUS_PAGE}#{number}"
+        query = f"?d={day:%Y%m%d}" if day is not None else ""
+        return f"{base_url.rstrip('/')}/{STATUS_PAGE}{query}#{number}"
     return f"{QR_SCHEME}|{ticket_id}|{number}"
 
 
-def scanned_ticket(text: str) -> str:
-    """Returns the ticket a scanned QR code names (an id or a display number), or ``text``
-    itself when it is not a ticket's code (a number typed by hand)."""
+@dataclass(frozen=True)
+class Scanned:
+    """What a scanned ticket code names.
+
+    Attributes:
+        ref: a ticket id, a display number, or the text itself (typed by hand).
+        day: the ticket's day, when the code says it (the status page's address).
+    """
+
+    ref: str
+    day: date | None = None
+
+
+def scanned_ticket(text: str) -> Scanned:
+    """Returns the ticket a scanned QR code names, or ``text`` itself when it is not a
+    ticket's code (a number typed by hand)."""
     text = text.strip()
     if text.startswith(f"{QR_SCHEME}|"):
-        return text.split("|")[1]
+        return Scanned(text.split("|")[1])
     page, mark, number = text.rpartition("#")
-    if mark and page.endswith(f"/{STATUS_PAGE}") and _SCANNED_NUMBER.fullmatch(number):
-        return number
-    return text
+    address, _, query = page.partition("?")
+    if mark and address.endswith(f"/{STATUS_PAGE}") and _SCANNED_NUMBER.fullmatch(number):
+        found = _SCANNED_DAY.search(query)
+        day = None
+        if found:
+            try:
+                day = datetime.strptime(found.group(1), "%Y%m%d").date()
+            except ValueError:
+                day = None
+        return Scanned(number, day)
+    return Scanned(text)
 
 
 def ticket_content(
@@ -220,7 +246,7 @@ def ticket_content(
         center_2=tr_pair(second, "site", (site.name_ja, site.name_en)),
         hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}" if hours else None,
         slot=slot,
-        qr_payload=qr_payload(row["ticket_id"], row["number"], base_url),
+        qr_payload=qr_payload(row["ticket_id"], row["number"], base_url, day),
         late=row["reservation_id"] is not None and not row["priority"],
         lang_2=second,
         status_page=bool(base_url),

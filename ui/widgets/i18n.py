@@ -76,6 +76,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "held_here": ("この窓口で保留中", "On hold at this counter"),
     "nothing_held": ("保留中の整理券はありません", "No ticket on hold"),
     "nobody_here": ("対応中の整理券はありません", "No ticket at this counter"),
+    "other_day": (
+        "この整理券は {d} のものです（本日の整理券ではありません）",
+        "This ticket is of {d}, not of today",
+    ),
     "transferred": (
         "✓ {n} を{lane}へ回付しました。お客様はお手元の番号 {n} のままお待ちください"
         "（呼出しも {n}。記録上の番号 {m}）",

@@ -91,7 +91,11 @@ def test_the_qr_code_leads_to_the_page_and_still_names_the_ticket(node: Node, fl
     prims, height = layout(ticket_content(node, row))
     image = Image.open(io.BytesIO(render_png(prims, height))).convert("L")
     codes = [c.text for c in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
-    assert codes == [f"https://www.example.jp/madoguchi/status.html#{row['number']}"]
-    assert scanned_ticket(codes[0]) == row["number"]  # the counter's scanner, no network
+    day = OPEN_DAY.strftime("%Y%m%d")
+    assert codes == [f"https://www.example.jp/madoguchi/status.html?d={day}#{row['number']}"]
+    scanned = scanned_ticket(codes[0])  # the counter's scanner, no network
+    assert (scanned.ref, scanned.day) == (row["number"], OPEN_DAY)
+    assert scanned_ticket(f"MDG1|{row['ticket_id']}|{row['number']}").ref == row["ticket_id"]
+    assert scanned_ticket(" a-2 ").ref == "a-2"  # typed by hand: as it is
     text = _pdf_text(render_pdf(prims, height))
     assert tr("ko", "ticket", "Scan the code to see your turn on your phone.") in text

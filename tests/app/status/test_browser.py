@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,16 @@ def test_the_lan_page_highlights_a_waiting_number(site: tuple[Path, StatusServer
     state, text = own(dom(f"http://127.0.0.1:{server.port}/status.html#A-003"))
     assert state == "waiting"
     assert "A-003" in text and "People ahead: 1" in text and "about 10 min" in text
+
+
+def test_a_ticket_of_another_day_is_not_taken_for_todays_number(
+    site: tuple[Path, StatusServer], node: Node
+) -> None:
+    _, server = site
+    page = f"http://127.0.0.1:{server.port}/status.html"
+    today = node.today()
+    for day, expected in ((today, "waiting"), (today - timedelta(days=1), "not-waiting")):
+        assert own(dom(f"{page}?d={day:%Y%m%d}#A-003"))[0] == expected, day
 
 
 def test_the_lan_page_sends_a_called_number_to_its_counter(
