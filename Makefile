@@ -81,6 +81,10 @@ dist: $(BUILD_STAMP) translations
 dist-check: dist
 	QT_QPA_PLATFORM=offscreen dist/madoguchi/madoguchi --smoke
 	dist/madoguchi/madoguchi-cli --version
+	# Every command module is in the bundle (the CLI loads them by name): one command each.
+	for command in $$($(BIN)/python -c "from app.cli.main import _GROUPS; \
+			print(' '.join(words.split()[0] for _, words in _GROUPS))"); do \
+		dist/madoguchi/madoguchi-cli $$command --help >/dev/null || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pyinstaller dist .mypy_cache .ruff_cache
