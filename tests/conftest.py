@@ -21,6 +21,21 @@ from tests.helpers.clock import FakeClock, clock_at
 from tests.helpers.nodes import make_node
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compiles the translation catalogs the program reads (``make translations`` does the
+    same), so that a bare ``pytest`` tests the catalogs of the working tree."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from app.core.paths import resources_dir
+
+    for po in sorted((resources_dir() / "locale").glob("*/LC_MESSAGES/madoguchi.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return clock_at()

@@ -85,9 +85,9 @@ class SyncService:
         identity = node.identity
         self.node_id = identity.node_id
         self.site = identity.site_id
-        share = Path(share_dir) if share_dir is not None else Path(identity.share_dir)
-        self.share = Share(share, identity.site_id)
-        self.root = self.share.root
+        if share_dir is None:  # the setting; empty: this PC has no share (never the cwd)
+            share_dir = Path(identity.share_dir) if identity.share_dir.strip() else None
+        self.share = Share(share_dir, identity.site_id)
         key = bytes.fromhex(node.store.get_meta("site_key") or "")
         self.install = node.store.get_meta("install") or ""
         self.registry = Registry(node, self.share)

@@ -16,6 +16,10 @@ time come from the file server itself.
 Only the share itself being gone makes a PC offline. One odd entry — a folder or a dangling
 link named like a segment, a file locked by antivirus or closed by an ACL — is reported as a
 problem and passed over; it never hides the other files.
+
+A PC set up without a share (``share_dir`` empty) has no folder at all: it is never the
+current folder (an empty path would be), and every look into it is refused as the share
+being unreachable, so a round on such a PC writes nothing anywhere.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ from pathlib import Path
 
 class ShareUnreachable(OSError):
     """The shared folder itself cannot be reached (unplugged, renamed, no permission)."""
+
+
+NOT_CONFIGURED = "共有フォルダが設定されていません"
 
 
 @dataclass(frozen=True)
@@ -57,19 +64,46 @@ class Share:
     """One site's folder on the shared drive.
 
     Args:
-        share_dir: the shared folder as configured (a UNC path on Windows).
+        share_dir: the shared folder as configured (a UNC path on Windows); None for a PC
+            set up without one.
         site: the site id.
     """
 
-    def __init__(self, share_dir: Path, site: str) -> None:
+    def __init__(self, share_dir: Path | None, site: str) -> None:
         self.share_dir = share_dir
-        self.root = share_dir / "madoguchi" / "v1" / site
-        self.registry = self.root / "registry"
-        self.days = self.root / "days"
-        self.blocks = self.root / "blocks"
+        self.site = site
+
+    @property
+    def root(self) -> Path:
+        """Returns the site's folder on the share.
+
+        Raises:
+            ShareUnreachable: this PC has no share.
+        """
+        if self.share_dir is None:
+            raise ShareUnreachable(errno.ENOENT, NOT_CONFIGURED, "")
+        return self.share_dir / "madoguchi" / "v1" / self.site
+
+    @property
+    def registry(self) -> Path:
+        """Returns the folder of the PCs' registry files."""
+        return self.root / "registry"
+
+    @property
+    def days(self) -> Path:
+        """Returns the folder of the days' segments."""
+        return self.root / "days"
+
+    @property
+    def blocks(self) -> Path:
+        """Returns the folder of the number blocks' claims."""
+        return self.root / "blocks"
 
     def check(self) -> None:
-        """Raises ShareUnreachable unless the shared folder can be listed now."""
+        """Raises ShareUnreachable unless the shared folder can be listed now (never for a
+        PC without a share)."""
+        if self.share_dir is None:
+            raise ShareUnreachable(errno.ENOENT, NOT_CONFIGURED, "")
         try:
             with os.scandir(self.share_dir):
                 pass

@@ -9,6 +9,7 @@ import platform
 from tests.bench import (
     bench_fresh,
     bench_import,
+    bench_lan,
     bench_node,
     bench_peer,
     bench_propagation,
@@ -16,6 +17,7 @@ from tests.bench import (
     bench_reports,
     bench_smb,
     bench_startup,
+    bench_status,
     bench_sync,
     bench_ticket,
 )
@@ -34,4 +36,6 @@ bench_smb.run(quick=quick)
 bench_fresh.run(quick=quick)
 bench_reports.run(quick=quick)
 bench_startup.run(quick=quick)
+bench_status.run(quick=quick)
+bench_lan.run(quick=quick)
 bench_peer.run(quick=quick)
