@@ -141,6 +141,18 @@ class LanSettings:
 
 
 @dataclass(frozen=True)
+class StatusSettings:
+    """The public waiting status (status.json and its page) and the LAN page server."""
+
+    publish_dir: str
+    interval_seconds: int
+    stale_seconds: int
+    base_url: str
+    serve: str
+    recent_calls: int
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about a site."""
 
@@ -156,6 +168,7 @@ class Settings:
     sync: SyncSettings
     printing: PrintingSettings
     lan: LanSettings
+    status: StatusSettings
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -300,9 +313,19 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
             port=_int(raw, "lan.port"),
             address=str(_get(raw, "lan.address")).strip(),
         ),
+        status=StatusSettings(
+            publish_dir=str(_get(raw, "status.publish_dir")),
+            interval_seconds=_int(raw, "status.interval_seconds", 1),
+            stale_seconds=_int(raw, "status.stale_seconds", 10),
+            base_url=str(_get(raw, "status.base_url")).rstrip("/"),
+            serve=str(_get(raw, "status.serve")),
+            recent_calls=_int(raw, "status.recent_calls", 1),
+        ),
     )
     if settings.lan.port > 65535:
         raise SettingsError(f"設定 lan.port = {settings.lan.port} は 0〜65535 にしてください")
+    if settings.status.interval_seconds > 15:
+        raise SettingsError("設定 status.interval_seconds は 15 以下にしてください")
     if settings.printing.roll_mm not in ROLL_WIDTHS:
         raise SettingsError(
             f"設定 printing.roll_mm = {settings.printing.roll_mm} は 58 か 80 にしてください"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
 from app.core.errors import ConfirmationNeeded, UserError
+from app.core.i18n import BY_CODE
 from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, iso, to_ms
@@ -142,6 +143,25 @@ class TicketService:
                 return row
         raise TicketError(f"整理券 {ref} は見つかりません", en=f"No ticket {ref}")
 
+    def language(self, ref: str) -> str:
+        """Returns the language a ticket was issued in (``ja`` when none was chosen); a
+        ticket transferred to another lane keeps the language of the ticket the visitor
+        holds.
+
+        Raises:
+            TicketError: no such ticket.
+        """
+        ticket_id = str(self.get(ref)["ticket_id"])
+        for _ in range(20):  # a chain of transfers is short; never loop on bad data
+            issued = next((e.payload for e in self.node.store.ticket_events(ticket_id)
+                           if e.type == tf.ISSUED), {})  # fmt: skip
+            if "lang" in issued:
+                return str(issued["lang"]) if issued["lang"] in BY_CODE else "ja"
+            if not issued.get("transferred_from"):
+                break
+            ticket_id = str(issued["transferred_from"])
+        return "ja"
+
     def tickets(
         self, day: date | None = None, states: tuple[str, ...] = (), lanes: tuple[str, ...] = ()
     ) -> list[Row]:
@@ -184,6 +204,7 @@ class TicketService:
         reservation_id: str | None = None,
         confirm_late: bool = False,
         confirm_closed: bool = False,
+        lang: str = "ja",
     ) -> Row:
         """Issues a numbered ticket (walk-in, or the check-in of a reservation).
 
@@ -195,14 +216,19 @@ class TicketService:
             confirm_late: the floor manager confirmed a visitor too late for priority.
             confirm_closed: the floor manager confirmed a walk-in after closing time or
                 on a closed day.
+            lang: the visitor's language (``app.core.i18n.CODES``), kept with the ticket
+                (``ticket.issued``) so that every print of it comes out in that language.
 
         Raises:
             TicketError: the procedure needs a reservation, the reservation does not
-                fit, or the lane's numbers for today are used up.
+                fit, the lane's numbers for today are used up, or no such language.
             LateCheckIn: a reserved visitor too late for priority (not confirmed).
             OutsideHours: a walk-in after closing or on a closed day (not confirmed).
         """
         actor.require("ticket.issue")
+        if lang not in BY_CODE:
+            raise TicketError(f"言語 {lang!r} はありません（{', '.join(BY_CODE)}）",
+                              en=f"No language {lang!r} ({', '.join(BY_CODE)})")  # fmt: skip
         catalog = self.node.catalog
         proc = catalog.procedure(procedure)
         lane = catalog.lane_for(procedure, applicant)
@@ -228,6 +254,8 @@ class TicketService:
                 )
             elif not confirm_closed:
                 self._check_hours(now, today)
+            if lang != "ja":  # absent: Japanese (and every ticket issued before languages)
+                extra["lang"] = lang
             row = self._issue(w, actor, procedure, applicant, lane.id, today, extra)
         return row
 

@@ -48,6 +48,8 @@ _INQUIRIES = (
     ("fee", "再交付の手数料はいくらですか", "1,000円です（市の窓口でお支払いください）"),
 )
 
+#: Called with a ticket's row the moment it is issued.
+IssueHook = Callable[[dict[str, Any]], object]
 #: A visit that ended at reception for missing documents (the reception screen writes it too).
 TURNED_BACK = "visit.turned_back"
 _LUNCH_MINUTES = 45
@@ -116,9 +118,10 @@ class _Day:
     """The state and the event queue of one simulated day."""
 
     def __init__(self, node: SimNode, clock: SimClock, day: date, rng: random.Random,
-                 config: SimConfig, staff: SimStaff, outage: tuple[int, int] | None) -> None:  # fmt: skip
+                 config: SimConfig, staff: SimStaff, outage: tuple[int, int] | None,
+                 on_issue: IssueHook | None = None) -> None:  # fmt: skip
         self.node, self.clock, self.day, self.rng, self.config = node, clock, day, rng, config
-        self.staff, self.outage = staff, outage
+        self.staff, self.outage, self.on_issue = staff, outage, on_issue
         self.tickets = TicketService(node)
         self.staff_service = StaffService(node)
         self.inquiries = InquiryService(node)
@@ -222,6 +225,8 @@ class _Day:
 
     def issued(self, row: dict[str, Any], plan: _Plan) -> None:
         self.counts.tickets += 1
+        if self.on_issue is not None:
+            self.on_issue(row)
         if self.rng.random() < self.config.print_rate:  # printed at reception (no printer here)
             with self.node.write() as w:
                 w.append("ticket.printed", self.floor, ticket_id=row["ticket_id"])
@@ -363,7 +368,8 @@ class _Day:
 
 
 def run_day(node: SimNode, clock: SimClock, day: date, rng: random.Random, config: SimConfig,
-            staff: SimStaff, certificates: float, outage: tuple[int, int] | None) -> DayCounts:  # fmt: skip
+            staff: SimStaff, certificates: float, outage: tuple[int, int] | None,
+            on_issue: IssueHook | None = None) -> DayCounts:  # fmt: skip
     """Simulates one open day; returns what it made.
 
     Args:
@@ -375,8 +381,10 @@ def run_day(node: SimNode, clock: SimClock, day: date, rng: random.Random, confi
         staff: the staff pools.
         certificates: e-certificate walk-ins expected this day.
         outage: a J-LIS outage (epoch ms from, to) on this day, if any.
+        on_issue: called with each ticket row the moment reception has issued it (the
+            estimate's measurement looks at the queue then).
     """
-    sim = _Day(node, clock, day, rng, config, staff, outage)
+    sim = _Day(node, clock, day, rng, config, staff, outage, on_issue)
     sim.schedule(certificates)
     sim.run()
     clock.set_ms(to_ms(day + timedelta(days=1), time(0)) - MINUTE)
