@@ -18,7 +18,7 @@ from app.model.clock import to_ms
 
 #: Other walk-ins per open day (mean), by procedure.
 WALK_INS: Mapping[str, float] = MappingProxyType(
-    {"pin": 8.0, "loss": 3.0, "surface": 4.0, "face_auth": 3.0, "express": 1.0,
+    {"pin": 8.0, "loss": 3.0, "unsuspend": 1.0, "surface": 4.0, "face_auth": 3.0, "express": 1.0,
      "application": 3.0, "other": 5.0}
 )  # fmt: skip
 

@@ -1,6 +1,6 @@
 """The reception desk: categorise the visit, check the documents, issue and print.
 
-Touch-sized and keyboard-driven: 1–9 pick the procedure, Q/W/E the applicant type,
+Touch-sized and keyboard-driven: 1–9 and 0 pick the procedure, Q/W/E the applicant type,
 Ctrl+A ticks every document, Enter issues, F5 turns the visitor back (書類不備),
 F6 reprints, F8 cancels the last ticket, Esc starts over.
 """
@@ -41,6 +41,13 @@ from ui.widgets.qt_printer import print_and_show
 from ui.widgets.wrap_button import WrapButton
 
 APPLICANT_KEYS = ("Q", "W", "E")
+
+
+def procedure_key(position: int) -> str:
+    """Returns the key of the procedure button at ``position`` (1 …): 1–9, then 0."""
+    return str(position % 10)
+
+
 Confirm = Callable[[str], bool]
 
 
@@ -163,7 +170,7 @@ class ReceptionPanel(QWidget):
             bind_key(self, key, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         for i, code in enumerate(self.procedure_buttons, start=1):
-            bind(str(i), partial(self.choose_procedure, code))
+            bind(procedure_key(i), partial(self.choose_procedure, code))
         for key, code in zip(APPLICANT_KEYS, self.applicant_buttons, strict=True):
             bind(key, partial(self.choose_applicant, code))
         for key, slot in (("Ctrl+A", self.tick_all), ("Return", self.issue), ("Enter", self.issue),
@@ -360,7 +367,7 @@ class ReceptionPanel(QWidget):
         pauses = self._services.pauses
         for i, (code, button) in enumerate(self.procedure_buttons.items(), start=1):
             proc = self._here.catalog.procedure(code)
-            label = f"{i}  {t.pick((proc.name_ja, proc.name_en))}"
+            label = f"{procedure_key(i)}  {t.pick((proc.name_ja, proc.name_en))}"
             reason = pauses.reason(code)
             if proc.reservation:
                 label += f"\n   {t('reservation_mark')}"

@@ -110,7 +110,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff": ("職員", "Staff"),
     "minutes": ("{m}分", "{m} min"),
     "documents": ("持参書類の確認", "Documents brought"),
-    "choose_procedure": ("手続を選んでください（1〜9）", "Choose the procedure (1–9)"),
+    "choose_procedure": ("手続を選んでください（1〜9・0）", "Choose the procedure (1–9, 0)"),
     "choose_applicant": (
         "受取者・申請者の区分を選んでください（Q/W/E）",
         "Choose the applicant type (Q/W/E)",

@@ -67,7 +67,7 @@ def test_every_walk_in_procedure_and_applicant_gets_a_ticket_in_its_lane(
             assert panel.number.text().startswith(lane.prefix + "-")
             assert "印刷しました" in panel.print_status.text()
             assert re.search(r"前に \d+人|まもなく", panel.ahead.text())
-    assert len(TicketService(node).tickets()) == issued == 24
+    assert len(TicketService(node).tickets()) == issued == 27
     assert len(list((tmp_path / "tickets").rglob("*.pdf"))) == issued
 
 
