@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, to_datetime, to_ms
+from app.queue.counters import counters_open
 from app.queue.visits import TURNED_BACK
-from app.reports.staffing import HourAdvice, advice, counters_open, wait_target
+from app.reports.staffing import HourAdvice, advice, wait_target
 from db.hlc import pack, wall_of
 
 if TYPE_CHECKING:

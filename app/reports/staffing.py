@@ -19,22 +19,20 @@ How :func:`advice` estimates, per lane (kept simple on purpose, so staff can fol
   (walking to the counter keeps it busy too); before any is finished, the catalog's
   ``service_minutes`` of the procedures seen in the lane today, or of every procedure routed
   to it.
-- **counters open** = counters where a staff member who may serve signed in today. The staff
-  table does not say which lanes a counter calls, so a counter is taken to serve the lanes of
-  its operator (city staff: city lanes; contractor clerks: contractor lanes; a site manager:
-  all) plus any lane it has called today. A counter serving several lanes counts in each.
+- **counters open** = counters where a staff member who may serve signed in today
+  (:func:`app.queue.counters.counters_open` says which lanes each serves).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from app.core.actor import CITY_STAFF, CLERK, Actor
 from app.core.catalog import CatalogError
 from app.model.clock import JST, to_datetime, to_ms
+from app.queue.counters import counters_open
 from app.reports.sla import load_targets
 
 if TYPE_CHECKING:
@@ -47,7 +45,6 @@ TARGET_SHARE = 0.8
 #: Least window of the arrival rate, so the first walk-in of the day is not read as 60 an hour.
 _MIN_WINDOW_MINUTES = 15.0
 _DEFAULT_SERVICE_MINUTES = 15.0
-_ROLE_OPERATOR = {CLERK: "contractor", CITY_STAFF: "city"}
 
 
 def _check(arrival_per_hour: float, service_minutes: float, servers: int) -> None:
@@ -173,34 +170,6 @@ def wait_target(node: Node) -> tuple[float, float]:
     except ValueError:
         return WAIT_TARGET_MINUTES, TARGET_SHARE
     return WAIT_TARGET_MINUTES, targets.get("wait_within_15", TARGET_SHARE * 100) / 100
-
-
-def counters_open(node: Node, now_ms: int) -> dict[str, list[str]]:
-    """Returns lane → the counters serving it now (see the module docstring)."""
-    today = to_datetime(now_ms).date()
-    midnight = to_ms(today, time(0, 0))
-    staff = node.store.rows(
-        "SELECT role, signed_in_counter AS counter FROM staff WHERE active = 1 "
-        "AND signed_in_counter IS NOT NULL AND signed_in_at >= ?",
-        (midnight,),
-    )
-    called = node.store.rows(
-        "SELECT DISTINCT counter, lane FROM tickets WHERE day = ? AND counter IS NOT NULL",
-        (today.isoformat(),),
-    )
-    lanes = node.catalog.lanes
-    found: dict[str, set[str]] = {lane: set() for lane in lanes}
-    for row in staff:
-        if not Actor("?", row["role"]).may("ticket.serve"):
-            continue
-        operator = _ROLE_OPERATOR.get(row["role"])
-        for lane in lanes.values():
-            if operator is None or lane.operator == operator:
-                found[lane.id].add(row["counter"])
-        for r in called:
-            if r["counter"] == row["counter"] and r["lane"] in found:
-                found[r["lane"]].add(row["counter"])
-    return {lane: sorted(counters) for lane, counters in found.items()}
 
 
 def lane_service_minutes(node: Node, lane: str, day_iso: str) -> float:
