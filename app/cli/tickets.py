@@ -182,7 +182,7 @@ def register(sub: Any) -> None:
     p.add_argument("--reservation", help="予約番号（予約の受付）")
     p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
     p.add_argument("--after-hours", action="store_true",
-                   help="受付時間後・閉庁日でも発券する（確認済み）")  # fmt: skip
+                   help="開庁前・受付終了後・閉庁後でも発券する（確認済み。閉庁日は発券できない）")  # fmt: skip
     p.add_argument(
         "--print", action="store_true", help="端末のプリンタで印刷する（失敗は終了コード3）"
     )

@@ -16,6 +16,7 @@ from app.core.errors import ConfirmationNeeded, UserError
 from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, iso, to_ms
+from app.queue.hours import check_walk_in, reception_day, refuse_closed
 from app.queue.pauses import PauseService
 
 if TYPE_CHECKING:
@@ -74,12 +75,6 @@ UNPROVEN_BLOCK_EN = (
 
 class TicketError(UserError):
     """A ticket move that is not possible; the message says why (Japanese and English)."""
-
-
-class OutsideHours(ConfirmationNeeded):
-    """A walk-in ticket asked for after closing time or on a closed day; the floor manager
-    may still issue it (``issue(..., confirm_closed=True)``), e.g. for a visitor let in
-    before the doors closed."""
 
 
 class LateCheckIn(ConfirmationNeeded):
@@ -193,14 +188,16 @@ class TicketService:
             applicant: ``self``, ``legal`` or ``agent``.
             reservation_id: the reservation being checked in, if any.
             confirm_late: the floor manager confirmed a visitor too late for priority.
-            confirm_closed: the floor manager confirmed a walk-in after closing time or
-                on a closed day.
+            confirm_closed: the floor manager confirmed a walk-in outside reception hours
+                (before opening, after the procedure's cut-off or after closing).
 
         Raises:
+            ClosedDay: the center is closed today (see :mod:`app.queue.hours`).
             TicketError: the procedure needs a reservation, the reservation does not
                 fit, or the lane's numbers for today are used up.
             LateCheckIn: a reserved visitor too late for priority (not confirmed).
-            OutsideHours: a walk-in after closing or on a closed day (not confirmed).
+            OutsideHours: a walk-in before opening, after closing or after its
+                procedure's cut-off (not confirmed).
         """
         actor.require("ticket.issue")
         catalog = self.node.catalog
@@ -215,6 +212,8 @@ class TicketService:
         with self.node.write(durable=True) as w:
             now = self.node.now_ms()
             today = self.node.today()
+            day = reception_day(self.node, today)
+            refuse_closed(day)
             extra: dict[str, Any] = {}
             if reservation_id is not None:
                 extra = self._reservation_terms(reservation_id, procedure, applicant, now,
@@ -227,23 +226,9 @@ class TicketService:
                     "(point the visitor to the web booking)",
                 )
             elif not confirm_closed:
-                self._check_hours(now, today)
+                check_walk_in(self.node, day, [proc], now)
             row = self._issue(w, actor, procedure, applicant, lane.id, today, extra)
         return row
-
-    def _check_hours(self, now: int, today: date) -> None:
-        status = self.node.calendar().status(today)
-        if not status.open or status.hours is None:
-            raise OutsideHours(
-                f"本日は閉庁日です（{'、'.join(status.reasons_ja)}）。それでも発券しますか",
-                en=f"The center is closed today ({', '.join(status.reasons_en)}). "
-                "Issue a ticket all the same?",
-            )
-        if now >= to_ms(today, status.hours.close):
-            raise OutsideHours(
-                f"受付時間（{status.hours.close:%H:%M}まで）を過ぎています。それでも発券しますか",
-                en=f"Reception closed at {status.hours.close:%H:%M}. Issue a ticket all the same?",
-            )
 
     def _reservation_terms(
         self, reservation_id: str, procedure: str, applicant: str, now: int, today: date,

@@ -21,6 +21,7 @@ from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
 from app.model.clock import to_ms
 from app.queue.closures import ClosureService
+from app.queue.hours import OutsideHours
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
 from app.sim.arrivals import (
@@ -212,7 +213,10 @@ class _Day:
                          "applicant": applicant, "missing": missing})  # fmt: skip
             self.counts.turned_back += 1
             return
-        row = self.tickets.issue(self.floor, procedure, applicant)
+        try:
+            row = self.tickets.issue(self.floor, procedure, applicant)
+        except OutsideHours:  # past the cut-off: the visitor was let in before it
+            row = self.tickets.issue(self.floor, procedure, applicant, confirm_closed=True)
         plan = _Plan(gamma_ms(self.rng, proc.service_minutes))
         plan.transfer = row["lane"] != "city" and self.rng.random() < self.config.transfer_rate
         plan.noshow = self.rng.random() < self.config.call_noshow_rate

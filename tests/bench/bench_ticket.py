@@ -18,6 +18,7 @@ from app.core.staff import StaffService
 from app.printing.layout import layout, ticket_content
 from app.printing.render import render_pdf, render_png
 from app.queue.tickets import TicketService
+from app.sim.demo import open_day_shift
 from tests.bench.bench_node import percentile
 
 PROCEDURES = ("certificate", "pin", "loss", "surface", "face_auth", "other")
@@ -27,6 +28,7 @@ APPLICANTS = ("self", "legal", "agent")
 def _reception(folder: Path) -> tuple[Node, TicketService, Actor]:
     node = Node(folder)
     node.initialise(site_id="bench", name="bench", role="reception")
+    node.set_demo_clock(open_day_shift(node, node.now_ms()))  # the center open, at any hour
     StaffService(node).add(SYSTEM, "fm", "bench", "floor_manager", "1111")
     return node, TicketService(node), Actor("fm", "floor_manager")
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.core.actor import Actor
 from app.core.errors import UserError
 from app.printing.printer import Printer
-from app.queue.tickets import OutsideHours
+from app.queue.hours import OutsideHours
 from app.services import ReceptionServices
 from ui.reception.touch import TOUCH_STYLE
 from ui.widgets.hub import Hub
