@@ -19,6 +19,7 @@ from app.inquiries.qa import QaService
 from app.printing.jobs import TicketPrinting
 from app.queue.checks import DoubleChecks
 from app.queue.closures import ClosureService
+from app.queue.counter_pauses import CounterPauses
 from app.queue.links import Links
 from app.queue.pauses import PauseService
 from app.queue.queries import QueueQueries
@@ -55,6 +56,7 @@ class Services:
         checks: the city's double checks (シ), asked at a counter, signed off by city staff.
         deliverables: the contract's deliverables, their due dates, meetings and hand-ins.
         links: whether the board and the counters hear each other.
+        counter_pauses: counters paused with a reason (休憩 …).
     """
 
     here: NodeView
@@ -75,6 +77,7 @@ class Services:
     checks: DoubleChecks
     deliverables: Deliverables
     links: Links
+    counter_pauses: CounterPauses
 
     def reception(self) -> ReceptionServices:
         """Returns what the reception desk (walk-ins, check-in, import) uses."""
@@ -84,7 +87,7 @@ class Services:
     def counter(self) -> CounterServices:
         """Returns what a counter (calls, moves, inquiries) uses."""
         return CounterServices(self.here, self.tickets, self.queue, self.inquiries, self.qa,
-                               self.checks, self.links)  # fmt: skip
+                               self.checks, self.links, self.counter_pauses)  # fmt: skip
 
     def board(self) -> BoardServices:
         """Returns what the waiting-room board uses."""
@@ -117,6 +120,7 @@ class Services:
             checks=DoubleChecks(node),
             deliverables=Deliverables(node),
             links=Links(node),
+            counter_pauses=CounterPauses(node),
         )
 
 
@@ -145,6 +149,7 @@ class CounterServices:
     qa: QaService
     checks: DoubleChecks
     links: Links
+    pauses: CounterPauses
 
 
 @dataclass(frozen=True)

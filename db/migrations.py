@@ -398,10 +398,30 @@ def m013_reports_staffing(db: Database) -> None:
     )
 
 
+@_step
+def m014_operating_day(db: Database) -> None:
+    """The day as the center runs it: counters paused with a reason (a register: the newest
+    event of a counter wins)."""
+    db.execute(
+        """
+        CREATE TABLE counter_pauses (
+            counter  TEXT PRIMARY KEY,
+            paused   INTEGER NOT NULL,
+            reason   TEXT    NOT NULL,
+            staff_id TEXT    NOT NULL,
+            at       INTEGER NOT NULL,
+            hlc      INTEGER NOT NULL,
+            node_id  TEXT    NOT NULL,
+            seq      INTEGER NOT NULL
+        )
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
                      "inquiries", "qa", "entity_events", "report_notes", "meetings", "deliverables",
-                     "trainings", "structure", "roster")  # fmt: skip
+                     "trainings", "structure", "roster", "counter_pauses")  # fmt: skip
 
 
 @cache

@@ -1,7 +1,7 @@
 """Projection of what the site manager records for the city's reports. No Qt.
 
-Each record (a report entry of a day or a month, a meeting, a deliverable handed in) is a
-register: its row is what the
+Each record (a report entry of a day or a month, a meeting, a deliverable handed in, whether
+a counter is paused) is a register: its row is what the
 newest of its events says, newest by the global order ``(hlc, node_id, seq)``. A handler
 writes its row only when its event is newer than the one the row holds, so the rows are
 the same whatever order the events arrive in, on every PC, and none of these tables needs
@@ -133,6 +133,18 @@ def _roster(conn: sqlite3.Connection, e: Event) -> None:
     keep_newest(conn, "roster", "day", e, {"day": p["day"], "staff_ids": ",".join(p["staff_ids"])})
 
 
+COUNTER_PAUSED = "counter.paused"
+COUNTER_RESUMED = "counter.resumed"
+
+
+def _counter_pause(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "counter_pauses", "counter", e, {
+        "counter": p["counter"], "paused": int(e.type == COUNTER_PAUSED),
+        "reason": p.get("reason", ""),
+    })  # fmt: skip
+
+
 #: Handlers of :mod:`app.model.projection` for the events of this module.
 HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     NOTE_SET: _note_set,
@@ -144,4 +156,6 @@ HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     TRAINING_REMOVED: _training,
     ASSIGNED: _assigned,
     ROSTER_SET: _roster,
+    COUNTER_PAUSED: _counter_pause,
+    COUNTER_RESUMED: _counter_pause,
 }

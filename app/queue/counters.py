@@ -1,6 +1,7 @@
 """Which counters serve which lane now, from who is signed in where. No Qt.
 
-The staff table does not say which lanes a counter calls, so a counter is taken to serve
+A counter paused with a reason (休憩 …, :mod:`app.queue.counter_pauses`) serves nothing
+until it is resumed. The staff table does not say which lanes a counter calls, so a counter is taken to serve
 the lanes of its operator (city staff: city lanes; contractor clerks: contractor lanes; a
 site manager: all) plus any lane it has called today. A counter serving several lanes
 counts in each.
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.core.actor import CITY_STAFF, CLERK, Actor
 from app.model.clock import to_datetime, to_ms
+from app.queue.counter_pauses import paused_now
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -34,9 +36,10 @@ def counters_open(node: Node, now_ms: int) -> dict[str, list[str]]:
         (today.isoformat(),),
     )
     lanes = node.catalog.lanes
+    paused = paused_now(node, now_ms)
     found: dict[str, set[str]] = {lane: set() for lane in lanes}
     for row in staff:
-        if not Actor("?", row["role"]).may("ticket.serve"):
+        if not Actor("?", row["role"]).may("ticket.serve") or row["counter"] in paused:
             continue
         operator = _ROLE_OPERATOR.get(row["role"])
         for lane in lanes.values():

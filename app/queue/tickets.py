@@ -16,6 +16,7 @@ from app.core.errors import ConfirmationNeeded, UserError
 from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, iso, to_ms
+from app.queue.counter_pauses import CounterPauses
 from app.queue.hours import check_walk_in, reception_day, refuse_closed
 from app.queue.pauses import PauseService
 
@@ -374,9 +375,13 @@ class TicketService:
 
         Returns:
             The called ticket, or None when nobody is waiting.
+
+        Raises:
+            CounterPaused: the counter is paused (休憩 …): it calls nobody until resumed.
         """
         self._need_counter(actor)
         actor.require("ticket.serve")
+        CounterPauses(self.node).refuse_calls(actor.counter)
         lanes = lanes or self.node.identity.lanes
         for _ in range(3):  # another process of this node may call the same one first
             waiting = self.queue(lanes)

@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
 from app.model.clock import to_datetime, to_ms
+from app.model.records_projection import COUNTER_PAUSED, COUNTER_RESUMED
 from app.model.ticket_fold import ISSUED, REOPENED, fold, timings
 from app.queue.checks import Check, pair_checks
 from db.event import Event
@@ -106,6 +107,28 @@ class Shift:
 
 
 @dataclass(frozen=True)
+class CounterPause:
+    """A counter paused from ``start_ms`` to ``end_ms`` for a reason (休憩 …).
+
+    A pause ends when the counter resumes, is paused again for another reason, or at the
+    end of the day's staff hours (midnight on a closed day), whichever comes first.
+    """
+
+    counter: str
+    reason: str
+    day: date
+    start_ms: int
+    end_ms: int
+    staff_id: str
+    event_ids: tuple[str, ...]
+
+    @property
+    def minutes(self) -> float:
+        """Returns how long the counter was paused."""
+        return (self.end_ms - self.start_ms) / 60_000
+
+
+@dataclass(frozen=True)
 class Incident:
     """A security incident the site manager recorded."""
 
@@ -128,6 +151,7 @@ class Facts:
     shifts: tuple[Shift, ...]
     incidents: tuple[Incident, ...]
     as_of_ms: int
+    pauses: tuple[CounterPause, ...] = ()
 
 
 def _bounds(first: date, last: date) -> tuple[int, int]:
@@ -231,6 +255,42 @@ def _reservations(
     return sorted(facts, key=lambda r: (r.day, r.slot, r.event_ids[0]))
 
 
+def _pauses(node: Node, low: int, high: int, as_of: int) -> list[CounterPause]:
+    """Pairs each counter's pauses with what ended them (see :class:`CounterPause`)."""
+    calendar = node.calendar()
+    found: list[CounterPause] = []
+    open_: dict[str, tuple[Event, int]] = {}
+
+    def end_of(day: date) -> int:
+        hours = calendar.hours(day)
+        end = to_ms(day, hours.staff_end) if hours else to_ms(day + timedelta(days=1), time(0))
+        return min(end, as_of)
+
+    def close(counter: str, at: int, by: Event | None) -> None:
+        began, start = open_.pop(counter)
+        day = to_datetime(start).date()
+        end = min(at, end_of(day))
+        if end > start:
+            ids = (began.id,) if by is None else (began.id, by.id)
+            found.append(CounterPause(counter, str(began.payload.get("reason", "")), day,
+                                      start, end, began.staff_id, ids))  # fmt: skip
+
+    for event in node.store.events(
+        "ticket_id IS NULL AND hlc >= ? AND hlc < ? AND type IN (?, ?)",
+        (low, high, COUNTER_PAUSED, COUNTER_RESUMED),
+    ):
+        counter = str(event.payload.get("counter", ""))
+        at = wall_of(event.hlc)
+        if counter in open_:
+            close(counter, at, event)
+        if event.type == COUNTER_PAUSED:
+            open_[counter] = (event, at)
+    for counter in list(open_):
+        close(counter, as_of, None)
+    found.sort(key=lambda p: (p.start_ms, p.counter))
+    return found
+
+
 def load_facts(node: Node, first: date, last: date) -> Facts:
     """Reads the facts of the days ``first`` to ``last`` from a node's events.
 
@@ -241,7 +301,7 @@ def load_facts(node: Node, first: date, last: date) -> Facts:
 
     Returns:
         Tickets issued in the period (folded from all their events), turned-back visits,
-        reservations of its days, staff shifts and recorded incidents. A reservation counts
+        reservations of its days, staff shifts, counter pauses and recorded incidents. A reservation counts
         as a no-show once its slot and the grace time have passed by the latest of the
         node's clock and its newest event (a simulated site lies in the future).
     """
@@ -286,4 +346,5 @@ def load_facts(node: Node, first: date, last: date) -> Facts:
         first=first, last=last, tickets=tuple(tickets), turned_back=tuple(turned),
         reservations=tuple(_reservations(node, first, last, tickets, as_of)),
         shifts=tuple(shifts), incidents=tuple(incidents), as_of_ms=as_of,
+        pauses=tuple(_pauses(node, low, high, as_of)),
     )  # fmt: skip

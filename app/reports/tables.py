@@ -13,6 +13,7 @@ from typing import Any
 
 from app.core.catalog import Catalog
 from app.model.clock import JST, to_datetime
+from app.queue.counter_pauses import REASONS as PAUSE_REASONS
 from app.reports.facts import Shift, TicketFact
 from app.reports.figures import Figures, TimeStats, hour_label
 from app.reports.model import Chart, Column, Table
@@ -183,6 +184,30 @@ def staff_summary_table(shifts: tuple[Shift, ...]) -> Table:
     columns = [Column("職員ID", "text"), Column("勤務日数"), Column("窓口", "text", 2.5),
                Column("サインイン時間（時間）", "number", 1.6)]  # fmt: skip
     return Table("職員別の勤務", columns, rows)
+
+
+def pause_table(figures: Figures) -> Table:
+    """Per counter: the minutes it was paused (休憩, 事務作業, ダブルチェック対応, その他)."""
+    reasons = list(PAUSE_REASONS)
+    minutes: dict[str, dict[str, float]] = {}
+    counts: dict[str, int] = {}
+    for pause in figures.facts.pauses:
+        by_reason = minutes.setdefault(pause.counter, dict.fromkeys(reasons, 0.0))
+        by_reason[pause.reason] = by_reason.get(pause.reason, 0.0) + pause.minutes
+        counts[pause.counter] = counts.get(pause.counter, 0) + 1
+    rows: list[list[Any]] = []
+    for counter in sorted(minutes, key=_counter_order):
+        cells = [minutes[counter].get(r, 0.0) for r in reasons]
+        rows.append([counter, counts[counter], *cells, sum(cells)])
+    if rows:
+        rows.append(["合計", sum(int(r[1]) for r in rows),
+                     *(sum(float(r[i]) for r in rows) for i in range(2, len(reasons) + 3))])  # fmt: skip
+    columns = [Column("窓口", "text"), Column("回数"),
+               *(Column(PAUSE_REASONS[r][0], "minutes", 1.3) for r in reasons),
+               Column("計", "minutes")]  # fmt: skip
+    return Table("窓口の一時停止（分）", columns, rows,
+                 "窓口で「一時停止」を押してから再開するまで（再開のないものは勤務時間の終わりまで）",
+                 total_row=bool(rows))  # fmt: skip
 
 
 def double_check_table(figures: Figures) -> Table:

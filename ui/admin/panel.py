@@ -99,7 +99,7 @@ class LiveTab(QWidget):
         worst = RED if any(s.alert == RED for s in lanes) else (
             AMBER if any(s.alert == AMBER for s in lanes) else None)  # fmt: skip
         self._show_banner(worst, alerts, target)
-        self.counters.show(self._live.signed_in(now))
+        self.counters.show(self._live.signed_in(now), self._live.paused(now))
         self.hours.show(self._live.hours(here.today()), to_datetime(now).hour)
         self.updated.setText(tr(t, "updated", t=hhmm(now)))
 

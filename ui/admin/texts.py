@@ -29,6 +29,9 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
     "col_name": ("氏名", "Name"),
     "col_role": ("役割", "Role"),
     "col_since": ("サインイン", "Since"),
+    "col_counter_state": ("窓口の状態", "Counter state"),
+    "counter_open": ("対応可", "Open"),
+    "counter_paused": ("一時停止: {r}（{t}〜）", "Paused: {r} (since {t})"),
     "hours_title": (
         "時間帯別の来庁者数（本日）: 計画と実績",
         "Visits per hour today: plan and actual",
@@ -77,12 +80,13 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
         "（人数×対応時間÷60）を切り上げて加算。来庁見込み = 直近60分の当日来庁（開庁後60分未満は"
         "開庁から）+ その時間帯の予約。対応時間 = 本日終えた整理券の呼出しから完了まで（未完了なら手続の"
         "標準時間）。開いている窓口 = 本日サインインした窓口（委託は委託の列、市職員は市の列、"
-        "本日呼び出した列）",
+        "本日呼び出した列）。一時停止中（休憩など）の窓口は数えません",
         "Walk-ins by Erlang C (M/M/c); booked visitors arrive on schedule and add their load "
         "(visits × service ÷ 60, rounded up). Expected visits = walk-ins of the last 60 minutes (since opening "
         "if sooner) + reservations of the hour. Service = call to end of today's finished "
         "tickets (the catalog's time before any). Counters open = counters signed in today "
-        "(contractor clerks: contractor lanes; city staff: city lanes; plus lanes they called)",
+        "(contractor clerks: contractor lanes; city staff: city lanes; plus lanes they called); "
+        "a paused counter (break …) does not count",
     ),
     "closed_no_advice": ("本日は閉庁日のため目安はありません", "Closed today: no advice"),
     # closures

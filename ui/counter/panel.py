@@ -3,8 +3,9 @@
 F1 call next · F5 recall · F2 start · F3 done · F9 done, documents missing (revisit) ·
 F10 done, J-LIS down: come back later · F4 no-show (after the configured calls) · F6 hold ·
 Ctrl+D ask the city's double check (シ; the visitor stays at the counter) ·
-F7 resume · F8 transfer · Ctrl+F call a number. The moves that end a visit without the
-service (F9, F10, F4) ask first: a slip of the key would send the visitor away.
+F7 resume · F8 transfer · Ctrl+F call a number · Ctrl+P pause the counter with a reason
+(休憩 …: it calls nobody until reopened) or reopen it. The moves that end a visit without
+the service (F9, F10, F4) ask first: a slip of the key would send the visitor away.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -37,6 +39,7 @@ from app.core.errors import UserError
 from app.model.clock import hhmm
 from app.model.ticket_fold import timings
 from app.model.ticket_states import HELD
+from app.queue.counter_pauses import REASONS as PAUSE_REASONS
 from app.queue.queries import allowed_actions, confirmation
 from app.queue.tickets import STATE_NAMES
 from app.services import CounterServices
@@ -99,6 +102,7 @@ class CounterPanel(QWidget):
         self._tickets = services.tickets
         self._queue = services.queue
         self._told: set[str] = set()  # conflicts already shown to the clerk
+        self.paused = False  # the counter is paused (休憩 …) and calls nobody
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, shortcut, _, _) in enumerate(ACTIONS):
@@ -124,6 +128,18 @@ class CounterPanel(QWidget):
             "background: #e69f00; color: #000000; font-weight: bold; font-size: 16px; padding: 8px;"
         )
         self.board_notice.hide()
+        # The counter is paused (休憩 …): it calls nobody until reopened.
+        self.pause_notice = QLabel()
+        self.pause_notice.setObjectName("pause_notice")
+        self.pause_notice.setWordWrap(True)
+        self.pause_notice.setStyleSheet(
+            "background: #e8f1fa; color: #000000; font-weight: bold; font-size: 16px; padding: 8px;"
+        )
+        self.pause_notice.hide()
+        self.pause_button = QPushButton(texts("pause_counter"))
+        self.pause_button.setMinimumHeight(40)
+        self.pause_button.clicked.connect(lambda: self.toggle_pause())
+        bind_key(self, "Ctrl+P", self.toggle_pause)
         self._started_ms = self._here.now_ms()
         self.number = big_label(64)
         self.details = QLabel()
@@ -149,6 +165,7 @@ class CounterPanel(QWidget):
         self.sign_button.clicked.connect(lambda: self.sign_check())
         self.signs_checks = actor.may("ticket.doublecheck")
         left = QVBoxLayout()
+        left.addWidget(self.pause_notice)
         left.addWidget(self.board_notice)
         left.addWidget(self.conflict)
         left.addWidget(self.number)
@@ -160,6 +177,7 @@ class CounterPanel(QWidget):
         specific.addWidget(call_button)
         left.addLayout(specific)
         right = QVBoxLayout()
+        right.addWidget(self.pause_button)
         fee_row = QHBoxLayout()
         fee_row.addWidget(QLabel(texts("fee")))
         fee_row.addWidget(self.fee, 1)
@@ -244,6 +262,29 @@ class CounterPanel(QWidget):
         self.notice.clear()
         self._hub.notify()
 
+    def toggle_pause(self, reason: str | None = None) -> None:
+        """Pauses the counter with a reason (asked unless given), or reopens a paused one."""
+        pauses = self._services.pauses
+        try:
+            if pauses.state(self._actor.counter) is not None:
+                pauses.resume(self._actor)
+            else:
+                reason = reason or self._ask_reason()
+                if reason is None:
+                    return
+                pauses.pause(self._actor, reason)
+        except UserError as exc:
+            self.error.setText(self._texts.error(exc))
+            return
+        self.error.clear()
+        self._hub.notify()
+
+    def _ask_reason(self) -> str | None:
+        names = [self._texts.pick(pair) for pair in PAUSE_REASONS.values()]
+        name, ok = QInputDialog.getItem(self, self._texts("pause_counter"),
+                                        self._texts("pause_reason"), names, 0, False)  # fmt: skip
+        return list(PAUSE_REASONS)[names.index(name)] if ok and name in names else None
+
     def request_check(self) -> None:
         """Asks for the city's double check of the current ticket (the visitor stays)."""
         ticket = self.current_ticket()
@@ -325,8 +366,10 @@ class CounterPanel(QWidget):
     # -- showing ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Shows the current ticket, the held ones, and any call another counter won."""
+        """Shows the current ticket, the held ones, any call another counter won, and
+        whether the counter is paused."""
         self._show_conflicts()
+        self._show_pause()
         self.held.clear()
         for t in self.mine((HELD,)):
             item = QListWidgetItem(f"{t['number']}  {self._procedure(t)}")
@@ -381,6 +424,15 @@ class CounterPanel(QWidget):
             self.board_notice.setText(self._texts("board_silent", t=heard))
         self.board_notice.setVisible(hearing.silent)
 
+    def _show_pause(self) -> None:
+        pause = self._services.pauses.state(self._actor.counter)
+        self.paused = pause is not None
+        self.pause_button.setText(self._texts("resume_counter" if self.paused else "pause_counter"))
+        if pause is not None:
+            reason = self._texts.pick(PAUSE_REASONS.get(pause["reason"], ("?", "?")))
+            self.pause_notice.setText(self._texts("counter_paused", r=reason, t=hhmm(pause["at"])))
+        self.pause_notice.setVisible(self.paused)
+
     def _procedure(self, ticket: dict[str, Any]) -> str:
         proc = self._here.catalog.procedure(ticket["procedure"])
         return self._texts.pick((proc.name_ja, proc.name_en))
@@ -388,6 +440,7 @@ class CounterPanel(QWidget):
     def _enable(self, ticket: dict[str, Any] | None) -> None:
         allowed = allowed_actions(ticket, bool(self.mine((HELD,))),
                                   self._here.settings.counter.noshow_after_calls)  # fmt: skip
+        allowed["call_next"] = allowed["call_next"] and not self.paused
         for key, button in self.buttons.items():
             button.setEnabled(allowed[key])
 

@@ -188,6 +188,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "staff_role": ("{s}（{r}）", "{s} ({r})"),
     "pause_hint": ("J-LIS 障害", "J-LIS down"),
+    "pause_counter": ("一時停止 (Ctrl+P)", "Pause (Ctrl+P)"),
+    "resume_counter": ("窓口を再開 (Ctrl+P)", "Reopen (Ctrl+P)"),
+    "pause_reason": ("一時停止の理由", "Reason for the pause"),
+    "counter_paused": (
+        "一時停止中: {r}（{t}〜）。再開するまで次の方は呼び出せません",
+        "Paused: {r} (since {t}). Reopen the counter to call the next visitor.",
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.core.actor import Actor, AuthError
 from app.core.node import Node
 from app.core.staff import StaffService
+from app.queue.counter_pauses import CounterPauses
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.services import Services
@@ -86,6 +87,23 @@ def test_live_tab_shows_waits_counters_and_an_alert_past_the_target(
     clock.advance(minutes=20)  # 40 minutes: more than twice the target
     live.refresh()
     assert live.alerts[0].startswith("⚠⚠ 警告") and "#b00020" in live.banner.styleSheet()
+
+
+def test_live_tab_shows_a_paused_counter_and_leaves_it_out_of_the_open_ones(
+    qtbot: QtBot, site: Node, clock: FakeClock
+) -> None:
+    staff = StaffService(site)
+    staff.sign_in("cl", "2222", "1")
+    staff.sign_in("cl2", "2223", "2")
+    CounterPauses(site).pause(Actor("cl2", "clerk", "2"), "paperwork")
+    live = open_panel(qtbot, site).live
+    ModelTester(None).check(live.counters)
+    assert column(live.counters, 0) == ["1", "2"]
+    assert column(live.counters, 5) == ["対応可", "一時停止: 事務作業（11:00〜）"]
+    assert live.counters.data(live.counters.index(1, 5), Qt.ItemDataRole.BackgroundRole)
+    assert not live.counters.data(live.counters.index(0, 5), Qt.ItemDataRole.BackgroundRole)
+    general = 1
+    assert live.lanes.index(general, 5).data() == "1"  # counter 2 is paused: not open
 
 
 def test_visits_per_hour_against_the_plan(qtbot: QtBot, site: Node, clock: FakeClock) -> None:

@@ -274,3 +274,22 @@ def test_an_idle_counter_closes_without_a_question(counter: tuple[Node, CounterP
     assert isinstance(window, MainWindow)
     window.confirm_close = lambda question: pytest.fail("asked for nothing")  # type: ignore[assignment]
     assert window.close()
+
+
+def test_a_paused_counter_says_why_and_calls_nobody_until_reopened(
+    counter: tuple[Node, CounterPanel], clock: FakeClock
+) -> None:
+    node, panel = counter
+    panel.toggle_pause("break")
+    assert panel.pause_notice.isVisibleTo(panel)
+    assert "一時停止中: 休憩（11:00〜）" in panel.pause_notice.text()
+    assert not panel.buttons["call_next"].isEnabled()
+    assert panel.pause_button.text() == "窓口を再開 (Ctrl+P)"
+    panel.act("call_next")  # the key pressed all the same: refused with the reason
+    assert "一時停止中です" in panel.error.text()
+    assert TicketService(node).get("A-001")["state"] == "waiting"
+    clock.advance(minutes=10)
+    press(panel, "Ctrl+P")  # reopened
+    assert not panel.pause_notice.isVisibleTo(panel) and panel.buttons["call_next"].isEnabled()
+    press(panel, "F1")
+    assert panel.number.text() == "A-001"

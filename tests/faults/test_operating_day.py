@@ -1,0 +1,51 @@
+"""The day's new records converge across PCs that were cut off from each other (the share
+renamed away while both write), and each PC's rebuild gives what it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.core.actor import Actor
+from app.core.node import Node
+from app.queue.counter_pauses import CounterPauses
+from app.sync.service import SyncService
+from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import assert_converged, site_node, sync_rounds
+
+
+@contextmanager
+def share_away(root: Path, *nodes: Node) -> Iterator[None]:
+    """The file server is unreachable for everyone while the block runs: each PC works on
+    its own (its sync says offline), then the share is back."""
+    (root / "share").rename(root / "share-away")
+    try:
+        yield
+        for node in nodes:
+            assert SyncService(node).once().offline
+    finally:
+        (root / "share-away").rename(root / "share")
+
+
+def site(root: Path, clock: FakeClock) -> tuple[Node, Node]:
+    a = site_node(root, "counter-1", clock, block=1, counter="1")
+    b = site_node(root, "admin", clock, block=2, role="admin", staff=False)
+    sync_rounds(a, b)
+    return a, b
+
+
+def test_counter_pauses_set_on_two_cut_off_pcs_converge(tmp_path: Path, clock: FakeClock) -> None:
+    a, b = site(tmp_path, clock)
+    with share_away(tmp_path, a, b):
+        CounterPauses(a).pause(Actor("cl", "clerk", "1"), "break")
+        clock.advance(minutes=1)  # the clerk moved to another PC and paused counter 1 there
+        CounterPauses(b).pause(Actor("cl", "clerk", "1"), "double_check")
+        CounterPauses(b).pause(Actor("cl2", "clerk", "2"), "paperwork")
+        clock.advance(minutes=1)
+        CounterPauses(b).resume(Actor("cl2", "clerk", "2"))
+    sync_rounds(a, b)
+    for node in (a, b):
+        paused = CounterPauses(node).all()
+        assert {c: p["reason"] for c, p in paused.items()} == {"1": "double_check"}
+    assert_converged(a, b)
