@@ -21,6 +21,7 @@ from app.queue.checks import DoubleChecks
 from app.queue.closures import ClosureService
 from app.queue.counter_pauses import CounterPauses
 from app.queue.links import Links
+from app.queue.modes import ModeService
 from app.queue.pauses import PauseService
 from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
@@ -57,6 +58,7 @@ class Services:
         deliverables: the contract's deliverables, their due dates, meetings and hand-ins.
         links: whether the board and the counters hear each other.
         counter_pauses: counters paused with a reason (休憩 …).
+        modes: the operating modes (縮小運転, J-LIS停止, 臨時閉庁 of part of a day).
     """
 
     here: NodeView
@@ -78,11 +80,13 @@ class Services:
     deliverables: Deliverables
     links: Links
     counter_pauses: CounterPauses
+    modes: ModeService
 
     def reception(self) -> ReceptionServices:
         """Returns what the reception desk (walk-ins, check-in, import) uses."""
         return ReceptionServices(self.here, self.tickets, self.queue, self.pauses, self.visits,
-                                 self.printing, self.reservations, self.imports)  # fmt: skip
+                                 self.printing, self.reservations, self.imports,
+                                 self.modes)  # fmt: skip
 
     def counter(self) -> CounterServices:
         """Returns what a counter (calls, moves, inquiries) uses."""
@@ -91,12 +95,13 @@ class Services:
 
     def board(self) -> BoardServices:
         """Returns what the waiting-room board uses."""
-        return BoardServices(self.here, self.queue, self.links, self.staff)
+        return BoardServices(self.here, self.queue, self.links, self.staff, self.modes)
 
     def manager(self) -> ManagerServices:
         """Returns what the site manager's window uses."""
         return ManagerServices(self.here, self.live, self.closures, self.pauses, self.staff,
-                               self.reports, self.qa, self.notes, self.deliverables)  # fmt: skip
+                               self.reports, self.qa, self.notes, self.deliverables,
+                               self.modes)  # fmt: skip
 
     @classmethod
     def of(cls, node: Node) -> Services:
@@ -121,6 +126,7 @@ class Services:
             deliverables=Deliverables(node),
             links=Links(node),
             counter_pauses=CounterPauses(node),
+            modes=ModeService(node),
         )
 
 
@@ -136,6 +142,7 @@ class ReceptionServices:
     printing: TicketPrinting
     reservations: ReservationService
     imports: ReservationImports
+    modes: ModeService
 
 
 @dataclass(frozen=True)
@@ -161,6 +168,7 @@ class BoardServices:
     queue: QueueQueries
     links: Links
     staff: StaffService
+    modes: ModeService
 
 
 @dataclass(frozen=True)
@@ -176,3 +184,4 @@ class ManagerServices:
     qa: QaService
     notes: ReportNotes
     deliverables: Deliverables
+    modes: ModeService

@@ -401,7 +401,9 @@ def m013_reports_staffing(db: Database) -> None:
 @_step
 def m014_operating_day(db: Database) -> None:
     """The day as the center runs it: counters paused with a reason (a register: the newest
-    event of a counter wins)."""
+    event of a counter wins), and the operating modes' periods (縮小運転, J-LIS停止,
+    臨時閉庁 of part of a day) with the marks that ended them; neither depends on the order
+    its events arrive in."""
     db.execute(
         """
         CREATE TABLE counter_pauses (
@@ -416,12 +418,42 @@ def m014_operating_day(db: Database) -> None:
         )
         """
     )
+    db.execute(
+        """
+        CREATE TABLE modes (
+            period_id  TEXT PRIMARY KEY,
+            day        TEXT    NOT NULL,
+            kind       TEXT    NOT NULL,
+            start_ms   INTEGER NOT NULL,
+            end_ms     INTEGER,
+            procedures TEXT    NOT NULL,
+            lanes      TEXT    NOT NULL,
+            close_ms   INTEGER,
+            reason     TEXT    NOT NULL,
+            staff_id   TEXT    NOT NULL,
+            hlc        INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX modes_day ON modes (day)")
+    db.execute(
+        """
+        CREATE TABLE mode_ends (
+            event_id  TEXT PRIMARY KEY,
+            period_id TEXT    NOT NULL,
+            at_ms     INTEGER NOT NULL,
+            staff_id  TEXT    NOT NULL,
+            hlc       INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX mode_ends_period ON mode_ends (period_id)")
 
 
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
                      "inquiries", "qa", "entity_events", "report_notes", "meetings", "deliverables",
-                     "trainings", "structure", "roster", "counter_pauses")  # fmt: skip
+                     "trainings", "structure", "roster", "counter_pauses", "modes", "mode_ends")  # fmt: skip
 
 
 @cache

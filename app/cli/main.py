@@ -40,7 +40,7 @@ _GROUPS = (
     ("deliverables", "deliverables meeting"),
     ("staffing", "training structure roster"),
     ("inquiries", "inquiry qa"),
-    ("day", "counter"),
+    ("day", "mode counter"),
 )
 #: Each command's module; a run loads only the modules its words name.
 COMMANDS: dict[str, str] = {name: module for module, names in _GROUPS for name in names.split()}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
+from app.queue.modes import ModeService
 from app.queue.tickets import TicketService
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ class TicketContent:
     qr_payload: str
     #: A reservation checked in too late for its priority: called in turn with walk-ins.
     late: bool = False
+    #: The operating mode when the ticket was printed (None: 通常), Japanese and English.
+    mode: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,7 @@ def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> Ticket
         slot=slot,
         qr_payload=qr_payload(row["ticket_id"], row["number"]),
         late=row["reservation_id"] is not None and not row["priority"],
+        mode=ModeService(node).now().public_line(),
     )
 
 
@@ -345,6 +349,10 @@ def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive
     sheet = _Sheet(width_mm, roll.margin_mm + INSET_MM)
     sheet.text(content.center_ja, 10, bold=True, min_size=7)
     sheet.text(content.center_en, 7, min_size=5.5)
+    if content.mode is not None:
+        sheet.rule()
+        sheet.text(content.mode[0], 10, bold=True)
+        sheet.text(content.mode[1], 7)
     sheet.rule()
     sheet.text("受付番号  Your number", 9)
     sheet.text(content.number, 64, bold=True, min_size=40, lead=0.06)

@@ -4,7 +4,8 @@ The rules, in the order :meth:`app.queue.tickets.TicketService.issue` applies th
 
 - A **closed day** (水曜日・木曜日, 第3土曜日の翌日曜日, 年末年始 12/29–1/3, 臨時閉庁) issues no
   ticket at all, walk-in or reservation: the refusal names every reason the calendar gives.
-- A walk-in **before opening** or **after closing** needs the floor manager's yes.
+- A walk-in **before opening** or **after closing** needs the floor manager's yes (a
+  縮小運転 may close the day early: :mod:`app.queue.modes`).
 - **受付終了** (the cut-off): walk-ins of a procedure are taken until
   ``reception.cutoff_by_procedure`` (or ``reception.cutoff_minutes``) minutes before closing;
   later each ticket needs the floor manager's yes too. A visit of several procedures is past
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from app.core.center_calendar import DayStatus
 from app.core.errors import ConfirmationNeeded, UserError
 from app.model.clock import hhmm, to_ms
+from app.queue.modes import ModeService
 
 if TYPE_CHECKING:
     from app.core.catalog import Procedure
@@ -48,6 +50,8 @@ class ReceptionDay:
     status: DayStatus
     open_ms: int | None
     close_ms: int | None
+    #: The day closes early (縮小運転).
+    early_close: bool = False
 
     @property
     def day(self) -> date:
@@ -62,11 +66,15 @@ class ReceptionDay:
 
 
 def reception_day(node: Node, day: date) -> ReceptionDay:
-    """Returns a day with its opening and closing times (None when closed)."""
+    """Returns a day with its opening and closing times (None when closed); a 縮小運転 that
+    closes early (:mod:`app.queue.modes`) brings the closing forward."""
     status = node.calendar().status(day)
     if not status.open or status.hours is None:
         return ReceptionDay(status, None, None)
-    return ReceptionDay(status, to_ms(day, status.hours.open), to_ms(day, status.hours.close))
+    close = to_ms(day, status.hours.close)
+    early = ModeService(node).close_ms(day)
+    return ReceptionDay(status, to_ms(day, status.hours.open), min(close, early or close),
+                        early_close=early is not None and early < close)  # fmt: skip
 
 
 def refuse_closed(day: ReceptionDay) -> None:
@@ -102,9 +110,12 @@ def check_walk_in(node: Node, day: ReceptionDay, procedures: list[Procedure], no
             en=f"The center opens at {opens} today. Issue a ticket all the same?",
         )
     if now >= day.close_ms:
+        early_ja, early_en = (
+            ("縮小運転のため", " (reduced operation)") if day.early_close else ("", "")
+        )
         raise OutsideHours(
-            f"受付時間（{closes}まで）を過ぎています。それでも発券しますか",
-            en=f"Reception closed at {closes}. Issue a ticket all the same?",
+            f"{early_ja}受付時間（{closes}まで）を過ぎています。それでも発券しますか",
+            en=f"Reception closed at {closes}{early_en}. Issue a ticket all the same?",
         )
     for proc in procedures:
         cutoff = day.cutoff_ms(node, proc.code)

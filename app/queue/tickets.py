@@ -18,6 +18,7 @@ from app.model import ticket_states as ts
 from app.model.clock import JST, iso, to_ms
 from app.queue.counter_pauses import CounterPauses
 from app.queue.hours import check_walk_in, reception_day, refuse_closed
+from app.queue.modes import ModeService
 from app.queue.pauses import PauseService
 
 if TYPE_CHECKING:
@@ -194,6 +195,8 @@ class TicketService:
 
         Raises:
             ClosedDay: the center is closed today (see :mod:`app.queue.hours`).
+            ModeRefusal: the operating mode now takes no such ticket (a 臨時閉庁 of part of
+                the day; a walk-in of a procedure or lane a 縮小運転 or J-LIS停止 leaves out).
             TicketError: the procedure needs a reservation, the reservation does not
                 fit, or the lane's numbers for today are used up.
             LateCheckIn: a reserved visitor too late for priority (not confirmed).
@@ -215,6 +218,11 @@ class TicketService:
             today = self.node.today()
             day = reception_day(self.node, today)
             refuse_closed(day)
+            refusal = (
+                ModeService(self.node).now(now).refusal(proc, lane, reservation_id is not None)
+            )
+            if refusal is not None:
+                raise refusal
             extra: dict[str, Any] = {}
             if reservation_id is not None:
                 extra = self._reservation_terms(reservation_id, procedure, applicant, now,

@@ -25,7 +25,13 @@ from app.reports.figures import (
 )
 from app.reports.kinds import TITLES
 from app.reports.model import Chart, Column, Notes, Report, Table
-from app.reports.sections import entry_blocks, improvement_plans, inquiry_counts, next_month_plan
+from app.reports.sections import (
+    entry_blocks,
+    improvement_plans,
+    inquiry_counts,
+    mode_table,
+    next_month_plan,
+)
 from app.reports.tables import (
     COUNTS,
     counter_table,
@@ -140,7 +146,7 @@ def build_daily(node: Node, day: date) -> Report:
         ("開庁", hours), ("作成", now_text()),
     ])  # fmt: skip
     report.blocks += [
-        summary_table(figures), hour_table(figures), hour_chart(figures),
+        summary_table(figures), mode_table(node, day), hour_table(figures), hour_chart(figures),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
         service_table(figures, node.catalog), reservation_table(figures),
         counter_table(figures), pause_table(figures), double_check_table(figures),

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import time
 from pathlib import Path
 
 from app.core.actor import Actor
 from app.core.node import Node
 from app.queue.counter_pauses import CounterPauses
+from app.queue.modes import ModeService
 from app.sync.service import SyncService
-from tests.helpers.clock import FakeClock
+from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import assert_converged, site_node, sync_rounds
 
 
@@ -48,4 +50,25 @@ def test_counter_pauses_set_on_two_cut_off_pcs_converge(tmp_path: Path, clock: F
     for node in (a, b):
         paused = CounterPauses(node).all()
         assert {c: p["reason"] for c, p in paused.items()} == {"1": "double_check"}
+    assert_converged(a, b)
+
+
+def test_modes_set_on_two_cut_off_pcs_converge(tmp_path: Path, clock: FakeClock) -> None:
+    a, b = site(tmp_path, clock)
+    manager = Actor("sm", "site_manager")
+    clock.set(OPEN_DAY, time(14, 0))
+    with share_away(tmp_path, a, b):
+        ModeService(a).start(manager, "jlis", "J-LIS 障害")
+        clock.advance(minutes=5)
+        ModeService(b).start(manager, "reduced", "計画運休", procedures=("loss",),
+                             close_at=time(16, 0))  # fmt: skip
+        clock.advance(minutes=55)
+        assert ModeService(a).back_to_normal(manager) == 1  # only what this PC knew of
+    sync_rounds(a, b)
+    for node in (a, b):
+        now = ModeService(node).now()
+        assert now.names() == ("縮小運転", "Reduced operation")
+        assert [(p.kind, p.span()) for p in ModeService(node).periods(OPEN_DAY)] == [
+            ("jlis", "14:00〜15:00"), ("reduced", "14:05〜")]  # fmt: skip
+        assert ModeService(node).close_ms(OPEN_DAY) is not None
     assert_converged(a, b)

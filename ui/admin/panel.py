@@ -1,7 +1,7 @@
 """The site manager's window (管理): live waits, staffing advice, calendar, pauses, staff, reports.
 
 Tabs: 現況 (:class:`LiveTab`), 人員配置 (:class:`StaffingTab`), 開庁日, 受付停止, 職員
-(:mod:`ui.admin.edit_tabs`), 報告書 (:mod:`ui.admin.reports_tab`), 報告事項
+(:mod:`ui.admin.edit_tabs`), 運転モード (:mod:`ui.admin.modes_tab`), 報告書 (:mod:`ui.admin.reports_tab`), 報告事項
 (:mod:`ui.admin.notes_tab`) and 提出物 (:mod:`ui.admin.deliverables_tab`). The live tabs re-read on every
 change of the node's data and every few seconds (setting ``screens.live_refresh_seconds``).
 """
@@ -17,6 +17,7 @@ from app.services import ManagerServices
 from ui.admin.deliverables_tab import DeliverablesTab
 from ui.admin.edit_tabs import ClosuresTab, PausesTab
 from ui.admin.models import HoursModel, LanesModel, SignedInModel, StaffingModel, lane_name
+from ui.admin.modes_tab import ModesTab
 from ui.admin.notes_tab import NotesTab
 from ui.admin.qa_tab import QaTab
 from ui.admin.reports_tab import ReportsTab
@@ -163,13 +164,15 @@ class AdminPanel(QTabWidget):
         self.staffing = StaffingTab(services, texts)
         self.closures = ClosuresTab(services, actor, texts, hub)
         self.pauses = PausesTab(services, actor, texts, hub)
+        self.modes = ModesTab(services, actor, texts, hub)
         self.staff = StaffTab(services, actor, texts, hub)
         self.reports = ReportsTab(services, texts)
         self.notes = NotesTab(services, actor, texts, hub)
         self.deliverables = DeliverablesTab(services, actor, texts, hub)
         self.qa = QaTab(services.qa, actor, texts, hub)
         for tab, key in ((self.live, "tab_live"), (self.staffing, "tab_staffing"),
-                         (self.closures, "tab_closures"), (self.pauses, "tab_pauses"),
+                         (self.closures, "tab_closures"), (self.modes, "tab_modes"),
+                         (self.pauses, "tab_pauses"),
                          (self.staff, "tab_staff"), (self.reports, "tab_reports"),
                          (self.notes, "tab_notes"), (self.deliverables, "tab_deliverables")):  # fmt: skip
             self.addTab(tab, tr(texts, key))
@@ -188,7 +191,7 @@ class AdminPanel(QTabWidget):
 
     def refresh(self) -> None:
         """Re-reads every tab after a change."""
-        tabs = (self.live, self.staffing, self.closures, self.pauses, self.staff, self.qa,
-                self.notes, self.deliverables)  # fmt: skip
+        tabs = (self.live, self.staffing, self.closures, self.modes, self.pauses, self.staff,
+                self.qa, self.notes, self.deliverables)  # fmt: skip
         for tab in tabs:
             tab.refresh()

@@ -13,6 +13,39 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
     "tab_staffing": ("人員配置", "Staffing"),
     "tab_closures": ("開庁日", "Closures"),
     "tab_pauses": ("受付停止", "Pauses"),
+    "tab_modes": ("運転モード", "Operating mode"),
+    "modes_title": ("運転モードの期間（本日から）", "Operating mode periods (from today)"),
+    "col_span": ("時間", "Time"),
+    "col_mode": ("運転モード", "Mode"),
+    "col_detail": ("内容", "What it does"),
+    "mode_from": ("開始", "From"),
+    "mode_until": ("終了時刻", "Until"),
+    "mode_now": ("今から", "Now"),
+    "mode_day": ("日付", "Day"),
+    "mode_procedures": ("受け付ける手続（縮小運転）", "Procedures taken (reduced)"),
+    "mode_lanes": ("開ける列（縮小運転）", "Lanes open (reduced)"),
+    "mode_close": ("受付終了を早める", "Close reception at"),
+    "mode_reason_hint": (
+        "計画運休、J-LIS 障害、停電 など",
+        "Planned train suspension, J-LIS down …",
+    ),
+    "mode_start": ("この運転モードにする", "Start this mode"),
+    "mode_end": ("選んだ期間を今終える", "End the selected period now"),
+    "mode_normal": ("通常に戻す", "Back to normal"),
+    "mode_started": ("✓ {m}を設定しました", "✓ {m} set"),
+    "mode_ended": ("✓ 期間を終えました", "✓ Period ended"),
+    "mode_normal_done": ("✓ 通常に戻しました", "✓ Back to normal"),
+    "modes_note": (
+        "縮小運転: 選んだ手続・列だけ当日受付（選ばなければすべて）、受付終了を早められます。"
+        "J-LIS停止: J-LIS を要する手続の当日受付を停止します。どちらも予約の方は受け付けます。"
+        "臨時閉庁: その時間は整理券を発行しません（終日の臨時閉庁は「開庁日」タブで）。"
+        "受付・呼出表示・整理券に表示され、作業日報に期間が載ります",
+        "Reduced: walk-ins only for the procedures and lanes ticked (all if none), reception "
+        "may close early. J-LIS down: procedures needing J-LIS take no walk-ins. Both still "
+        "receive booked visitors. Temporarily closed: no tickets in that time (a whole day: "
+        "the Closures tab). Shown at reception, on the board and the ticket; the daily report "
+        "lists the periods",
+    ),
     "tab_staff": ("職員", "Staff"),
     "tab_reports": ("報告書", "Reports"),
     # live

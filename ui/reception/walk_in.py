@@ -7,6 +7,7 @@ F6 reprints, F8 cancels the last ticket, Esc starts over.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -30,6 +31,8 @@ from app.core.actor import Actor
 from app.core.errors import UserError
 from app.printing.printer import Printer
 from app.queue.hours import OutsideHours
+from app.queue.modes import ModeNow
+from app.queue.modes import detail as mode_detail
 from app.services import ReceptionServices
 from ui.reception.touch import TOUCH_STYLE
 from ui.widgets.hub import Hub
@@ -41,6 +44,14 @@ from ui.widgets.qt_printer import print_and_show
 from ui.widgets.wrap_button import WrapButton
 
 APPLICANT_KEYS = ("Q", "W", "E")
+
+
+def button_text(name: str, notes: list[str]) -> str:
+    """Returns a procedure button's text: its name, and under it its notes in a smaller
+    type (reservation only, paused …), so that a long name and its note both fit."""
+    lines = [html.escape(name), *(f'<span style="font-size: 13px;">{html.escape(n)}</span>'
+                                  for n in notes)]  # fmt: skip
+    return "<br>".join(lines)
 
 
 def procedure_key(position: int) -> str:
@@ -68,7 +79,16 @@ class ReceptionPanel(QWidget):
         self.setStyleSheet(TOUCH_STYLE)
         self.counts = QLabel()
         self.counts.setStyleSheet("font-size: 15px;")
+        # The operating mode when it is not 通常 (縮小運転, J-LIS停止, 臨時閉庁).
+        self.mode_banner = QLabel()
+        self.mode_banner.setObjectName("mode_banner")
+        self.mode_banner.setWordWrap(True)
+        self.mode_banner.setStyleSheet(
+            "background: #e69f00; color: #000000; font-weight: bold; font-size: 16px; padding: 6px;"
+        )
+        self.mode_banner.hide()
         root = QVBoxLayout(self)
+        root.addWidget(self.mode_banner)
         root.addWidget(self.counts)
         columns = QHBoxLayout()
         root.addLayout(columns, 1)
@@ -301,6 +321,15 @@ class ReceptionPanel(QWidget):
         answer = QMessageBox.question(self, self._texts("issue"), question)
         return answer == QMessageBox.StandardButton.Yes
 
+    def _show_mode(self, modes: ModeNow) -> None:
+        """Shows the operating mode when it is not 通常: each period, its times, why, and
+        what it leaves out."""
+        t, catalog = self._texts, self._here.catalog
+        lines = [t("mode_period", m=t.pick(p.name()), s=p.span(), r=p.reason,
+                   d=t.pick(mode_detail(p, catalog))) for p in modes.periods]  # fmt: skip
+        self.mode_banner.setText("\n".join(lines))
+        self.mode_banner.setVisible(bool(lines))
+
     def reprint(self) -> None:
         """Prints the last ticket again, or the oldest one waiting for a reprint."""
         queue = self._services.printing.reprint_queue()
@@ -364,16 +393,24 @@ class ReceptionPanel(QWidget):
             f"{counts}    {t('capacity_left', n=self.capacity_left())}"
             if self._here.calendar().is_open(today) else counts
         )  # fmt: skip
-        pauses = self._services.pauses
+        pauses, catalog = self._services.pauses, self._here.catalog
+        modes = self._services.modes.now()
+        self._show_mode(modes)
         for i, (code, button) in enumerate(self.procedure_buttons.items(), start=1):
-            proc = self._here.catalog.procedure(code)
-            label = f"{procedure_key(i)}  {t.pick((proc.name_ja, proc.name_en))}"
+            proc = catalog.procedure(code)
+            notes: list[str] = []
             reason = pauses.reason(code)
+            applicant = self.applicant if self.applicant in proc.applicants else proc.applicants[0]
+            blocking = modes.blocking(proc, catalog.lane_for(code, applicant), proc.reservation)
             if proc.reservation:
-                label += f"\n   {t('reservation_mark')}"
+                notes.append(t("reservation_mark"))
             if reason is not None:
-                label += f"\n   {t('paused', r=reason)}"
-            button.setText(label)
+                notes.append(t("paused", r=reason))
+            elif blocking is not None:  # the reason is on the mode's banner above
+                reason = blocking.reason
+                notes.append(t("paused", r=t.pick(blocking.name())))
+            button.setText(button_text(f"{procedure_key(i)}  {t.pick((proc.name_ja, proc.name_en))}",
+                                       notes))  # fmt: skip
             button.setEnabled(reason is None)
         queue = self._services.printing.reprint_queue()
         self.queue_label.setText(t("reprint_queue", n=len(queue)) if queue else "")

@@ -188,6 +188,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "staff_role": ("{s}（{r}）", "{s} ({r})"),
     "pause_hint": ("J-LIS 障害", "J-LIS down"),
+    "mode_period": ("運転モード {m}（{s}、{r}）: {d}", "Operating mode {m} ({s}, {r}): {d}"),
     "pause_counter": ("一時停止 (Ctrl+P)", "Pause (Ctrl+P)"),
     "resume_counter": ("窓口を再開 (Ctrl+P)", "Reopen (Ctrl+P)"),
     "pause_reason": ("一時停止の理由", "Reason for the pause"),

@@ -38,6 +38,7 @@ from app.printing.printers import (
     printer_for,
 )
 from app.printing.render import render_pdf, render_png
+from app.queue.modes import ModeService
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
 from tests.helpers.clock import OPEN_DAY, FakeClock
@@ -399,3 +400,18 @@ def test_the_ticket_bench_measures_real_work(tmp_path: Path) -> None:
     assert len(taps) == len(rasters) == 3 and all(ms > 0 for ms in taps + rasters)
     bare, none = bench_ticket.tap_latency(tmp_path / "bare", 2, render=False)
     assert len(bare) == 2 and none == []
+
+
+def test_the_ticket_says_the_operating_mode_when_it_is_not_normal(
+    node: Node, svc: TicketService, floor: Actor
+) -> None:
+    row = svc.issue(floor, "loss", "self")
+    assert ticket_content(node, row).mode is None
+    assert "運転モード" not in _pdf_text(_pdf_and_png(node, row)[1])
+    ModeService(node).start(Actor("sm", "site_manager"), "jlis", "J-LIS 障害")
+    row = svc.issue(floor, "loss", "self")
+    content, pdf, _ = _pdf_and_png(node, row)
+    assert content.mode == ("運転モード: J-LIS停止（一部の手続の受付を休止しています）",
+                            "Operating mode: J-LIS down (some procedures are not taken now)")  # fmt: skip
+    text = _pdf_text(pdf)
+    assert "運転モード: J-LIS停止" in text and "Operating mode: J-LIS down" in text

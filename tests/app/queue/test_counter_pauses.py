@@ -9,7 +9,9 @@ import pytest
 
 from app.core.actor import Actor, AuthError
 from app.core.errors import InputError
+from app.core.mynumber import check_digit
 from app.core.node import Node
+from app.core.privacy import PrivacyError
 from app.core.staff import StaffService
 from app.queue.counter_pauses import CounterPaused, CounterPauses
 from app.queue.counters import counters_open
@@ -91,3 +93,12 @@ def test_pause_minutes_per_counter_reach_the_monthly_and_daily_reports(
         assert table.rows == [["1", 2, 45.0, 15.0, 0.0, 0.0, 60.0],
                               ["2", 1, 0.0, 0.0, 0.0, 10.0, 10.0],
                               ["合計", 3, 45.0, 15.0, 0.0, 10.0, 70.0]]  # fmt: skip
+
+
+def test_a_my_number_typed_as_the_counter_is_refused_and_never_stored(node: Node) -> None:
+    first = "12345678901"
+    my_number = first + str(check_digit(first))
+    with pytest.raises(PrivacyError):
+        CounterPauses(node).pause(Actor("cl", "clerk", my_number), "break")
+    assert CounterPauses(node).all() == {}
+    assert not any(e.type == "counter.paused" for e in node.store.events())

@@ -106,6 +106,29 @@ def test_live_tab_shows_a_paused_counter_and_leaves_it_out_of_the_open_ones(
     assert live.lanes.index(general, 5).data() == "1"  # counter 2 is paused: not open
 
 
+def test_modes_tab_starts_a_mode_ends_it_and_goes_back_to_normal(
+    qtbot: QtBot, site: Node, clock: FakeClock
+) -> None:
+    tab = open_panel(qtbot, site).modes
+    ModelTester(None).check(tab.model)
+    assert tab.start_mode("reduced", "計画運休", procedures=("certificate",),
+                          close_at=time(16, 0))  # fmt: skip
+    assert tab.info.text() == "✓ 縮小運転を設定しました"
+    assert column(tab.model, 2) == ["縮小運転"] and column(tab.model, 1) == ["11:00〜"]
+    assert "16:00 で受付終了" in column(tab.model, 3)[0]
+    assert tab.model.data(tab.model.index(0, 0), Qt.ItemDataRole.BackgroundRole)  # running
+    assert not tab.start_mode("jlis", "")  # no reason
+    assert "理由" in tab.error.text()
+    assert tab.start_mode("jlis", "J-LIS 障害", start=time(14, 0), end=time(15, 0))
+    assert column(tab.model, 1) == ["11:00〜", "14:00〜15:00"]
+    clock.advance(minutes=30)
+    assert tab.back_to_normal() and tab.info.text() == "✓ 通常に戻しました"
+    assert column(tab.model, 1) == ["11:00〜11:30"]  # the planned one never ran
+    assert not tab.end_mode() and "選んで" in tab.error.text()
+    floor_tab = open_panel(qtbot, site, FLOOR).modes
+    assert not floor_tab.start_button.isEnabled()
+
+
 def test_visits_per_hour_against_the_plan(qtbot: QtBot, site: Node, clock: FakeClock) -> None:
     tickets = TicketService(site)
     for _ in range(2):
@@ -268,7 +291,7 @@ def test_the_panel_follows_changes_and_the_language(
     panel = window.panel
     assert isinstance(panel, AdminPanel)
     assert [panel.tabText(i) for i in range(panel.count())] == [
-        "現況", "人員配置", "開庁日", "受付停止", "職員", "報告書", "報告事項", "提出物",
+        "現況", "人員配置", "開庁日", "運転モード", "受付停止", "職員", "報告書", "報告事項", "提出物",
         "質疑応答集"]  # fmt: skip
     TicketService(site).issue(FLOOR, "certificate", "self")
     window.hub.notify()

@@ -15,6 +15,7 @@ from app.core.node import Node
 from app.printing.jobs import reprint_queue
 from app.printing.printer import PrinterError
 from app.printing.printers import PdfFolderPrinter
+from app.queue.modes import ModeService
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.queue.visits import TURNED_BACK
@@ -108,6 +109,25 @@ def test_paused_procedures_show_why_and_cannot_be_chosen(panel: ReceptionPanel, 
     assert panel.procedure_buttons["loss"].isEnabled()
     panel.choose_procedure("certificate")
     assert panel.procedure is None
+
+
+def test_an_operating_mode_shows_on_top_and_on_the_buttons_it_stops(
+    panel: ReceptionPanel, node: Node
+) -> None:
+    assert not panel.mode_banner.isVisibleTo(panel)
+    ModeService(node).start(Actor("sm", "site_manager"), "jlis", "J-LIS 障害")
+    panel.refresh()
+    assert panel.mode_banner.isVisibleTo(panel)
+    assert panel.mode_banner.text().startswith("運転モード J-LIS停止（11:00〜、J-LIS 障害）: ")
+    for code in ("certificate", "pin", "unsuspend", "face_auth"):
+        button = panel.procedure_buttons[code]
+        assert not button.isEnabled() and "停止中: J-LIS停止" in button.text()
+    assert panel.procedure_buttons["loss"].isEnabled()
+    panel.choose_procedure("loss")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert panel.number.text() == "A-001"
 
 
 def test_a_printer_failure_never_stops_issuing(panel: ReceptionPanel, node: Node) -> None:
