@@ -403,7 +403,7 @@ def m014_operating_day(db: Database) -> None:
     """The day as the center runs it: counters paused with a reason (a register: the newest
     event of a counter wins), and the operating modes' periods (縮小運転, J-LIS停止,
     臨時閉庁 of part of a day) with the marks that ended them; neither depends on the order
-    its events arrive in."""
+    its events arrive in. Tickets keep a priority visitor's reason (優先)."""
     db.execute(
         """
         CREATE TABLE counter_pauses (
@@ -448,6 +448,8 @@ def m014_operating_day(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX mode_ends_period ON mode_ends (period_id)")
+    # A priority visitor's reason (優先: a code of a fixed list, nothing personal).
+    db.execute("ALTER TABLE tickets ADD COLUMN priority_reason TEXT")
 
 
 #: Projection tables, emptied and refilled by a rebuild.

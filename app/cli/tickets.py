@@ -20,7 +20,8 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
     row = TicketService(node).issue(actor, args.procedure, args.applicant,
                                     reservation_id=args.reservation,
                                     confirm_late=args.confirm_late,
-                                    confirm_closed=args.after_hours)  # fmt: skip
+                                    confirm_closed=args.after_hours,
+                                    priority_reason=args.priority)  # fmt: skip
     if not args.print:
         emit_ticket(out, row)
         return 0
@@ -181,6 +182,8 @@ def register(sub: Any) -> None:
     p.add_argument("--applicant", default="self", choices=["self", "legal", "agent"])
     p.add_argument("--reservation", help="予約番号（予約の受付）")
     p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
+    p.add_argument("--priority", choices=("elderly", "disability", "pregnant", "children", "unwell"),
+                   help="優先案内の理由（高齢・障害・妊娠中・乳幼児連れ・体調不良）")  # fmt: skip
     p.add_argument("--after-hours", action="store_true",
                    help="開庁前・受付終了後・閉庁後でも発券する（確認済み。閉庁日は発券できない）")  # fmt: skip
     p.add_argument(

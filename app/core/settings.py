@@ -59,12 +59,15 @@ class ReservationSettings:
 
 @dataclass(frozen=True)
 class ReceptionSettings:
-    """When reception stops taking walk-ins (受付終了)."""
+    """When reception stops taking walk-ins (受付終了) and how priority visitors are called."""
 
     #: Minutes before closing after which a walk-in needs the floor manager's yes, for a
     #: procedure not listed in ``cutoff_by_procedure``.
     cutoff_minutes: int
     cutoff_by_procedure: Mapping[str, int]
+    #: A priority visitor (優先) is called as if their ticket had been issued this many
+    #: minutes earlier (:meth:`app.queue.tickets.TicketService.queue`).
+    priority_head_start_minutes: int
 
     def cutoff(self, procedure: str) -> int:
         """Returns the minutes before closing at which walk-ins of a procedure end."""
@@ -283,6 +286,7 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
         reception=ReceptionSettings(
             cutoff_minutes=_int(raw, "reception.cutoff_minutes"),
             cutoff_by_procedure=_minutes_table(raw, "reception.cutoff_by_procedure"),
+            priority_head_start_minutes=_int(raw, "reception.priority_head_start_minutes"),
         ),
         staff=StaffSettings(
             lockout_attempts=_int(raw, "staff.lockout_attempts", 1),

@@ -24,7 +24,7 @@ TICKET_COLUMNS = (
     "state", "issued_hlc", "issued_at", "issuer_node", "reservation_id", "slot_start",
     "priority", "called_at", "call_count", "counter", "staff_id", "started_at", "ended_at",
     "outcome", "reason", "transferred_from", "transferred_to", "conflicts", "last_hlc",
-    "event_count",
+    "event_count", "priority_reason",
 )  # fmt: skip
 _TICKET_SQL = (
     f"INSERT OR REPLACE INTO tickets ({', '.join(TICKET_COLUMNS)}) "

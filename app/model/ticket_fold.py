@@ -130,6 +130,7 @@ def fold(events: Iterable[Event]) -> dict[str, Any]:
         "reservation_id": p.get("reservation_id"),
         "slot_start": p.get("slot_start"),
         "priority": 1 if p.get("priority") else 0,
+        "priority_reason": p.get("priority_reason"),
         "called_at": None,
         "call_count": 0,
         "counter": None,

@@ -94,6 +94,8 @@ class TicketContent:
     late: bool = False
     #: The operating mode when the ticket was printed (None: 通常), Japanese and English.
     mode: tuple[str, str] | None = None
+    #: A priority visitor (優先): the ticket says so, not why.
+    priority: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> Ticket
         qr_payload=qr_payload(row["ticket_id"], row["number"]),
         late=row["reservation_id"] is not None and not row["priority"],
         mode=ModeService(node).now().public_line(),
+        priority=row["priority_reason"] is not None,
     )
 
 
@@ -356,6 +359,8 @@ def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive
     sheet.rule()
     sheet.text("受付番号  Your number", 9)
     sheet.text(content.number, 64, bold=True, min_size=40, lead=0.06)
+    if content.priority:
+        sheet.text("優先案内  Priority", 12, bold=True)
     sheet.rule(gap=1.0)
     sheet.text(content.procedure_ja, 13, bold=True, min_size=10, gap=0.5)
     sheet.text(content.procedure_en, 8)

@@ -37,6 +37,15 @@ STATE_NAMES = {
     ts.CANCELLED: ("取消", "Cancelled"),
     ts.TRANSFERRED: ("回付", "Transferred"),
 }
+#: Why a visitor is called with priority (優先): code → (Japanese, English). A fixed list,
+#: so that nothing personal is ever typed.
+PRIORITY_REASONS = {
+    "elderly": ("高齢の方", "Elderly"),
+    "disability": ("障害のある方", "Disability"),
+    "pregnant": ("妊娠中の方", "Pregnant"),
+    "children": ("乳幼児連れの方", "With small children"),
+    "unwell": ("体調のすぐれない方", "Feeling unwell"),
+}
 OUTCOME_NAMES = {
     "completed": ("完了", "Completed"),
     "revisit": ("書類不備・再来庁", "Incomplete documents, revisit"),
@@ -100,6 +109,7 @@ def ticket_json(row: Row) -> dict[str, Any]:
                 "transferred_to", "call_count"):  # fmt: skip
         out[key] = row[key]
     out["priority"] = bool(row["priority"])
+    out["priority_reason"] = row["priority_reason"]
     out["conflicts"] = json.loads(row["conflicts"]) if isinstance(row["conflicts"], str) else []
     out.update(tf.timings(row))
     return out
@@ -156,18 +166,30 @@ class TicketService:
     def queue(self, lanes: tuple[str, ...] = ()) -> list[Row]:
         """Returns today's waiting tickets in calling order.
 
-        Reserved visitors whose slot has begun come first (by slot, then arrival);
-        everyone else follows by issue order (HLC), never by display number.
+        Reserved visitors whose slot has begun and transferred visitors come first (by slot,
+        then arrival). Everyone else follows by issue time, never by display number; a
+        priority visitor (優先) counts as issued ``reception.priority_head_start_minutes``
+        (D, 10) earlier. So a priority visitor goes ahead of the regular visitors who came
+        less than D minutes before them, and never ahead of anyone who came earlier: a
+        regular visitor is overtaken only by the priority visitors who come in the D minutes
+        after them, however many more come later. With ``c`` counters, every visit at most
+        ``S`` minutes from call to end, ``A`` visitors ahead of them when their ticket is
+        issued and ``P`` priority visitors issued in the D minutes after, a regular visitor
+        is called within ``S × ⌈(A + P + 1) / c⌉`` minutes; a steady stream of one priority
+        visitor every ``p`` minutes makes ``P ≤ ⌈D / p⌉``
+        (``tests/app/queue/test_priority.py`` checks this bound).
         """
         lanes = lanes or tuple(self.node.catalog.lanes)
         now = self.node.now_ms()
+        head_start = self.node.settings.reception.priority_head_start_minutes * 60_000
         marks = ",".join("?" * len(lanes))
         return self.node.store.rows(
             f"SELECT * FROM tickets WHERE day = ? AND state = 'waiting' AND lane IN ({marks}) "
             "ORDER BY CASE WHEN priority = 1 AND slot_start <= ? THEN 0 ELSE 1 END, "
             "CASE WHEN priority = 1 AND slot_start <= ? THEN slot_start ELSE 0 END, "
+            "issued_at - CASE WHEN priority_reason IS NULL THEN 0 ELSE ? END, "
             "issued_hlc, ticket_id",
-            [self.node.today().isoformat(), *lanes, now, now],
+            [self.node.today().isoformat(), *lanes, now, now, head_start],
         )
 
     # -- issuing ------------------------------------------------------------------------------
@@ -181,6 +203,7 @@ class TicketService:
         reservation_id: str | None = None,
         confirm_late: bool = False,
         confirm_closed: bool = False,
+        priority_reason: str | None = None,
     ) -> Row:
         """Issues a numbered ticket (walk-in, or the check-in of a reservation).
 
@@ -192,6 +215,9 @@ class TicketService:
             confirm_late: the floor manager confirmed a visitor too late for priority.
             confirm_closed: the floor manager confirmed a walk-in outside reception hours
                 (before opening, after the procedure's cut-off or after closing).
+            priority_reason: a priority visitor (優先): a code of :data:`PRIORITY_REASONS`;
+                called ahead of the regular visitors who came shortly before (see
+                :meth:`queue`).
 
         Raises:
             ClosedDay: the center is closed today (see :mod:`app.queue.hours`).
@@ -204,6 +230,10 @@ class TicketService:
                 procedure's cut-off (not confirmed).
         """
         actor.require("ticket.issue")
+        if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
+            raise TicketError(f"優先の理由 {priority_reason} はありません（{', '.join(PRIORITY_REASONS)}）",
+                              en=f"No priority reason {priority_reason} "
+                              f"({', '.join(PRIORITY_REASONS)})")  # fmt: skip
         catalog = self.node.catalog
         proc = catalog.procedure(procedure)
         lane = catalog.lane_for(procedure, applicant)
@@ -236,6 +266,8 @@ class TicketService:
                 )
             elif not confirm_closed:
                 check_walk_in(self.node, day, [proc], now)
+            if priority_reason is not None:
+                extra["priority_reason"] = priority_reason
             row = self._issue(w, actor, procedure, applicant, lane.id, today, extra)
         return row
 
@@ -495,6 +527,8 @@ class TicketService:
             # A transferred visitor has waited once already: they go ahead of walk-ins.
             extra = {"transferred_from": old["ticket_id"], "reason": reason.strip(),
                      "priority": True, "slot_start": self.node.now_ms()}  # fmt: skip
+            if old["priority_reason"] is not None:  # still a priority visitor at the counter
+                extra["priority_reason"] = old["priority_reason"]
             new = self._issue(w, actor, old["procedure"], old["applicant"], to_lane,
                               self.node.today(), extra)  # fmt: skip
         return new

@@ -58,6 +58,8 @@ class TicketFact:
     reservation_id: str | None
     fee: str | None = None
     checks: tuple[Check, ...] = ()
+    #: A priority visitor's reason (優先), or None.
+    priority_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def _ticket(events: list[Event], operators: dict[str, str]) -> TicketFact:
         wait_ms=wait, walk_ms=spans["walking_ms"], service_ms=spans["service_ms"],
         conflicts=len(row["conflicts"]), event_ids=tuple(e.id for e in sorted(events, key=Event.sort_key)),
         reservation_id=row["reservation_id"], fee=row["fee"], checks=tuple(pair_checks(events)),
+        priority_reason=row["priority_reason"],
     )  # fmt: skip
 
 

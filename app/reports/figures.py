@@ -65,6 +65,7 @@ DIMENSIONS = (
     "lane",
     "counter",
     "reserved",
+    "priority_reason",
 )
 
 #: E-certificate renewals planned at the center per month (8 of the specification).
@@ -109,6 +110,8 @@ MEASURES: dict[str, tuple[str, Any, str]] = {
     "checks": ("tickets", lambda t: bool(t.checks), "ダブルチェックを依頼した整理券"),
     "checks_waiting": ("tickets", lambda t: any(c.signed_ms is None for c in t.checks),
                        "ダブルチェックの確認待ち"),
+    "priority": ("tickets", lambda t: t.priority_reason is not None and not t.transfer,
+                 "優先案内の方"),
 }  # fmt: skip
 
 

@@ -41,6 +41,7 @@ from app.reports.tables import (
     hour_table,
     now_text,
     pause_table,
+    priority_table,
     procedure_table,
     reservation_table,
     service_table,
@@ -134,6 +135,7 @@ def problem_lines(figures: Figures) -> list[str]:
 def build_daily(node: Node, day: date) -> Report:
     """Builds the 作業日報 of one day."""
     figures = figures_for(node, Period(day, day, day.isoformat()))
+    head_start = node.settings.reception.priority_head_start_minutes
     status = node.calendar().status(day)
     if status.hours is not None:
         hours = f"開庁 {status.hours.open:%H:%M}–{status.hours.close:%H:%M}"
@@ -148,7 +150,7 @@ def build_daily(node: Node, day: date) -> Report:
     report.blocks += [
         summary_table(figures), mode_table(node, day), hour_table(figures), hour_chart(figures),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
-        service_table(figures, node.catalog), reservation_table(figures),
+        priority_table(figures, head_start), service_table(figures, node.catalog), reservation_table(figures),
         counter_table(figures), pause_table(figures), double_check_table(figures),
         fee_table(figures), staffing_table(figures.facts.shifts), inquiry_counts(node, day, day),
         missing_documents_table(figures),
@@ -237,6 +239,7 @@ def build_monthly(node: Node, month: str) -> Report:
     """Builds the 月次業務計画・実績報告書 of a month (``YYYY-MM``)."""
     first, last = month_bounds(month)
     figures = figures_for(node, Period(first, last, month))
+    head_start = node.settings.reception.priority_head_start_minutes
     calendar = node.calendar()
     due, rule = monthly_due_date(calendar, month)
     summary = calendar.month(first.year, first.month)
@@ -251,8 +254,8 @@ def build_monthly(node: Node, month: str) -> Report:
         plan, plan_chart(plan), summary_table(figures), day_table(node, figures, first, last),
         day_hour_table(figures, first, last), hour_table(figures), hour_chart(figures),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
-        service_table(figures, node.catalog), reservation_table(figures), counter_table(figures),
-        pause_table(figures), double_check_table(figures), fee_table(figures),
+        priority_table(figures, head_start), service_table(figures, node.catalog), reservation_table(figures),
+        counter_table(figures), pause_table(figures), double_check_table(figures), fee_table(figures),
         staff_summary_table(figures.facts.shifts), inquiry_counts(node, first, last),
         missing_documents_table(figures), *entry_blocks(node, month, problem_lines(figures)),
         improvement_plans(node, month), next_month_plan(node, month),

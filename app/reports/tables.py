@@ -14,6 +14,7 @@ from typing import Any
 from app.core.catalog import Catalog
 from app.model.clock import JST, to_datetime
 from app.queue.counter_pauses import REASONS as PAUSE_REASONS
+from app.queue.tickets import PRIORITY_REASONS
 from app.reports.facts import Shift, TicketFact
 from app.reports.figures import Figures, TimeStats, hour_label
 from app.reports.model import Chart, Column, Table
@@ -184,6 +185,28 @@ def staff_summary_table(shifts: tuple[Shift, ...]) -> Table:
     columns = [Column("職員ID", "text"), Column("勤務日数"), Column("窓口", "text", 2.5),
                Column("サインイン時間（時間）", "number", 1.6)]  # fmt: skip
     return Table("職員別の勤務", columns, rows)
+
+
+def priority_table(figures: Figures, head_start_minutes: int) -> Table:
+    """優先案内: priority visitors by reason, with their waits beside the regular visitors'."""
+    rows: list[list[Any]] = []
+    for code, (name, _) in PRIORITY_REASONS.items():
+        count = figures.count("priority", priority_reason=code)
+        waits = figures.times("wait", priority_reason=code)
+        rows.append([name, count, waits.mean, waits.p90])
+    priority = [t for t in figures.select("priority") if isinstance(t, TicketFact)]
+    waits = TimeStats.of(t.wait_ms for t in priority if t.wait_ms is not None)
+    rows.append(["優先案内 計", len(priority), waits.mean, waits.p90])
+    regular = TimeStats.of(t.wait_ms for t in figures.facts.tickets if t.wait_ms is not None
+                           and t.priority_reason is None and not t.reserved)  # fmt: skip
+    rows.append(["（参考）優先なしの当日来庁", figures.count("visits", reserved=False)
+                 - len([t for t in priority if not t.reserved]), regular.mean, regular.p90])  # fmt: skip
+    columns = [Column("区分", "text", 3), Column("人数"), Column("平均待ち", "minutes"),
+               Column("P90待ち", "minutes")]  # fmt: skip
+    return Table("優先案内（理由別）", columns, rows,
+                 f"優先の方は発券時刻を{head_start_minutes}分早めた順でお呼びします"
+                 "（それより前に来た方を追い越しません）。"
+                 "理由は固定の選択肢のみで、個人の情報は記録しません")  # fmt: skip
 
 
 def pause_table(figures: Figures) -> Table:

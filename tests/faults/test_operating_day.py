@@ -12,6 +12,7 @@ from app.core.actor import Actor
 from app.core.node import Node
 from app.queue.counter_pauses import CounterPauses
 from app.queue.modes import ModeService
+from app.queue.tickets import TicketService
 from app.sync.service import SyncService
 from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import assert_converged, site_node, sync_rounds
@@ -71,4 +72,26 @@ def test_modes_set_on_two_cut_off_pcs_converge(tmp_path: Path, clock: FakeClock)
         assert [(p.kind, p.span()) for p in ModeService(node).periods(OPEN_DAY)] == [
             ("jlis", "14:00〜15:00"), ("reduced", "14:05〜")]  # fmt: skip
         assert ModeService(node).close_ms(OPEN_DAY) is not None
+    assert_converged(a, b)
+
+
+def test_priority_visitors_issued_on_two_cut_off_pcs_are_called_in_the_same_order(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    a = site_node(tmp_path, "reception-1", clock, block=0, role="reception")
+    b = site_node(tmp_path, "reception-2", clock, block=1, role="reception", staff=False)
+    sync_rounds(a, b)
+    floor = Actor("fm", "floor_manager")
+    with share_away(tmp_path, a, b):
+        for n in range(4):
+            TicketService(a).issue(floor, "pin", "self")
+            clock.advance(minutes=2)
+            TicketService(b).issue(floor, "pin", "self",
+                                   priority_reason=("elderly", None)[n % 2])  # fmt: skip
+            clock.advance(minutes=2)
+    sync_rounds(a, b)
+    orders = [[t["number"] for t in TicketService(n).queue(("general",))] for n in (a, b)]
+    assert orders[0] == orders[1] and len(orders[0]) == 8
+    # The priority visitor of 11:02 counts as 10:52: ahead of the regular one of 11:00.
+    assert orders[0][:2] == ["A-1001", "A-001"]
     assert_converged(a, b)

@@ -41,7 +41,7 @@ from app.model.ticket_fold import timings
 from app.model.ticket_states import HELD
 from app.queue.counter_pauses import REASONS as PAUSE_REASONS
 from app.queue.queries import allowed_actions, confirmation
-from app.queue.tickets import STATE_NAMES
+from app.queue.tickets import PRIORITY_REASONS, STATE_NAMES
 from app.services import CounterServices
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
@@ -406,6 +406,8 @@ class CounterPanel(QWidget):
         ]
         if ticket["reservation_id"] and ticket["slot_start"] is not None:
             lines.append(t("slot_of", s=hhmm(ticket["slot_start"])))
+        if ticket["priority_reason"] in PRIORITY_REASONS:
+            lines.append(t("priority_mark", r=t.pick(PRIORITY_REASONS[ticket["priority_reason"]])))
         if ticket["call_count"] > 1:
             lines.append(t("calls", n=ticket["call_count"]))
         held = self._queue.held_number(ticket)

@@ -1,7 +1,8 @@
 """The reception desk: categorise the visit, check the documents, issue and print.
 
 Touch-sized and keyboard-driven: 1–9 and 0 pick the procedure, Q/W/E the applicant type,
-Ctrl+A ticks every document, Enter issues, F5 turns the visitor back (書類不備),
+F2 marks a priority visitor (優先, a reason of a fixed list), Ctrl+A ticks every document,
+Enter issues, F5 turns the visitor back (書類不備),
 F6 reprints, F8 cancels the last ticket, Esc starts over.
 """
 
@@ -16,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +35,7 @@ from app.printing.printer import Printer
 from app.queue.hours import OutsideHours
 from app.queue.modes import ModeNow
 from app.queue.modes import detail as mode_detail
+from app.queue.tickets import PRIORITY_REASONS
 from app.services import ReceptionServices
 from ui.reception.touch import TOUCH_STYLE
 from ui.widgets.hub import Hub
@@ -129,6 +132,13 @@ class ReceptionPanel(QWidget):
             applicants.addWidget(choice)
             self.applicant_buttons[app.code] = choice
         grid.addLayout(applicants, 5, 0, 1, 2)
+        # 優先: a reason of a fixed list, never anything personal (F2 picks the next one).
+        self.priority = QComboBox()
+        self.priority.setStyleSheet("font-size: 16px;")
+        self.priority.addItem(t("priority_none"), None)
+        for code, names in PRIORITY_REASONS.items():
+            self.priority.addItem(t("priority_reason", r=t.pick(names)), code)
+        grid.addWidget(self.priority, 6, 0, 1, 2)
         return box
 
     def _documents(self) -> QWidget:
@@ -194,6 +204,7 @@ class ReceptionPanel(QWidget):
         for key, code in zip(APPLICANT_KEYS, self.applicant_buttons, strict=True):
             bind(key, partial(self.choose_applicant, code))
         for key, slot in (("Ctrl+A", self.tick_all), ("Return", self.issue), ("Enter", self.issue),
+                          ("F2", self.next_priority),
                           ("F5", self.turn_back), ("F6", self.reprint), ("F8", self.cancel_last),
                           ("Esc", self.reset)):  # fmt: skip
             bind(key, slot)
@@ -268,8 +279,13 @@ class ReceptionPanel(QWidget):
         """Returns today's reservation capacity not yet booked."""
         return self._services.reservations.capacity_left(self._here.today())
 
+    def next_priority(self) -> None:
+        """Picks the next priority reason (F2), back to none after the last."""
+        self.priority.setCurrentIndex((self.priority.currentIndex() + 1) % self.priority.count())
+
     def reset(self) -> None:
         """Clears the choice for the next visitor."""
+        self.priority.setCurrentIndex(0)
         self.procedure = self.applicant = None
         for group in (self.procedure_group, self.applicant_group):
             group.setExclusive(False)  # an exclusive group refuses to uncheck its button
@@ -285,13 +301,14 @@ class ReceptionPanel(QWidget):
         if not self.issue_button.isEnabled() or self.procedure is None or self.applicant is None:
             return
         args = (self._actor, self.procedure, self.applicant)
+        priority = {"priority_reason": self.priority.currentData()}
         try:
             try:
-                row = self._tickets.issue(*args)
+                row = self._tickets.issue(*args, **priority)
             except OutsideHours as exc:
                 if not self._confirm(self._texts.error(exc)):
                     return
-                row = self._tickets.issue(*args, confirm_closed=True)
+                row = self._tickets.issue(*args, confirm_closed=True, **priority)
         except UserError as exc:
             self.error.setText(self._texts.error(exc))
             return

@@ -415,3 +415,13 @@ def test_the_ticket_says_the_operating_mode_when_it_is_not_normal(
                             "Operating mode: J-LIS down (some procedures are not taken now)")  # fmt: skip
     text = _pdf_text(pdf)
     assert "運転モード: J-LIS停止" in text and "Operating mode: J-LIS down" in text
+
+
+def test_a_priority_ticket_says_priority_but_not_why(
+    node: Node, svc: TicketService, floor: Actor
+) -> None:
+    row = svc.issue(floor, "pin", "self", priority_reason="pregnant")
+    content, pdf, _ = _pdf_and_png(node, row)
+    text = _pdf_text(pdf)
+    assert content.priority and "優先案内" in text and "Priority" in text
+    assert "妊娠" not in text and "regnant" not in text

@@ -421,7 +421,7 @@ def test_reports_of_days_without_visits_still_render(site: Node) -> None:
                                               "サービス水準の検証結果",
                                               "相談内容（問い合わせの分類）と相談件数",
                                               "ダブルチェック（シ）", "手数料の対象となった手続（ソ）",
-                                              "運転モード")
+                                              "運転モード", "優先案内（理由別）")
                    or t.title.startswith("次月")  # the plan of the month after
                    for t in report.tables())  # fmt: skip
         for fmt, encoding in VARIANTS:

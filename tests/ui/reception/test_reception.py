@@ -130,6 +130,29 @@ def test_an_operating_mode_shows_on_top_and_on_the_buttons_it_stops(
     assert panel.number.text() == "A-001"
 
 
+def test_f2_marks_a_priority_visitor_with_a_reason_of_the_list(
+    panel: ReceptionPanel, node: Node
+) -> None:
+    from PySide6.QtGui import QShortcut
+
+    [f2] = [s for s in panel.findChildren(QShortcut) if s.key().toString() == "F2"]
+    assert panel.priority.currentText() == "優先なし (F2)"
+    f2.activated.emit()
+    assert panel.priority.currentText() == "優先: 高齢の方 (F2)"
+    panel.choose_procedure("pin")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    row = TicketService(node).get(panel.number.text())
+    assert row["priority_reason"] == "elderly"
+    assert panel.priority.currentIndex() == 0  # the next visitor starts without
+    panel.choose_procedure("pin")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert TicketService(node).get(panel.number.text())["priority_reason"] is None
+
+
 def test_a_printer_failure_never_stops_issuing(panel: ReceptionPanel, node: Node) -> None:
     panel._printer = BrokenPrinter()
     panel.choose_procedure("pin")
