@@ -403,7 +403,8 @@ def m014_operating_day(db: Database) -> None:
     """The day as the center runs it: counters paused with a reason (a register: the newest
     event of a counter wins), and the operating modes' periods (縮小運転, J-LIS停止,
     臨時閉庁 of part of a day) with the marks that ended them; neither depends on the order
-    its events arrive in. Tickets keep a priority visitor's reason (優先)."""
+    its events arrive in. Tickets keep a priority visitor's reason (優先), the procedures of a
+    visit of several and the outcome of each."""
     db.execute(
         """
         CREATE TABLE counter_pauses (
@@ -450,6 +451,12 @@ def m014_operating_day(db: Database) -> None:
     db.execute("CREATE INDEX mode_ends_period ON mode_ends (period_id)")
     # A priority visitor's reason (優先: a code of a fixed list, nothing personal).
     db.execute("ALTER TABLE tickets ADD COLUMN priority_reason TEXT")
+    # Several procedures in one visit: each procedure still to be served with a ticket, and
+    # the outcome of each served at it (JSON); the rows are refolded from their events.
+    db.execute("ALTER TABLE tickets ADD COLUMN procedures TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE tickets ADD COLUMN outcomes TEXT NOT NULL DEFAULT '{}'")
+    db.execute("INSERT INTO meta (key, value) VALUES ('projections_stale', '1') "
+               "ON CONFLICT(key) DO UPDATE SET value = '1'")  # fmt: skip
 
 
 #: Projection tables, emptied and refilled by a rebuild.

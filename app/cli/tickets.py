@@ -21,7 +21,8 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
                                     reservation_id=args.reservation,
                                     confirm_late=args.confirm_late,
                                     confirm_closed=args.after_hours,
-                                    priority_reason=args.priority)  # fmt: skip
+                                    priority_reason=args.priority,
+                                    others=tuple(args.also or ()))  # fmt: skip
     if not args.print:
         emit_ticket(out, row)
         return 0
@@ -182,6 +183,8 @@ def register(sub: Any) -> None:
     p.add_argument("--applicant", default="self", choices=["self", "legal", "agent"])
     p.add_argument("--reservation", help="予約番号（予約の受付）")
     p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
+    p.add_argument("--also", action="append", metavar="PROC",
+                   help="同じ来庁のほかの手続（繰り返し指定可。1枚の整理券で手続ごとに結果を記録）")  # fmt: skip
     p.add_argument("--priority", choices=("elderly", "disability", "pregnant", "children", "unwell"),
                    help="優先案内の理由（高齢・障害・妊娠中・乳幼児連れ・体調不良）")  # fmt: skip
     p.add_argument("--after-hours", action="store_true",

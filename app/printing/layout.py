@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
 from app.queue.modes import ModeService
+from app.queue.routes import procedures_of, split_here, stops
 from app.queue.tickets import TicketService
 
 if TYPE_CHECKING:
@@ -96,6 +97,10 @@ class TicketContent:
     mode: tuple[str, str] | None = None
     #: A priority visitor (優先): the ticket says so, not why.
     priority: bool = False
+    #: The visit's other procedures (Japanese, English), and the lane it moves on to for
+    #: those served elsewhere (the city counter's), if any.
+    others: tuple[tuple[str, str], ...] = ()
+    then_lane: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +190,10 @@ def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> Ticket
         mean if mean is not None else catalog.procedure(t["procedure"]).service_minutes
         for t in ahead
     ]
+    codes = procedures_of(row)
+    others = [catalog.procedure(code) for code in codes if code != row["procedure"]]
+    _, rest = split_here(catalog, row)
+    later = stops(catalog, rest, row["applicant"]) if rest else []
     day = date.fromisoformat(row["day"])
     hours = node.calendar().hours(day)
     slot = None
@@ -213,6 +222,8 @@ def ticket_content(node: Node, row: dict[str, Any], counters: int = 1) -> Ticket
         late=row["reservation_id"] is not None and not row["priority"],
         mode=ModeService(node).now().public_line(),
         priority=row["priority_reason"] is not None,
+        others=tuple((p.name_ja, p.name_en) for p in others),
+        then_lane=None if not later else (later[0].lane.name_ja, later[0].lane.name_en),
     )
 
 
@@ -364,8 +375,14 @@ def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive
     sheet.rule(gap=1.0)
     sheet.text(content.procedure_ja, 13, bold=True, min_size=10, gap=0.5)
     sheet.text(content.procedure_en, 8)
+    for other_ja, other_en in content.others:  # a visit of several procedures
+        sheet.text(f"＋ {other_ja}", 11, bold=True, min_size=8, gap=0.5)
+        sheet.text(f"+ {other_en}", 7)
     sheet.text(f"{content.lane_ja} ／ {content.applicant_ja}", 10, min_size=8, gap=1.2)
     sheet.text(f"{content.lane_en} / {content.applicant_en}", 7)
+    if content.then_lane is not None:
+        sheet.text(f"続けて{content.then_lane[0]}へご案内します（この番号のまま）", 9, gap=0.8)
+        sheet.text(f"Then to: {content.then_lane[1]}, with the same number", 7)
     if content.slot is not None and content.late:
         sheet.rule()
         sheet.text(f"ご予約  {content.slot}", 13, bold=True, min_size=10)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from app.queue.counter_pauses import CounterPauses
 from app.queue.hours import check_walk_in, reception_day, refuse_closed
 from app.queue.modes import ModeService
 from app.queue.pauses import PauseService
+from app.queue.routes import procedures_of, split_here, stops
 
 if TYPE_CHECKING:
     from app.core.node import Node, Recorder
@@ -204,6 +206,7 @@ class TicketService:
         confirm_late: bool = False,
         confirm_closed: bool = False,
         priority_reason: str | None = None,
+        others: Sequence[str] = (),
     ) -> Row:
         """Issues a numbered ticket (walk-in, or the check-in of a reservation).
 
@@ -218,6 +221,8 @@ class TicketService:
             priority_reason: a priority visitor (優先): a code of :data:`PRIORITY_REASONS`;
                 called ahead of the regular visitors who came shortly before (see
                 :meth:`queue`).
+            others: more procedures of the same visit (walk-ins): one ticket, served at
+                the stops :func:`app.queue.routes.stops` gives.
 
         Raises:
             ClosedDay: the center is closed today (see :mod:`app.queue.hours`).
@@ -235,29 +240,39 @@ class TicketService:
                               en=f"No priority reason {priority_reason} "
                               f"({', '.join(PRIORITY_REASONS)})")  # fmt: skip
         catalog = self.node.catalog
-        proc = catalog.procedure(procedure)
-        lane = catalog.lane_for(procedure, applicant)
+        codes = [procedure, *others]
+        if len(set(codes)) < len(codes):
+            raise TicketError("同じ手続が二度選ばれています", en="A procedure is chosen twice")
+        if others and reservation_id is not None:
+            raise TicketError("予約の受付に手続を加えることはできません（当日受付で発券してください）",
+                              en="No procedure can be added to a booking's check-in")  # fmt: skip
+        route = stops(catalog, codes, applicant)
+        procs = [catalog.procedure(code) for stop in route for code in stop.procedures]
+        lane_of = {code: stop.lane for stop in route for code in stop.procedures}
         # A pause stops walk-ins; a visitor with a reservation is still received (the visit
         # may end as deferred if J-LIS stays down).
-        paused = None if reservation_id is not None else PauseService(self.node).reason(procedure)
-        if paused is not None:
-            raise TicketError(f"{proc.name_ja}は現在受付を停止しています（{paused}）",
-                              en=f"{proc.name_en} is paused for now ({paused})")  # fmt: skip
+        pauses = PauseService(self.node)
+        for proc in procs:
+            paused = None if reservation_id is not None else pauses.reason(proc.code)
+            if paused is not None:
+                raise TicketError(f"{proc.name_ja}は現在受付を停止しています（{paused}）",
+                                  en=f"{proc.name_en} is paused for now ({paused})")  # fmt: skip
         with self.node.write(durable=True) as w:
             now = self.node.now_ms()
             today = self.node.today()
             day = reception_day(self.node, today)
             refuse_closed(day)
-            refusal = (
-                ModeService(self.node).now(now).refusal(proc, lane, reservation_id is not None)
-            )
-            if refusal is not None:
-                raise refusal
+            modes = ModeService(self.node).now(now)
+            for proc in procs:
+                refusal = modes.refusal(proc, lane_of[proc.code], reservation_id is not None)
+                if refusal is not None:
+                    raise refusal
             extra: dict[str, Any] = {}
             if reservation_id is not None:
                 extra = self._reservation_terms(reservation_id, procedure, applicant, now,
                                                 today, confirm_late)  # fmt: skip
-            elif proc.reservation:
+            elif any(proc.reservation for proc in procs):
+                proc = next(proc for proc in procs if proc.reservation)
                 raise TicketError(
                     f"{proc.name_ja}は予約制です。予約のない方には整理券を発行できません"
                     "（Web予約をご案内ください）",
@@ -265,10 +280,12 @@ class TicketService:
                     "(point the visitor to the web booking)",
                 )
             elif not confirm_closed:
-                check_walk_in(self.node, day, [proc], now)
+                check_walk_in(self.node, day, procs, now)
             if priority_reason is not None:
                 extra["priority_reason"] = priority_reason
-            row = self._issue(w, actor, procedure, applicant, lane.id, today, extra)
+            if len(procs) > 1:
+                extra["procedures"] = [proc.code for proc in procs]
+            row = self._issue(w, actor, procs[0].code, applicant, route[0].lane.id, today, extra)
         return row
 
     def _reservation_terms(
@@ -450,24 +467,48 @@ class TicketService:
         return self._move(actor, ref, "ticket.resumed")
 
     def done(self, actor: Actor, ref: str, outcome: str = "completed",
-             fee: str | None = None) -> Row:  # fmt: skip
-        """Closes a ticket with an outcome: completed, revisit or deferred.
+             fee: str | None = None, outcomes: Mapping[str, str] | None = None) -> Row:  # fmt: skip
+        """Closes a ticket with an outcome per procedure: completed, revisit or deferred.
+
+        A visit of several procedures records the outcome of each procedure served here
+        (``outcomes``; those not named get ``outcome``). If procedures routed to another
+        lane remain (:func:`app.queue.routes.split_here`), the visit moves on to the next
+        of them as a transfer, and the new ticket is returned; otherwise the ticket closes.
 
         Args:
             fee: ``reissue`` or ``express`` when the procedure is one the city's register
                 charges for (ソ), so the day's count can be matched with the register; no
                 amount of money is recorded.
         """
-        if outcome not in ts.OUTCOMES:
-            raise TicketError(f"結果 {outcome} はありません（{', '.join(ts.OUTCOMES)}）",
-                              en=f"No outcome {outcome} ({', '.join(ts.OUTCOMES)})")  # fmt: skip
+        for value in (outcome, *(outcomes or {}).values()):
+            if value not in ts.OUTCOMES:
+                raise TicketError(f"結果 {value} はありません（{', '.join(ts.OUTCOMES)}）",
+                                  en=f"No outcome {value} ({', '.join(ts.OUTCOMES)})")  # fmt: skip
         if fee is not None and fee not in ts.FEES:
             raise TicketError(f"手数料 {fee} はありません（{', '.join(ts.FEES)}）",
                               en=f"No fee {fee} ({', '.join(ts.FEES)})")  # fmt: skip
-        if fee is not None and outcome != "completed":
+        row = self.get(ref)
+        every = procedures_of(row)
+        here, rest = split_here(self.node.catalog, row)
+        unknown = [code for code in (outcomes or {}) if code not in here]
+        if unknown:
+            raise TicketError(f"{row['number']} のこの窓口の手続に {unknown[0]} はありません",
+                              en=f"{row['number']} has no procedure {unknown[0]} here")  # fmt: skip
+        results = {code: (outcomes or {}).get(code, outcome) for code in here}
+        overall = next((v for v in results.values() if v != "completed"), "completed")
+        if fee is not None and overall != "completed":
             raise TicketError("手数料は手続が完了したときだけ記録できます",
                               en="A fee is recorded only for a completed procedure")  # fmt: skip
-        payload: dict[str, Any] = {"outcome": outcome}
+        if rest:
+            if fee is not None:
+                raise TicketError("手数料は最後の窓口で記録してください（続けて別の窓口の手続があります）",
+                                  en="Record the fee at the last counter of the visit")  # fmt: skip
+            lane = stops(self.node.catalog, rest, row["applicant"])[0].lane
+            return self._transfer(actor, row["ticket_id"], lane.id,
+                                  f"続けて{lane.name_ja}の手続", results, rest)  # fmt: skip
+        payload: dict[str, Any] = {"outcome": overall}
+        if len(every) > 1:
+            payload["outcomes"] = results
         if fee is not None:
             payload["fee"] = fee
         return self._move(actor, ref, "ticket.done", payload)
@@ -506,10 +547,17 @@ class TicketService:
         The visitor keeps the ticket in their hand: the linked ticket has a number of its
         own for the records, but the board and the voice call it by the visitor's number
         (:meth:`app.queue.queries.QueueQueries.held_number`), and nothing new is printed.
+        Every procedure of the ticket goes with it.
 
         Returns:
             The new ticket.
         """
+        return self._transfer(actor, ref, to_lane, reason, {}, None)
+
+    def _transfer(self, actor: Actor, ref: str, to_lane: str, reason: str,
+                  outcomes: Mapping[str, str], procedures: list[str] | None) -> Row:  # fmt: skip
+        """Transfers a ticket with the outcomes of the procedures served so far; the new
+        ticket takes ``procedures`` (default: all of the old one's)."""
         actor.require("ticket.serve")
         self.node.catalog.lane(to_lane)
         if not reason.strip():
@@ -521,15 +569,21 @@ class TicketService:
             prev = [e.id for e in self.node.store.ticket_events(old["ticket_id"])]
             identity = self.node.identity
             new_id = f"{identity.node_id}-{w.next_seq + 1}"
+            payload: dict[str, Any] = {"to_lane": to_lane, "reason": reason.strip(),
+                                       "new_ticket_id": new_id}  # fmt: skip
+            if outcomes:
+                payload["outcomes"] = dict(outcomes)
             w.append("ticket.transferred", actor, ticket_id=old["ticket_id"], prev=prev,
-                     payload={"to_lane": to_lane, "reason": reason.strip(),
-                              "new_ticket_id": new_id})  # fmt: skip
+                     payload=payload)  # fmt: skip
             # A transferred visitor has waited once already: they go ahead of walk-ins.
             extra = {"transferred_from": old["ticket_id"], "reason": reason.strip(),
                      "priority": True, "slot_start": self.node.now_ms()}  # fmt: skip
             if old["priority_reason"] is not None:  # still a priority visitor at the counter
                 extra["priority_reason"] = old["priority_reason"]
-            new = self._issue(w, actor, old["procedure"], old["applicant"], to_lane,
+            moving = procedures or procedures_of(old)
+            if len(moving) > 1:
+                extra["procedures"] = moving
+            new = self._issue(w, actor, moving[0], old["applicant"], to_lane,
                               self.node.today(), extra)  # fmt: skip
         return new
 

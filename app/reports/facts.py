@@ -60,6 +60,34 @@ class TicketFact:
     checks: tuple[Check, ...] = ()
     #: A priority visitor's reason (優先), or None.
     priority_reason: str | None = None
+    #: Every procedure the ticket stood for, and the outcome of each served at it.
+    procedures: tuple[str, ...] = ()
+    outcomes: tuple[tuple[str, str], ...] = ()
+    transferred_to: str | None = None
+
+
+@dataclass(frozen=True)
+class ProcedureFact:
+    """One procedure of one visit, counted once: where it was served and how it ended.
+
+    A visit is its first ticket and the tickets it was transferred to; ``day`` and
+    ``hour`` are the visit's (its first ticket's issue), the counter, lane and operator
+    those of the ticket that served the procedure (the first ticket's lane if none did).
+    """
+
+    visit_id: str
+    ticket_id: str
+    number: str
+    day: date
+    hour: int
+    procedure: str
+    applicant: str
+    lane: str
+    operator: str
+    counter: str | None
+    reserved: bool
+    outcome: str | None
+    event_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -154,6 +182,7 @@ class Facts:
     incidents: tuple[Incident, ...]
     as_of_ms: int
     pauses: tuple[CounterPause, ...] = ()
+    procedures: tuple[ProcedureFact, ...] = ()
 
 
 def _bounds(first: date, last: date) -> tuple[int, int]:
@@ -177,7 +206,8 @@ def _ticket(events: list[Event], operators: dict[str, str]) -> TicketFact:
         wait_ms=wait, walk_ms=spans["walking_ms"], service_ms=spans["service_ms"],
         conflicts=len(row["conflicts"]), event_ids=tuple(e.id for e in sorted(events, key=Event.sort_key)),
         reservation_id=row["reservation_id"], fee=row["fee"], checks=tuple(pair_checks(events)),
-        priority_reason=row["priority_reason"],
+        priority_reason=row["priority_reason"], procedures=tuple(row["procedures"]),
+        outcomes=tuple(sorted(row["outcomes"].items())), transferred_to=row["transferred_to"],
     )  # fmt: skip
 
 
@@ -256,6 +286,29 @@ def _reservations(
             event_ids=tuple(e.id for e in events) + (ticket.event_ids[:1] if ticket else ()),
         ))  # fmt: skip
     return sorted(facts, key=lambda r: (r.day, r.slot, r.event_ids[0]))
+
+
+def _procedures(tickets: list[TicketFact]) -> list[ProcedureFact]:
+    """Each procedure of each visit once, found where along the visit it was served."""
+    by_id = {t.ticket_id: t for t in tickets}
+    found: list[ProcedureFact] = []
+    for first in tickets:
+        if first.transfer:
+            continue
+        chain = [first]
+        while chain[-1].transferred_to in by_id and len(chain) < 20:
+            chain.append(by_id[str(chain[-1].transferred_to)])
+        for code in first.procedures or (first.procedure,):
+            served = next((t for t in chain if code in dict(t.outcomes)), None)
+            at = served or first
+            found.append(ProcedureFact(
+                visit_id=first.ticket_id, ticket_id=at.ticket_id, number=first.number,
+                day=first.day, hour=first.hour, procedure=code, applicant=first.applicant,
+                lane=at.lane, operator=at.operator, counter=at.counter, reserved=first.reserved,
+                outcome=dict(at.outcomes).get(code) if served else None,
+                event_ids=tuple(e for t in chain for e in t.event_ids),
+            ))  # fmt: skip
+    return found
 
 
 def _pauses(node: Node, low: int, high: int, as_of: int) -> list[CounterPause]:
@@ -349,5 +402,5 @@ def load_facts(node: Node, first: date, last: date) -> Facts:
         first=first, last=last, tickets=tuple(tickets), turned_back=tuple(turned),
         reservations=tuple(_reservations(node, first, last, tickets, as_of)),
         shifts=tuple(shifts), incidents=tuple(incidents), as_of_ms=as_of,
-        pauses=tuple(_pauses(node, low, high, as_of)),
+        pauses=tuple(_pauses(node, low, high, as_of)), procedures=tuple(_procedures(tickets)),
     )  # fmt: skip

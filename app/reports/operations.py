@@ -83,12 +83,14 @@ def monthly_due_date(calendar: CenterCalendar, month: str) -> tuple[date, str]:
 def summary_table(figures: Figures) -> Table:
     """The day's or period's totals in one row."""
     visits, turned = figures.count("visits"), figures.count("turned_back")
-    columns = [Column("来庁計"), Column("受付"), Column("返戻"), Column("完了"), Column("回付"),
-               Column("不在"), Column("取消"), Column("J-LIS停止で後日", width=1.5),
-               Column("再来庁"), Column("未完了")]  # fmt: skip
-    row: list[Any] = [visits + turned, visits, turned,
-                         *(figures.count(m) for m in COUNTS[1:]), figures.count("open")]  # fmt: skip
-    return Table("概況", columns, [row])
+    columns = [Column("来庁計"), Column("受付"), Column("手続"), Column("返戻"),
+               Column("完了（手続）", width=1.2), Column("回付"), Column("不在"), Column("取消"),
+               Column("J-LIS停止で後日", width=1.5), Column("再来庁"), Column("未完了")]  # fmt: skip
+    row: list[Any] = [visits + turned, visits, figures.count("procedures"), turned,
+                      *(figures.count(m) for m in COUNTS[1:]), figures.count("open")]  # fmt: skip
+    return Table("概況", columns, [row],
+                 "受付 = 来庁（整理券1枚）、手続 = その手続の数（複数の手続の来庁は手続ごと）。"
+                 "完了・J-LIS停止で後日・再来庁は手続ごとの結果")  # fmt: skip
 
 
 def missing_documents_table(figures: Figures) -> Table:

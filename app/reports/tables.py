@@ -46,7 +46,8 @@ def _total(rows: list[list[Any]], label_cells: int, title: str = "合計") -> li
 def procedure_table(figures: Figures, catalog: Catalog) -> Table:
     """Counts by procedure × applicant type × lane operator, with turned-back visits."""
     groups = ("procedure", "applicant", "operator")
-    counts = {m: figures.by(m, *groups) for m in COUNTS}
+    measures = ("procedures", *COUNTS[1:])  # each procedure of a visit once
+    counts = {m: figures.by(m, *groups) for m in measures}
     turned = figures.by("turned_back", *groups)
     keys = set(turned).union(*counts.values())
     order = {code: n for n, code in enumerate(catalog.procedures)}
@@ -56,14 +57,16 @@ def procedure_table(figures: Figures, catalog: Catalog) -> Table:
         a = catalog.applicants.get(applicant)
         rows.append([p.name_ja if p else proc, a.name_ja if a else applicant,
                      OPERATOR_JA.get(operator, operator),
-                     *(counts[m].get((proc, applicant, operator), 0) for m in COUNTS),
+                     *(counts[m].get((proc, applicant, operator), 0) for m in measures),
                      turned.get((proc, applicant, operator), 0)])  # fmt: skip
     if rows:
         rows.append(_total(rows, 3))
     columns = [Column("手続", "text", 4.2), Column("区分", "text", 1.8),
                Column("担当", "text", 0.9), *COUNT_COLUMNS, Column("返戻")]  # fmt: skip
     return Table("手続・受取者区分・担当別の件数", columns, rows,
-                 "受付 = 整理券（回付先を除く）、返戻 = 書類不備で受付時にお帰りいただいた方",
+                 "受付 = 受け付けた手続（1回の来庁で複数の手続はそれぞれ1件、回付先は数えない）、"
+                 "完了・後日・再来庁 = 手続ごとの結果（担当 = 対応した窓口）、回付・不在・取消 = "
+                 "整理券（主な手続）、返戻 = 書類不備で受付時にお帰りいただいた方",
                  total_row=bool(rows))  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from app.core.node import Node
 from app.queue.counter_pauses import CounterPauses
 from app.queue.modes import ModeService
 from app.queue.tickets import TicketService
+from app.reports.figures import figures_for
 from app.sync.service import SyncService
 from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import assert_converged, site_node, sync_rounds
@@ -95,3 +96,34 @@ def test_priority_visitors_issued_on_two_cut_off_pcs_are_called_in_the_same_orde
     # The priority visitor of 11:02 counts as 10:52: ahead of the regular one of 11:00.
     assert orders[0][:2] == ["A-1001", "A-001"]
     assert_converged(a, b)
+
+
+def test_a_visit_of_several_procedures_moving_across_pcs_converges(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    reception = site_node(tmp_path, "reception", clock, block=0, role="reception")
+    counter = site_node(tmp_path, "counter-1", clock, block=1, counter="1", staff=False)
+    city = site_node(tmp_path, "counter-5", clock, block=2, counter="5", staff=False)
+    nodes = (reception, counter, city)
+    TicketService(reception).issue(Actor("fm", "floor_manager"), "certificate", "self",
+                                   others=("face_auth",))  # fmt: skip
+    sync_rounds(*nodes)
+    clerk = Actor("cl", "clerk", "1")
+    TicketService(counter).call(clerk, "A-001")
+    TicketService(counter).start(clerk, "A-001")
+    clock.advance(minutes=20)
+    moved = TicketService(counter).done(clerk, "A-001", outcomes={"certificate": "completed"})
+    sync_rounds(*nodes)
+    staff = Actor("city", "city_staff", "5")
+    called = TicketService(city).call(staff, "A-001")
+    assert called["ticket_id"] == moved["ticket_id"]
+    TicketService(city).start(staff, called["ticket_id"])
+    clock.advance(minutes=10)
+    TicketService(city).done(staff, called["ticket_id"], "deferred")
+    sync_rounds(*nodes)
+    clock.set(OPEN_DAY, time(21, 0))
+    for node in nodes:
+        figures = figures_for(node, OPEN_DAY.isoformat())
+        assert (figures.count("visits"), figures.count("procedures")) == (1, 2)
+        assert (figures.count("served"), figures.count("deferred")) == (1, 1)
+    assert_converged(*nodes)

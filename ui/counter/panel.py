@@ -2,7 +2,9 @@
 
 F1 call next · F5 recall · F2 start · F3 done · F9 done, documents missing (revisit) ·
 F10 done, J-LIS down: come back later · F4 no-show (after the configured calls) · F6 hold ·
-Ctrl+D ask the city's double check (シ; the visitor stays at the counter) ·
+Ctrl+D ask the city's double check (シ; the visitor stays at the counter) · a visit of
+several procedures records an outcome for each (and F3 moves it on to the city counter
+when a procedure of the city's remains) ·
 F7 resume · F8 transfer · Ctrl+F call a number · Ctrl+P pause the counter with a reason
 (休憩 …: it calls nobody until reopened) or reopen it. The moves that end a visit without
 the service (F9, F10, F4) ask first: a slip of the key would send the visitor away.
@@ -41,8 +43,10 @@ from app.model.ticket_fold import timings
 from app.model.ticket_states import HELD
 from app.queue.counter_pauses import REASONS as PAUSE_REASONS
 from app.queue.queries import allowed_actions, confirmation
+from app.queue.routes import procedures_of
 from app.queue.tickets import PRIORITY_REASONS, STATE_NAMES
 from app.services import CounterServices
+from ui.counter.outcomes import OutcomeBox
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.keys import bind_key
@@ -159,6 +163,7 @@ class CounterPanel(QWidget):
         self.fee = QComboBox()
         for fee in (None, "reissue", "express"):
             self.fee.addItem(texts(f"fee_{fee or 'none'}"), fee)
+        self.outcome_box = OutcomeBox(self._here.catalog, texts)
         self.checks = QListWidget()
         self.checks.setMaximumWidth(360)
         self.sign_button = QPushButton(texts("sign_check"))
@@ -182,6 +187,7 @@ class CounterPanel(QWidget):
         fee_row.addWidget(QLabel(texts("fee")))
         fee_row.addWidget(self.fee, 1)
         right.addLayout(fee_row)
+        right.addWidget(self.outcome_box)
         right.addWidget(QLabel(texts("held_here")))
         right.addWidget(self.held)
         if self.signs_checks:  # city staff sign off the checks other counters ask for
@@ -251,15 +257,25 @@ class CounterPanel(QWidget):
                     self.error.setText(self._texts("nobody_here"))
                     return
                 if method == "done" and args == ("completed",):
-                    args = ("completed", self.fee.currentData())
-                getattr(self._tickets, method)(self._actor, ticket["ticket_id"], *args)
+                    args = ("completed", self.fee.currentData(), self.outcome_box.outcomes())
+                result = getattr(self._tickets, method)(self._actor, ticket["ticket_id"], *args)
                 if method == "done":
                     self.fee.setCurrentIndex(0)
+                if method == "done" and result["ticket_id"] != ticket["ticket_id"]:
+                    self._moved_on(result)  # the visit goes on to another counter
+                    return
         except UserError as exc:
             self.error.setText(self._texts.error(exc))
             return
         self.error.clear()
         self.notice.clear()
+        self._hub.notify()
+
+    def _moved_on(self, new: dict[str, Any]) -> None:
+        lane = self._here.catalog.lane(new["lane"])
+        self.error.clear()
+        self.notice.setText(self._texts("moved_on", n=self._queue.held_number(new),
+                                        lane=self._texts.pick((lane.name_ja, lane.name_en))))  # fmt: skip
         self._hub.notify()
 
     def toggle_pause(self, reason: str | None = None) -> None:
@@ -387,6 +403,7 @@ class CounterPanel(QWidget):
     def refresh_times(self) -> None:
         """Updates the current ticket's card (its waiting time moves every second)."""
         ticket = self.current_ticket()
+        self.outcome_box.show_ticket(ticket)
         if ticket is None:
             self.number.setText("—")
             self.details.setText(self._texts("to_counter", c=self._actor.counter or "?"))
@@ -436,8 +453,8 @@ class CounterPanel(QWidget):
         self.pause_notice.setVisible(self.paused)
 
     def _procedure(self, ticket: dict[str, Any]) -> str:
-        proc = self._here.catalog.procedure(ticket["procedure"])
-        return self._texts.pick((proc.name_ja, proc.name_en))
+        procs = [self._here.catalog.procedure(code) for code in procedures_of(ticket)]
+        return "・".join(self._texts.pick((p.name_ja, p.name_en)) for p in procs)
 
     def _enable(self, ticket: dict[str, Any] | None) -> None:
         allowed = allowed_actions(ticket, bool(self.mine((HELD,))),

@@ -1,7 +1,9 @@
 """The reception desk: categorise the visit, check the documents, issue and print.
 
 Touch-sized and keyboard-driven: 1–9 and 0 pick the procedure, Q/W/E the applicant type,
-F2 marks a priority visitor (優先, a reason of a fixed list), Ctrl+A ticks every document,
++ turns 複数の手続 on (a procedure button then adds one more to the visit, each with its
+own checklist), F2 marks a priority visitor (優先, a reason of a fixed list), Ctrl+A ticks
+every document,
 Enter issues, F5 turns the visitor back (書類不備),
 F6 reprints, F8 cancels the last ticket, Esc starts over.
 """
@@ -30,11 +32,13 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from app.core.actor import Actor
+from app.core.catalog import Catalog
 from app.core.errors import UserError
 from app.printing.printer import Printer
 from app.queue.hours import OutsideHours
 from app.queue.modes import ModeNow
 from app.queue.modes import detail as mode_detail
+from app.queue.routes import Stop, stops
 from app.queue.tickets import PRIORITY_REASONS
 from app.services import ReceptionServices
 from ui.reception.touch import TOUCH_STYLE
@@ -57,6 +61,22 @@ def button_text(name: str, notes: list[str]) -> str:
     return "<br>".join(lines)
 
 
+def route_text(texts: Texts, catalog: Catalog, route: list[Stop]) -> str:
+    """Returns where the visit goes: its lane, and for several procedures each stop with its
+    procedures (the city's after the contractor's, the visitor keeping the number)."""
+    t = texts
+    if len(route) == 1 and len(route[0].procedures) == 1:
+        first = route[0].lane
+        return f"→ {first.prefix}  {t.pick((first.name_ja, first.name_en))}"
+    lines = []
+    for n, stop in enumerate(route):
+        procs = [catalog.procedure(code) for code in stop.procedures]
+        names = [t.pick((p.name_ja, p.name_en)) for p in procs]
+        where = f"{stop.lane.prefix}  {t.pick((stop.lane.name_ja, stop.lane.name_en))}"
+        lines.append(t("route_first" if n == 0 else "route_then", lane=where, p="・".join(names)))
+    return "\n".join(lines)
+
+
 def procedure_key(position: int) -> str:
     """Returns the key of the procedure button at ``position`` (1 …): 1–9, then 0."""
     return str(position % 10)
@@ -76,8 +96,10 @@ class ReceptionPanel(QWidget):
         self._printer = printer
         self._confirm = confirm or self._ask
         self._tickets = services.tickets
-        self.procedure: str | None = None
+        self.procedure: str | None = None  # the first of the visit's procedures
+        self.procedures: list[str] = []
         self.applicant: str | None = None
+        self.sections: list[QLabel] = []  # a title over each procedure's checklist
         self.last: dict[str, Any] | None = None
         self.setStyleSheet(TOUCH_STYLE)
         self.counts = QLabel()
@@ -110,6 +132,7 @@ class ReceptionPanel(QWidget):
         grid = QGridLayout(box)
         self.procedure_buttons: dict[str, WrapButton] = {}
         group = self.procedure_group = QButtonGroup(self)
+        group.setExclusive(False)  # several procedures may be chosen (see choose_procedure)
         for i, proc in enumerate(self._here.catalog.procedures.values()):
             button = WrapButton()  # long names wrap rather than being cut off
             button.setCheckable(True)
@@ -138,7 +161,12 @@ class ReceptionPanel(QWidget):
         self.priority.addItem(t("priority_none"), None)
         for code, names in PRIORITY_REASONS.items():
             self.priority.addItem(t("priority_reason", r=t.pick(names)), code)
-        grid.addWidget(self.priority, 6, 0, 1, 2)
+        grid.addWidget(self.priority, 6, 0)
+        # Several procedures in one visit: while on, a procedure button adds or removes one.
+        self.multi = QPushButton(t("multi"))
+        self.multi.setCheckable(True)
+        self.multi.toggled.connect(lambda _on: self.show_choice())
+        grid.addWidget(self.multi, 6, 1)
         return box
 
     def _documents(self) -> QWidget:
@@ -204,7 +232,7 @@ class ReceptionPanel(QWidget):
         for key, code in zip(APPLICANT_KEYS, self.applicant_buttons, strict=True):
             bind(key, partial(self.choose_applicant, code))
         for key, slot in (("Ctrl+A", self.tick_all), ("Return", self.issue), ("Enter", self.issue),
-                          ("F2", self.next_priority),
+                          ("F2", self.next_priority), ("+", self.toggle_multi),
                           ("F5", self.turn_back), ("F6", self.reprint), ("F8", self.cancel_last),
                           ("Esc", self.reset)):  # fmt: skip
             bind(key, slot)
@@ -212,15 +240,37 @@ class ReceptionPanel(QWidget):
     # -- choosing ---------------------------------------------------------------------------
 
     def choose_procedure(self, code: str) -> None:
-        """Selects a procedure (ignored while it is paused)."""
+        """Selects a procedure (ignored while it is paused); with 複数の手続 on, adds it to
+        the visit's procedures or takes it out again."""
+        if self.multi.isChecked() and self.procedures:
+            self.add_procedure(code)
+            return
         if not self.procedure_buttons[code].isEnabled():
             return
-        self.procedure = code
-        self.procedure_buttons[code].setChecked(True)
-        proc = self._here.catalog.procedure(code)
-        if self.applicant is not None and self.applicant not in proc.applicants:
+        self._choose([code])
+
+    def add_procedure(self, code: str) -> None:
+        """Adds a procedure to the visit, or takes it out if it is in already."""
+        if code in self.procedures:
+            self._choose([c for c in self.procedures if c != code])
+        elif self.procedure_buttons[code].isEnabled():
+            self._choose([*self.procedures, code])
+
+    def _choose(self, codes: list[str]) -> None:
+        self.procedures = codes
+        self.procedure = codes[0] if codes else None
+        for code, button in self.procedure_buttons.items():
+            button.setChecked(code in codes)
+        catalog = self._here.catalog
+        if self.applicant is not None and any(
+            self.applicant not in catalog.procedure(code).applicants for code in codes
+        ):
             self.applicant = None
         self.show_choice()
+
+    def toggle_multi(self) -> None:
+        """Turns 複数の手続 on or off (the + key)."""
+        self.multi.setChecked(not self.multi.isChecked())
 
     def choose_applicant(self, code: str) -> None:
         """Selects the applicant type."""
@@ -237,18 +287,19 @@ class ReceptionPanel(QWidget):
     def show_choice(self) -> None:
         """Shows the lane, the checklist, or why no walk-in ticket can be issued."""
         t, catalog = self._texts, self._here.catalog
-        for check in self.checks:
-            self.checks_box.removeWidget(check)
-            check.hide()
-            check.deleteLater()
-        self.checks = []
+        for widget in [*self.checks, *self.sections]:
+            self.checks_box.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self.checks, self.sections = [], []
         self.reserve_qr.clear()
         self.issue_button.setEnabled(False)
         self.turn_back_button.setEnabled(False)
         if self.procedure is None:
             self.route.setText(t("choose_procedure"))
             return
-        proc = catalog.procedure(self.procedure)
+        procs = [catalog.procedure(code) for code in self.procedures]
+        proc = next((p for p in procs if p.reservation), procs[0])
         if proc.reservation:
             left = self.capacity_left()
             self.route.setText(
@@ -259,15 +310,21 @@ class ReceptionPanel(QWidget):
         if self.applicant is None:
             self.route.setText(t("choose_applicant"))
             return
-        lane = catalog.lane_for(self.procedure, self.applicant)
-        self.route.setText(f"→ {lane.prefix}  {t.pick((lane.name_ja, lane.name_en))}")
-        for document in catalog.documents(self.procedure, self.applicant):
-            check = QCheckBox(catalog.document_name(document, t.lang))
-            check.setProperty("document", document)  # what is recorded: the catalog's name
-            check.setStyleSheet("font-size: 16px; padding: 4px;")
-            check.toggled.connect(self._update_buttons)
-            self.checks_box.addWidget(check)
-            self.checks.append(check)
+        self.route.setText(route_text(t, catalog, stops(catalog, self.procedures, self.applicant)))
+        for code in self.procedures:
+            if len(self.procedures) > 1:  # each procedure with its own checklist
+                name = catalog.procedure(code)
+                section = QLabel(t.pick((name.name_ja, name.name_en)))
+                section.setStyleSheet("font-size: 15px; font-weight: bold; margin-top: 4px;")
+                self.checks_box.addWidget(section)
+                self.sections.append(section)
+            for document in catalog.documents(code, self.applicant):
+                check = QCheckBox(catalog.document_name(document, t.lang))
+                check.setProperty("document", document)  # what is recorded: the catalog's name
+                check.setStyleSheet("font-size: 16px; padding: 4px;")
+                check.toggled.connect(self._update_buttons)
+                self.checks_box.addWidget(check)
+                self.checks.append(check)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -286,12 +343,15 @@ class ReceptionPanel(QWidget):
     def reset(self) -> None:
         """Clears the choice for the next visitor."""
         self.priority.setCurrentIndex(0)
+        self.multi.setChecked(False)
         self.procedure = self.applicant = None
+        self.procedures = []
         for group in (self.procedure_group, self.applicant_group):
+            exclusive = group.exclusive()
             group.setExclusive(False)  # an exclusive group refuses to uncheck its button
             for button in group.buttons():
                 button.setChecked(False)
-            group.setExclusive(True)
+            group.setExclusive(exclusive)
         self.show_choice()
 
     # -- acting ---------------------------------------------------------------------------
@@ -301,7 +361,8 @@ class ReceptionPanel(QWidget):
         if not self.issue_button.isEnabled() or self.procedure is None or self.applicant is None:
             return
         args = (self._actor, self.procedure, self.applicant)
-        priority = {"priority_reason": self.priority.currentData()}
+        priority = {"priority_reason": self.priority.currentData(),
+                    "others": tuple(self.procedures[1:])}  # fmt: skip
         try:
             try:
                 row = self._tickets.issue(*args, **priority)
@@ -389,7 +450,7 @@ class ReceptionPanel(QWidget):
         missing = [str(c.property("document")) for c in self.checks if not c.isChecked()]
         try:
             text = self._services.visits.turn_back(
-                self._actor, self.procedure, self.applicant, missing
+                self._actor, self.procedure, self.applicant, missing, self.procedures[1:]
             )
         except UserError as exc:
             self.error.setText(self._texts.error(exc))

@@ -188,6 +188,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "staff_role": ("{s}（{r}）", "{s} ({r})"),
     "pause_hint": ("J-LIS 障害", "J-LIS down"),
+    "outcomes_title": ("手続ごとの結果（F3 で記録）", "Outcome of each procedure (F3)"),
+    "moving_on": ("続けて {lane}: {p}（F3 で回付）", "Then {lane}: {p} (F3 transfers)"),
+    "moved_on": (
+        "✓ この窓口の手続を記録し、{lane}へ回付しました。お客様は番号 {n} のままお待ちください",
+        "✓ Recorded here and transferred to the {lane}. The visitor keeps number {n}.",
+    ),
+    "multi": ("＋ 複数の手続 (+)", "+ Several procedures (+)"),
+    "route_first": ("→ {lane}: {p}", "→ {lane}: {p}"),
+    "route_then": (
+        "→ 続けて {lane}: {p}（番号はそのまま、回付でご案内）",
+        "→ then {lane}: {p} (same number, transferred)",
+    ),
     "priority_none": ("優先なし (F2)", "No priority (F2)"),
     "priority_reason": ("優先: {r} (F2)", "Priority: {r} (F2)"),
     "priority_mark": ("優先（{r}）", "Priority ({r})"),

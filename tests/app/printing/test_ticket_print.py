@@ -425,3 +425,17 @@ def test_a_priority_ticket_says_priority_but_not_why(
     text = _pdf_text(pdf)
     assert content.priority and "優先案内" in text and "Priority" in text
     assert "妊娠" not in text and "regnant" not in text
+
+
+def test_a_ticket_of_several_procedures_names_them_and_where_the_visit_goes_next(
+    node: Node, svc: TicketService, floor: Actor
+) -> None:
+    row = svc.issue(floor, "certificate", "self", others=("face_auth", "pin"))
+    content, pdf, png = _pdf_and_png(node, row)
+    assert content.others == (("暗証番号の初期化・再設定", "PIN reset / initialisation"),
+                              ("顔認証マイナンバーカードへの切替",
+                               "Switch to a face-authentication card"))  # fmt: skip
+    assert content.then_lane == ("市窓口", "City counter")
+    text = _pdf_text(pdf)
+    assert "＋ 暗証番号の初期化・再設定" in text and "続けて市窓口へご案内します" in text
+    assert _decode_qr(png) == [content.qr_payload]

@@ -153,6 +153,38 @@ def test_f2_marks_a_priority_visitor_with_a_reason_of_the_list(
     assert TicketService(node).get(panel.number.text())["priority_reason"] is None
 
 
+def test_several_procedures_in_one_visit_each_with_its_checklist(
+    panel: ReceptionPanel, node: Node
+) -> None:
+    panel.choose_procedure("certificate")
+    panel.choose_procedure("face_auth")  # without 複数の手続: the choice is replaced
+    assert panel.procedures == ["face_auth"]
+    panel.toggle_multi()
+    panel.choose_procedure("certificate")
+    assert panel.procedures == ["face_auth", "certificate"]
+    panel.choose_applicant("self")
+    assert panel.route.text().splitlines() == [
+        "→ A  一般窓口（委託）: 電子証明書の新規発行・更新",
+        "→ 続けて C  市窓口: 顔認証マイナンバーカードへの切替（番号はそのまま、回付でご案内）",
+    ]
+    assert [label.text() for label in panel.sections] == [
+        "顔認証マイナンバーカードへの切替", "電子証明書の新規発行・更新"]  # fmt: skip
+    docs = [*node.catalog.documents("face_auth", "self"),
+            *node.catalog.documents("certificate", "self")]  # fmt: skip
+    assert [c.property("document") for c in panel.checks] == docs
+    panel.tick_all()
+    panel.issue()
+    row = TicketService(node).get(panel.number.text())
+    assert (row["number"], row["lane"]) == ("A-001", "general")
+    assert row["procedures"] == '["certificate", "face_auth"]'
+    assert panel.procedures == [] and not panel.multi.isChecked()
+    panel.toggle_multi()
+    panel.choose_procedure("pin")
+    panel.choose_procedure("loss")
+    panel.choose_procedure("pin")  # taken out again
+    assert panel.procedures == ["loss"]
+
+
 def test_a_printer_failure_never_stops_issuing(panel: ReceptionPanel, node: Node) -> None:
     panel._printer = BrokenPrinter()
     panel.choose_procedure("pin")
