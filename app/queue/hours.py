@@ -11,6 +11,9 @@ The rules, in the order :meth:`app.queue.tickets.TicketService.issue` applies th
   later each ticket needs the floor manager's yes too. A visit of several procedures is past
   its cut-off as soon as one of them is.
 
+- **受付終了見込み**: a walk-in whose own visit is expected to end after closing (see
+  :mod:`app.queue.forecast`) needs the floor manager's yes as well.
+
 A reserved visitor is received by the rules of their booking (its day and slot), not by
 these hours.
 """
@@ -24,11 +27,13 @@ from typing import TYPE_CHECKING
 from app.core.center_calendar import DayStatus
 from app.core.errors import ConfirmationNeeded, UserError
 from app.model.clock import hhmm, to_ms
+from app.queue.forecast import ServiceMinutes, forecast
 from app.queue.modes import ModeService
 
 if TYPE_CHECKING:
     from app.core.catalog import Procedure
     from app.core.node import Node
+    from app.queue.routes import Stop
 
 _WEEKDAYS = ("月", "火", "水", "木", "金", "土", "日")
 
@@ -126,3 +131,28 @@ def check_walk_in(node: Node, day: ReceptionDay, procedures: list[Procedure], no
                 en=f"Reception for {proc.name_en} ended at {hhmm(cutoff)} (closing at "
                 f"{closes}). Issue a ticket all the same?",
             )
+
+
+def check_overrun(node: Node, day: ReceptionDay, route: list[Stop], now: int) -> None:
+    """Asks before a walk-in whose visit is expected to end after closing (the expected end
+    of :mod:`app.queue.forecast`: when they would be called, plus the minutes of their
+    procedures).
+
+    Raises:
+        OutsideHours: the visit is expected to end after closing.
+    """
+    if day.close_ms is None or not day.open_ms or now < day.open_ms:
+        return
+    first = route[0].lane.id
+    minutes = ServiceMinutes(node, day.day.isoformat())
+    expected = forecast(node, now, [first]).visit_end_ms(
+        first, sum(minutes.of(stop.procedures) for stop in route)
+    )
+    if expected > day.close_ms:
+        ends, closes = hhmm(expected), hhmm(day.close_ms)
+        raise OutsideHours(
+            f"本日の受付終了見込みは{ends}で、閉庁（{closes}）までに終わらない見込みです。"
+            "それでも発券しますか",
+            en=f"This visit is expected to end at {ends}, after closing ({closes}). "
+            "Issue a ticket all the same?",
+        )

@@ -18,7 +18,7 @@ from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, iso, to_ms
 from app.queue.counter_pauses import CounterPauses
-from app.queue.hours import check_walk_in, reception_day, refuse_closed
+from app.queue.hours import check_overrun, check_walk_in, reception_day, refuse_closed
 from app.queue.modes import ModeService
 from app.queue.pauses import PauseService
 from app.queue.routes import procedures_of, split_here, stops
@@ -231,8 +231,9 @@ class TicketService:
             TicketError: the procedure needs a reservation, the reservation does not
                 fit, or the lane's numbers for today are used up.
             LateCheckIn: a reserved visitor too late for priority (not confirmed).
-            OutsideHours: a walk-in before opening, after closing or after its
-                procedure's cut-off (not confirmed).
+            OutsideHours: a walk-in before opening, after closing, after its
+                procedure's cut-off, or whose visit is expected to end after closing (not
+                confirmed).
         """
         actor.require("ticket.issue")
         if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
@@ -281,6 +282,7 @@ class TicketService:
                 )
             elif not confirm_closed:
                 check_walk_in(self.node, day, procs, now)
+                check_overrun(self.node, day, route, now)
             if priority_reason is not None:
                 extra["priority_reason"] = priority_reason
             if len(procs) > 1:

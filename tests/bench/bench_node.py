@@ -26,6 +26,7 @@ from app.queue.tickets import TicketService
 from app.sim.demo import open_day_shift
 from db.event import COLUMNS, Event
 from db.store import connect
+from tests.bench.common import Counters
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -59,9 +60,11 @@ def issue_latency(folder: Path, n: int) -> list[float]:
     StaffService(node).add(SYSTEM, "fm", "bench", "floor_manager", "1111")
     tickets = TicketService(node)
     floor = Actor("fm", "floor_manager")
+    counters = Counters(node)
     procedures = ("certificate", "pin", "loss", "surface", "face_auth", "other")
     samples = []
     for i in range(n):
+        counters.serve()
         start = time.perf_counter()
         tickets.issue(floor, procedures[i % len(procedures)], ("self", "legal", "agent")[i % 3])
         samples.append((time.perf_counter() - start) * 1000)

@@ -20,6 +20,7 @@ from app.printing.render import render_pdf, render_png
 from app.queue.tickets import TicketService
 from app.sim.demo import open_day_shift
 from tests.bench.bench_node import percentile
+from tests.bench.common import Counters
 
 PROCEDURES = ("certificate", "pin", "loss", "surface", "face_auth", "other")
 APPLICANTS = ("self", "legal", "agent")
@@ -40,8 +41,10 @@ def tap_latency(folder: Path, n: int, render: bool) -> tuple[list[float], list[f
         The tap times in ms, and (with ``render``) the PNG raster times in ms.
     """
     node, tickets, floor = _reception(folder)
+    counters = Counters(node)
     taps, rasters = [], []
     for i in range(n):
+        counters.serve()
         start = time.perf_counter()
         row = tickets.issue(floor, PROCEDURES[i % len(PROCEDURES)], APPLICANTS[i % 3])
         if render:

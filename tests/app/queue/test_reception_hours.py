@@ -10,7 +10,10 @@ import pytest
 
 from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
+from app.core.staff import StaffService
+from app.model.clock import hhmm
 from app.queue.closures import ClosureService
+from app.queue.forecast import forecast
 from app.queue.hours import ClosedDay, OutsideHours
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
@@ -83,6 +86,9 @@ def test_before_opening_the_floor_manager_is_asked(node: Node, clock: FakeClock)
 
 def test_at_18_25_the_long_procedures_are_past_their_cut_off(node: Node, clock: FakeClock) -> None:
     tickets = TicketService(node)
+    staff = StaffService(node)
+    staff.sign_in("cl", "2222", "1")
+    staff.sign_in("cl2", "2223", "2")  # two counters: the PIN reset is done before closing
     clock.set(OPEN_DAY, time(17, 59))
     assert tickets.issue(FLOOR, "certificate", "self")["number"] == "A-001"
     clock.set(OPEN_DAY, time(18, 10))  # certificates end at 18:00, PIN resets at 18:15
@@ -123,3 +129,25 @@ def test_a_booked_visitor_is_received_by_the_booking_not_the_cut_off(
     clock.set(OPEN_DAY, time(18, 5))
     row = TicketService(node).issue(FLOOR, "issuance", "self", reservation_id="R202611240009")
     assert row["number"] == "K-001" and row["priority"] == 1
+
+
+def test_a_walk_in_expected_to_end_after_closing_is_asked_first(
+    node: Node, clock: FakeClock
+) -> None:
+    """The specification's example: a 25-minute renewal at 16:30 with six renewals ahead
+    and one counter open would end about 19:30, after the 18:30 closing."""
+    StaffService(node).sign_in("cl", "2222", "1")
+    tickets = TicketService(node)
+    clock.set(OPEN_DAY, time(16, 30))
+    for n in range(6):  # from the fifth on, each was asked already
+        tickets.issue(FLOOR, "certificate", "self", confirm_closed=n >= 4)
+    expected = forecast(node, clock(), ["general"])
+    assert hhmm(expected.lane_end_ms["general"] or 0) == "19:06"  # 6 × (25 + 1) minutes
+    with pytest.raises(OutsideHours) as asked:
+        tickets.issue(FLOOR, "certificate", "self")
+    assert "本日の受付終了見込みは19:32で、閉庁（18:30）までに終わらない見込み" in str(asked.value)
+    assert "expected to end at 19:32, after closing (18:30)" in asked.value.in_language("en")
+    assert tickets.issue(FLOOR, "certificate", "self", confirm_closed=True)["number"] == "A-007"
+    StaffService(node).sign_in("cl2", "2223", "2")  # a second counter opens
+    StaffService(node).sign_in("sm", "4444", "3")  # and the site manager takes a third
+    assert tickets.issue(FLOOR, "pin", "self")["number"] == "A-008"

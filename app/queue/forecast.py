@@ -1,0 +1,239 @@
+"""When today's reception will end: the expected end per lane (本日の受付終了見込み). No Qt.
+
+How it is computed, in the steps staff can follow:
+
+1. **Counters**: the counters open now (signed in, not paused:
+   :func:`app.queue.counters.counters_open`) with the lanes each serves; a lane with none
+   open counts the counters that called in it today, or one.
+2. **Minutes a visit takes**: per procedure, the mean call-to-end time of today's last ten
+   finished visits of that procedure alone, or before any, the catalog's
+   ``service_minutes`` plus a minute to walk to the counter; a visit of several
+   procedures takes the sum of those served at that lane.
+3. **The work still to come**: the visitors waiting, in calling order (reserved visitors
+   whose slot has begun and transferred ones first, then by issue time, a priority
+   visitor's counted ``priority_head_start_minutes`` earlier); the visitors at a counter,
+   for what is left of their visit (at least a minute); the booked visitors not checked
+   in yet, arriving at their slot; and a visit of several procedures coming on to the city
+   counter once its first stop is done.
+4. **The replay**: each counter, as soon as it is free, takes the first visitor there of
+   the lanes it serves, exactly as ``call_next`` would; the lane's expected end is when
+   its last visitor is done. A new walk-in of a lane is replayed at the end of its
+   lane's walk-ins (after the bookings that arrive before it is called): their start plus
+   the minutes of their procedures is when *their* visit would end.
+
+The estimate knows only the visitors already here and booked: walk-ins still to come make
+the real end later. Reception shows each lane's expected end, and asks before issuing a
+walk-in whose own expected end passes closing.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import time
+from typing import TYPE_CHECKING, Any
+
+from app.model.clock import to_datetime, to_ms
+from app.queue.counters import counters_open
+from app.queue.routes import split_here, stops
+
+if TYPE_CHECKING:
+    from app.core.node import Node
+
+MINUTE = 60_000
+#: Finished visits of a procedure that make its mean minutes.
+RECENT = 10
+#: Minutes added to the catalog's service time before a procedure has finished visits of
+#: its own today (calling and walking to the counter).
+WALK_MINUTES = 1
+
+
+@dataclass(order=True)
+class _Item:
+    """A visit to replay: its calling order, and what it needs."""
+
+    rank: tuple[Any, ...]
+    lane: str = field(compare=False)
+    arrives: int = field(compare=False)
+    minutes: float = field(compare=False)
+    key: str = field(compare=False)
+    then: tuple[str, float] | None = field(compare=False, default=None)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The expected end of today's reception (see the module docstring).
+
+    Attributes:
+        now_ms: when it was made.
+        lane_end_ms: lane → when its last known visitor is done (None: nobody to serve).
+        walk_in_start_ms: lane → when a walk-in issued now would be called.
+        counters: lane → the counters taken to serve it.
+    """
+
+    now_ms: int
+    lane_end_ms: dict[str, int | None]
+    walk_in_start_ms: dict[str, int]
+    counters: dict[str, list[str]]
+
+    def visit_end_ms(self, lane: str, minutes: float) -> int:
+        """Returns when a walk-in issued now in ``lane`` for ``minutes`` would be done."""
+        return self.walk_in_start_ms[lane] + round(minutes * MINUTE)
+
+
+class ServiceMinutes:
+    """The minutes a procedure takes today (step 2 of the module docstring)."""
+
+    def __init__(self, node: Node, day: str) -> None:
+        self._catalog = node.catalog
+        self._means: dict[str, float] = {}
+        rows = node.store.rows(
+            "SELECT procedure, ended_at - called_at AS ms FROM tickets WHERE day = ? "
+            "AND state = 'done' AND called_at IS NOT NULL AND procedures IN ('[]', "
+            "json_array(procedure)) ORDER BY ended_at DESC",
+            (day,),
+        )
+        seen: dict[str, list[int]] = {}
+        for row in rows:
+            mine = seen.setdefault(row["procedure"], [])
+            if len(mine) < RECENT:
+                mine.append(int(row["ms"]))
+        self._means = {code: sum(ms) / len(ms) / MINUTE for code, ms in seen.items()}
+
+    def of(self, procedures: Sequence[str]) -> float:
+        """Returns the minutes of a visit for these procedures."""
+        total = 0.0
+        for code in procedures:
+            mean = self._means.get(code)
+            if mean is None:
+                proc = self._catalog.procedures.get(code)
+                mean = (proc.service_minutes if proc else 15) + WALK_MINUTES
+            total += mean
+        return total
+
+
+def forecast(node: Node, now_ms: int, walk_in_lanes: Sequence[str] = ()) -> Forecast:
+    """Returns the expected end of each lane today and when a walk-in would be called.
+
+    Args:
+        node: the node whose tables are read.
+        now_ms: now.
+        walk_in_lanes: the lanes to place a walk-in in (default: every lane).
+    """
+    day = to_datetime(now_ms).date()
+    iso = day.isoformat()
+    catalog = node.catalog
+    minutes = ServiceMinutes(node, iso)
+    serving = _counters(node, now_ms, iso)
+    head_start = node.settings.reception.priority_head_start_minutes * MINUTE
+    items: list[_Item] = []
+    busy: dict[str, int] = {}
+    for row in node.store.rows(
+        "SELECT * FROM tickets WHERE day = ? AND state IN ('waiting', 'called', 'serving')",
+        (iso,),
+    ):
+        here, rest = split_here(catalog, row)
+        need = minutes.of(here)
+        then = None
+        if rest:
+            next_lane = stops(catalog, rest, row["applicant"])[0].lane.id
+            then = (next_lane, minutes.of(rest))
+        if row["state"] == "waiting":
+            items.append(_Item(_rank(row, head_start, now_ms), row["lane"], now_ms, need,
+                               row["ticket_id"], then))  # fmt: skip
+        elif row["counter"] in serving["by_counter"]:
+            spent = (now_ms - (row["called_at"] or now_ms)) / MINUTE
+            busy[row["counter"]] = now_ms + round(max(need - spent, 1.0) * MINUTE)
+    items += _bookings(node, iso, now_ms, minutes)
+    for lane in walk_in_lanes or catalog.lanes:  # a walk-in issued now, of no length
+        items.append(_Item((1, 0, now_ms, 2**62, "~"), lane, now_ms, 0.0, f"new:{lane}"))
+    ends = _replay(items, serving["by_counter"], busy, now_ms)
+    lane_end: dict[str, int | None] = {lane: None for lane in catalog.lanes}
+    starts: dict[str, int] = {}
+    for key, (lane, start, end) in ends.items():
+        if key.startswith("new:"):
+            starts[lane] = start
+        elif lane_end[lane] is None or end > (lane_end[lane] or 0):
+            lane_end[lane] = end
+    return Forecast(now_ms, lane_end, starts, serving["by_lane"])
+
+
+def _rank(row: dict[str, Any], head_start: int, now_ms: int) -> tuple[Any, ...]:
+    """The calling order of :meth:`app.queue.tickets.TicketService.queue` now, as a sort
+    key."""
+    if row["priority"] and row["slot_start"] is not None and row["slot_start"] <= now_ms:
+        return (0, row["slot_start"], 0, 0, row["ticket_id"])
+    shift = head_start if row["priority_reason"] is not None else 0
+    return (1, 0, row["issued_at"] - shift, row["issued_hlc"], row["ticket_id"])
+
+
+def _counters(node: Node, now_ms: int, day: str) -> dict[str, Any]:
+    """The counters taken to serve each lane (step 1 of the module docstring)."""
+    by_lane = counters_open(node, now_ms)
+    for lane, found in by_lane.items():
+        if not found:
+            called = node.store.rows(
+                "SELECT DISTINCT counter FROM tickets WHERE day = ? AND lane = ? "
+                "AND counter IS NOT NULL ORDER BY counter",
+                (day, lane),
+            )
+            by_lane[lane] = [str(r["counter"]) for r in called] or [f"?{lane}"]
+    by_counter: dict[str, list[str]] = {}
+    for lane, found in by_lane.items():
+        for counter in found:
+            by_counter.setdefault(counter, []).append(lane)
+    return {"by_lane": by_lane, "by_counter": by_counter}
+
+
+def _bookings(node: Node, day: str, now_ms: int, minutes: ServiceMinutes) -> list[_Item]:
+    """The booked visitors not checked in yet, still expected (step 3)."""
+    rules = node.settings.reservations
+    date_ = to_datetime(now_ms).date()
+    items = []
+    for row in node.store.rows(
+        "SELECT reservation_id, slot, procedure, applicant FROM reservations WHERE day = ? "
+        "AND state = 'booked'",
+        (day,),
+    ):
+        hour, minute = (int(x) for x in row["slot"].split(":"))
+        slot = to_ms(date_, time(hour, minute))
+        if slot + (rules.slot_minutes + rules.late_grace_minutes) * MINUTE < now_ms:
+            continue  # past its slot and grace: a no-show
+        try:
+            lane = node.catalog.lane_for(row["procedure"], row["applicant"]).id
+        except ValueError:
+            continue
+        items.append(_Item((0, slot, 0, 0, row["reservation_id"]), lane, max(slot, now_ms),
+                           minutes.of([row["procedure"]]), row["reservation_id"]))  # fmt: skip
+    return items
+
+
+def _replay(items: list[_Item], by_counter: dict[str, list[str]], busy: dict[str, int],
+            now_ms: int) -> dict[str, tuple[str, int, int]]:  # fmt: skip
+    """Replays the counters calling the items (step 4): item key → (lane, start, end)."""
+    waiting: dict[str, list[_Item]] = {}
+    for item in items:
+        heapq.heappush(waiting.setdefault(item.lane, []), item)
+    free = [(busy.get(counter, now_ms), counter) for counter in sorted(by_counter)]
+    heapq.heapify(free)
+    done: dict[str, tuple[str, int, int]] = {}
+    while free and any(waiting.get(lane) for lanes in by_counter.values() for lane in lanes):
+        at, counter = heapq.heappop(free)
+        lanes = [lane for lane in by_counter[counter] if waiting.get(lane)]
+        if not lanes:
+            continue  # nothing left that this counter serves
+        arrived = [waiting[lane][0] for lane in lanes if waiting[lane][0].arrives <= at]
+        if not arrived:  # the next visitor of its lanes comes later
+            heapq.heappush(free, (min(waiting[lane][0].arrives for lane in lanes), counter))
+            continue
+        item = min(arrived)
+        heapq.heappop(waiting[item.lane])
+        end = at + round(item.minutes * MINUTE)
+        done[item.key] = (item.lane, at, end)
+        if item.then is not None:  # on to the next stop, ahead of walk-ins there
+            lane, need = item.then
+            heapq.heappush(waiting.setdefault(lane, []),
+                           _Item((0, end, 0, 0, item.key), lane, end, need, f"{item.key}+"))  # fmt: skip
+        heapq.heappush(free, (end, counter))
+    return done
