@@ -10,7 +10,6 @@ F6 reprints, F8 cancels the last ticket, Esc starts over.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -32,15 +31,15 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from app.core.actor import Actor
-from app.core.catalog import Catalog
 from app.core.errors import UserError
 from app.printing.printer import Printer
 from app.queue.hours import OutsideHours
 from app.queue.modes import ModeNow
 from app.queue.modes import detail as mode_detail
-from app.queue.routes import Stop, stops
+from app.queue.routes import stops
 from app.queue.tickets import PRIORITY_REASONS
 from app.services import ReceptionServices
+from ui.reception.choices import button_text, procedure_key, route_text
 from ui.reception.touch import TOUCH_STYLE
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
@@ -51,35 +50,6 @@ from ui.widgets.qt_printer import print_and_show
 from ui.widgets.wrap_button import WrapButton
 
 APPLICANT_KEYS = ("Q", "W", "E")
-
-
-def button_text(name: str, notes: list[str]) -> str:
-    """Returns a procedure button's text: its name, and under it its notes in a smaller
-    type (reservation only, paused …), so that a long name and its note both fit."""
-    lines = [html.escape(name), *(f'<span style="font-size: 13px;">{html.escape(n)}</span>'
-                                  for n in notes)]  # fmt: skip
-    return "<br>".join(lines)
-
-
-def route_text(texts: Texts, catalog: Catalog, route: list[Stop]) -> str:
-    """Returns where the visit goes: its lane, and for several procedures each stop with its
-    procedures (the city's after the contractor's, the visitor keeping the number)."""
-    t = texts
-    if len(route) == 1 and len(route[0].procedures) == 1:
-        first = route[0].lane
-        return f"→ {first.prefix}  {t.pick((first.name_ja, first.name_en))}"
-    lines = []
-    for n, stop in enumerate(route):
-        procs = [catalog.procedure(code) for code in stop.procedures]
-        names = [t.pick((p.name_ja, p.name_en)) for p in procs]
-        where = f"{stop.lane.prefix}  {t.pick((stop.lane.name_ja, stop.lane.name_en))}"
-        lines.append(t("route_first" if n == 0 else "route_then", lane=where, p="・".join(names)))
-    return "\n".join(lines)
-
-
-def procedure_key(position: int) -> str:
-    """Returns the key of the procedure button at ``position`` (1 …): 1–9, then 0."""
-    return str(position % 10)
 
 
 Confirm = Callable[[str], bool]
