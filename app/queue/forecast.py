@@ -4,7 +4,8 @@ How it is computed, in the steps staff can follow:
 
 1. **Counters**: the counters open now (signed in, not paused:
    :func:`app.queue.counters.counters_open`) with the lanes each serves; a lane with none
-   open counts the counters that called in it today, or one.
+   open counts the counters that called in it today (back from a break); a lane no counter
+   has served at all today has no estimate.
 2. **Minutes a visit takes**: per procedure, the mean call-to-end time of today's last ten
    finished visits of that procedure alone, or before any, the catalog's
    ``service_minutes`` plus a minute to walk to the counter; a visit of several
@@ -67,8 +68,10 @@ class Forecast:
 
     Attributes:
         now_ms: when it was made.
-        lane_end_ms: lane → when its last known visitor is done (None: nobody to serve).
-        walk_in_start_ms: lane → when a walk-in issued now would be called.
+        lane_end_ms: lane → when its last known visitor is done (None: nobody to serve, or
+            no counter to serve them).
+        walk_in_start_ms: lane → when a walk-in issued now would be called (lanes without
+            a counter are left out).
         counters: lane → the counters taken to serve it.
     """
 
@@ -77,9 +80,11 @@ class Forecast:
     walk_in_start_ms: dict[str, int]
     counters: dict[str, list[str]]
 
-    def visit_end_ms(self, lane: str, minutes: float) -> int:
-        """Returns when a walk-in issued now in ``lane`` for ``minutes`` would be done."""
-        return self.walk_in_start_ms[lane] + round(minutes * MINUTE)
+    def visit_end_ms(self, lane: str, minutes: float) -> int | None:
+        """Returns when a walk-in issued now in ``lane`` for ``minutes`` would be done
+        (None: no counter serves the lane today)."""
+        start = self.walk_in_start_ms.get(lane)
+        return None if start is None else start + round(minutes * MINUTE)
 
 
 class ServiceMinutes:
@@ -147,7 +152,8 @@ def forecast(node: Node, now_ms: int, walk_in_lanes: Sequence[str] = ()) -> Fore
             busy[row["counter"]] = now_ms + round(max(need - spent, 1.0) * MINUTE)
     items += _bookings(node, iso, now_ms, minutes)
     for lane in walk_in_lanes or catalog.lanes:  # a walk-in issued now, of no length
-        items.append(_Item((1, 0, now_ms, 2**62, "~"), lane, now_ms, 0.0, f"new:{lane}"))
+        if serving["by_lane"][lane]:
+            items.append(_Item((1, 0, now_ms, 2**62, "~"), lane, now_ms, 0.0, f"new:{lane}"))
     ends = _replay(items, serving["by_counter"], busy, now_ms)
     lane_end: dict[str, int | None] = {lane: None for lane in catalog.lanes}
     starts: dict[str, int] = {}
@@ -178,7 +184,7 @@ def _counters(node: Node, now_ms: int, day: str) -> dict[str, Any]:
                 "AND counter IS NOT NULL ORDER BY counter",
                 (day, lane),
             )
-            by_lane[lane] = [str(r["counter"]) for r in called] or [f"?{lane}"]
+            by_lane[lane] = [str(r["counter"]) for r in called]
     by_counter: dict[str, list[str]] = {}
     for lane, found in by_lane.items():
         for counter in found:

@@ -20,7 +20,8 @@ these hours.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -57,17 +58,17 @@ class ReceptionDay:
     close_ms: int | None
     #: The day closes early (縮小運転).
     early_close: bool = False
+    #: Procedure → when its walk-ins end (受付終了), epoch ms.
+    cutoffs: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def day(self) -> date:
         """Returns the day."""
         return self.status.day
 
-    def cutoff_ms(self, node: Node, procedure: str) -> int | None:
+    def cutoff_ms(self, procedure: str) -> int | None:
         """Returns when walk-ins of a procedure end (受付終了), or None on a closed day."""
-        if self.close_ms is None:
-            return None
-        return self.close_ms - node.settings.reception.cutoff(procedure) * 60_000
+        return self.cutoffs.get(procedure)
 
 
 def reception_day(node: Node, day: date) -> ReceptionDay:
@@ -78,8 +79,11 @@ def reception_day(node: Node, day: date) -> ReceptionDay:
         return ReceptionDay(status, None, None)
     close = to_ms(day, status.hours.close)
     early = ModeService(node).close_ms(day)
-    return ReceptionDay(status, to_ms(day, status.hours.open), min(close, early or close),
-                        early_close=early is not None and early < close)  # fmt: skip
+    closes = min(close, early or close)
+    rules = node.settings.reception
+    cutoffs = {code: closes - rules.cutoff(code) * 60_000 for code in node.catalog.procedures}
+    return ReceptionDay(status, to_ms(day, status.hours.open), closes,
+                        early_close=early is not None and early < close, cutoffs=cutoffs)  # fmt: skip
 
 
 def refuse_closed(day: ReceptionDay) -> None:
@@ -123,7 +127,7 @@ def check_walk_in(node: Node, day: ReceptionDay, procedures: list[Procedure], no
             en=f"Reception closed at {closes}{early_en}. Issue a ticket all the same?",
         )
     for proc in procedures:
-        cutoff = day.cutoff_ms(node, proc.code)
+        cutoff = day.cutoff_ms(proc.code)
         if cutoff is not None and now >= cutoff:
             raise OutsideHours(
                 f"{proc.name_ja}の受付は{hhmm(cutoff)}で終了しました（閉庁 {closes}）。"
@@ -148,7 +152,7 @@ def check_overrun(node: Node, day: ReceptionDay, route: list[Stop], now: int) ->
     expected = forecast(node, now, [first]).visit_end_ms(
         first, sum(minutes.of(stop.procedures) for stop in route)
     )
-    if expected > day.close_ms:
+    if expected is not None and expected > day.close_ms:
         ends, closes = hhmm(expected), hhmm(day.close_ms)
         raise OutsideHours(
             f"本日の受付終了見込みは{ends}で、閉庁（{closes}）までに終わらない見込みです。"

@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
+from app.model.clock import hhmm
 from app.printing.printer import Printer
-from app.queue.hours import OutsideHours
+from app.queue.forecast import Forecast
+from app.queue.hours import OutsideHours, ReceptionDay
 from app.queue.modes import ModeNow
 from app.queue.modes import detail as mode_detail
 from app.queue.routes import stops
@@ -85,6 +87,11 @@ class ReceptionPanel(QWidget):
         root = QVBoxLayout(self)
         root.addWidget(self.mode_banner)
         root.addWidget(self.counts)
+        # 本日の受付終了見込み per lane (app/queue/forecast.py), read again every half minute.
+        self.expected_end = QLabel()
+        self.expected_end.setObjectName("expected_end")
+        self.expected_end.setStyleSheet("font-size: 15px;")
+        root.addWidget(self.expected_end)
         columns = QHBoxLayout()
         root.addLayout(columns, 1)
         columns.addWidget(self._choices(), 3)
@@ -92,6 +99,8 @@ class ReceptionPanel(QWidget):
         columns.addWidget(self._result(), 2)
         self._shortcuts()
         hub.changed.connect(self.refresh)
+        self._ticks = 0
+        hub.tick.connect(self._tick)
         self.refresh()
 
     # -- building -------------------------------------------------------------------------
@@ -369,6 +378,26 @@ class ReceptionPanel(QWidget):
         answer = QMessageBox.question(self, self._texts("issue"), question)
         return answer == QMessageBox.StandardButton.Yes
 
+    def _show_expected_end(self, hours: ReceptionDay) -> Forecast | None:
+        """Shows when today's reception is expected to end in each lane (本日の受付終了見込み),
+        marked when it passes closing; returns the estimate (None: the center is closed)."""
+        t, catalog = self._texts, self._here.catalog
+        if hours.close_ms is None:
+            self.expected_end.setText("")
+            return None
+        expected = self._services.queue.forecast()
+        parts = []
+        for lane in catalog.lanes.values():
+            end = expected.lane_end_ms[lane.id]
+            shown = "—" if end is None else hhmm(end)
+            if not expected.counters.get(lane.id):
+                shown = t("no_counter")
+            if end is not None and end > hours.close_ms:
+                shown = t("after_close", t=shown)
+            parts.append(f"{lane.prefix} {shown}")
+        self.expected_end.setText(t("expected_end", e="   ".join(parts)))
+        return expected
+
     def _show_mode(self, modes: ModeNow) -> None:
         """Shows the operating mode when it is not 通常: each period, its times, why, and
         what it leaves out."""
@@ -432,8 +461,15 @@ class ReceptionPanel(QWidget):
         self.reset()
         self._hub.notify()
 
+    def _tick(self) -> None:
+        """Reads the estimates again every half minute: time passes without any change."""
+        self._ticks += 1
+        if self._ticks % 30 == 0:
+            self.refresh()
+
     def refresh(self) -> None:
-        """Updates counts, capacity, pauses and the reprint queue."""
+        """Updates counts, capacity, the day's expected end, pauses, modes and the reprint
+        queue."""
         t = self._texts
         today = self._here.today()
         counts = lane_counts(self._services.queue.waiting_counts(), self._here.catalog, t)
@@ -444,12 +480,16 @@ class ReceptionPanel(QWidget):
         pauses, catalog = self._services.pauses, self._here.catalog
         modes = self._services.modes.now()
         self._show_mode(modes)
+        hours = self._services.queue.reception_day()
+        expected = self._show_expected_end(hours)
+        now = self._here.now_ms()
         for i, (code, button) in enumerate(self.procedure_buttons.items(), start=1):
             proc = catalog.procedure(code)
             notes: list[str] = []
             reason = pauses.reason(code)
             applicant = self.applicant if self.applicant in proc.applicants else proc.applicants[0]
-            blocking = modes.blocking(proc, catalog.lane_for(code, applicant), proc.reservation)
+            lane = catalog.lane_for(code, applicant)
+            blocking = modes.blocking(proc, lane, proc.reservation)
             if proc.reservation:
                 notes.append(t("reservation_mark"))
             if reason is not None:
@@ -457,6 +497,13 @@ class ReceptionPanel(QWidget):
             elif blocking is not None:  # the reason is on the mode's banner above
                 reason = blocking.reason
                 notes.append(t("paused", r=t.pick(blocking.name())))
+            elif expected is not None and hours.close_ms is not None and not proc.reservation:
+                cutoff = hours.cutoff_ms(code)
+                ends = expected.visit_end_ms(lane.id, self._services.queue.visit_minutes([code]))
+                if cutoff is not None and now >= cutoff:
+                    notes.append(t("cutoff_passed", t=hhmm(cutoff)))
+                elif ends is not None and ends > hours.close_ms:  # asked before issuing
+                    notes.append(t("ends_after_close", t=hhmm(ends)))
             button.setText(button_text(f"{procedure_key(i)}  {t.pick((proc.name_ja, proc.name_en))}",
                                        notes))  # fmt: skip
             button.setEnabled(reason is None)

@@ -194,6 +194,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "✓ この窓口の手続を記録し、{lane}へ回付しました。お客様は番号 {n} のままお待ちください",
         "✓ Recorded here and transferred to the {lane}. The visitor keeps number {n}.",
     ),
+    "expected_end": ("本日の受付終了見込み  {e}", "Today's reception expected to end  {e}"),
+    "after_close": ("{t}（閉庁後）", "{t} (after closing)"),
+    "no_counter": ("窓口なし", "no counter"),
+    "cutoff_passed": ("受付終了（{t}）", "reception ended ({t})"),
+    "ends_after_close": ("終了見込み {t}（閉庁後）", "expected end {t} (after closing)"),
     "multi": ("＋ 複数の手続 (+)", "+ Several procedures (+)"),
     "route_first": ("→ {lane}: {p}", "→ {lane}: {p}"),
     "route_then": (

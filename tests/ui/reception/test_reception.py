@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.actor import Actor
 from app.core.node import Node
+from app.core.staff import StaffService
 from app.printing.jobs import reprint_queue
 from app.printing.printer import PrinterError
 from app.printing.printers import PdfFolderPrinter
@@ -183,6 +184,31 @@ def test_several_procedures_in_one_visit_each_with_its_checklist(
     panel.choose_procedure("loss")
     panel.choose_procedure("pin")  # taken out again
     assert panel.procedures == ["loss"]
+
+
+def test_reception_shows_the_expected_end_and_asks_before_an_overrun(
+    panel: ReceptionPanel, node: Node, clock: FakeClock
+) -> None:
+    StaffService(node).sign_in("cl", "2222", "1")
+    clock.set(OPEN_DAY, time(16, 30))
+    for _ in range(6):
+        TicketService(node).issue(FLOOR, "certificate", "self", confirm_closed=True)
+    panel.refresh()
+    assert panel.expected_end.text() == "本日の受付終了見込み  K —   A 19:06（閉庁後）   C 窓口なし"
+    button = panel.procedure_buttons["certificate"]
+    assert "終了見込み 19:32（閉庁後）" in button.text() and button.isEnabled()
+    assert "終了見込み" not in panel.procedure_buttons["face_auth"].text()  # the city lane
+    questions: list[str] = []
+    panel._confirm = lambda question: bool(questions.append(question))  # the answer is no
+    panel.choose_procedure("certificate")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert "本日の受付終了見込みは19:32" in questions[0]
+    assert len(TicketService(node).tickets()) == 6
+    clock.set(OPEN_DAY, time(18, 10))
+    panel.refresh()
+    assert "受付終了（18:00）" in button.text()
 
 
 def test_a_printer_failure_never_stops_issuing(panel: ReceptionPanel, node: Node) -> None:
