@@ -12,6 +12,7 @@ in. A pause holds for the day it was made: the next morning the counter starts o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import time
 from types import MappingProxyType
@@ -21,6 +22,7 @@ from app.core.actor import Actor
 from app.core.errors import InputError, UserError
 from app.model.clock import to_datetime, to_ms
 from app.model.records_projection import COUNTER_PAUSED, COUNTER_RESUMED
+from db.hlc import wall_of
 
 if TYPE_CHECKING:
     from app.core.node import Node
@@ -34,6 +36,35 @@ REASONS: Mapping[str, tuple[str, str]] = MappingProxyType({
     "double_check": ("ダブルチェック対応", "Double check"),
     "other": ("その他", "Other"),
 })  # fmt: skip
+
+
+#: How long a pause is expected to last (minutes) before any of its reason ended today.
+EXPECTED_MINUTES: Mapping[str, int] = MappingProxyType(
+    {"break": 30, "paperwork": 15, "double_check": 10, "other": 15}
+)
+
+
+def expected_minutes(node: Node, now_ms: int) -> dict[str, float]:
+    """Returns reason → how long a pause of it lasts: the mean of today's pauses of that
+    reason already ended, or :data:`EXPECTED_MINUTES`."""
+    midnight = _midnight(now_ms)
+    started: dict[str, tuple[str, int]] = {}
+    spans: dict[str, list[int]] = {}
+    for row in node.store.rows(
+        "SELECT type, payload, hlc FROM events WHERE type IN (?, ?) AND hlc >= ? "
+        "ORDER BY hlc, node_id, seq",
+        (COUNTER_PAUSED, COUNTER_RESUMED, midnight << 16),
+    ):
+        payload = json.loads(row["payload"])
+        counter, at = str(payload.get("counter")), wall_of(row["hlc"])
+        if counter in started:
+            reason, since = started.pop(counter)
+            spans.setdefault(reason, []).append(at - since)
+        if row["type"] == COUNTER_PAUSED:
+            started[counter] = (str(payload.get("reason")), at)
+    found = {reason: float(minutes) for reason, minutes in EXPECTED_MINUTES.items()}
+    found.update({reason: sum(ms) / len(ms) / 60_000 for reason, ms in spans.items()})
+    return found
 
 
 class CounterPaused(UserError):

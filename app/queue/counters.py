@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 _ROLE_OPERATOR = {CLERK: "contractor", CITY_STAFF: "city"}
 
 
-def counters_open(node: Node, now_ms: int) -> dict[str, list[str]]:
-    """Returns lane → the counters serving it now (see the module docstring)."""
+def counters_open(node: Node, now_ms: int, paused_too: bool = False) -> dict[str, list[str]]:
+    """Returns lane → the counters serving it now (see the module docstring); with
+    ``paused_too``, the paused counters as well (they serve again once reopened)."""
     today = to_datetime(now_ms).date()
     midnight = to_ms(today, time(0, 0))
     staff = node.store.rows(
@@ -39,7 +40,9 @@ def counters_open(node: Node, now_ms: int) -> dict[str, list[str]]:
     paused = paused_now(node, now_ms)
     found: dict[str, set[str]] = {lane: set() for lane in lanes}
     for row in staff:
-        if not Actor("?", row["role"]).may("ticket.serve") or row["counter"] in paused:
+        if not Actor("?", row["role"]).may("ticket.serve"):
+            continue
+        if row["counter"] in paused and not paused_too:
             continue
         operator = _ROLE_OPERATOR.get(row["role"])
         for lane in lanes.values():

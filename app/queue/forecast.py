@@ -2,10 +2,12 @@
 
 How it is computed, in the steps staff can follow:
 
-1. **Counters**: the counters open now (signed in, not paused:
-   :func:`app.queue.counters.counters_open`) with the lanes each serves; a lane with none
-   open counts the counters that called in it today (back from a break); a lane no counter
-   has served at all today has no estimate.
+1. **Counters**: the counters signed in now (:func:`app.queue.counters.counters_open`) with
+   the lanes each serves; a paused one (休憩 …) serves again once its pause is expected to
+   end (today's mean pause of that reason, or 30 minutes for a break, 15 for paperwork, 10
+   for a double check), or in five minutes if that has passed; a lane with none signed in
+   counts the counters that called in it today (back from a break); a lane no counter has
+   served at all today has no estimate.
 2. **Minutes a visit takes**: per procedure, the mean call-to-end time of today's last ten
    finished visits of that procedure alone, or before any, the catalog's
    ``service_minutes`` plus a minute to walk to the counter; a visit of several
@@ -36,6 +38,7 @@ from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from app.model.clock import to_datetime, to_ms
+from app.queue.counter_pauses import expected_minutes, paused_now
 from app.queue.counters import counters_open
 from app.queue.routes import split_here, stops
 
@@ -133,7 +136,7 @@ def forecast(node: Node, now_ms: int, walk_in_lanes: Sequence[str] = ()) -> Fore
     serving = _counters(node, now_ms, iso)
     head_start = node.settings.reception.priority_head_start_minutes * MINUTE
     items: list[_Item] = []
-    busy: dict[str, int] = {}
+    busy = _back_from_pauses(node, now_ms)
     for row in node.store.rows(
         "SELECT * FROM tickets WHERE day = ? AND state IN ('waiting', 'called', 'serving')",
         (iso,),
@@ -149,7 +152,8 @@ def forecast(node: Node, now_ms: int, walk_in_lanes: Sequence[str] = ()) -> Fore
                                row["ticket_id"], then))  # fmt: skip
         elif row["counter"] in serving["by_counter"]:
             spent = (now_ms - (row["called_at"] or now_ms)) / MINUTE
-            busy[row["counter"]] = now_ms + round(max(need - spent, 1.0) * MINUTE)
+            done_at = now_ms + round(max(need - spent, 1.0) * MINUTE)
+            busy[row["counter"]] = max(busy.get(row["counter"], now_ms), done_at)
     items += _bookings(node, iso, now_ms, minutes)
     for lane in walk_in_lanes or catalog.lanes:  # a walk-in issued now, of no length
         if serving["by_lane"][lane]:
@@ -174,9 +178,19 @@ def _rank(row: dict[str, Any], head_start: int, now_ms: int) -> tuple[Any, ...]:
     return (1, 0, row["issued_at"] - shift, row["issued_hlc"], row["ticket_id"])
 
 
+def _back_from_pauses(node: Node, now_ms: int) -> dict[str, int]:
+    """Counter → when a paused counter is expected to serve again (step 1)."""
+    minutes = expected_minutes(node, now_ms)
+    back = {}
+    for counter, pause in paused_now(node, now_ms).items():
+        expected = pause["at"] + round(minutes.get(pause["reason"], 15.0) * MINUTE)
+        back[counter] = expected if expected > now_ms else now_ms + 5 * MINUTE
+    return back
+
+
 def _counters(node: Node, now_ms: int, day: str) -> dict[str, Any]:
     """The counters taken to serve each lane (step 1 of the module docstring)."""
-    by_lane = counters_open(node, now_ms)
+    by_lane = counters_open(node, now_ms, paused_too=True)
     for lane, found in by_lane.items():
         if not found:
             called = node.store.rows(
@@ -217,29 +231,41 @@ def _bookings(node: Node, day: str, now_ms: int, minutes: ServiceMinutes) -> lis
 
 def _replay(items: list[_Item], by_counter: dict[str, list[str]], busy: dict[str, int],
             now_ms: int) -> dict[str, tuple[str, int, int]]:  # fmt: skip
-    """Replays the counters calling the items (step 4): item key → (lane, start, end)."""
-    waiting: dict[str, list[_Item]] = {}
+    """Replays the counters calling the items (step 4): item key → (lane, start, end).
+
+    Each lane keeps the visitors here (by calling order) apart from those still to come
+    (by arrival): a counter takes the first of those here, never one not yet arrived.
+    """
+    here: dict[str, list[_Item]] = {}
+    coming: dict[str, list[tuple[int, _Item]]] = {}
+
+    def add(item: _Item) -> None:
+        heapq.heappush(coming.setdefault(item.lane, []), (item.arrives, item))
+
     for item in items:
-        heapq.heappush(waiting.setdefault(item.lane, []), item)
+        add(item)
     free = [(busy.get(counter, now_ms), counter) for counter in sorted(by_counter)]
     heapq.heapify(free)
     done: dict[str, tuple[str, int, int]] = {}
-    while free and any(waiting.get(lane) for lanes in by_counter.values() for lane in lanes):
+    while free:
         at, counter = heapq.heappop(free)
-        lanes = [lane for lane in by_counter[counter] if waiting.get(lane)]
-        if not lanes:
-            continue  # nothing left that this counter serves
-        arrived = [waiting[lane][0] for lane in lanes if waiting[lane][0].arrives <= at]
-        if not arrived:  # the next visitor of its lanes comes later
-            heapq.heappush(free, (min(waiting[lane][0].arrives for lane in lanes), counter))
-            continue
-        item = min(arrived)
-        heapq.heappop(waiting[item.lane])
+        lanes = by_counter[counter]
+        for lane in lanes:  # who has arrived by now
+            arriving = coming.get(lane, [])
+            while arriving and arriving[0][0] <= at:
+                heapq.heappush(here.setdefault(lane, []), heapq.heappop(arriving)[1])
+        ready = [here[lane][0] for lane in lanes if here.get(lane)]
+        if not ready:
+            later = [coming[lane][0][0] for lane in lanes if coming.get(lane)]
+            if later:  # the next visitor of its lanes comes later
+                heapq.heappush(free, (min(later), counter))
+            continue  # otherwise nothing is left that this counter serves
+        item = min(ready)
+        heapq.heappop(here[item.lane])
         end = at + round(item.minutes * MINUTE)
         done[item.key] = (item.lane, at, end)
         if item.then is not None:  # on to the next stop, ahead of walk-ins there
             lane, need = item.then
-            heapq.heappush(waiting.setdefault(lane, []),
-                           _Item((0, end, 0, 0, item.key), lane, end, need, f"{item.key}+"))  # fmt: skip
+            add(_Item((0, end, 0, 0, item.key), lane, end, need, f"{item.key}+"))
         heapq.heappush(free, (end, counter))
     return done
