@@ -161,23 +161,23 @@ def detail(period: Period, catalog: Catalog) -> tuple[str, str]:
     """Returns what a period does, for staff and the daily report (Japanese, English)."""
     if period.kind == "jlis":
         names = [p for p in catalog.procedures.values() if p.jlis and not p.reservation]
-        return ("当日受付を停止: " + "・".join(p.name_ja for p in names) + "（予約の方は受付）",
+        return ("当日受付を停止: " + "、".join(p.name_ja for p in names) + "（予約の方は受付）",
                 "Not taken: " + ", ".join(p.name_en for p in names) + " (bookings received)")  # fmt: skip
     if period.kind == "closed":
         return "整理券の発行なし", "No tickets"
     ja, en = [], []
     if period.procedures:
         procs = [catalog.procedure(c) for c in period.procedures]
-        ja.append("受け付ける手続: " + "・".join(p.name_ja for p in procs))
+        ja.append("受け付ける手続: " + "、".join(p.name_ja for p in procs))
         en.append("taken: " + ", ".join(p.name_en for p in procs))
     if period.lanes:
         lanes = [catalog.lane(c) for c in period.lanes]
-        ja.append("開いている列: " + "・".join(lane.name_ja for lane in lanes))
+        ja.append("開いている列: " + "、".join(lane.name_ja for lane in lanes))
         en.append("lanes open: " + ", ".join(lane.name_en for lane in lanes))
     if period.close_ms is not None:
         ja.append(f"{hhmm(period.close_ms)} で受付終了")
         en.append(f"reception ends at {hhmm(period.close_ms)}")
-    return "、".join(ja) or "縮小して運営", "; ".join(en) or "reduced"
+    return "／".join(ja) or "縮小して運営", "; ".join(en) or "reduced"
 
 
 def _period(row: Mapping[str, object], ended: int | None) -> Period:

@@ -139,8 +139,8 @@ def test_the_daily_report_lists_the_periods_of_each_mode(node: Node, clock: Fake
         ["10:30", "11:00", "通常"], ["11:00", "12:00", "J-LIS停止"], ["12:00", "15:00", "通常"],
         ["15:00", "18:30", "縮小運転"],
     ]  # fmt: skip
-    assert table.rows[3][3] == "受け付ける手続: 電子証明書の新規発行・更新、17:00 で受付終了"
-    assert table.rows[1][3].startswith("当日受付を停止: 電子証明書の新規発行・更新・暗証番号")
+    assert table.rows[3][3] == "受け付ける手続: 電子証明書の新規発行・更新／17:00 で受付終了"
+    assert table.rows[1][3].startswith("当日受付を停止: 電子証明書の新規発行・更新、暗証番号")
     assert table.rows[1][4:] == ["J-LIS 障害", "sm"]
     closed = build_report(node, "daily", "2026-11-25")
     [table] = [t for t in closed.tables() if t.title == "運転モード"]
