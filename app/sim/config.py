@@ -86,3 +86,8 @@ class SimConfig:
     correction_rate: float = 0.004
     qa_edit_rate: float = 0.3
     closure_slip_rate: float = 0.05
+    #: The day as the center runs it: priority walk-ins (優先), renewals that come with
+    #: another procedure, and days with an afternoon 縮小運転 (a planned train suspension).
+    priority_rate: float = 0.05
+    several_rate: float = 0.12
+    reduced_rate: float = 0.04

@@ -7,6 +7,7 @@ import os
 import platform
 
 from tests.bench import (
+    bench_forecast,
     bench_fresh,
     bench_import,
     bench_node,
@@ -30,4 +31,5 @@ bench_sync.run(quick=quick)
 bench_propagation.run(quick=quick)
 bench_fresh.run(quick=quick)
 bench_reports.run(quick=quick)
+bench_forecast.run(quick=quick)
 bench_startup.run(quick=quick)
