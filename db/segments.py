@@ -95,18 +95,23 @@ class SegmentWriter:
         self._write([sign(key, header.body())], mode="xb")
 
     def _write(self, lines: list[bytes], mode: str = "ab") -> None:
-        if mode == "ab":
-            # Only this writer appends to its file: if it is not as the last write left it
-            # (truncated, a byte changed, replaced), appending could glue a record to a torn
-            # one. The caller starts a new segment; the changed one is read back.
-            info = os.stat(self.path)
-            if (info.st_size, info.st_mtime_ns) != self._left:
-                raise FileChanged(f"{self.path.name} が外から変更されました")
         with open(self.path, mode) as f:
+            if mode == "ab":
+                # Only this writer appends to its file: if it is not as the last write left
+                # it (truncated, a byte changed, replaced), appending could glue a record to
+                # a torn one, or make a changed file look like ours. The caller starts a new
+                # segment; the changed one is read back. Asked through the open handle: a
+                # Windows PC's SMB client may answer a path's size and time from its cache,
+                # seconds older than the file.
+                info = os.fstat(f.fileno())
+                if (info.st_size, info.st_mtime_ns) != self._left:
+                    raise FileChanged(f"{self.path.name} が外から変更されました")
             f.write(b"".join(lines))
             f.flush()
             os.fsync(f.fileno())
-            info = os.fstat(f.fileno())
+        # Taken once the handle is closed: Windows sets a written file's time again when
+        # its handle closes, so a time asked before closing is not the file's time after.
+        info = os.stat(self.path)
         self._left = (info.st_size, info.st_mtime_ns)
 
     def append(self, events: list[Event]) -> None:

@@ -15,8 +15,25 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.core.actor import Actor
 from app.core.node import Node
+from tests.faults.smb import SmbMount, required, unavailable
+from tests.faults.smbfs import Rules
 from tests.helpers.clock import FakeClock, clock_at
 from tests.helpers.nodes import make_node
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compiles the translation catalogs the program reads (``make translations`` does the
+    same), so that a bare ``pytest`` tests the catalogs of the working tree."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from app.core.paths import resources_dir
+
+    for po in sorted((resources_dir() / "locale").glob("*/LC_MESSAGES/madoguchi.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
 
 
 @pytest.fixture
@@ -64,3 +81,24 @@ def no_modal_questions(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"a test opened a real question dialog: {args[2:3]}")
 
     monkeypatch.setattr(QMessageBox, "question", refuse)
+
+
+@pytest.fixture(params=["local", "smb"])
+def windows_share(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SmbMount | None]:
+    """Runs a test on a local shared folder, then again through the simulated Windows share
+    (:mod:`tests.faults.smbfs`) mounted on ``tmp_path/smb`` over ``tmp_path/share``: sharing
+    violations, case-insensitive and Windows names, path length, file times in 100 ns
+    steps on a file server whose clock is 37 s ahead. :func:`tests.helpers.nodes.site_node`
+    gives each PC its own SMB client there. Where FUSE is missing the second run is skipped,
+    except where the machine has FUSE and MADOGUCHI_REQUIRE_SMB=1 asks for it (CI), where it fails.
+    """
+    if request.param == "local":
+        yield None
+        return
+    reason = unavailable()
+    if reason is not None:
+        if required():
+            pytest.fail(f"the simulated Windows share is needed in CI: {reason}")
+        pytest.skip(reason)
+    with SmbMount(tmp_path / "share", tmp_path / "smb", Rules(clock_offset_s=37.0)) as mount:
+        yield mount

@@ -132,7 +132,7 @@ def cmd_qa_export(args: argparse.Namespace, out: Output, node: Node) -> int:
     if fmt not in FORMATS:
         raise CliError(f"形式 {fmt} は使えません（{', '.join(FORMATS)}）")
     report = build_qa_collection(node, parse_day(args.date) if args.date else None)
-    size = save(report, fmt, target, args.encoding)
+    target, size = save(report, fmt, target, args.encoding)
     out.emit({"format": fmt, "path": str(target), "bytes": size},
              f"{report.title}（{len(report.tables()[0].rows)} 件）を書き出しました: "
              f"{target}（{size:,} バイト）")  # fmt: skip

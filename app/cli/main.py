@@ -41,6 +41,7 @@ _GROUPS = (
     ("staffing", "training structure roster"),
     ("inquiries", "inquiry qa"),
     ("day", "mode counter"),
+    ("status", "status"),
 )
 #: Each command's module; a run loads only the modules its words name.
 COMMANDS: dict[str, str] = {name: module for module, names in _GROUPS for name in names.split()}

@@ -59,8 +59,10 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
     node = open_node(args)
     try:
         report = build_report(node, args.kind, args.spec)
-        sizes = [save(report, fmt, target, args.encoding)
+        saved = [save(report, fmt, target, args.encoding)
                  for fmt, target in zip(formats, targets, strict=True)]  # fmt: skip
+        targets = [path for path, _ in saved]  # beside a file open in a viewer, if so
+        sizes = [size for _, size in saved]
     finally:
         node.close()
     files = [{"format": f, "path": str(t), "bytes": n}
@@ -165,7 +167,8 @@ def cmd_note_remove(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace, out: Output) -> int:
-    """``simulate --from D --to D``: fills a simulated site through the real services."""
+    """``simulate --from D --to D [--estimates]``: fills a simulated site through the real
+    services (and measures the wait estimate's error on it)."""
     from app.sim.config import SimNode
     from app.sim.simulate import simulate
 
@@ -180,6 +183,19 @@ def cmd_simulate(args: argparse.Namespace, out: Output) -> int:
             sys.stderr.write(f"\r{done}/{total} 日")
             sys.stderr.flush()
 
+    if args.estimates:
+        from app.sim.estimates import measure
+
+        try:
+            errors = measure(node, first, last, seed=args.seed)
+        finally:
+            node.close()
+        e = errors.to_json()
+        out.emit(e, f"待ち時間の目安の誤差（当日受付 {e['tickets']} 枚、平均待ち {e['mean_wait']} 分）: "
+                 f"平均絶対誤差 {e['mean_abs']} 分、偏り {e['bias']:+} 分、中央値 {e['p50_abs']} 分、"
+                 f"90% {e['p90_abs']} 分、±10分以内 {e['within_10']:.0%}、"
+                 f"15分以上短く {e['under_by_15']:.0%}、15分以上長く {e['over_by_15']:.0%}")  # fmt: skip
+        return 0
     try:
         summary = simulate(node, first, last, seed=args.seed, progress=progress)
     finally:
@@ -244,4 +260,6 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="first", required=True, help="最初の日 YYYY-MM-DD")
     p.add_argument("--to", dest="last", required=True, help="最後の日 YYYY-MM-DD")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--estimates", action="store_true",
+                   help="待ち時間の目安と実際の待ち時間の差を測る（当日受付の整理券）")  # fmt: skip
     p.set_defaults(handler=cmd_simulate)

@@ -24,7 +24,6 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
     lanes = tuple(x for x in (args.lanes or "").split(",") if x)
     if args.take_block and args.issuer_block is None:
         raise CliError("--take-block には引き継ぐ番号ブロックを --issuer-block で指定してください")
-    share = Share(Path(args.share), args.site) if args.share else None
     pin = read_pin("管理者の暗証番号: ")
     identity = node.initialise(
         site_id=args.site, name=args.name, role=args.role, share_dir=args.share or "",
@@ -32,6 +31,8 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
         issuer_block=args.issuer_block or 0,
         site_key=args.site_key or os.environ.get("MADOGUCHI_SITE_KEY"), block_proven=False,
     )  # fmt: skip
+    # as stored: quotes and spaces around a pasted \\server\share dropped
+    share = Share(Path(identity.share_dir), args.site) if identity.share_dir else None
     from app.core.actor import SYSTEM
 
     StaffService(node).add(SYSTEM, args.admin, args.admin_name, "admin", pin)
@@ -128,7 +129,9 @@ def register(sub: Any) -> None:
     p.add_argument("--site", required=True, help="拠点ID")
     p.add_argument("--name", required=True, help="端末名（例: reception-1）")
     p.add_argument("--role", required=True, choices=sorted(NODE_ROLES))
-    p.add_argument("--share", help="共有フォルダ")
+    p.add_argument(
+        "--share", help="共有フォルダ（Windows: \\\\server\\madoguchi か Z:\\madoguchi）"
+    )
     p.add_argument("--printer", help="プリンタ（例: pdf:フォルダ）")
     p.add_argument("--lanes", help="この窓口が呼び出す列（カンマ区切り）")
     p.add_argument("--issuer-block", type=int, default=None,

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.cli.common import emit_ticket, open_node, parse_day, sign_in, ticket_line
 from app.cli.output import CliError, Output
+from app.core.i18n import CODES
 from app.model.clock import to_datetime
 from app.model.ticket_states import FEES, OUTCOMES, STATES
 
@@ -20,7 +21,7 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
     row = TicketService(node).issue(actor, args.procedure, args.applicant,
                                     reservation_id=args.reservation,
                                     confirm_late=args.confirm_late,
-                                    confirm_closed=args.after_hours,
+                                    confirm_closed=args.after_hours, lang=args.lang,
                                     priority_reason=args.priority,
                                     others=tuple(args.also or ()))  # fmt: skip
     if not args.print:
@@ -45,13 +46,15 @@ def cmd_ticket_render(args: argparse.Namespace, out: Output) -> int:
     if target.suffix.lower() not in (".pdf", ".png"):
         raise CliError("出力ファイルは .pdf か .png にしてください")
     roll = ROLLS[node.settings.printing.roll_mm]
-    prims, height = layout(ticket_content(node, row), roll)
+    prims, height = layout(ticket_content(node, row, lang=args.lang), roll)
     data = (
         render_pdf(prims, height, width_mm=roll.paper_mm)
         if target.suffix.lower() == ".pdf"
         else render_png(prims, height, width_mm=roll.paper_mm)
     )
-    target.write_bytes(data)
+    from app.reports.files import write_output
+
+    target = write_output(target, data)  # beside a file open in a viewer, if so
     out.emit({"ticket_id": row["ticket_id"], "file": str(target), "bytes": len(data)},
              f"{row['number']} → {target}")  # fmt: skip
     return 0
@@ -182,6 +185,8 @@ def register(sub: Any) -> None:
     p.add_argument("--procedure", required=True)
     p.add_argument("--applicant", default="self", choices=["self", "legal", "agent"])
     p.add_argument("--reservation", help="予約番号（予約の受付）")
+    p.add_argument("--lang", default="ja", choices=CODES,
+                   help="お客様の言語（整理券に記録し、日本語と並べて印字）")  # fmt: skip
     p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
     p.add_argument("--also", action="append", metavar="PROC",
                    help="同じ来庁のほかの手続（繰り返し指定可。1枚の整理券で手続ごとに結果を記録）")  # fmt: skip
@@ -196,6 +201,8 @@ def register(sub: Any) -> None:
     p = ticket.add_parser("render", help="整理券を PDF か PNG に書き出す")
     p.add_argument("ticket", help="整理券ID または 番号")
     p.add_argument("-o", "--output", required=True, help="FILE.pdf か FILE.png")
+    p.add_argument("--lang", choices=CODES,
+                   help="お客様の言語（既定: 発券時の言語。日本語と並べて印字。ja は日本語と英語）")  # fmt: skip
     p.set_defaults(handler=cmd_ticket_render)
     p = ticket.add_parser("list", help="整理券の一覧（既定: 今日）")
     p.add_argument("--day")

@@ -5,19 +5,26 @@ files kept): a windowed program has no console, so nothing here writes to a miss
 stderr. An exception that escapes (a bug) is logged with its trace by
 :func:`install_crash_handlers`; a hard crash of the interpreter (a segfault in a library)
 is written by :mod:`faulthandler` to ``logs/faults.log``, which is never rotated.
+
+The window and the command line of one PC write the same log. On Windows a file another
+process holds open cannot be renamed, so rotating the log fails while the other program
+runs: :class:`SharedRotatingFileHandler` then keeps writing to the current file and tries
+again after another tenth of the limit, instead of dropping every record from then on (what
+the standard handler does).
 """
 
 from __future__ import annotations
 
 import faulthandler
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from app.core.mynumber import redact
 from app.core.paths import default_data_dir
@@ -25,6 +32,8 @@ from app.core.paths import default_data_dir
 log = logging.getLogger("madoguchi")
 
 LOG_FILE = "madoguchi.log"
+#: The size at which the log is rotated (five old files are kept).
+MAX_LOG_BYTES = 2_000_000
 FAULTS_FILE = "faults.log"
 _faults: IO[str] | None = None  # kept open for faulthandler for the life of the process
 
@@ -44,14 +53,56 @@ def setup_logging(data_dir: Path | None) -> None:
     folder = log_folder(data_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(folder / LOG_FILE, maxBytes=2_000_000,
-                                      backupCount=5, encoding="utf-8")  # fmt: skip
+        handler = SharedRotatingFileHandler(folder / LOG_FILE, maxBytes=MAX_LOG_BYTES,
+                                            backupCount=5, encoding="utf-8")  # fmt: skip
     except OSError:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(redact_record)
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+
+
+class SharedRotatingFileHandler(RotatingFileHandler):
+    """A rotating log that another process may hold open (see the module docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._retry_at = 0  # size below which a failed rotation is not tried again
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        if self.maxBytes <= 0:
+            return False
+        if self.stream is None:
+            self.stream = self._open()
+        if self.stream.tell() < max(self.maxBytes, self._retry_at):
+            return False
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:
+        """Moves the log aside first, and only then shifts the old files: a log held open
+        elsewhere stays where it is and no old file is lost by the attempt."""
+        if self.stream:
+            self.stream.close()
+            self.stream = None
+        aside = self.baseFilename + ".rotating"
+        try:
+            os.replace(self.baseFilename, aside)
+        except OSError:
+            # held open by the other program of this PC (Windows): write on, try later
+            self.stream = self._open()
+            self._retry_at = self.stream.tell() + max(1, self.maxBytes // 10)
+            return
+        try:
+            for n in range(self.backupCount - 1, 0, -1):
+                older = f"{self.baseFilename}.{n}"
+                if os.path.exists(older):
+                    os.replace(older, f"{self.baseFilename}.{n + 1}")
+            os.replace(aside, self.baseFilename + ".1")
+        except OSError:
+            pass  # an old file held open: the newest stays in .rotating until next time
+        self._retry_at = 0
+        self.stream = self._open()
 
 
 def redact_record(record: logging.LogRecord) -> bool:

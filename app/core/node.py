@@ -21,6 +21,7 @@ from app.core.errors import UserError
 from app.core.machine import fingerprint
 from app.core.privacy import check_payload
 from app.core.settings import Settings, load_settings
+from app.core.sharepath import ShareError, check_site_id, normalise_share
 from app.model.clock import day_of
 from app.model.projection import Projection
 from db.event import Event
@@ -199,6 +200,11 @@ class Node:
             self.catalog.lane(lane)
         if not 0 <= issuer_block < 1000:
             raise NodeError("番号ブロックは 0〜999 にしてください")
+        try:
+            check_site_id(site_id)
+            share_dir = normalise_share(share_dir, site_id) if share_dir.strip() else ""
+        except ShareError as exc:
+            raise NodeError(str(exc)) from None
         key = site_key or secrets.token_hex(32)
         try:
             if len(bytes.fromhex(key)) < 16:

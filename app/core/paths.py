@@ -23,6 +23,7 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def font_path() -> Path:
-    """Returns the bundled Japanese font (IPAex Gothic)."""
-    return resources_dir() / "fonts" / "ipaexg.ttf"
+def font_path(name: str = "ipaexg.ttf") -> Path:
+    """Returns a bundled font: IPAex Gothic (Japanese) by default, or another file of
+    ``resources/fonts`` (``app.core.i18n.Language.font``)."""
+    return resources_dir() / "fonts" / name

@@ -151,6 +151,18 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class StatusSettings:
+    """The public waiting status (status.json and its page) and the LAN page server."""
+
+    publish_dir: str
+    interval_seconds: int
+    stale_seconds: int
+    base_url: str
+    serve: str
+    recent_calls: int
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about a site."""
 
@@ -166,6 +178,7 @@ class Settings:
     display: DisplaySettings
     sync: SyncSettings
     printing: PrintingSettings
+    status: StatusSettings
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -317,7 +330,17 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
             clock_alarm_seconds=_int(raw, "sync.clock_alarm_seconds", 1),
         ),
         printing=PrintingSettings(roll_mm=_int(raw, "printing.roll_mm", 1)),
+        status=StatusSettings(
+            publish_dir=str(_get(raw, "status.publish_dir")),
+            interval_seconds=_int(raw, "status.interval_seconds", 1),
+            stale_seconds=_int(raw, "status.stale_seconds", 10),
+            base_url=str(_get(raw, "status.base_url")).rstrip("/"),
+            serve=str(_get(raw, "status.serve")),
+            recent_calls=_int(raw, "status.recent_calls", 1),
+        ),
     )
+    if settings.status.interval_seconds > 15:
+        raise SettingsError("設定 status.interval_seconds は 15 以下にしてください")
     if settings.printing.roll_mm not in ROLL_WIDTHS:
         raise SettingsError(
             f"設定 printing.roll_mm = {settings.printing.roll_mm} は 58 か 80 にしてください"

@@ -20,10 +20,15 @@ if TYPE_CHECKING:
 
 
 def print_and_record(
-    node: Node, actor: Actor, ticket_id: str, printer: Printer | None = None
+    node: Node,
+    actor: Actor,
+    ticket_id: str,
+    printer: Printer | None = None,
+    lang: str | None = None,
 ) -> PrintResult:
-    """Prints a ticket and records whether it worked. Never raises for the printer."""
-    result = print_ticket(node, ticket_id, printer)
+    """Prints a ticket (in the language it was issued in, or ``lang``) and records whether
+    it worked. Never raises for the printer."""
+    result = print_ticket(node, ticket_id, printer, lang=lang)
     row = node.store.row("SELECT ticket_id FROM tickets WHERE ticket_id = ?", (ticket_id,))
     real_id = row["ticket_id"] if row else ticket_id
     with node.write() as w:
@@ -74,16 +79,17 @@ class TicketPrinting:
         """Returns the width of the ticket printer's roll (setting ``printing.roll_mm``)."""
         return self.node.settings.printing.roll_mm
 
-    def print_and_record(self, actor: Actor, ticket_id: str, printer: Printer | None = None
-                         ) -> PrintResult:  # fmt: skip
-        """Prints a ticket and records whether it worked (see :func:`print_and_record`)."""
-        return print_and_record(self.node, actor, ticket_id, printer)
+    def print_and_record(self, actor: Actor, ticket_id: str, printer: Printer | None = None,
+                         lang: str | None = None) -> PrintResult:  # fmt: skip
+        """Prints a ticket in Japanese and the visitor's language (the one it was issued
+        in) and records whether it worked (see :func:`print_and_record`)."""
+        return print_and_record(self.node, actor, ticket_id, printer, lang)
 
     def reprint_queue(self) -> list[dict[str, Any]]:
         """Returns today's tickets of this PC whose last print failed (see
         :func:`reprint_queue`)."""
         return reprint_queue(self.node)
 
-    def content(self, row: dict[str, Any]) -> TicketContent:
+    def content(self, row: dict[str, Any], lang: str | None = None) -> TicketContent:
         """Returns what a ticket says (number, people ahead, estimated wait …)."""
-        return ticket_content(self.node, row)
+        return ticket_content(self.node, row, lang=lang)

@@ -165,7 +165,11 @@ class PrintResult:
 
 
 def print_ticket(
-    node: Node, ticket_id: str, printer: Printer | None = None, counters: int = 1
+    node: Node,
+    ticket_id: str,
+    printer: Printer | None = None,
+    counters: int | None = None,
+    lang: str | None = None,
 ) -> PrintResult:
     """Lays out, renders and prints an issued ticket.
 
@@ -173,7 +177,10 @@ def print_ticket(
         node: the node holding the ticket.
         ticket_id: the ticket (id or today's display number).
         printer: where to print; by default the node's printer setting.
-        counters: counters serving the ticket's lane, for the estimated wait.
+        counters: counters serving the ticket's lane, for the estimated wait (by default
+            those serving it now).
+        lang: the visitor's language (the ticket's second language; see ``ticket_content``),
+            by default the one the ticket was issued in.
 
     Returns:
         The result; ``ok`` is False with a message saying what to do when the printer failed.
@@ -182,7 +189,7 @@ def print_ticket(
     from app.printing.render import render_pdf, render_png  # PIL and reportlab, when printing
 
     row = TicketService(node).get(ticket_id)
-    content = ticket_content(node, row, counters)
+    content = ticket_content(node, row, counters, lang)
     roll = ROLLS[node.settings.printing.roll_mm]
     prims, height = layout(content, roll)
     pdf = render_pdf(prims, height, width_mm=roll.paper_mm, title=f"整理券 {content.number}")

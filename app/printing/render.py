@@ -1,6 +1,7 @@
 """Draws the ticket's primitives (:mod:`app.printing.layout`) as a PDF or a PNG.
 
-Both backends draw the same primitives with the same font (IPAex Gothic), so the PDF, the PNG
+Both backends draw the same primitives with the same fonts (IPAex Gothic, and the Noto
+subsets for Chinese, Korean and Vietnamese lines), so the PDF, the PNG
 (also the raster an ESC/POS printer would get) and the Qt preview all show one layout. The
 PDF embeds a subset of the font and draws the QR code as vector rectangles, never as an image.
 IPAex Gothic has no bold face: bold text is filled and stroked (0.03 em) in both backends.
@@ -26,6 +27,7 @@ from app.printing.layout import (
     Primitive,
     Roll,
     Text,
+    face_name,
     ticket_font,
 )
 
@@ -42,7 +44,8 @@ def render_pdf(
     width_mm: float = PAPER_WIDTH_MM,
     title: str = "整理券",
 ) -> bytes:
-    """Draws a ticket as a one-page PDF exactly as large as the ticket.
+    """Draws a ticket as a one-page PDF exactly as large as the ticket, embedding the used
+    glyphs of each bundled font its lines use.
 
     Args:
         prims: the ticket's primitives.
@@ -66,7 +69,8 @@ def render_pdf(
 
     for prim in prims:
         if isinstance(prim, Text):
-            pdf.setFont(FONT_NAME, prim.size_pt)
+            ticket_font(prim.font)  # registered once
+            pdf.setFont(face_name(prim.font), prim.size_pt)
             pdf.setLineWidth(prim.size_pt * _BOLD_STROKE_EM)
             draw = {"left": pdf.drawString, "center": pdf.drawCentredString,
                     "right": pdf.drawRightString}[prim.align]  # fmt: skip
@@ -106,9 +110,9 @@ def _pdf_qr(pdf: Canvas, qr: QR, y_of: Callable[[float], float]) -> None:
 
 
 @functools.cache
-def _image_font(size_px: int) -> ImageFont.FreeTypeFont:
-    """Returns IPAex Gothic at a pixel size (loaded once per size; fonts are not modified)."""
-    return ImageFont.truetype(str(font_path()), size_px)
+def _image_font(size_px: int, font: str) -> ImageFont.FreeTypeFont:
+    """Returns a bundled font at a pixel size (loaded once per size; fonts are not modified)."""
+    return ImageFont.truetype(str(font_path(font)), size_px)
 
 
 def render_png(
@@ -170,7 +174,7 @@ def _draw(prims: Sequence[Primitive], size: tuple[int, int], px_per_mm: float,
             size_px = max(1, round(prim.size_pt / 72 * dpi))
             stroke = max(1, round(size_px * _BOLD_STROKE_EM)) if prim.bold else 0
             draw.text((prim.x_mm * px_per_mm, prim.y_mm * px_per_mm), prim.text, fill=0,
-                      font=_image_font(size_px), anchor=_PNG_ANCHOR[prim.align],
+                      font=_image_font(size_px, prim.font), anchor=_PNG_ANCHOR[prim.align],
                       stroke_width=stroke, stroke_fill=0)  # fmt: skip
         elif isinstance(prim, Line):
             width = max(1, round(prim.width_pt / 72 * dpi))

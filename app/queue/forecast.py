@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.model.clock import to_datetime, to_ms
 from app.queue.counter_pauses import expected_minutes, paused_now
-from app.queue.counters import counters_open
 from app.queue.routes import split_here, stops
+from app.queue.serving import counters_open
 
 if TYPE_CHECKING:
     from app.core.node import Node

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
 from app.core.errors import ConfirmationNeeded, UserError
+from app.core.i18n import BY_CODE
 from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, iso, to_ms
@@ -151,6 +152,25 @@ class TicketService:
                 return row
         raise TicketError(f"整理券 {ref} は見つかりません", en=f"No ticket {ref}")
 
+    def language(self, ref: str) -> str:
+        """Returns the language a ticket was issued in (``ja`` when none was chosen); a
+        ticket transferred to another lane keeps the language of the ticket the visitor
+        holds.
+
+        Raises:
+            TicketError: no such ticket.
+        """
+        ticket_id = str(self.get(ref)["ticket_id"])
+        for _ in range(20):  # a chain of transfers is short; never loop on bad data
+            issued = next((e.payload for e in self.node.store.ticket_events(ticket_id)
+                           if e.type == tf.ISSUED), {})  # fmt: skip
+            if "lang" in issued:
+                return str(issued["lang"]) if issued["lang"] in BY_CODE else "ja"
+            if not issued.get("transferred_from"):
+                break
+            ticket_id = str(issued["transferred_from"])
+        return "ja"
+
     def tickets(
         self, day: date | None = None, states: tuple[str, ...] = (), lanes: tuple[str, ...] = ()
     ) -> list[Row]:
@@ -205,6 +225,7 @@ class TicketService:
         reservation_id: str | None = None,
         confirm_late: bool = False,
         confirm_closed: bool = False,
+        lang: str = "ja",
         priority_reason: str | None = None,
         others: Sequence[str] = (),
     ) -> Row:
@@ -218,6 +239,8 @@ class TicketService:
             confirm_late: the floor manager confirmed a visitor too late for priority.
             confirm_closed: the floor manager confirmed a walk-in outside reception hours
                 (before opening, after the procedure's cut-off or after closing).
+            lang: the visitor's language (``app.core.i18n.CODES``), kept with the ticket
+                (``ticket.issued``) so that every print of it comes out in that language.
             priority_reason: a priority visitor (優先): a code of :data:`PRIORITY_REASONS`;
                 called ahead of the regular visitors who came shortly before (see
                 :meth:`queue`).
@@ -229,13 +252,16 @@ class TicketService:
             ModeRefusal: the operating mode now takes no such ticket (a 臨時閉庁 of part of
                 the day; a walk-in of a procedure or lane a 縮小運転 or J-LIS停止 leaves out).
             TicketError: the procedure needs a reservation, the reservation does not
-                fit, or the lane's numbers for today are used up.
+                fit, the lane's numbers for today are used up, or no such language.
             LateCheckIn: a reserved visitor too late for priority (not confirmed).
             OutsideHours: a walk-in before opening, after closing, after its
                 procedure's cut-off, or whose visit is expected to end after closing (not
                 confirmed).
         """
         actor.require("ticket.issue")
+        if lang not in BY_CODE:
+            raise TicketError(f"言語 {lang!r} はありません（{', '.join(BY_CODE)}）",
+                              en=f"No language {lang!r} ({', '.join(BY_CODE)})")  # fmt: skip
         if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
             raise TicketError(f"優先の理由 {priority_reason} はありません（{', '.join(PRIORITY_REASONS)}）",
                               en=f"No priority reason {priority_reason} "
@@ -283,6 +309,8 @@ class TicketService:
             elif not confirm_closed:
                 check_walk_in(self.node, day, procs, now)
                 check_overrun(self.node, day, route, now)
+            if lang != "ja":  # absent: Japanese (and every ticket issued before languages)
+                extra["lang"] = lang
             if priority_reason is not None:
                 extra["priority_reason"] = priority_reason
             if len(procs) > 1:

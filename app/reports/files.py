@@ -247,8 +247,38 @@ def render(report: Report, fmt: str, encoding: str = "utf-8-sig") -> bytes:
     raise InputError(f"形式 {fmt} は使えません（{', '.join(FORMATS)}）")
 
 
-def save(report: Report, fmt: str, path: Path, encoding: str = "utf-8-sig") -> int:
-    """Writes the report to a file; returns its size in bytes."""
+def save(report: Report, fmt: str, path: Path, encoding: str = "utf-8-sig") -> tuple[Path, int]:
+    """Writes the report to a file; returns the file written and its size in bytes.
+
+    A file of that name that cannot be written — open in Excel or a PDF viewer, which
+    keep others from writing it on Windows, or made read-only — is left as it is and the
+    report goes to ``<name>-2.<ext>`` (``-3``, … never over another file); the path
+    returned says where.
+    """
     data = render(report, fmt, encoding)
-    Path(path).write_bytes(data)
-    return len(data)
+    return write_output(Path(path), data), len(data)
+
+
+def write_output(path: Path, data: bytes) -> Path:
+    """Writes ``data`` to ``path``, or beside it when ``path`` cannot be written (see
+    :func:`save`); returns the file written.
+
+    Raises:
+        OSError: no file could be written there (folder missing or closed, disk full).
+    """
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+    except PermissionError:
+        if not path.exists():
+            raise  # the folder itself refuses: nothing beside it would do better
+    for n in range(2, 100):
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            with open(candidate, "xb") as f:
+                f.write(data)
+        except (FileExistsError, PermissionError):
+            continue
+        return candidate
+    raise PermissionError(13, "書き込める名前がありません", str(path))

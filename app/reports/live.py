@@ -20,7 +20,7 @@ from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, to_datetime, to_ms
 from app.queue.counter_pauses import paused_now
-from app.queue.counters import counters_open
+from app.queue.serving import counters_open
 from app.queue.visits import TURNED_BACK
 from app.reports.staffing import HourAdvice, advice, wait_target
 from db.hlc import pack, wall_of

@@ -20,7 +20,10 @@ How :func:`advice` estimates, per lane (kept simple on purpose, so staff can fol
   ``service_minutes`` of the procedures seen in the lane today, or of every procedure routed
   to it.
 - **counters open** = counters where a staff member who may serve signed in today
-  (:func:`app.queue.counters.counters_open` says which lanes each serves).
+  (:func:`app.queue.serving.counters_open`). The staff table does not say which lanes a
+  counter calls, so a counter is taken to serve the lanes of its operator (city staff: city
+  lanes; contractor clerks: contractor lanes; a site manager: all) plus any lane it has
+  called today. A counter serving several lanes counts in each.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from app.core.catalog import CatalogError
 from app.model.clock import JST, to_datetime, to_ms
-from app.queue.counters import counters_open
+from app.queue.serving import counters_open
 from app.reports.sla import load_targets
 
 if TYPE_CHECKING:

@@ -49,8 +49,7 @@ class ReportWriter:
             written: list[Path] = []
             for n, fmt in enumerate(formats, start=1):
                 tell(n, total, fmt)
-                path = folder / report_name(kind, spec, fmt)
-                save(report, fmt, path)
+                path, _ = save(report, fmt, folder / report_name(kind, spec, fmt))
                 written.append(path)
             tell(total, total, "")
             return written

@@ -57,6 +57,8 @@ _INQUIRIES = (
     ("fee", "再交付の手数料はいくらですか", "1,000円です（市の窓口でお支払いください）"),
 )
 
+#: Called with a ticket's row the moment it is issued.
+IssueHook = Callable[[dict[str, Any]], object]
 #: A visit that ended at reception for missing documents (the reception screen writes it too).
 TURNED_BACK = "visit.turned_back"
 _LUNCH_MINUTES = 45
@@ -133,9 +135,9 @@ class _Day:
 
     def __init__(self, node: SimNode, clock: SimClock, day: date, rng: random.Random,
                  config: SimConfig, staff: SimStaff, outage: tuple[int, int] | None,
-                 log: ForecastLog | None = None) -> None:  # fmt: skip
+                 on_issue: IssueHook | None = None, log: ForecastLog | None = None) -> None:  # fmt: skip
         self.node, self.clock, self.day, self.rng, self.config = node, clock, day, rng, config
-        self.staff, self.outage, self.log = staff, outage, log
+        self.staff, self.outage, self.on_issue, self.log = staff, outage, on_issue, log
         self.pauses = CounterPauses(node)
         self.modes = ModeService(node)
         self.tickets = TicketService(node)
@@ -273,6 +275,8 @@ class _Day:
 
     def issued(self, row: dict[str, Any], plan: _Plan) -> None:
         self.counts.tickets += 1
+        if self.on_issue is not None:
+            self.on_issue(row)
         if self.rng.random() < self.config.print_rate:  # printed at reception (no printer here)
             with self.node.write() as w:
                 w.append("ticket.printed", self.floor, ticket_id=row["ticket_id"])
@@ -457,7 +461,7 @@ class _Day:
 
 def run_day(node: SimNode, clock: SimClock, day: date, rng: random.Random, config: SimConfig,
             staff: SimStaff, certificates: float, outage: tuple[int, int] | None,
-            log: ForecastLog | None = None) -> DayCounts:  # fmt: skip
+            on_issue: IssueHook | None = None, log: ForecastLog | None = None) -> DayCounts:  # fmt: skip
     """Simulates one open day; returns what it made.
 
     Args:
@@ -469,9 +473,11 @@ def run_day(node: SimNode, clock: SimClock, day: date, rng: random.Random, confi
         staff: the staff pools.
         certificates: e-certificate walk-ins expected this day.
         outage: a J-LIS outage (epoch ms from, to) on this day, if any.
+        on_issue: called with each ticket row the moment reception has issued it (the
+            estimate's measurement looks at the queue then).
         log: notes what reception's expected end said and what happened.
     """
-    sim = _Day(node, clock, day, rng, config, staff, outage, log)
+    sim = _Day(node, clock, day, rng, config, staff, outage, on_issue, log)
     sim.schedule(certificates)
     sim.run()
     clock.set_ms(to_ms(day + timedelta(days=1), time(0)) - MINUTE)

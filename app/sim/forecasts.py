@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app.queue.counters import counters_open
 from app.queue.forecast import ServiceMinutes, forecast
+from app.queue.serving import counters_open
 from app.queue.tickets import TicketService
 
 if TYPE_CHECKING:

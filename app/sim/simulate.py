@@ -25,7 +25,7 @@ from app.inquiries.qa import seed_default_qa
 from app.model.clock import JST, day_of, to_ms
 from app.reports.figures import CERTIFICATE_PLAN
 from app.sim.config import SimConfig, SimNode
-from app.sim.day import DayCounts, SimStaff, run_day
+from app.sim.day import DayCounts, IssueHook, SimStaff, run_day
 from app.sim.forecasts import ForecastLog
 from db.hlc import wall_of
 
@@ -99,6 +99,7 @@ def simulate(
     seed: int = 1,
     progress: Progress | None = None,
     config: SimConfig | None = None,
+    on_issue: IssueHook | None = None,
     log: ForecastLog | None = None,
 ) -> SimulationSummary:
     """Fills a node with simulated open days from ``first`` to ``last``.
@@ -110,6 +111,7 @@ def simulate(
         seed: the random seed; the same seed on a new node gives the same days.
         progress: called as ``progress(days done, days)`` after each day.
         config: volumes and rates (the defaults describe a normal month).
+        on_issue: called with each ticket the moment reception has issued it.
         log: notes what reception's expected end said at each walk-in and what happened
             (:mod:`app.sim.forecasts`; slower).
 
@@ -146,7 +148,7 @@ def simulate(
         summary = calendar.month(day.year, day.month)
         certificates = CERTIFICATE_PLAN.get(month, 300) / max(1, summary.open_days)
         counts = run_day(node, node.clock, day, rng, config, staff, certificates,
-                         outages.get(day), log)  # fmt: skip
+                         outages.get(day), on_issue, log)  # fmt: skip
         totals.add(counts)
         if progress is not None:
             progress(n, len(open_days))

@@ -1,7 +1,8 @@
 """One round of a PC's background work, the same for a window and for ``sync --watch``.
 
 A round syncs with the shared folder, then records the reservations whose slot has passed
-without a check-in. One PC of the site does that (:func:`sweeps_noshows`), so that every
+without a check-in, and on the PC that publishes the public waiting status
+(``status.publish_dir``) writes it when its interval has passed. One PC of the site does that (:func:`sweeps_noshows`), so that every
 reservation gets one mark, not one per PC. Outside staff hours it also purges the names of
 reservations ``purge_after_days`` after their day (the first PC to find some does it; the
 others then find none) and rewrites the database file after a purge. The windows run
@@ -21,6 +22,7 @@ from app.core.actor import SYSTEM
 from app.core.node import Node
 from app.model.clock import to_datetime
 from app.reservations.bookings import ReservationService
+from app.status.publish import PublishError, StatusPublisher
 from app.sync.service import SyncReport, SyncService
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,8 @@ class RoundReport(SyncReport):
     noshows: int = 0
     purged: int = 0
     compacted: bool = False
+    published: int = 0  # when the status this round published was taken (epoch ms)
+    status_error: str = ""  # why the status could not be published
 
 
 class SyncLoop:
@@ -74,6 +78,7 @@ class SyncLoop:
         self.node = node
         self.sync = SyncService(node)
         self.reservations = ReservationService(node)
+        self.publisher = StatusPublisher(node)
 
     def round(self) -> RoundReport:
         """Runs one round; never raises for the share (a bug is logged and reported)."""
@@ -83,11 +88,24 @@ class SyncLoop:
                 report.noshows = len(self.reservations.sweep_noshows(SYSTEM))
             report.purged = self.purge_if_due()
             report.compacted = self.compact_if_due()
+            self.publish_if_due(report)
         except Exception as exc:  # a bug must not end the rounds silently
             log.exception("sync round failed")
             report = RoundReport(offline=True, message=f"同期でエラーが起きました: {exc}",
                                  waiting=-1)  # fmt: skip
         return report
+
+    def publish_if_due(self, report: RoundReport) -> None:
+        """Publishes the public status when this PC publishes and its interval has passed
+        (``status.publish_dir``, every ``status.interval_seconds``); a folder that cannot be
+        written is reported and tried again next time."""
+        try:
+            published = self.publisher.publish_if_due()
+        except PublishError as exc:
+            report.status_error = str(exc)
+            return
+        if published is not None:
+            report.published = published.updated_at
 
     def quiet(self) -> bool:
         """Tells whether nobody works now: before or after staff hours, or a closed day."""

@@ -6,11 +6,19 @@ other than by growing, or when it had damaged records and changed at all (a rest
 mended file): events are deduplicated by ``(node_id, seq)``, so rereading never applies
 anything twice. Unreadable entries are reported and passed over; damaged records are reported
 and the authentic ones after them applied (:func:`db.segments.read_segment`).
+
+On a Windows share the listing is a cached hint (:mod:`app.sync.share`). On the days being
+written (today, yesterday), the one file of each other PC that can still grow — its newest,
+or the one its heartbeat names — is looked at through a handle every round, so an append is
+read in the next round and a new segment is found before the listing shows it. Only the
+newest segment grows: a PC appends to the segment it started in this run and writes every
+other file (republished events, a purge's scrubbed copy) whole, at once.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -28,6 +36,8 @@ BULK_ROWS = 5_000
 APPLY_BATCH = 200
 
 Pending = tuple[str, list[tuple[Any, ...]], Cursor, list[int]]
+#: node id → day → the segment its heartbeat says it is writing
+Announced = dict[str, dict[str, str]]
 
 
 class SegmentReader:
@@ -51,8 +61,16 @@ class SegmentReader:
         self.node_id = identity.node_id
         self.bulk_bytes = bulk_bytes
 
-    def import_days(self, days: list[str], problems: list[str]) -> int:
+    def import_days(self, days: list[str], problems: list[str], live: Collection[str] = (),
+                    announced: Announced | None = None) -> int:  # fmt: skip
         """Reads every other node's new records of these days and applies them.
+
+        Args:
+            days: the days to read.
+            problems: where what could not be read is reported.
+            live: the days being written: each node's growing segment is looked at
+                through a handle, whatever the (cached) listing says.
+            announced: node id → day → the segment its heartbeat says it writes.
 
         Returns:
             How many events were new here.
@@ -60,12 +78,23 @@ class SegmentReader:
         known = {r["path"]: r for r in self.node.store.rows("SELECT * FROM sync_files")}
         todo: list[tuple[Entry, dict[str, Any] | None, int]] = []
         unread = 0
+        announced = announced or {}
         for day in days:
-            for node_dir in self.share.folders(self.share.days / day / "nodes", problems):
+            nodes = self.share.days / day / "nodes"
+            folders = self.share.folders(nodes, problems)
+            if day in live:
+                listed = {f.name for f in folders}
+                folders += [nodes / n for n, segs in sorted(announced.items())
+                            if day in segs and n not in listed]  # fmt: skip
+            for node_dir in folders:
                 if node_dir.name == self.node_id:
                     continue
                 listing: list[str] = []
-                for entry in self.share.files(node_dir, "seg-", ".log", listing):
+                entries = self.share.files(node_dir, "seg-", ".log", listing)
+                if day in live:
+                    named = announced.get(node_dir.name, {}).get(day)
+                    entries = self._growing(node_dir, entries, named)
+                for entry in entries:
                     row = known.get(str(entry.path))
                     start = _start(entry, row)
                     if start is None:
@@ -91,6 +120,24 @@ class SegmentReader:
         if bulk and self.node.store.projections_stale:
             self.node.store.rebuild()
         return applied
+
+    def _growing(self, node_dir: Path, entries: list[Entry], named: str | None) -> list[Entry]:
+        """Replaces the listed size and time of a node's growing segment by the server's
+        (and adds the one its heartbeat names, if the listing does not show it yet)."""
+        names = {e.path.name: e for e in entries}
+        candidates = set(names)
+        if named is not None and named not in names:
+            candidates.add(named)
+        if not candidates:
+            return entries
+        newest = max(candidates)  # seg-<first seq, 9 digits>-…: the last one started
+        try:
+            names[newest] = self.share.fresh(node_dir / newest)
+        except FileNotFoundError:
+            names.pop(newest, None)  # announced but not there yet, or gone since listed
+        except OSError:
+            pass  # locked or closed by an ACL: the read reports it, as for any other file
+        return sorted(names.values(), key=lambda e: e.path.name)
 
     # -- one file ------------------------------------------------------------------------------
 

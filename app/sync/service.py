@@ -27,7 +27,7 @@ from app.model.clock import day_of
 from app.sync.blocks import BlockClaims, BlockTaken
 from app.sync.reader import SegmentReader
 from app.sync.registry import Registry
-from app.sync.share import Share, ShareUnreachable
+from app.sync.share import Share, ShareUnreachable, describe
 from app.sync.writer import FULL_CHECK_EVERY, SegmentExporter
 
 log = logging.getLogger(__name__)
@@ -85,9 +85,9 @@ class SyncService:
         identity = node.identity
         self.node_id = identity.node_id
         self.site = identity.site_id
-        share = Path(share_dir) if share_dir is not None else Path(identity.share_dir)
-        self.share = Share(share, identity.site_id)
-        self.root = self.share.root
+        if share_dir is None:  # the setting; empty: this PC has no share (never the cwd)
+            share_dir = Path(identity.share_dir) if identity.share_dir.strip() else None
+        self.share = Share(share_dir, identity.site_id)
         key = bytes.fromhex(node.store.get_meta("site_key") or "")
         self.install = node.store.get_meta("install") or ""
         self.registry = Registry(node, self.share)
@@ -110,15 +110,17 @@ class SyncService:
             self._check_own_record(report)
             if self.node.halted() is None:
                 self._write(report)
-            days = self._days_to_read()
-            report.imported = self.reader.import_days(days, report.problems)
-            self.registry.read_others()
+            announced = self.registry.read_others()
+            live = self._recent_days()
+            days = sorted(set(self._days_to_read()) | {d for segs in announced.values()
+                                                       for d in segs if d in live})  # fmt: skip
+            report.imported = self.reader.import_days(days, report.problems, live, announced)
             if self._full_scan() and self.node.store.get_meta("block_after_import") == "1":
                 # a block taken over: today's numbers of the PC it replaces are in now
                 self.node.store.set_meta("block_proven", "1")
                 self.node.store.conn.execute("DELETE FROM meta WHERE key = 'block_after_import'")
             if self.node.halted() is None and not report.write_failed:
-                self.exporter.scrub()
+                self.exporter.scrub(report.problems)
         except ShareUnreachable as exc:
             report.offline = True
             report.message = (
@@ -178,7 +180,7 @@ class SyncService:
         try:
             self._ensure_block(report)
             report.exported = self.exporter.export()
-            self.registry.heartbeat(self.exporter.exported_seq())
+            self._heartbeat(report)
             full = self._rounds % FULL_CHECK_EVERY == 0
             audit = self.exporter.audit(None if full else self._recent_days(), report.problems)
             report.republished, report.adopted = audit.republished, report.adopted + audit.adopted
@@ -193,6 +195,18 @@ class SyncService:
                 "安全に保存され、書き込めるようになると送られます"
             )
             self.exporter.break_writers()
+
+    def _heartbeat(self, report: SyncReport) -> None:
+        """Rewrites this PC's heartbeat. Held by another program that keeps others from
+        writing it (an antivirus scan on Windows) it waits for the next round: the events
+        went out already, so the share is not reported unwritable for it."""
+        try:
+            self.registry.heartbeat(self.exporter.exported_seq(), self.exporter.current())
+        except PermissionError as exc:
+            if not self.registry.own_path.exists():
+                raise  # the registry folder itself refuses: the share is not writable
+            report.problems.append(f"{self.registry.own_path.name}: {describe(exc)}"
+                                   "（次の同期で書き直します）")  # fmt: skip
 
     def _ensure_block(self, report: SyncReport) -> None:
         """Claims this PC's number block on the share (every PC may issue: a transfer does),

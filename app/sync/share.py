@@ -6,9 +6,20 @@ Layout (design.md §4)::
     <share>/madoguchi/v1/<site>/blocks/block-<n>-g<gen>.json     who holds number block n
     <share>/madoguchi/v1/<site>/days/<YYYY-MM-DD>/nodes/<node_id>/seg-*.log   events
 
+A Windows PC sees the share through its SMB client, which caches directory listings and
+file sizes and times for about ten seconds (``DirectoryCacheLifetime``,
+``FileInfoCacheLifetime``): a listing may miss a file another PC has just made and show an
+old size for one it is appending to. What a listing says is therefore a hint; the file that
+can still grow is looked at through an open handle (:meth:`Share.fresh`), whose size and
+time come from the file server itself.
+
 Only the share itself being gone makes a PC offline. One odd entry — a folder or a dangling
 link named like a segment, a file locked by antivirus or closed by an ACL — is reported as a
 problem and passed over; it never hides the other files.
+
+A PC set up without a share (``share_dir`` empty) has no folder at all: it is never the
+current folder (an empty path would be), and every look into it is refused as the share
+being unreachable, so a round on such a PC writes nothing anywhere.
 """
 
 from __future__ import annotations
@@ -23,6 +34,9 @@ from pathlib import Path
 
 class ShareUnreachable(OSError):
     """The shared folder itself cannot be reached (unplugged, renamed, no permission)."""
+
+
+NOT_CONFIGURED = "共有フォルダが設定されていません"
 
 
 @dataclass(frozen=True)
@@ -50,19 +64,46 @@ class Share:
     """One site's folder on the shared drive.
 
     Args:
-        share_dir: the shared folder as configured (a UNC path on Windows).
+        share_dir: the shared folder as configured (a UNC path on Windows); None for a PC
+            set up without one.
         site: the site id.
     """
 
-    def __init__(self, share_dir: Path, site: str) -> None:
+    def __init__(self, share_dir: Path | None, site: str) -> None:
         self.share_dir = share_dir
-        self.root = share_dir / "madoguchi" / "v1" / site
-        self.registry = self.root / "registry"
-        self.days = self.root / "days"
-        self.blocks = self.root / "blocks"
+        self.site = site
+
+    @property
+    def root(self) -> Path:
+        """Returns the site's folder on the share.
+
+        Raises:
+            ShareUnreachable: this PC has no share.
+        """
+        if self.share_dir is None:
+            raise ShareUnreachable(errno.ENOENT, NOT_CONFIGURED, "")
+        return self.share_dir / "madoguchi" / "v1" / self.site
+
+    @property
+    def registry(self) -> Path:
+        """Returns the folder of the PCs' registry files."""
+        return self.root / "registry"
+
+    @property
+    def days(self) -> Path:
+        """Returns the folder of the days' segments."""
+        return self.root / "days"
+
+    @property
+    def blocks(self) -> Path:
+        """Returns the folder of the number blocks' claims."""
+        return self.root / "blocks"
 
     def check(self) -> None:
-        """Raises ShareUnreachable unless the shared folder can be listed now."""
+        """Raises ShareUnreachable unless the shared folder can be listed now (never for a
+        PC without a share)."""
+        if self.share_dir is None:
+            raise ShareUnreachable(errno.ENOENT, NOT_CONFIGURED, "")
         try:
             with os.scandir(self.share_dir):
                 pass
@@ -107,6 +148,22 @@ class Share:
                 continue
             found.append(Entry(Path(entry.path), info.st_size, info.st_mtime_ns))
         return sorted(found, key=lambda e: e.path.name)
+
+    @staticmethod
+    def fresh(path: Path) -> Entry:
+        """Returns a file's size and time as the file server has them now.
+
+        The file is opened and its handle asked: the SMB client's caches of listings and
+        file information are bypassed (opening a file returns its current attributes).
+
+        Raises:
+            OSError: the file cannot be opened now (gone, locked, no permission).
+        """
+        with open(path, "rb") as f:
+            info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "folder", str(path))
+        return Entry(path, info.st_size, info.st_mtime_ns)
 
     @staticmethod
     def _scan(folder: Path, problems: list[str]) -> Iterator[os.DirEntry[str]]:

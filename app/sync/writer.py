@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,7 @@ from typing import Any
 
 from app.core.node import Node
 from app.model.clock import day_of
-from app.sync.share import Share
+from app.sync.share import Share, describe
 from db.event import COLUMNS, Event
 from db.segments import FileChanged, Header, SegmentWriter, read_segment
 
@@ -38,6 +40,13 @@ from db.segments import FileChanged, Header, SegmentWriter, read_segment
 FULL_CHECK_EVERY = 60
 #: Events read and exported at a time.
 EXPORT_BATCH = 5_000
+#: A file server whose file times are whole seconds (FAT's 2 s, some NAS) gives a file
+#: changed by another hand within the same step after this PC's write the time of that
+#: write: the change cannot be seen by its time. Such a file is read back once, this many
+#: seconds after this PC's last write to it, when any later change shows in its time.
+RACY_S = 2.5
+#: The suffix of a purge's scrubbed copy (``seg-…-p1a2b.log``).
+_SCRUBBED = re.compile(r"(-p[0-9a-f]{4})+$")
 
 
 @dataclass
@@ -74,12 +83,18 @@ class SegmentExporter:
         self.install = node.store.get_meta("install") or ""
         self._run = secrets.token_hex(3)
         self._writers: dict[str, SegmentWriter] = {}
+        self._racy: dict[str, float] = {}  # path → when written, for whole-second times
 
     # -- export -------------------------------------------------------------------------------
 
     def exported_seq(self) -> int:
         """Returns the last sequence number known to be on the share."""
         return int(self.node.store.get_meta("exported_seq") or 0)
+
+    def current(self) -> dict[str, str]:
+        """Returns day → the segment this PC appends to (the last two days it wrote)."""
+        days = sorted(d for d, w in self._writers.items() if not w.broken)[-2:]
+        return {day: self._writers[day].path.name for day in days}
 
     def break_writers(self) -> None:
         """Forgets the open segments (after an error their tails may be torn)."""
@@ -135,12 +150,21 @@ class SegmentExporter:
         self._record(writer.path, day, chunk)
 
     def _record(self, path: Path, day: str, chunk: list[Event], intact: bool = True) -> None:
-        """Remembers what this PC wrote into a file and the file as it is now."""
+        """Remembers what this PC wrote into a file and the file as it is now.
+
+        A failed write records no size: the file may have been changed before it (cut
+        short, closed by an ACL), and recording it as it is now would make the audit take
+        it as this PC left it and never read it back; it is read back next round.
+        """
         try:
             info = path.stat()
             size, mtime = info.st_size, info.st_mtime_ns
         except OSError:
-            size, mtime, intact = -1, 0, False  # checked again next round
+            size, mtime, intact = -1, 0, False
+        if not intact:
+            size, mtime = -1, 0  # read back next round
+        elif mtime % 1_000_000_000 == 0:
+            self._racy[str(path)] = time.monotonic()
         self.node.store.conn.execute(
             "INSERT INTO own_segments (path, day, first_seq, last_seq, size, mtime_ns, intact) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
@@ -175,10 +199,12 @@ class SegmentExporter:
         safe: list[tuple[int, int]] = []
         for path, (size, mtime) in found.items():
             row = mine.get(path)
-            if row is not None and (row["size"], row["mtime_ns"]) == (size, mtime):
-                if row["intact"]:
+            unchanged = row is not None and (row["size"], row["mtime_ns"]) == (size, mtime)
+            if unchanged and not self._racy_due(path):
+                if row is not None and row["intact"]:
                     safe.append((row["first_seq"], row["last_seq"]))
                 continue  # as this PC left it
+            self._racy.pop(path, None)
             seqs, intact = self._read_back(Path(path), row, audit, problems)
             present |= seqs
             if row is not None and not intact:
@@ -196,6 +222,12 @@ class SegmentExporter:
         for row in missing:
             self.node.store.conn.execute("DELETE FROM own_segments WHERE path = ?", (row["path"],))
         return audit
+
+    def _racy_due(self, path: str) -> bool:
+        """Tells whether a file written when its time could not tell a later change (see
+        :data:`RACY_S`) is due to be read back once."""
+        written = self._racy.get(path)
+        return written is not None and time.monotonic() - written >= RACY_S
 
     def _read_back(self, path: Path, row: dict[str, Any] | None, audit: Audit,
                    problems: list[str]) -> tuple[set[int], bool]:  # fmt: skip
@@ -281,22 +313,34 @@ class SegmentExporter:
 
     # -- purge ------------------------------------------------------------------------------
 
-    def scrub(self) -> int:
+    def scrub(self, problems: list[str] | None = None) -> int:
         """Rewrites our own segments without the names that a purge removed.
 
         Only the PC that wrote a segment ever touches it: it writes a scrubbed copy under a
         new name (fsynced) and then deletes the original. Readers dedupe the events by
         (node, seq), so nothing is applied twice.
 
+        On Windows a file another PC is reading at that moment cannot be deleted (a sharing
+        violation): the original is then remembered and deleted in a later round, once
+        nobody holds it; its scrubbed copy is already on the share, so the file is never
+        rewritten twice.
+
+        Args:
+            problems: where an original that could not be deleted yet is reported.
+
         Returns:
             How many segment files were rewritten.
         """
+        self._delete_scrubbed(problems)
         row = self.node.store.row("SELECT max(before) AS b FROM purges")
         before = (row or {}).get("b")
         if not before or before <= (self.node.store.get_meta("scrubbed_before") or ""):
             return 0
         rewritten = 0
+        pending = self._pending_deletes()
         for path in sorted(self.share.days.glob(f"*/nodes/{self.node_id}/seg-*.log")):
+            if str(path) in pending:
+                continue  # already rewritten; only its deletion waits
             result = read_segment(path, self.key, self.site, node_id=self.node_id)
             if result.header is None or not any(_named_before(r, before) for r in result.rows):
                 continue
@@ -304,15 +348,45 @@ class SegmentExporter:
             self._writers.pop(day, None)  # never append to a file that is going away
             scrubbed = [Event.from_row(_scrub(r) if _named_before(r, before) else r)
                         for r in result.rows]  # fmt: skip
-            name = f"{path.stem}-p{secrets.token_hex(2)}.log"
-            writer = SegmentWriter(path.with_name(name), self.key, result.header)
+            # one suffix, not one more per purge: a file of bookings for weeks ahead is
+            # scrubbed at every purge, and Windows limits a path to 260 characters
+            stem = _SCRUBBED.sub("", path.stem)
+            writer = SegmentWriter(path.with_name(f"{stem}-p{secrets.token_hex(2)}.log"),
+                                   self.key, result.header)  # fmt: skip
             writer.append(scrubbed)
             self._record(writer.path, day, scrubbed)
-            os.unlink(path)
-            self.node.store.conn.execute("DELETE FROM own_segments WHERE path = ?", (str(path),))
+            pending.add(str(path))
+            self._set_pending(pending)
             rewritten += 1
         self.node.store.set_meta("scrubbed_before", str(before))
+        self._delete_scrubbed(problems)
         return rewritten
+
+    def _pending_deletes(self) -> set[str]:
+        return set(json.loads(self.node.store.get_meta("scrub_pending") or "[]"))
+
+    def _set_pending(self, pending: set[str]) -> None:
+        self.node.store.set_meta("scrub_pending", json.dumps(sorted(pending)))
+
+    def _delete_scrubbed(self, problems: list[str] | None) -> None:
+        """Deletes the originals of scrubbed segments; one held open stays for later."""
+        pending = self._pending_deletes()
+        if not pending:
+            return
+        for name in sorted(pending):
+            path = Path(name)
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                if problems is not None:
+                    problems.append(f"{path.name}: 名前を消した写しに置き換え済みです。元の"
+                                    f"ファイルは次の同期で削除します（{describe(exc)}）")  # fmt: skip
+                continue
+            pending.discard(name)
+            self.node.store.conn.execute("DELETE FROM own_segments WHERE path = ?", (name,))
+        self._set_pending(pending)
 
 
 def _named_before(row: tuple[Any, ...], before: str) -> bool:

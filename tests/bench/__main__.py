@@ -10,11 +10,15 @@ from tests.bench import (
     bench_forecast,
     bench_fresh,
     bench_import,
+    bench_lan,
     bench_node,
+    bench_peer,
     bench_propagation,
     bench_replay,
     bench_reports,
+    bench_smb,
     bench_startup,
+    bench_status,
     bench_sync,
     bench_ticket,
 )
@@ -29,7 +33,11 @@ bench_replay.run(quick=quick)
 bench_import.run(quick=quick)
 bench_sync.run(quick=quick)
 bench_propagation.run(quick=quick)
+bench_smb.run(quick=quick)
 bench_fresh.run(quick=quick)
 bench_reports.run(quick=quick)
 bench_forecast.run(quick=quick)
 bench_startup.run(quick=quick)
+bench_status.run(quick=quick)
+bench_lan.run(quick=quick)
+bench_peer.run(quick=quick)

@@ -3,9 +3,13 @@
 Starts its own Xvfb, creates a demo site in a temporary folder and opens its windows the
 way ``make run`` does (``madoguchi demo --windows``: reception, two counters, the display
 board), plus the site manager's window. It waits until each window is mapped on the X
-server, raises it, grabs it from the server (``xwd``, turned into PNG with netpbm) and
-fails when a window never appears or its picture is blank (one colour, or nearly). A
-missing system library (Qt's xcb plugin aborts) therefore fails here.
+server, moves it to a place of its own on a screen wide enough for all of them side by side
+(without a window manager, a window raised over another may not have repainted when it is
+grabbed, and the grab would show the other), waits until two grabs agree, keeps it
+(``xwd``, turned into PNG with netpbm), and fails when a window never appears, its picture
+is blank (one colour, or nearly), or it is the picture of another window. A missing system
+library (Qt's xcb plugin aborts) therefore fails here. The board is then opened as a kiosk
+on a screen of its own size and must fill it.
 
 Needs the Debian packages xvfb, xdotool, x11-apps and netpbm (``.ci/run`` installs them).
 """
@@ -35,6 +39,9 @@ WINDOWS = (
     ("admin", "admin"),
 )
 SCREEN = "1920x1080x24"
+#: The screen of the staff windows: 1280×800 places for all of them, side by side.
+WIDE = "3840x1600x24"
+PLACES = ((0, 0), (1280, 0), (2560, 0), (0, 800), (1280, 800))
 TOOLS = ("Xvfb", "xdotool", "xwd", "xwdtopnm", "pnmtopng")
 
 
@@ -52,8 +59,8 @@ def blank(png: bytes) -> str | None:
 
 
 @contextlib.contextmanager
-def xvfb() -> Iterator[str]:
-    """Starts an Xvfb on a free display; yields its DISPLAY value."""
+def xvfb(screen: str = SCREEN) -> Iterator[str]:
+    """Starts an Xvfb on a free display with a screen of that size; yields its DISPLAY."""
     for number in range(90, 140):
         if (
             not Path(f"/tmp/.X11-unix/X{number}").exists()
@@ -64,7 +71,7 @@ def xvfb() -> Iterator[str]:
         raise SystemExit("desktop: no free X display number")
     display = f":{number}"
     server = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", SCREEN, "-nolisten", "tcp"],
+        ["Xvfb", display, "-screen", "0", screen, "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -99,6 +106,21 @@ def grab(env: dict[str, str], window: str) -> bytes:
     return subprocess.run(["pnmtopng"], input=pnm, capture_output=True, check=True).stdout
 
 
+def settled(env: dict[str, str], window: str, place: tuple[int, int], deadline: float) -> bytes:
+    """Moves a window to its place and returns its picture once two grabs in a row agree
+    (it has repainted there)."""
+    x, y = place
+    subprocess.run(["xdotool", "windowmove", window, str(x), str(y)], env=env, check=True)
+    previous = b""
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        png = grab(env, window)
+        if png == previous:
+            return png
+        previous = png
+    return previous
+
+
 def kiosk_board(env: dict[str, str], program: list[str], folder: Path,
                 args: argparse.Namespace) -> list[str]:  # fmt: skip
     """Opens the board full screen and checks that it fills the screen; returns failures."""
@@ -128,6 +150,55 @@ def kiosk_board(env: dict[str, str], program: list[str], folder: Path,
             board.kill()
 
 
+def staff_windows(env: dict[str, str], program: list[str], demo: Path, logs: Path,
+                  args: argparse.Namespace) -> list[str]:  # fmt: skip
+    """Opens the demo's windows and the site manager's, keeps a picture of each; returns
+    failures."""
+    subprocess.run([*program, "demo", "--data-dir", str(demo)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    started = [
+        subprocess.Popen([*program, "demo", "--data-dir", str(demo), "--keep", "--windows"],
+                         env=env, stdout=subprocess.DEVNULL,
+                         stderr=(logs / "demo.txt").open("w")),
+        subprocess.Popen([*program, "--data-dir", str(demo / "admin"), "run"],
+                         env={**env, "MADOGUCHI_STAFF": "sm01", "MADOGUCHI_PIN": "4444"},
+                         stdout=subprocess.DEVNULL, stderr=(logs / "admin.txt").open("w")),
+    ]  # fmt: skip
+    failures: list[str] = []
+    try:
+        deadline = time.monotonic() + args.timeout
+        kept: dict[bytes, str] = {}
+        for (role, node), place in zip(WINDOWS, PLACES, strict=True):
+            why = "never appeared"
+            while time.monotonic() < deadline:
+                window = find_window(env, node)
+                if window is not None:
+                    png = settled(env, window, place, deadline)
+                    why = blank(png) or (f"shows the window of {kept[png]}"
+                                         if png in kept else "")  # fmt: skip
+                    if not why:
+                        kept[png] = node
+                        (args.out / f"{node}.png").write_bytes(png)
+                        size = Image.open(io.BytesIO(png)).size
+                        print(f"desktop: {role} ({node}) shown, {size[0]}x{size[1]}")
+                        break
+                if any(p.poll() is not None for p in started):
+                    why = "its program ended"
+                    break
+                time.sleep(0.25)
+            if why:
+                failures.append(f"{role} ({node}): {why}")
+    finally:
+        for proc in started:
+            proc.terminate()
+        for proc in started:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return failures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.desktop")
     parser.add_argument("--out", type=Path, default=Path("out/windows"))
@@ -141,53 +212,19 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     program = [sys.executable, "-m", "ui.shell.launcher"]
     failures: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="madoguchi-desktop-") as tmp, xvfb() as display:
+    with tempfile.TemporaryDirectory(prefix="madoguchi-desktop-") as tmp:
         demo = Path(tmp) / "demo"
-        env = {**os.environ, "DISPLAY": display}
-        env.pop("QT_QPA_PLATFORM", None)
-        subprocess.run([*program, "demo", "--data-dir", str(demo)], env=env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
         logs = Path(tmp) / "logs"
         logs.mkdir()
-        started = [
-            subprocess.Popen([*program, "demo", "--data-dir", str(demo), "--keep", "--windows"],
-                             env=env, stdout=subprocess.DEVNULL,
-                             stderr=(logs / "demo.txt").open("w")),
-            subprocess.Popen([*program, "--data-dir", str(demo / "admin"), "run"],
-                             env={**env, "MADOGUCHI_STAFF": "sm01", "MADOGUCHI_PIN": "4444"},
-                             stdout=subprocess.DEVNULL, stderr=(logs / "admin.txt").open("w")),
-        ]  # fmt: skip
-        try:
-            deadline = time.monotonic() + args.timeout
-            for role, node in WINDOWS:
-                why = "never appeared"
-                while time.monotonic() < deadline:
-                    window = find_window(env, node)
-                    if window is not None:
-                        png = grab(env, window)
-                        why = blank(png) or ""
-                        if not why:
-                            (args.out / f"{node}.png").write_bytes(png)
-                            size = Image.open(io.BytesIO(png)).size
-                            print(f"desktop: {role} ({node}) shown, {size[0]}x{size[1]}")
-                            break
-                    if any(p.poll() is not None for p in started):
-                        why = "its program ended"
-                        break
-                    time.sleep(0.25)
-                if why:
-                    failures.append(f"{role} ({node}): {why}")
-        finally:
-            for proc in started:
-                proc.terminate()
-            for proc in started:
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-        # The display board as a waiting-room PC opens it: a kiosk filling the screen.
+        with xvfb(WIDE) as display:
+            env = {**os.environ, "DISPLAY": display}
+            env.pop("QT_QPA_PLATFORM", None)
+            failures += staff_windows(env, program, demo, logs, args)
+        # The display board as a waiting-room PC opens it: a kiosk filling a screen of its own.
         if not failures:
-            failures += kiosk_board(env, program, demo / "display", args)
+            with xvfb() as display:
+                failures += kiosk_board({**env, "DISPLAY": display}, program, demo / "display",
+                                        args)  # fmt: skip
         for log in sorted(logs.iterdir()):
             text = log.read_text(errors="replace").strip()
             if failures and text:

@@ -19,8 +19,16 @@ every PC sync a few rounds and checks:
 - every ticket whose issue a PC acknowledged is present on every PC;
 - no PC halted, no event left unsent, and no operation ever failed with a bug.
 
-``python -m tests.faults.harness --schedules 200`` is the long run (``make soak``); the test
-suite runs a few schedules (:mod:`tests.faults.test_random_schedules`).
+With ``--smb`` (``smb=`` :class:`~tests.faults.smbfs.Rules`) the share is the simulated
+Windows SMB share (:mod:`tests.faults.smbfs`): each PC's link leads to its own SMB client
+folder of the mount, with the client's cached listings and file times, sharing violations,
+Windows names and coarse file times; a further fault holds a file open in another process
+(a PC reading it, an antivirus scanning it). The PCs then sync until they agree (or a time
+limit well beyond the caches' lifetime), which shows the delay a Windows share adds.
+
+``python -m tests.faults.harness --schedules 200`` is the long run (``make soak``, which
+also runs schedules through the simulated share); the test suite runs a few schedules
+(:mod:`tests.faults.test_random_schedules`).
 """
 
 from __future__ import annotations
@@ -45,6 +53,8 @@ from app.core.actor import SYSTEM
 from app.core.node import Node
 from app.core.staff import StaffService
 from app.model.clock import JST
+from tests.faults.smb import Holder, SmbMount
+from tests.faults.smbfs import Rules
 from tests.helpers.clock import OPEN_DAY
 from tests.helpers.nodes import KEY
 
@@ -58,6 +68,9 @@ WALK_INS = (("pin", "self"), ("certificate", "self"), ("loss", "self"), ("face_a
             ("pin", "agent"))  # fmt: skip
 MOVES = ("recall", "start", "done", "noshow", "cancel", "hold", "resume", "reopen", "transfer")
 FILE_FAULTS = ("flip", "truncate", "quarantine", "unreadable", "folder", "dangling")
+#: Rounds the PCs always sync at the end, and the most they may need on a Windows share.
+SETTLE_ROUNDS = 5
+SETTLE_SECONDS_BEYOND_CACHES = 20.0
 
 
 class HarnessBug(AssertionError):
@@ -76,14 +89,17 @@ class Figures:
     faults: Counter[str] = field(default_factory=Counter)
     tickets: int = 0
     seconds: float = 0.0
+    settle_rounds: list[int] = field(default_factory=list)
 
     def line(self) -> str:
         faults = ", ".join(f"{k} {v}" for k, v in sorted(self.faults.items()))
+        settle = (f", settled in {min(self.settle_rounds)}–{max(self.settle_rounds)} rounds"
+                  if self.settle_rounds else "")  # fmt: skip
         return (f"{self.schedules} schedules, {self.pcs} PCs each, {self.operations} operations "
                 f"({self.acknowledged} tickets acknowledged, {self.refused} refused as "
                 f"impossible), faults: {faults}; {self.tickets} tickets checked on every PC: "
-                f"0 lost, 0 duplicate numbers, 0 divergent PCs, 0 divergent rebuilds "
-                f"({self.seconds:.0f} s)")  # fmt: skip
+                f"0 lost, 0 duplicate numbers, 0 divergent PCs, 0 divergent rebuilds"
+                f"{settle} ({self.seconds:.0f} s)")  # fmt: skip
 
 
 def without_dac_override() -> None:
@@ -152,12 +168,17 @@ class Schedule:
         operations: how many operations the schedule runs.
     """
 
-    def __init__(self, root: Path, seed: int, operations: int, figures: Figures) -> None:
+    def __init__(self, root: Path, seed: int, operations: int, figures: Figures,
+                 smb: Rules | None = None) -> None:  # fmt: skip
         self.root, self.seed, self.rng = root, seed, random.Random(seed)
         self.operations, self.figures = operations, figures
         self.now = int(datetime.combine(OPEN_DAY, dtime(10, 35), tzinfo=JST).timestamp() * 1000)
         self.share = root / "share"
         self.share.mkdir(parents=True)
+        self.smb: SmbMount | None = None
+        self.holders: list[Holder] = []
+        if smb is not None:
+            self.smb = SmbMount(self.share, root / "smb", smb).__enter__()
         (root / "links").mkdir()
         (root / "quarantine").mkdir()
         self.pcs: dict[str, PC] = {}
@@ -166,7 +187,7 @@ class Schedule:
         self.unreadable: list[Path] = []
         for name, role, counter, block in PCS:
             link = root / "links" / name
-            link.symlink_to(self.share)
+            link.symlink_to(self.target(name))
             node = Node(root / name, wall_ms=lambda: self.now)
             node.initialise(site_id="harness", name=name, role=role, share_dir=str(link),
                             counter=counter, issuer_block=block, site_key=KEY)  # fmt: skip
@@ -177,6 +198,10 @@ class Schedule:
             self.pcs[name] = PC(name, root / name, counter)
             self.called[name] = []
         figures.pcs = len(self.pcs)
+
+    def target(self, name: str) -> Path:
+        """Returns what a PC's link leads to: the share, or its own SMB client of it."""
+        return self.share if self.smb is None else self.smb.client(name)
 
     # -- running ---------------------------------------------------------------------------
 
@@ -194,6 +219,9 @@ class Schedule:
         finally:
             for pc in self.pcs.values():
                 pc.stop()
+            self.release_holders()
+            if self.smb is not None:
+                self.smb.close()
         self.figures.schedules += 1
 
     def step(self) -> None:
@@ -236,8 +264,10 @@ class Schedule:
     # -- faults ------------------------------------------------------------------------------
 
     def fault(self) -> None:
-        kind = self.rng.choice(("kill", "partition", "heal_partition", "share_away",
-                                *FILE_FAULTS, *FILE_FAULTS))  # fmt: skip
+        kinds = ("kill", "partition", "heal_partition", "share_away", *FILE_FAULTS, *FILE_FAULTS)
+        if self.smb is not None:
+            kinds += ("hold", "hold")
+        kind = self.rng.choice(kinds)
         done = getattr(self, f"fault_{kind}")()
         if done:
             self.figures.faults[kind] += 1
@@ -260,7 +290,7 @@ class Schedule:
         for name in self.pcs:
             link = self.root / "links" / name
             if not link.is_symlink():
-                link.symlink_to(self.share)
+                link.symlink_to(self.target(name))
                 return True
         return False
 
@@ -317,6 +347,26 @@ class Schedule:
         self.unreadable.append(path)
         return True
 
+    def fault_hold(self) -> bool:
+        """Another process holds a segment open through one PC's client (a reader, an
+        antivirus scan) until the next hold or the end: Windows refuses to rename or
+        delete it meanwhile."""
+        self.release_holders()
+        path = self._segment()
+        if path is None or self.smb is None:
+            return False
+        client = self.smb.client(self.rng.choice(list(self.pcs)))
+        try:
+            self.holders.append(Holder(client / path.relative_to(self.share)))
+        except AssertionError:
+            return False  # not visible through that client yet (its cached listing)
+        return True
+
+    def release_holders(self) -> None:
+        for holder in self.holders:
+            holder.release()
+        self.holders = []
+
     def fault_folder(self) -> bool:
         folders = sorted(self.share.rglob("nodes/*"))
         if not folders:
@@ -344,11 +394,31 @@ class Schedule:
             pass
         for path in self.unreadable:
             path.chmod(0o644)
+        self.release_holders()
 
     def settle(self) -> None:
-        for _ in range(5):
+        """Syncs every PC a few rounds, and on a Windows share until they agree (their
+        caches may hide the last files for a while)."""
+        limit = 0.0
+        if self.smb is not None:
+            rules = self.smb.rules
+            limit = max(rules.dir_cache_s, rules.info_cache_s, rules.not_found_cache_s)
+            limit += SETTLE_SECONDS_BEYOND_CACHES
+        started = time.monotonic()
+        rounds = 0
+        while True:
             for name in self.pcs:
                 self.ask(name, self.command("sync"))
+            rounds += 1
+            if rounds < SETTLE_ROUNDS:
+                continue
+            if self.smb is None or self.agreed() or time.monotonic() - started > limit:
+                break
+        self.figures.settle_rounds.append(rounds)
+
+    def agreed(self) -> bool:
+        dumps = [self.pcs[name].send(self.command("dump")) for name in self.pcs]
+        return len({d["digest"] for d in dumps}) == 1 and not any(d["waiting"] for d in dumps)
 
     def check(self) -> None:
         dumps = {name: self.pcs[name].send(self.command("dump")) for name in self.pcs}
@@ -376,13 +446,15 @@ class Schedule:
         self.figures.tickets += len(tickets)
 
 
-def run_schedules(root: Path, count: int, seed: int, operations: int) -> Figures:
-    """Runs ``count`` schedules under ``root``; raises HarnessBug at the first broken promise."""
+def run_schedules(root: Path, count: int, seed: int, operations: int,
+                  smb: Rules | None = None) -> Figures:  # fmt: skip
+    """Runs ``count`` schedules under ``root`` (through the simulated Windows share with
+    ``smb``); raises HarnessBug at the first broken promise."""
     figures = Figures()
     started = time.monotonic()
     for n in range(count):
         folder = root / f"schedule-{n:04d}"
-        Schedule(folder, seed + n, operations, figures).run()
+        Schedule(folder, seed + n, operations, figures, smb).run()
         shutil.rmtree(folder, ignore_errors=True)
     figures.seconds = time.monotonic() - started
     return figures
@@ -394,13 +466,20 @@ def main() -> int:
     parser.add_argument("--operations", type=int, default=80)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--smb", action="store_true",
+                        help="through the simulated Windows share, with Windows' caches")  # fmt: skip
+    parser.add_argument("--time-step", type=float, default=1e-7,
+                        help="with --smb: the file server's time step in seconds (FAT: 2)")  # fmt: skip
     args = parser.parse_args()
     import tempfile
 
     root = args.folder or Path(tempfile.mkdtemp(prefix="madoguchi-soak-"))
-    print(f"soak: seed {args.seed}, {args.schedules} schedules of {args.operations} operations")
+    smb = Rules.smb(time_step_ns=max(1, round(args.time_step * 1e9))) if args.smb else None
+    where = " through the simulated Windows share" if smb else ""
+    print(f"soak: seed {args.seed}, {args.schedules} schedules of {args.operations} "
+          f"operations{where}")  # fmt: skip
     try:
-        figures = run_schedules(root, args.schedules, args.seed, args.operations)
+        figures = run_schedules(root, args.schedules, args.seed, args.operations, smb)
     except HarnessBug as exc:
         print(f"soak: FAILED: {exc}")
         return 1

@@ -20,6 +20,8 @@ from tests.helpers.nodes import site_node
 
 FLOOR = Actor("fm", "floor_manager")
 
+pytestmark = pytest.mark.usefixtures("windows_share")
+
 
 def numbers(node: Node) -> list[str]:
     return sorted(t["number"] for t in TicketService(node).tickets())

@@ -40,6 +40,7 @@ def test_the_current_and_next_slots(tmp_path: Path, clock: FakeClock) -> None:
     assert [r["slot"] for r in service.around(OPEN_DAY, clock.ms)] == ["11:00", "11:30"]
 
 
+@pytest.mark.usefixtures("windows_share")
 def test_a_sweep_on_two_pcs_gives_one_noshow(tmp_path: Path, clock: FakeClock) -> None:
     a = site_node(tmp_path, "reception", clock, block=0, role="reception")
     b = site_node(tmp_path, "admin", clock, block=1, role="admin")
@@ -108,6 +109,7 @@ def test_the_rounds_of_every_pc_give_one_noshow_mark_per_reservation(
         pc.close()
 
 
+@pytest.mark.usefixtures("windows_share")
 def test_purge_leaves_no_name_in_the_databases_wal_or_share(
     tmp_path: Path, clock: FakeClock
 ) -> None:

@@ -22,6 +22,8 @@ from tests.helpers.nodes import site_node
 FLOOR = Actor("fm", "floor_manager")
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.usefixtures("windows_share")
+
 
 def numbers(node: Node) -> list[str]:
     return sorted(t["number"] for t in TicketService(node).tickets())

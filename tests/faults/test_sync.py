@@ -16,6 +16,8 @@ from tests.helpers.nodes import site_node
 
 FLOOR = Actor("fm", "floor_manager")
 
+pytestmark = pytest.mark.usefixtures("windows_share")
+
 
 def sync_all(*services: SyncService, rounds: int = 2) -> None:
     for _ in range(rounds):

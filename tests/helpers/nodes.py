@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from app.core.actor import SYSTEM
@@ -31,10 +32,16 @@ def make_node(folder: Path, clock: FakeClock, *, role: str = "reception", block:
 
 def site_node(root: Path, name: str, clock: FakeClock, *, block: int, counter: str | None = None,
               role: str = "counter", staff: bool = True) -> Node:  # fmt: skip
-    """Returns one PC of a test site sharing ``root/share`` (a floor manager and a clerk)."""
+    """Returns one PC of a test site sharing ``root/share`` (a floor manager and a clerk).
+
+    With the simulated Windows share mounted on ``root/smb`` (the ``windows_share``
+    fixture), each PC reaches ``root/share`` through its own SMB client folder there.
+    """
     (root / "share").mkdir(exist_ok=True)
+    smb = root / "smb"
+    share = smb / name if os.path.ismount(smb) else root / "share"
     node = Node(root / name, wall_ms=clock)
-    node.initialise(site_id="test", name=name, role=role, share_dir=str(root / "share"),
+    node.initialise(site_id="test", name=name, role=role, share_dir=str(share),
                     counter=counter, issuer_block=block, site_key=KEY)  # fmt: skip
     if staff:
         service = StaffService(node)

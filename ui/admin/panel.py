@@ -61,7 +61,9 @@ class LiveTab(QWidget):
         self.updated = note("")
         grid = QGridLayout()
         grid.addWidget(heading(tr(t, "lanes_title")), 0, 0)
-        grid.addWidget(table_view(self.lanes, fit=(LanesModel.COL_LANE,)), 1, 0)
+        # Every column as wide as its heading and cells (the headings are longer than the
+        # figures): a narrow window scrolls sideways rather than cut a heading.
+        grid.addWidget(table_view(self.lanes, fit=range(len(LanesModel.COLUMNS))), 1, 0)
         grid.addWidget(heading(tr(t, "counters_title")), 0, 1)
         grid.addWidget(table_view(self.counters, fit=(SignedInModel.COL_NAME,
                                                       SignedInModel.COL_ROLE)), 1, 1)  # fmt: skip

@@ -41,6 +41,7 @@ from app.core.errors import UserError
 from app.model.clock import hhmm
 from app.model.ticket_fold import timings
 from app.model.ticket_states import HELD
+from app.printing.layout import scanned_ticket
 from app.queue.counter_pauses import REASONS as PAUSE_REASONS
 from app.queue.queries import allowed_actions, confirmation
 from app.queue.routes import procedures_of
@@ -332,10 +333,14 @@ class CounterPanel(QWidget):
 
     def call_number(self) -> None:
         """Calls the number typed (or scanned from the ticket's QR code)."""
-        text = self.call_field.text().strip()
-        if text.startswith("MDG1|"):  # the ticket's QR code: MDG1|<ticket id>|<number>
-            text = text.split("|")[1]
+        # The ticket's QR code: MDG1|<ticket id>|<number>, or the status page's address
+        # with the number and its day (no network is needed to read either).
+        scanned = scanned_ticket(self.call_field.text())
+        text = scanned.ref
         if not text:
+            return
+        if scanned.day is not None and scanned.day != self._here.today():
+            self.error.setText(self._texts("other_day", d=scanned.day.isoformat()))
             return
         try:
             self._tickets.call(self._actor, text)

@@ -3,7 +3,7 @@
 A public screen, readable from 8 m: the numbers being called now with their counter, very
 large (the newest flashes), the last calls, and how many wait in each lane. White and
 yellow on black, a flash that inverts the row: nothing relies on telling colours apart.
-The texts alternate between Japanese and English. New calls and recalls seen in the
+The texts cycle through the eight languages, Japanese between each of the others. New calls and recalls seen in the
 node's data (this PC's or synced from the counters) go to the :class:`Announcer`;
 calls already on the board when it starts are not announced again.
 
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.i18n import CODES, font_families, tr_pair
 from app.model.clock import to_datetime
 from app.queue.calls import CallWatcher
 from app.services import BoardServices
@@ -83,6 +84,16 @@ PORTRAIT, PORTRAIT_ROWS = (7, 3), (3, 2)
 _PARENS = re.compile(r"\s*[（(][^）)]*[）)]")
 
 
+def next_language(shown: str, last_other: str) -> str:
+    """Returns the board's language after ``shown``: Japanese after any other, and after
+    Japanese the language following ``last_other`` (:data:`app.core.i18n.CODES` order)."""
+    if shown != "ja":
+        return "ja"
+    others = [code for code in CODES if code != "ja"]
+    at = others.index(last_other) if last_other in others else -1
+    return others[(at + 1) % len(others)]
+
+
 def public_name(name: str) -> str:
     """Returns a lane name for the public: without the parts in brackets (（委託）)."""
     return _PARENS.sub("", name).strip()
@@ -126,6 +137,7 @@ class DisplayBoard(QWidget):
         self.silent = False  # nothing heard from the counters for too long
         self._marks: list[str] = []  # the staff's mark: offline, unsent events …
         self.lang = texts.lang
+        self._last_other = "tl" if texts.lang == "ja" else texts.lang  # English comes next
         self.current: list[dict[str, Any]] = []
         self.recent: list[dict[str, Any]] = []
         self.flashing: str | None = None  # the ticket id whose row flashes
@@ -297,8 +309,9 @@ class DisplayBoard(QWidget):
     # -- data -------------------------------------------------------------------------------
 
     def t(self, key: str, **values: object) -> str:
-        """Returns a board text in the language shown now."""
-        return Texts(self.lang).pick(BOARD_TEXTS[key]).format(**values)
+        """Returns a board text in the language shown now (Japanese and English from the
+        table, the other languages from the catalogs)."""
+        return tr_pair(self.lang, "board", BOARD_TEXTS[key], **values)
 
     def refresh(self) -> None:
         """Re-reads the calls; announces new calls and recalls; redraws."""
@@ -351,9 +364,10 @@ class DisplayBoard(QWidget):
         self.mark.setText(f"● {' '.join(texts)}" if texts else "")
 
     def waiting_counts(self) -> list[tuple[str, str, str, int]]:
-        """Returns (prefix, name ja, name en, waiting) for every lane."""
+        """Returns (prefix, name ja, name in the language shown now, waiting) for every lane."""
         counts = self._queue.waiting_counts()
-        return [(lane.prefix, public_name(lane.name_ja), public_name(lane.name_en),
+        return [(lane.prefix, public_name(lane.name_ja),
+                 public_name(tr_pair(self.lang, "lane", (lane.name_ja, lane.name_en))),
                  counts.get(lane.id, 0)) for lane in self._here.catalog.lanes.values()]  # fmt: skip
 
     def calls_shown(self) -> list[tuple[str, str]]:
@@ -363,8 +377,20 @@ class DisplayBoard(QWidget):
     # -- showing ----------------------------------------------------------------------------
 
     def show_texts(self) -> None:
-        """Writes every text of the board in the language shown now."""
-        ja = self.lang == "ja"
+        """Writes every text of the board in the language shown now, in its font."""
+        families = font_families(self.lang)
+        # The numbers, the arrows and the clock keep one font: a number must not change
+        # its size or shape each time the language changes.
+        steady = {self.clock, self.mark, *(r[0] for r in self.recent_rows),
+                  *(cell for r in self.rows for cell in r[:2])}  # fmt: skip
+        for label in self.findChildren(FitLabel):
+            if label in steady:
+                continue
+            font = label.font()
+            if font.families() != families:
+                font.setFamilies(families)
+                label.setFont(font)
+                label.fit()  # another font is another size for the same room
         self.heading.setText(self.t("now_calling"))
         self.number_head.setText(self.t("number"))
         self.counter_head.setText(self.t("counter"))
@@ -393,8 +419,8 @@ class DisplayBoard(QWidget):
                 cell.setStyleSheet(f"color: {color}; background: transparent;")
         self.waiting_head.setText(self.t("waiting"))
         self.waiting.setText("     ".join(
-            f"{prefix} {name_ja if ja else name_en}  {self.t('people', n=n)}"
-            for prefix, name_ja, name_en, n in self.waiting_counts()
+            f"{prefix} {name_shown}  {self.t('people', n=n)}"
+            for prefix, _, name_shown, n in self.waiting_counts()
         ))  # fmt: skip
         self.show_clock()
         self.show_mark()
@@ -404,7 +430,7 @@ class DisplayBoard(QWidget):
         """Shows the operating mode under the heading when it is not 通常 (every second: a
         period planned for later starts without any change of data)."""
         line = self._modes.now().public_line()
-        self.mode_line.setText("" if line is None else line[0 if self.lang == "ja" else 1])
+        self.mode_line.setText("" if line is None else tr_pair(self.lang, "board", line))
         self.mode_band.setVisible(line is not None)
 
     def show_clock(self) -> None:
@@ -416,8 +442,12 @@ class DisplayBoard(QWidget):
             self.refresh()
 
     def switch_language(self) -> None:
-        """Shows the other language (called by the timer every ``switch_ms``)."""
-        self.lang = "en" if self.lang == "ja" else "ja"
+        """Shows the next language (called by the timer every ``switch_ms``): Japanese,
+        then each other language in turn with Japanese between them (ja, en, ja, zh, ja,
+        ko …), so Japanese is never more than one turn away."""
+        self.lang = next_language(self.lang, self._last_other)
+        if self.lang != "ja":
+            self._last_other = self.lang
         self.show_texts()
 
     def flash(self, ticket_id: str) -> None:

@@ -2,10 +2,14 @@
 
 Touch-sized and keyboard-driven: 1–9 and 0 pick the procedure, Q/W/E the applicant type,
 + turns 複数の手続 on (a procedure button then adds one more to the visit, each with its
-own checklist), F2 marks a priority visitor (優先, a reason of a fixed list), Ctrl+A ticks
-every document,
-Enter issues, F5 turns the visitor back (書類不備),
-F6 reprints, F8 cancels the last ticket, Esc starts over.
+own checklist), F2 the visitor's language (the next of the eight; Shift+F2 the one before),
+F3 marks a priority visitor (優先, a reason of a fixed list), Ctrl+A ticks every document,
+Enter issues, F5 turns the visitor back (書類不備), F6 reprints, F8 cancels the last ticket,
+Esc starts over (in Japanese again).
+
+The ticket is printed in Japanese and the chosen language (English beside Japanese when
+the visitor's is Japanese); the language is kept with the ticket, so a reprint comes out
+the same.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
+from app.core.i18n import CODES, font_families, language
 from app.model.clock import hhmm
 from app.printing.printer import Printer
 from app.queue.forecast import Forecast
@@ -72,6 +77,7 @@ class ReceptionPanel(QWidget):
         self.procedures: list[str] = []
         self.applicant: str | None = None
         self.sections: list[QLabel] = []  # a title over each procedure's checklist
+        self.lang = "ja"  # the visitor's language (F2)
         self.last: dict[str, Any] | None = None
         self.setStyleSheet(TOUCH_STYLE)
         self.counts = QLabel()
@@ -98,6 +104,7 @@ class ReceptionPanel(QWidget):
         columns.addWidget(self._documents(), 3)
         columns.addWidget(self._result(), 2)
         self._shortcuts()
+        self.choose_language("ja")
         hub.changed.connect(self.refresh)
         self._ticks = 0
         hub.tick.connect(self._tick)
@@ -134,7 +141,7 @@ class ReceptionPanel(QWidget):
             applicants.addWidget(choice)
             self.applicant_buttons[app.code] = choice
         grid.addLayout(applicants, 5, 0, 1, 2)
-        # 優先: a reason of a fixed list, never anything personal (F2 picks the next one).
+        # 優先: a reason of a fixed list, never anything personal (F3 picks the next one).
         self.priority = QComboBox()
         self.priority.setStyleSheet("font-size: 16px;")
         self.priority.addItem(t("priority_none"), None)
@@ -163,6 +170,16 @@ class ReceptionPanel(QWidget):
         self.reserve_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.documents_layout.addWidget(self.reserve_qr)
         self.documents_layout.addStretch(1)
+        self.language_label = QLabel(t("ticket_language"))
+        self.language_label.setStyleSheet("font-size: 15px;")
+        self.language_button = QPushButton()  # the language's own name, in its own script
+        self.language_button.setMinimumHeight(48)
+        self.language_button.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.language_button.clicked.connect(self.next_language)
+        language_row = QHBoxLayout()
+        language_row.addWidget(self.language_label)
+        language_row.addWidget(self.language_button, 1)
+        self.documents_layout.addLayout(language_row)
         self.issue_button = QPushButton(t("issue"))
         self.issue_button.setMinimumHeight(64)
         self.issue_button.setStyleSheet("font-size: 20px; font-weight: bold;")
@@ -210,8 +227,10 @@ class ReceptionPanel(QWidget):
             bind(procedure_key(i), partial(self.choose_procedure, code))
         for key, code in zip(APPLICANT_KEYS, self.applicant_buttons, strict=True):
             bind(key, partial(self.choose_applicant, code))
-        for key, slot in (("Ctrl+A", self.tick_all), ("Return", self.issue), ("Enter", self.issue),
-                          ("F2", self.next_priority), ("+", self.toggle_multi),
+        for key, slot in (("F2", self.next_language),
+                          ("Shift+F2", partial(self.next_language, -1)),
+                          ("F3", self.next_priority), ("+", self.toggle_multi),
+                          ("Ctrl+A", self.tick_all), ("Return", self.issue), ("Enter", self.issue),
                           ("F5", self.turn_back), ("F6", self.reprint), ("F8", self.cancel_last),
                           ("Esc", self.reset)):  # fmt: skip
             bind(key, slot)
@@ -257,6 +276,18 @@ class ReceptionPanel(QWidget):
             self.applicant = code
             self.applicant_buttons[code].setChecked(True)
             self.show_choice()
+
+    def next_language(self, step: int = 1) -> None:
+        """Picks the visitor's language: the next of the eight (``step`` -1: the one before)."""
+        self.choose_language(CODES[(CODES.index(self.lang) + step) % len(CODES)])
+
+    def choose_language(self, code: str) -> None:
+        """Picks the language the ticket is printed in beside Japanese."""
+        self.lang = code
+        font = self.language_button.font()
+        font.setFamilies(font_families(code))  # its name in its own font (Chinese hanzi)
+        self.language_button.setFont(font)
+        self.language_button.setText(language(code).native)
 
     def tick_all(self) -> None:
         """Ticks every document (the visitor has everything)."""
@@ -316,15 +347,16 @@ class ReceptionPanel(QWidget):
         return self._services.reservations.capacity_left(self._here.today())
 
     def next_priority(self) -> None:
-        """Picks the next priority reason (F2), back to none after the last."""
+        """Picks the next priority reason (F3), back to none after the last."""
         self.priority.setCurrentIndex((self.priority.currentIndex() + 1) % self.priority.count())
 
     def reset(self) -> None:
-        """Clears the choice for the next visitor."""
+        """Clears the choice for the next visitor (Japanese again)."""
         self.priority.setCurrentIndex(0)
         self.multi.setChecked(False)
         self.procedure = self.applicant = None
         self.procedures = []
+        self.choose_language("ja")
         for group in (self.procedure_group, self.applicant_group):
             exclusive = group.exclusive()
             group.setExclusive(False)  # an exclusive group refuses to uncheck its button
@@ -344,11 +376,11 @@ class ReceptionPanel(QWidget):
                     "others": tuple(self.procedures[1:])}  # fmt: skip
         try:
             try:
-                row = self._tickets.issue(*args, **priority)
+                row = self._tickets.issue(*args, lang=self.lang, **priority)
             except OutsideHours as exc:
                 if not self._confirm(self._texts.error(exc)):
                     return
-                row = self._tickets.issue(*args, confirm_closed=True, **priority)
+                row = self._tickets.issue(*args, confirm_closed=True, lang=self.lang, **priority)
         except UserError as exc:
             self.error.setText(self._texts.error(exc))
             return

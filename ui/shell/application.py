@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from app.cli.output import CliError, error_line, note_line
 from app.core.actor import Actor
+from app.core.i18n import CODES, IPAEX, NOTO_CJK, NOTO_LATIN
 from app.core.logs import install_crash_handlers
 from app.core.node import Node
 from app.core.paths import font_path
@@ -26,6 +27,9 @@ from ui.widgets.i18n import Texts, install_qt_translation
 
 qt_log = logging.getLogger("madoguchi.qt")
 
+#: The languages of the staff's windows; the display board takes any of the eight
+#: (``run --lang zh`` starts it in Chinese, then it cycles as always).
+STAFF_LANGUAGES = ("ja", "en")
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
     QtMsgType.QtInfoMsg: logging.INFO,
@@ -59,14 +63,20 @@ def install_qt_message_handler() -> None:
 
 
 def application() -> QApplication:
-    """Returns the QApplication, created once, with the bundled Japanese font."""
+    """Returns the QApplication, created once, with the bundled fonts: IPAex Gothic first,
+    then the Noto subsets for the Chinese, Korean and Vietnamese texts of the board and the
+    reception's language keys (Qt takes a glyph a font lacks from the next family)."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("madoguchi")
-    font_id = QFontDatabase.addApplicationFont(str(font_path()))
-    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    families: list[str] = []
+    for name in (IPAEX, NOTO_CJK, NOTO_LATIN):
+        font_id = QFontDatabase.addApplicationFont(str(font_path(name)))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)[:1]
     if families:
         font = QFont(families[0])
+        font.setFamilies(families)
         font.setPointSize(11)
         app.setFont(font)
     return app
@@ -145,6 +155,11 @@ def run_shell(args: argparse.Namespace) -> int:
         error_line(
             "画面（ディスプレイ）がありません。画面のある端末で実行するか --screenshot を使ってください"
         )
+        node.close()
+        return 2
+    if args.lang not in (STAFF_LANGUAGES if node.identity.role != "display" else CODES):
+        error_line(f"--lang {args.lang} はこの端末では使えません（職員の画面は ja か en、"
+                   f"呼出表示の端末は {' '.join(CODES)}）")  # fmt: skip
         node.close()
         return 2
     app = application()

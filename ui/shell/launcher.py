@@ -25,7 +25,9 @@ def _add_gui_commands(sub: Any) -> None:
     p = sub.add_parser("run", help="この端末の画面を開く")
     p.add_argument("--screenshot", metavar="FILE", help="画面をPNGに保存して終了する")
     p.add_argument("--size", help="--screenshot の画面サイズ（幅x高さ、既定 1280x800）")
-    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="表示言語")
+    # Checked when the window opens (app.core.i18n is not loaded for the other commands).
+    p.add_argument("--lang", default="ja",
+                   help="表示言語: ja か en（呼出表示は ja en zh ko vi pt es tl のどれからでも巡回する）")  # fmt: skip
     p.add_argument("--tab", type=int, default=0,
                    help="--screenshot で写すタブ（1から数える。既定: 最初のタブ）")  # fmt: skip
     p.add_argument("--windowed", action="store_true",
@@ -45,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "--smoke" in args:
         from ui.shell.smoke import main as smoke
 
-        return smoke()
+        return smoke(args)
     return cli.main(args, extra=_add_gui_commands)
 
 

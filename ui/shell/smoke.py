@@ -6,6 +6,12 @@ PDF, each role's window built offscreen, one sync round through a temporary shar
 and one export (the day's tickets as CSV). Everything happens in a temporary folder; the
 real data folder is never touched.
 
+The last step checks the shared folder rule by rule (:mod:`app.sync.probe`): the one given
+with ``--share``, else the one this PC is set up with (``--data-dir`` or the user's data
+folder), else the temporary one. On the first Windows PC, IT staff see there whether the
+file server does what madoguchi needs, one ``ok``/``FAIL``/``note`` line per rule; only a
+scratch folder of its own on the share is written, and removed.
+
 Each step prints one ``smoke: ok`` line; the first step that fails ends the run with one
 line naming it, the trace goes to the log (``<temporary folder>/logs/madoguchi.log``) and
 the temporary folder is kept for a look. Exit code 0 means every step passed.
@@ -34,7 +40,8 @@ from app.core.logs import setup_logging
 log = logging.getLogger(__name__)
 
 #: The steps in order; each is the method ``step_<name>`` of :class:`Smoke`.
-STEPS = ("resources", "migrate", "staff", "ticket", "print", "windows", "sync", "report")
+STEPS = ("resources", "migrate", "staff", "ticket", "print", "windows", "sync", "report",
+         "share")  # fmt: skip
 
 #: name, role, counter, issuer block of the temporary site's PCs (one per role).
 NODES = (
@@ -63,6 +70,7 @@ class Smoke:
         workdir: an empty folder for the site (node folders, share, tickets, report).
         say: where each result line goes.
         say_error: where the failure line goes (default: ``say``).
+        probe: the shared folder the ``share`` step checks (default: the temporary one).
     """
 
     def __init__(
@@ -70,6 +78,7 @@ class Smoke:
         workdir: Path,
         say: Callable[[str], None],
         say_error: Callable[[str], None] | None = None,
+        probe: Path | None = None,
     ) -> None:
         from app.core.node import Node
 
@@ -77,6 +86,7 @@ class Smoke:
         self.say = say
         self.say_error = say_error or say
         self.share = self.workdir / "share"
+        self.probe = probe
         self.nodes: dict[str, Node] = {}
         self.ticket: dict[str, Any] = {}
         self.actor: Any = None
@@ -275,24 +285,66 @@ class Smoke:
         sizes = []
         for fmt in ("pdf", "csv"):
             path = folder / f"daily-{reception.today().isoformat()}.{fmt}"
-            sizes.append(save(report, fmt, path))
+            sizes.append(save(report, fmt, path)[1])
             _check(path.stat().st_size > 0, f"{path} is empty")
         _check((folder / f"daily-{reception.today().isoformat()}.pdf").read_bytes()[:4] == b"%PDF",
                "the daily report is not a PDF")  # fmt: skip
         return f"daily report PDF {sizes[0]:,} bytes, CSV {sizes[1]:,} bytes"
 
+    def step_share(self) -> str:
+        """Checks the shared folder rule by rule, one line each (:mod:`app.sync.probe`)."""
+        from app.sync.probe import probe_share
 
-def run_smoke(workdir: Path, say: Callable[[str], None] | None = None) -> int:
+        share = self.probe or self.share
+        where = "the temporary share" if self.probe is None else "the configured share"
+        checks = probe_share(share)
+        for check in checks:
+            self.say(f"smoke:   share {check.rule:<11} {check.verdict:<4}  {check.detail}")
+        failed = [c.rule for c in checks if c.failed]
+        _check(not failed, f"{share}: {', '.join(failed)} failed (see the lines above)")
+        return f"{where} {share}: {len(checks)} rules checked"
+
+
+def run_smoke(workdir: Path, say: Callable[[str], None] | None = None,
+              probe: Path | None = None) -> int:  # fmt: skip
     """Runs the smoke steps in ``workdir``; returns the exit code.
 
     Args:
         workdir: an empty folder for the temporary site.
         say: where the result lines go (default: stdout, if there is one).
+        probe: the shared folder the ``share`` step checks (default: the temporary one).
     """
     if say is not None:
-        return Smoke(workdir, say).run()
+        return Smoke(workdir, say, probe=probe).run()
     out = Output(as_json=False)
-    return Smoke(workdir, lambda line: out.emit(None, line), to_stderr).run()
+    return Smoke(workdir, lambda line: out.emit(None, line), to_stderr, probe).run()
+
+
+def configured_share(argv: list[str]) -> Path | None:
+    """Returns the share ``--smoke`` checks: ``--share``, else the one the PC's data folder
+    (``--data-dir`` or the user's) is set up with, read without opening the database for
+    writing; None when there is neither.
+
+    Raises:
+        SmokeError: ``--share`` names a path this platform cannot use.
+    """
+    import argparse
+
+    from app.core.sharepath import ShareError, normalise_share
+
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--share")
+    parser.add_argument("--data-dir", type=Path)
+    args, _ = parser.parse_known_args(argv)
+    if args.share:
+        try:
+            return Path(normalise_share(args.share))
+        except ShareError as exc:
+            raise SmokeError(str(exc)) from None
+    from app.core.paths import default_data_dir
+    from app.sync.probe import configured_share as of_data_dir
+
+    return of_data_dir(args.data_dir or default_data_dir())
 
 
 def to_stderr(line: str) -> None:
@@ -307,8 +359,9 @@ def to_stderr(line: str) -> None:
         pass
 
 
-def main() -> int:
-    """``madoguchi --smoke``: runs the smoke steps in a new temporary folder.
+def main(argv: list[str] | None = None) -> int:
+    """``madoguchi --smoke [--share DIR] [--data-dir DIR]``: runs the smoke steps in a new
+    temporary folder, and checks the shared folder (see the module docstring).
 
     The folder is deleted when every step passed and kept (with its log) otherwise.
     """
@@ -322,7 +375,7 @@ def main() -> int:
     setup_logging(workdir)
     install_qt_message_handler()
     try:
-        code = run_smoke(workdir)
+        code = run_smoke(workdir, probe=configured_share(argv or []))
     except Exception as exc:  # anything outside the steps (should not happen)
         log.exception("smoke run failed")
         to_stderr(f"smoke: FAILED: {type(exc).__name__}: {exc}")

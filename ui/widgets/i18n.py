@@ -76,6 +76,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "held_here": ("この窓口で保留中", "On hold at this counter"),
     "nothing_held": ("保留中の整理券はありません", "No ticket on hold"),
     "nobody_here": ("対応中の整理券はありません", "No ticket at this counter"),
+    "other_day": (
+        "この整理券は {d} のものです（本日の整理券ではありません）",
+        "This ticket is of {d}, not of today",
+    ),
     "transferred": (
         "✓ {n} を{lane}へ回付しました。お客様はお手元の番号 {n} のままお待ちください"
         "（呼出しも {n}。記録上の番号 {m}）",
@@ -124,6 +128,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "turn_back": ("書類不備で案内 (F5)", "Missing documents (F5)"),
     "turned_back": ("書類不備のため整理券は発行していません", "No ticket: documents missing"),
     "reprint": ("再印刷 (F6)", "Reprint (F6)"),
+    "ticket_language": ("整理券の言語 (F2)", "Ticket language (F2)"),
     "cancel_ticket": ("取消 (F8)", "Cancel (F8)"),
     "cancel_reason": ("整理券 {n} を取り消す理由", "Reason for cancelling {n}"),
     "cancelled": ("整理券 {n} を取り消しました", "Ticket {n} cancelled"),
@@ -205,8 +210,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "→ 続けて {lane}: {p}（番号はそのまま、回付でご案内）",
         "→ then {lane}: {p} (same number, transferred)",
     ),
-    "priority_none": ("優先なし (F2)", "No priority (F2)"),
-    "priority_reason": ("優先: {r} (F2)", "Priority: {r} (F2)"),
+    "priority_none": ("優先なし (F3)", "No priority (F3)"),
+    "priority_reason": ("優先: {r} (F3)", "Priority: {r} (F3)"),
     "priority_mark": ("優先（{r}）", "Priority ({r})"),
     "mode_period": ("運転モード {m}（{s}、{r}）: {d}", "Operating mode {m} ({s}, {r}): {d}"),
     "pause_counter": ("一時停止 (Ctrl+P)", "Pause (Ctrl+P)"),

@@ -242,7 +242,7 @@ def test_layout_fits_the_roll_and_nothing_overlaps(
     content = ticket_content(node, svc.issue(floor, "issuance", "self", reservation_id="R0300"))
     long = replace(content, number=number, people_ahead=123, estimated_wait_minutes=1234,
                    procedure_ja="顔認証マイナンバーカードへの切替と長い長い手続の名前" * 2,
-                   procedure_en="A very long English procedure name " * 4)  # fmt: skip
+                   procedure_2="A very long English procedure name " * 4)  # fmt: skip
     prims, height = layout(long)
     texts = [p for p in prims if isinstance(p, Text)]
     big = next(t for t in texts if t.text == number)  # on one line

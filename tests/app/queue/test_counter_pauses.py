@@ -14,7 +14,7 @@ from app.core.node import Node
 from app.core.privacy import PrivacyError
 from app.core.staff import StaffService
 from app.queue.counter_pauses import CounterPaused, CounterPauses
-from app.queue.counters import counters_open
+from app.queue.serving import counters_open
 from app.queue.tickets import TicketService
 from app.reports.periodic import build_report
 from app.reports.staffing import advice

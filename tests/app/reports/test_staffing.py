@@ -10,7 +10,7 @@ import pytest
 from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
 from app.core.staff import StaffService
-from app.queue.counters import counters_open
+from app.queue.serving import counters_open
 from app.queue.tickets import TicketService
 from app.reports.staffing import (
     HourAdvice,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ from pytestqt.qtbot import QtBot
 from app.core.actor import Actor
 from app.core.node import Node
 from app.core.node_view import NodeView
+from app.core.settings import load_settings
+from app.printing.layout import qr_payload, ticket_content
 from app.queue.tickets import TicketService
 from app.services import Services
 from app.sync.service import SyncService
@@ -44,6 +46,28 @@ def counter(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> Iterator[tuple[No
     window.confirm_close = lambda question: True  # type: ignore[method-assign]
     yield node, window.counter_panel
     node.close()
+
+
+def test_the_scanner_reads_the_status_page_code_of_todays_ticket_only(
+    counter: tuple[Node, CounterPanel],
+) -> None:
+    node, panel = counter
+    (node.data_dir / "site.toml").write_text(
+        '[status]\nbase_url = "https://www.example.jp/madoguchi"\n', encoding="utf-8"
+    )
+    node.settings = load_settings(node.data_dir / "site.toml")
+    row = TicketService(node).get("A-002")
+    code = ticket_content(node, row).qr_payload
+    assert code == "https://www.example.jp/madoguchi/status.html?d=20261124#A-002"
+    kept = qr_payload(row["ticket_id"], "A-002", node.settings.status.base_url,
+                      OPEN_DAY - timedelta(days=1))  # a ticket kept from yesterday  # fmt: skip
+    panel.call_field.setText(kept)
+    panel.call_number()
+    assert "2026-11-23 のもの" in panel.error.text() and panel.number.text() != "A-002"
+    assert TicketService(node).get("A-002")["state"] == "waiting"
+    panel.call_field.setText(code)  # as the scanner types it
+    panel.call_number()
+    assert panel.number.text() == "A-002" and panel.error.text() == ""
 
 
 def test_a_whole_visit_by_function_keys(

@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.display.announcer
 from app.core.actor import Actor
+from app.core.i18n import CODES, FAMILIES, language
 from app.core.node import Node
 from app.queue.calls import Call, sentence, spoken_number
 from app.queue.tickets import TicketService
@@ -36,7 +37,7 @@ from ui.display.announcer import (
     chime_path,
     default_announcer,
 )
-from ui.display.board import DisplayBoard, public_name
+from ui.display.board import DisplayBoard, next_language, public_name
 from ui.shell.application import application
 from ui.shell.main_window import MainWindow
 from ui.shell.signin import SignInDialog
@@ -394,14 +395,28 @@ def test_the_board_fills_each_screen_and_never_cuts_a_number(
     board.current = [{"ticket_id": str(i), "number": n, "counter": "12"}
                      for i, n in enumerate(("C-2001", "A-1001", "K-1999", "A-012"))]  # fmt: skip
     board.recent = [{"ticket_id": "r", "number": "C-2001", "counter": "12"}] * 8
-    for _ in range(2):
+    shown = []
+    for _ in range(14):  # every language, with Japanese between them
         board.switch_language()
+        shown.append(board.lang)
         assert [r[0].text() for r in board.rows] == ["C-2001", "A-1001", "K-1999", "A-012"]
         assert clipped(board) == [], board.lang
         for label in (board.rows[0][0], board.rows[0][2], board.recent_rows[0][0]):
             text_width = QFontMetrics(label.font()).horizontalAdvance(label.text())
             assert 0 < text_width <= label.contentsRect().width()
+    assert set(shown) == set(CODES) and shown[1::2] == ["ja"] * 7
     node.close()
+
+
+def test_the_board_cycles_its_languages_with_japanese_between() -> None:
+    order, shown, last = [], "ja", "tl"
+    for _ in range(16):
+        shown = next_language(shown, last)
+        last = shown if shown != "ja" else last
+        order.append(shown)
+    assert order[:14] == ["en", "ja", "zh", "ja", "ko", "ja", "vi", "ja", "pt", "ja", "es",
+                          "ja", "tl", "ja"]  # fmt: skip
+    assert order[14] == "en"
 
 
 def test_the_display_window_shows_the_board(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> None:
@@ -521,4 +536,28 @@ def test_the_kiosk_board_closes_only_with_a_staff_pin(
     press_escape.activated.emit()
     qtbot.waitUntil(lambda: not window.isVisible())
     assert [e.type for e in node.store.events("type LIKE 'staff.%'")][-1] == "staff.signin_failed"
+    node.close()
+
+
+def test_each_language_is_drawn_in_its_font_and_the_numbers_never_change(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    application()  # the bundled fonts, as the program has them
+    node, _ = calling_node(tmp_path, clock, 2)
+    board, _ = make_board(qtbot, node)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitExposed(board)
+    number = board.rows[0][0]
+    first = (number.font().family(), number.font().pixelSize())
+    seen = set()
+    for _ in range(14):
+        board.switch_language()
+        family = FAMILIES[language(board.lang).font]
+        assert board.heading.font().family() == family, board.lang  # Vietnamese accents fit
+        assert board.waiting.font().family() == family
+        assert (number.font().family(), number.font().pixelSize()) == first  # no jump
+        assert clipped(board) == [], board.lang
+        seen.add(family)
+    assert len(seen) == 3
     node.close()

@@ -8,9 +8,11 @@ from datetime import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from app.core.actor import Actor
+from app.core.i18n import LANGUAGES, tr
 from app.core.node import Node
 from app.core.staff import StaffService
 from app.printing.jobs import reprint_queue
@@ -131,15 +133,15 @@ def test_an_operating_mode_shows_on_top_and_on_the_buttons_it_stops(
     assert panel.number.text() == "A-001"
 
 
-def test_f2_marks_a_priority_visitor_with_a_reason_of_the_list(
+def test_f3_marks_a_priority_visitor_with_a_reason_of_the_list(
     panel: ReceptionPanel, node: Node
 ) -> None:
     from PySide6.QtGui import QShortcut
 
-    [f2] = [s for s in panel.findChildren(QShortcut) if s.key().toString() == "F2"]
-    assert panel.priority.currentText() == "優先なし (F2)"
-    f2.activated.emit()
-    assert panel.priority.currentText() == "優先: 高齢の方 (F2)"
+    [f3] = [s for s in panel.findChildren(QShortcut) if s.key().toString() == "F3"]
+    assert panel.priority.currentText() == "優先なし (F3)"
+    f3.activated.emit()
+    assert panel.priority.currentText() == "優先: 高齢の方 (F3)"
     panel.choose_procedure("pin")
     panel.choose_applicant("self")
     panel.tick_all()
@@ -329,3 +331,57 @@ def test_every_procedure_name_is_shown_whole_on_a_small_screen(
         label = button.label
         assert label.heightForWidth(label.width()) <= label.height(), label.text()
         assert button.height() >= 44  # a touch target
+
+
+def test_one_key_picks_the_visitors_language_and_the_ticket_keeps_it(
+    qtbot: QtBot, panel: ReceptionPanel, node: Node, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QShortcut
+
+    def press(key: str) -> None:
+        [shortcut] = [s for s in panel.findChildren(QShortcut) if s.key().toString() == key]
+        shortcut.activated.emit()
+
+    assert panel.lang == "ja" and panel.language_button.text() == "日本語"
+    shown = []
+    for _ in LANGUAGES:
+        press("F2")
+        shown.append(panel.language_button.text())
+    assert shown == [lang.native for lang in (*LANGUAGES[1:], LANGUAGES[0])]  # all eight, round
+    press("Shift+F2")
+    assert panel.lang == "tl"
+    for _ in range(2):
+        press("F2")
+    assert panel.lang == "en"
+    press("F2")
+    assert panel.lang == "zh" and panel.language_button.text() == "简体中文"
+    for key in ("4", "Q", "Ctrl+A", "Return"):
+        press(key)
+    number = panel.number.text()
+    assert TicketService(node).language(number) == "zh"
+    assert panel.lang == "ja" and panel.language_button.text() == "日本語"  # the next visitor
+    press("F6")  # a reprint comes out in Chinese again
+    printed = sorted((tmp_path / "tickets").rglob("*.pdf"))
+    assert len(printed) == 2
+    for path in printed:
+        text = PdfReader(path).pages[0].extract_text()
+        assert tr("zh", "ticket", "Your number") in text and number in text
+    press("F2")
+    press("Esc")
+    assert panel.lang == "ja"
+
+
+def test_the_language_key_is_a_touch_target_on_a_small_screen(qtbot: QtBot, node: Node) -> None:
+    window = MainWindow(Services.of(node), FLOOR, Texts("en"), sync=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    panel = window.walk_in
+    assert isinstance(panel, ReceptionPanel)
+    assert panel.language_label.text() == "Ticket language (F2)"
+    button = panel.language_button
+    assert button.height() >= 44 and button.width() >= 88
+    for _ in range(8):  # every language's name fits its button
+        panel.next_language()
+        assert button.fontMetrics().horizontalAdvance(button.text()) < button.width()

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.shell.application
 from app.core.actor import Actor
+from app.core.i18n import tr
 from app.core.node import Node
 from app.core.node_view import NodeView
 from app.core.staff import StaffService
@@ -22,6 +23,7 @@ from app.queue.tickets import TicketService
 from app.services import Services
 from tests.helpers.clock import FakeClock
 from tests.helpers.nodes import make_node, on_an_open_day
+from ui.display.board import BOARD_TEXTS, DisplayBoard
 from ui.reception.walk_in import ReceptionPanel
 from ui.shell.application import run_shell
 from ui.shell.main_window import MainWindow
@@ -226,3 +228,32 @@ def test_an_internal_error_is_told_calmly_in_the_active_window(qtbot: QtBot, nod
     qtbot.waitUntil(lambda: ui.shell.application.QApplication.activeWindow() is window)
     ui.shell.application.tell_about_bug(KeyError, KeyError("x"), None)
     assert window.statusBar().currentMessage().startswith("An internal error happened")
+
+
+def test_the_board_starts_in_any_language_and_staff_windows_only_in_two(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    node = make_node(tmp_path / "display", clock, role="display")
+    node.close()
+    out = tmp_path / "board.png"
+    shown: list[str] = []
+    real_screenshot = ui.shell.application.screenshot
+
+    def keep(widget: QWidget, path: str, size: str | None) -> None:
+        real_screenshot(widget, path, size)
+        [board] = widget.findChildren(DisplayBoard)
+        shown.append(board.heading.text())
+
+    args = argparse.Namespace(data_dir=tmp_path / "display", screenshot=str(out),
+                              size="1920x1080", lang="ko")  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ui.shell.application, "screenshot", keep)
+        assert run_shell(args) == 0
+    assert shown == [tr("ko", "board", BOARD_TEXTS["now_calling"][1])]
+    assert QImage(str(out)).width() == 1920
+    counter = make_node(tmp_path / "counter", clock, role="counter", counter="1")
+    counter.close()
+    args = argparse.Namespace(data_dir=tmp_path / "counter", screenshot=str(out), size=None,
+                              lang="ko")  # fmt: skip
+    assert run_shell(args) == 2
+    assert "職員の画面は ja か en" in capsys.readouterr().err

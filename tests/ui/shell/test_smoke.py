@@ -21,8 +21,12 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_step_passes_and_is_reported(qtbot: QtBot, tmp_path: Path) -> None:
-    lines: list[str] = []
-    assert run_smoke(tmp_path, lines.append) == 0
+    said: list[str] = []
+    assert run_smoke(tmp_path, said.append) == 0
+    lines = [ln for ln in said if not ln.startswith("smoke:   ")]  # the share's rule lines
+    rules = [ln.split()[2:4] for ln in said if ln.startswith("smoke:   share ")]
+    assert [r for r, verdict in rules if verdict not in ("ok", "note")] == []
+    assert [r for r, _ in rules][:4] == ["reach", "create", "append", "heartbeat"]
     for step, line in zip(STEPS, lines, strict=False):
         assert line.startswith(f"smoke: ok {step} "), line
     assert len(lines) == len(STEPS) + 1
@@ -87,7 +91,7 @@ def test_the_launcher_runs_the_smoke_check_in_a_temporary_folder(tmp_path: Path)
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    reported = [line.split()[2] for line in done.stdout.splitlines() if " ok " in line]
+    reported = [ln.split()[2] for ln in done.stdout.splitlines() if ln.startswith("smoke: ok ")]
     assert reported == list(STEPS)
     assert "passed all" in done.stdout and "from source" in done.stdout
     assert not list(tmp_path.glob("madoguchi-smoke-*"))  # cleaned up after a pass

@@ -1,10 +1,11 @@
-"""Which counters serve which lane now, from who is signed in where. No Qt.
+"""Which counters serve which lane now: the staffing advice and the wait estimate count them.
 
+A counter serves a lane when a staff member who may serve signed in there today. The staff
+table does not say which lanes a counter calls, so a counter is taken to serve the lanes of
+its operator (city staff: city lanes; contractor clerks: contractor lanes; a site manager:
+all) plus any lane it has called today. A counter serving several lanes counts in each.
 A counter paused with a reason (休憩 …, :mod:`app.queue.counter_pauses`) serves nothing
-until it is resumed. The staff table does not say which lanes a counter calls, so a counter is taken to serve
-the lanes of its operator (city staff: city lanes; contractor clerks: contractor lanes; a
-site manager: all) plus any lane it has called today. A counter serving several lanes
-counts in each.
+until it is resumed.
 """
 
 from __future__ import annotations

@@ -1,0 +1,148 @@
+"""The program's languages and its one translation lookup. No Qt.
+
+Translations are gettext catalogs, one per language, in
+``resources/locale/<locale>/LC_MESSAGES/madoguchi.po``; translators edit those files (Poedit,
+Weblate, any text editor), ``make translations`` compiles them to ``.mo`` files (Babel's
+``pybabel compile``), and this module reads the ``.mo`` files with the standard library's
+:mod:`gettext`, so the running program needs neither Babel nor Qt. The source texts
+(``msgid``) are English; every message has a context (``msgctxt``: ``ticket``, ``status``,
+``board``, ``procedure`` …) saying where it appears. ``make translations-extract`` collects
+them from the code (``tr`` and ``ntr`` calls), from the procedure catalog's names and from
+the windows' (ja, en) text tables still waiting to be moved here (see
+``build/babel_sources.py``), then updates every language's catalog.
+
+:func:`tr` is the lookup: a language, a context, the English text and the values of its
+``{placeholders}``. :func:`tr_pair` bridges a (ja, en) pair of the older tables: Japanese
+from the pair, English from the pair, every other language from the catalogs (by the
+English text).
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from dataclasses import dataclass
+
+from app.core.errors import BugError
+from app.core.paths import resources_dir
+
+DOMAIN = "madoguchi"
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the visitor-facing texts.
+
+    Attributes:
+        code: the program's code (settings, events, ``--lang``).
+        native: the language's name in itself (the reception's key, the page's switch).
+        tag: the BCP 47 tag of web pages and screen readers.
+        locale: the gettext catalog's folder under ``resources/locale``.
+        font: the bundled font that has its glyphs (``resources/fonts``).
+    """
+
+    code: str
+    native: str
+    tag: str
+    locale: str
+    font: str
+
+
+IPAEX = "ipaexg.ttf"
+NOTO_CJK = "NotoSansCJKsc-madoguchi.ttf"
+NOTO_LATIN = "NotoSans-madoguchi.ttf"
+#: The family name each bundled font file is known by (Qt asks for fonts by family).
+FAMILIES = {IPAEX: "IPAexGothic", NOTO_CJK: "Noto Sans CJK SC", NOTO_LATIN: "Noto Sans"}
+
+#: Japanese first; then English and the languages of Kanagawa's largest foreign groups.
+LANGUAGES: tuple[Language, ...] = (
+    Language("ja", "日本語", "ja", "ja", IPAEX),
+    Language("en", "English", "en", "en", IPAEX),
+    Language("zh", "简体中文", "zh-Hans", "zh_Hans", NOTO_CJK),
+    Language("ko", "한국어", "ko", "ko", NOTO_CJK),
+    Language("vi", "Tiếng Việt", "vi", "vi", NOTO_LATIN),
+    Language("pt", "Português", "pt-BR", "pt_BR", IPAEX),
+    Language("es", "Español", "es", "es", IPAEX),
+    Language("tl", "Tagalog", "tl", "tl", IPAEX),
+)
+BY_CODE = {lang.code: lang for lang in LANGUAGES}
+CODES = tuple(BY_CODE)
+#: The language the source texts are written in: it needs no catalog.
+SOURCE = "en"
+
+
+class TranslationsMissing(BugError):
+    """A language's compiled catalog is not where the program looks (not built)."""
+
+
+def language(code: str) -> Language:
+    """Returns a language by code.
+
+    Raises:
+        KeyError: the program has no such language.
+    """
+    return BY_CODE[code]
+
+
+@functools.cache
+def translations(code: str) -> gettext.NullTranslations:
+    """Returns the compiled catalog of a language (read once).
+
+    Raises:
+        KeyError: the program has no such language.
+        TranslationsMissing: the ``.mo`` file was not built (``make translations``).
+    """
+    lang = BY_CODE[code]
+    if code == SOURCE:
+        return gettext.NullTranslations()
+    folder = resources_dir() / "locale"
+    try:
+        return gettext.translation(DOMAIN, folder, [lang.locale])
+    except FileNotFoundError as exc:
+        raise TranslationsMissing(
+            f"no compiled catalog for {code} under {folder}: run `make translations`"
+        ) from exc
+
+
+def font_families(code: str) -> list[str]:
+    """Returns the bundled font families to draw a language with: the one made for it
+    first (its metrics then hold its accents and its own glyph shapes: Chinese hanzi, not
+    their Japanese forms), the others after it for anything it lacks."""
+    first = FAMILIES[BY_CODE[code].font]
+    return [first, *(family for family in FAMILIES.values() if family != first)]
+
+
+def tr(lang: str, context: str, message: str, **values: object) -> str:
+    """Returns a text in a language, its ``{placeholders}`` filled.
+
+    A message the catalog lacks (a new text not translated yet, a site's own procedure
+    name) comes out in English.
+
+    Args:
+        lang: the language's code.
+        context: where the text appears (the catalog's ``msgctxt``).
+        message: the English text (the catalog's ``msgid``).
+        values: the placeholders' values.
+    """
+    text = translations(lang).pgettext(context, message)
+    return text.format(**values) if values else text
+
+
+def ntr(lang: str, context: str, singular: str, plural: str, n: int, **values: object) -> str:
+    """Returns a text about ``n`` things in a language (its plural forms), ``{n}`` filled."""
+    text = translations(lang).npgettext(context, singular, plural, n)
+    return text.format(n=n, **values)
+
+
+def tr_pair(lang: str, context: str, pair: tuple[str, str], **values: object) -> str:
+    """Returns a text of a (ja, en) pair in any language: Japanese and English from the
+    pair, the others from the catalogs by the English text.
+
+    The bridge for the texts still kept as pairs (the procedure catalog's names, the
+    windows' tables): once a table has moved into the catalogs, its pairs go and so does
+    this call.
+    """
+    if lang == "ja":
+        text = pair[0]
+        return text.format(**values) if values else text
+    return tr(lang, context, pair[1], **values)
