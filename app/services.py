@@ -19,7 +19,9 @@ from app.inquiries.qa import QaService
 from app.printing.jobs import TicketPrinting
 from app.queue.checks import DoubleChecks
 from app.queue.closures import ClosureService
+from app.queue.counter_pauses import CounterPauses
 from app.queue.links import Links
+from app.queue.modes import ModeService
 from app.queue.pauses import PauseService
 from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
@@ -55,6 +57,8 @@ class Services:
         checks: the city's double checks (シ), asked at a counter, signed off by city staff.
         deliverables: the contract's deliverables, their due dates, meetings and hand-ins.
         links: whether the board and the counters hear each other.
+        counter_pauses: counters paused with a reason (休憩 …).
+        modes: the operating modes (縮小運転, J-LIS停止, 臨時閉庁 of part of a day).
     """
 
     here: NodeView
@@ -75,26 +79,29 @@ class Services:
     checks: DoubleChecks
     deliverables: Deliverables
     links: Links
+    counter_pauses: CounterPauses
+    modes: ModeService
 
     def reception(self) -> ReceptionServices:
         """Returns what the reception desk (walk-ins, check-in, import) uses."""
         return ReceptionServices(self.here, self.tickets, self.queue, self.pauses, self.visits,
-                                 self.printing, self.reservations, self.imports)  # fmt: skip
+                                 self.printing, self.reservations, self.imports,
+                                 self.modes)  # fmt: skip
 
     def counter(self) -> CounterServices:
         """Returns what a counter (calls, moves, inquiries) uses."""
         return CounterServices(self.here, self.tickets, self.queue, self.inquiries, self.qa,
-                               self.checks, self.links)  # fmt: skip
+                               self.checks, self.links, self.counter_pauses)  # fmt: skip
 
     def board(self) -> BoardServices:
         """Returns what the waiting-room board uses."""
-        return BoardServices(self.here, self.queue, self.links, self.staff)
+        return BoardServices(self.here, self.queue, self.links, self.staff, self.modes)
 
     def manager(self) -> ManagerServices:
         """Returns what the site manager's window uses."""
         return ManagerServices(self.here, self.live, self.closures, self.pauses, self.staff,
                                self.reports, self.qa, self.notes, self.deliverables,
-                               self.links)  # fmt: skip
+                               self.links, self.modes)  # fmt: skip
 
     @classmethod
     def of(cls, node: Node) -> Services:
@@ -118,6 +125,8 @@ class Services:
             checks=DoubleChecks(node),
             deliverables=Deliverables(node),
             links=Links(node),
+            counter_pauses=CounterPauses(node),
+            modes=ModeService(node),
         )
 
 
@@ -133,6 +142,7 @@ class ReceptionServices:
     printing: TicketPrinting
     reservations: ReservationService
     imports: ReservationImports
+    modes: ModeService
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,7 @@ class CounterServices:
     qa: QaService
     checks: DoubleChecks
     links: Links
+    pauses: CounterPauses
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,7 @@ class BoardServices:
     queue: QueueQueries
     links: Links
     staff: StaffService
+    modes: ModeService
 
 
 @dataclass(frozen=True)
@@ -173,3 +185,4 @@ class ManagerServices:
     notes: ReportNotes
     deliverables: Deliverables
     links: Links
+    modes: ModeService

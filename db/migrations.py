@@ -399,7 +399,68 @@ def m013_reports_staffing(db: Database) -> None:
 
 
 @_step
-def m014_lan(db: Database) -> None:
+def m014_operating_day(db: Database) -> None:
+    """The day as the center runs it: counters paused with a reason (a register: the newest
+    event of a counter wins), and the operating modes' periods (縮小運転, J-LIS停止,
+    臨時閉庁 of part of a day) with the marks that ended them; neither depends on the order
+    its events arrive in. Tickets keep a priority visitor's reason (優先), the procedures of a
+    visit of several and the outcome of each."""
+    db.execute(
+        """
+        CREATE TABLE counter_pauses (
+            counter  TEXT PRIMARY KEY,
+            paused   INTEGER NOT NULL,
+            reason   TEXT    NOT NULL,
+            staff_id TEXT    NOT NULL,
+            at       INTEGER NOT NULL,
+            hlc      INTEGER NOT NULL,
+            node_id  TEXT    NOT NULL,
+            seq      INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE modes (
+            period_id  TEXT PRIMARY KEY,
+            day        TEXT    NOT NULL,
+            kind       TEXT    NOT NULL,
+            start_ms   INTEGER NOT NULL,
+            end_ms     INTEGER,
+            procedures TEXT    NOT NULL,
+            lanes      TEXT    NOT NULL,
+            close_ms   INTEGER,
+            reason     TEXT    NOT NULL,
+            staff_id   TEXT    NOT NULL,
+            hlc        INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX modes_day ON modes (day)")
+    db.execute(
+        """
+        CREATE TABLE mode_ends (
+            event_id  TEXT PRIMARY KEY,
+            period_id TEXT    NOT NULL,
+            at_ms     INTEGER NOT NULL,
+            staff_id  TEXT    NOT NULL,
+            hlc       INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX mode_ends_period ON mode_ends (period_id)")
+    # A priority visitor's reason (優先: a code of a fixed list, nothing personal).
+    db.execute("ALTER TABLE tickets ADD COLUMN priority_reason TEXT")
+    # Several procedures in one visit: each procedure still to be served with a ticket, and
+    # the outcome of each served at it (JSON); the rows are refolded from their events.
+    db.execute("ALTER TABLE tickets ADD COLUMN procedures TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE tickets ADD COLUMN outcomes TEXT NOT NULL DEFAULT '{}'")
+    db.execute("INSERT INTO meta (key, value) VALUES ('projections_stale', '1') "
+               "ON CONFLICT(key) DO UPDATE SET value = '1'")  # fmt: skip
+
+
+@_step
+def m015_lan(db: Database) -> None:
     """The direct LAN path: what this PC knows of each other PC there, and the events shown
     before they arrive whole (a field that never travels on the LAN withheld)."""
     for column in ("lan_address TEXT", "lan_announced TEXT", "lan_up INTEGER",
@@ -428,7 +489,7 @@ def m014_lan(db: Database) -> None:
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTION_TABLES = ("tickets", "closures", "staff", "reservations", "pauses", "purges",
                      "inquiries", "qa", "entity_events", "report_notes", "meetings", "deliverables",
-                     "trainings", "structure", "roster")  # fmt: skip
+                     "trainings", "structure", "roster", "counter_pauses", "modes", "mode_ends")  # fmt: skip
 
 
 @cache

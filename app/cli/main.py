@@ -40,6 +40,7 @@ _GROUPS = (
     ("deliverables", "deliverables meeting"),
     ("staffing", "training structure roster"),
     ("inquiries", "inquiry qa"),
+    ("day", "mode counter"),
     ("status", "status"),
 )
 #: Each command's module; a run loads only the modules its words name.

@@ -206,6 +206,8 @@ def cmd_simulate(args: argparse.Namespace, out: Output) -> int:
              f"{summary.first}〜{summary.last} の開所日 {summary.open_days} 日を作りました: "
              f"予約 {summary.reservations:,} 件、整理券 {summary.tickets:,} 枚、"
              f"返戻 {summary.turned_back} 人、回付 {summary.transfers} 件、"
+             f"優先 {summary.priority} 人、複数手続 {summary.several} 人、"
+             f"受付できなかった当日来庁 {summary.refused} 人、"
              f"イベント {summary.events:,} 件（{summary.seconds:.1f} 秒）")  # fmt: skip
     return 0
 

@@ -21,7 +21,9 @@ def cmd_ticket_issue(args: argparse.Namespace, out: Output) -> int:
     row = TicketService(node).issue(actor, args.procedure, args.applicant,
                                     reservation_id=args.reservation,
                                     confirm_late=args.confirm_late,
-                                    confirm_closed=args.after_hours, lang=args.lang)  # fmt: skip
+                                    confirm_closed=args.after_hours, lang=args.lang,
+                                    priority_reason=args.priority,
+                                    others=tuple(args.also or ()))  # fmt: skip
     if not args.print:
         emit_ticket(out, row)
         return 0
@@ -186,8 +188,12 @@ def register(sub: Any) -> None:
     p.add_argument("--lang", default="ja", choices=CODES,
                    help="お客様の言語（整理券に記録し、日本語と並べて印字）")  # fmt: skip
     p.add_argument("--confirm-late", action="store_true", help="遅刻を確認して一般順で受付")
+    p.add_argument("--also", action="append", metavar="PROC",
+                   help="同じ来庁のほかの手続（繰り返し指定可。1枚の整理券で手続ごとに結果を記録）")  # fmt: skip
+    p.add_argument("--priority", choices=("elderly", "disability", "pregnant", "children", "unwell"),
+                   help="優先案内の理由（高齢・障害・妊娠中・乳幼児連れ・体調不良）")  # fmt: skip
     p.add_argument("--after-hours", action="store_true",
-                   help="受付時間後・閉庁日でも発券する（確認済み）")  # fmt: skip
+                   help="開庁前・受付終了後・閉庁後でも発券する（確認済み。閉庁日は発券できない）")  # fmt: skip
     p.add_argument(
         "--print", action="store_true", help="端末のプリンタで印刷する（失敗は終了コード3）"
     )

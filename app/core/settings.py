@@ -6,9 +6,11 @@ All settings and their defaults live here and in that one file.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from app.core.errors import InputError
@@ -53,6 +55,23 @@ class ReservationSettings:
     checkin_early_minutes: int
     late_grace_minutes: int
     purge_after_days: int
+
+
+@dataclass(frozen=True)
+class ReceptionSettings:
+    """When reception stops taking walk-ins (受付終了) and how priority visitors are called."""
+
+    #: Minutes before closing after which a walk-in needs the floor manager's yes, for a
+    #: procedure not listed in ``cutoff_by_procedure``.
+    cutoff_minutes: int
+    cutoff_by_procedure: Mapping[str, int]
+    #: A priority visitor (優先) is called as if their ticket had been issued this many
+    #: minutes earlier (:meth:`app.queue.tickets.TicketService.queue`).
+    priority_head_start_minutes: int
+
+    def cutoff(self, procedure: str) -> int:
+        """Returns the minutes before closing at which walk-ins of a procedure end."""
+        return self.cutoff_by_procedure.get(procedure, self.cutoff_minutes)
 
 
 @dataclass(frozen=True)
@@ -159,6 +178,7 @@ class Settings:
     site: SiteInfo
     calendar: CalendarSettings
     reservations: ReservationSettings
+    reception: ReceptionSettings
     staff: StaffSettings
     counter: CounterSettings
     block_size: int
@@ -223,6 +243,13 @@ def _number(raw: dict[str, Any], dotted: str, minimum: float = 0.0) -> float:
     return float(value)
 
 
+def _minutes_table(raw: dict[str, Any], dotted: str) -> Mapping[str, int]:
+    table = _get(raw, dotted)
+    if not isinstance(table, dict):
+        raise SettingsError(f"設定 {dotted} は 手続 = 分 の表にしてください")
+    return MappingProxyType({str(key): _int(raw, f"{dotted}.{key}") for key in table})
+
+
 def _date(raw: dict[str, Any], dotted: str) -> date:
     value = _get(raw, dotted)
     if isinstance(value, date):
@@ -278,6 +305,11 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
             checkin_early_minutes=_int(raw, "reservations.checkin_early_minutes"),
             late_grace_minutes=_int(raw, "reservations.late_grace_minutes"),
             purge_after_days=_int(raw, "reservations.purge_after_days", 1),
+        ),
+        reception=ReceptionSettings(
+            cutoff_minutes=_int(raw, "reception.cutoff_minutes"),
+            cutoff_by_procedure=_minutes_table(raw, "reception.cutoff_by_procedure"),
+            priority_head_start_minutes=_int(raw, "reception.priority_head_start_minutes"),
         ),
         staff=StaffSettings(
             lockout_attempts=_int(raw, "staff.lockout_attempts", 1),

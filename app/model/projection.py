@@ -25,7 +25,7 @@ TICKET_COLUMNS = (
     "state", "issued_hlc", "issued_at", "issuer_node", "reservation_id", "slot_start",
     "priority", "called_at", "call_count", "counter", "staff_id", "started_at", "ended_at",
     "outcome", "reason", "transferred_from", "transferred_to", "conflicts", "last_hlc",
-    "event_count",
+    "event_count", "priority_reason", "procedures", "outcomes",
 )  # fmt: skip
 _TICKET_SQL = (
     f"INSERT OR REPLACE INTO tickets ({', '.join(TICKET_COLUMNS)}) "
@@ -38,6 +38,8 @@ def _ticket_values(row: dict[str, Any]) -> tuple[Any, ...]:
     row["conflicts"] = (
         json.dumps(conflicts, ensure_ascii=False, sort_keys=True) if conflicts else "[]"
     )
+    row["procedures"] = json.dumps(row["procedures"])
+    row["outcomes"] = json.dumps(row["outcomes"], sort_keys=True)
     return tuple(row[c] for c in TICKET_COLUMNS)
 
 

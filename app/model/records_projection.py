@@ -1,19 +1,24 @@
 """Projection of what the site manager records for the city's reports. No Qt.
 
-Each record (a report entry of a day or a month, a meeting, a deliverable handed in) is a
-register: its row is what the
+Each record (a report entry of a day or a month, a meeting, a deliverable handed in, whether
+a counter is paused) is a register: its row is what the
 newest of its events says, newest by the global order ``(hlc, node_id, seq)``. A handler
 writes its row only when its event is newer than the one the row holds, so the rows are
 the same whatever order the events arrive in, on every PC, and none of these tables needs
-the replay of :mod:`app.model.projection` when an older event comes in late.
+the replay of :mod:`app.model.projection` when an older event comes in late. The operating
+modes' periods are not even registers: a period never changes once started, and the marks
+that end it are kept side by side (:mod:`app.queue.modes` reads the earliest).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Mapping
+from datetime import date, time
 from typing import Any
 
+from app.model.clock import to_ms
 from db.event import Event
 from db.hlc import wall_of
 
@@ -133,6 +138,52 @@ def _roster(conn: sqlite3.Connection, e: Event) -> None:
     keep_newest(conn, "roster", "day", e, {"day": p["day"], "staff_ids": ",".join(p["staff_ids"])})
 
 
+COUNTER_PAUSED = "counter.paused"
+COUNTER_RESUMED = "counter.resumed"
+
+
+def _counter_pause(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    keep_newest(conn, "counter_pauses", "counter", e, {
+        "counter": p["counter"], "paused": int(e.type == COUNTER_PAUSED),
+        "reason": p.get("reason", ""),
+    })  # fmt: skip
+
+
+MODE_STARTED = "mode.started"
+MODE_ENDED = "mode.ended"
+
+
+def _mode_started(conn: sqlite3.Connection, e: Event) -> None:
+    # A period is never changed once started (it is ended by a mark of its own), so its
+    # row is the same whenever its event arrives.
+    p = e.payload
+    day = date.fromisoformat(p["day"])
+    conn.execute(
+        "INSERT OR IGNORE INTO modes (period_id, day, kind, start_ms, end_ms, procedures, lanes, "
+        "close_ms, reason, staff_id, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (p["period_id"], p["day"], p["kind"], _at(day, p["start"]), _at(day, p.get("end")),
+         json.dumps(p.get("procedures", [])), json.dumps(p.get("lanes", [])),
+         _at(day, p.get("close_at")), p["reason"], e.staff_id, e.hlc),
+    )  # fmt: skip
+
+
+def _mode_ended(conn: sqlite3.Connection, e: Event) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT OR IGNORE INTO mode_ends (event_id, period_id, at_ms, staff_id, hlc) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (e.id, p["period_id"], _at(date.fromisoformat(p["day"]), p["at"]), e.staff_id, e.hlc),
+    )
+
+
+def _at(day: date, hhmm: str | None) -> int | None:
+    if hhmm is None:
+        return None
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return to_ms(day, time(hour, minute))
+
+
 #: Handlers of :mod:`app.model.projection` for the events of this module.
 HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     NOTE_SET: _note_set,
@@ -144,4 +195,8 @@ HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
     TRAINING_REMOVED: _training,
     ASSIGNED: _assigned,
     ROSTER_SET: _roster,
+    COUNTER_PAUSED: _counter_pause,
+    COUNTER_RESUMED: _counter_pause,
+    MODE_STARTED: _mode_started,
+    MODE_ENDED: _mode_ended,
 }

@@ -39,7 +39,7 @@ CHECK_SIGNED = "ticket.check_signed"
 #: them.
 NOTES = frozenset({"ticket.printed", "ticket.print_failed", CHECK_REQUESTED, CHECK_SIGNED})
 #: Fields a reopen restores to what they were before the closing move.
-_RESTORED = ("state", "counter", "ended_at", "outcome", "reason", "staff_id", "fee")
+_RESTORED = ("state", "counter", "ended_at", "outcome", "reason", "staff_id", "fee", "outcomes")
 
 #: event type -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -130,6 +130,11 @@ def fold(events: Iterable[Event]) -> dict[str, Any]:
         "reservation_id": p.get("reservation_id"),
         "slot_start": p.get("slot_start"),
         "priority": 1 if p.get("priority") else 0,
+        "priority_reason": p.get("priority_reason"),
+        # Every procedure of the visit still to be served with this ticket, and the outcome
+        # of each served at it (a done's, or a transfer's for those served before moving on).
+        "procedures": list(p.get("procedures") or [p["procedure"]]),
+        "outcomes": {},
         "called_at": None,
         "call_count": 0,
         "counter": None,
@@ -204,9 +209,12 @@ def _apply(row: dict[str, Any], event: Event) -> None:
     elif event.type == "ticket.transferred":
         row["transferred_to"] = event.payload.get("new_ticket_id")
         row["reason"] = event.payload.get("reason")
+        row["outcomes"] = dict(event.payload.get("outcomes") or {})
     elif event.type == "ticket.done":
         row["outcome"] = event.payload.get("outcome")
         row["fee"] = event.payload.get("fee")
+        # A ticket of one procedure records only its outcome.
+        row["outcomes"] = dict(event.payload.get("outcomes") or {row["procedure"]: row["outcome"]})
     elif event.type == "ticket.cancelled":
         row["reason"] = event.payload.get("reason")
     if target in TERMINAL:

@@ -19,6 +19,8 @@ from app.core.i18n import IPAEX, language, tr, tr_pair
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
 from app.queue.estimate import estimate_for
+from app.queue.modes import ModeService
+from app.queue.routes import procedures_of, split_here, stops
 from app.queue.tickets import TicketService
 
 if TYPE_CHECKING:
@@ -43,6 +45,10 @@ _WEEKDAYS_JA = "月火水木金土日"
 _TOKEN = re.compile(r"[\x21-\x7e]+ *| +|.")  # an ASCII word with its spaces, or one character
 
 Align = Literal["left", "center", "right"]
+#: A priority visitor's mark, and where a visit of several procedures goes next, in
+#: Japanese and English (the other languages through the catalogs, English until translated).
+PRIORITY = ("優先案内", "Priority")
+THEN = ("続けて{lane}へご案内します（この番号のまま）", "Then to: {lane}, with the same number")
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,14 @@ class TicketContent:
     qr_payload: str
     #: A reservation checked in too late for its priority: called in turn with walk-ins.
     late: bool = False
+    #: The operating mode when the ticket was printed (None: 通常), Japanese and English.
+    mode: tuple[str, str] | None = None
+    #: A priority visitor (優先): the ticket says so, not why.
+    priority: bool = False
+    #: The visit's other procedures (Japanese, English), and the lane it moves on to for
+    #: those served elsewhere (the city counter's), if any.
+    others: tuple[tuple[str, str], ...] = ()
+    then_lane: tuple[str, str] | None = None
     #: The language of the lines under the Japanese ones: the visitor's, English for a
     #: visitor who chose Japanese.
     lang_2: str = "en"
@@ -221,6 +235,10 @@ def ticket_content(
     lane = catalog.lane(row["lane"])
     applicant = catalog.applicants[row["applicant"]]
     estimate = estimate_for(node, row, counters)
+    codes = procedures_of(row)
+    others = [catalog.procedure(code) for code in codes if code != row["procedure"]]
+    _, rest = split_here(catalog, row)
+    later = stops(catalog, rest, row["applicant"]) if rest else []
     day = date.fromisoformat(row["day"])
     hours = node.calendar().hours(day)
     slot = None
@@ -250,6 +268,10 @@ def ticket_content(
         late=row["reservation_id"] is not None and not row["priority"],
         lang_2=second,
         status_page=bool(base_url),
+        mode=ModeService(node).now().public_line(),
+        priority=row["priority_reason"] is not None,
+        others=tuple((p.name_ja, p.name_en) for p in others),
+        then_lane=None if not later else (later[0].lane.name_ja, later[0].lane.name_en),
     )
 
 
@@ -411,15 +433,29 @@ def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive
     sheet = _Sheet(width_mm, roll.margin_mm + INSET_MM)
     sheet.text(content.center_ja, 10, bold=True, min_size=7)
     sheet.text(content.center_2, 7, min_size=5.5, font=font)
+    if content.mode is not None:
+        sheet.rule()
+        sheet.text(content.mode[0], 10, bold=True)
+        sheet.text(tr_pair(second, "ticket", content.mode), 7, font=font)
     sheet.rule()
     sheet.text(tr("ja", "ticket", "Your number"), 9)
     sheet.text(tr(second, "ticket", "Your number"), 7, font=font)
     sheet.text(content.number, 64, bold=True, min_size=40, lead=0.06)
+    if content.priority:
+        sheet.text(PRIORITY[0], 12, bold=True)
+        sheet.text(tr_pair(second, "ticket", PRIORITY), 8, font=font)
     sheet.rule(gap=1.0)
     sheet.text(content.procedure_ja, 13, bold=True, min_size=10, gap=0.5)
     sheet.text(content.procedure_2, 8, font=font)
+    for other in content.others:  # a visit of several procedures
+        sheet.text(f"＋ {other[0]}", 11, bold=True, min_size=8, gap=0.5)
+        sheet.text(f"+ {tr_pair(second, 'procedure', other)}", 7, font=font)
     sheet.text(f"{content.lane_ja} ／ {content.applicant_ja}", 10, min_size=8, gap=1.2)
     sheet.text(f"{content.lane_2} / {content.applicant_2}", 7, font=font)
+    if content.then_lane is not None:
+        sheet.text(THEN[0].format(lane=content.then_lane[0]), 9, gap=0.8)
+        lane_2 = tr_pair(second, "lane", content.then_lane)
+        sheet.text(tr_pair(second, "ticket", THEN, lane=lane_2), 7, font=font)
     if content.slot is not None and content.late:
         sheet.rule()
         sheet.text(

@@ -13,6 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from app.model import ticket_states as ts
+from app.queue.forecast import Forecast, ServiceMinutes, forecast
+from app.queue.hours import ReceptionDay, reception_day
 from app.queue.tickets import TicketService
 
 if TYPE_CHECKING:
@@ -194,6 +196,20 @@ class QueueQueries:
                     lost.append(LostCall(row["ticket_id"], row["number"], c.get("winner") or "?"))
                     break
         return lost
+
+    def reception_day(self) -> ReceptionDay:
+        """Returns today as reception sees it: open or not, opening and closing (a 縮小運転
+        may close early)."""
+        return reception_day(self.node, self.node.today())
+
+    def forecast(self) -> Forecast:
+        """Returns the expected end of today's reception per lane, and when a walk-in issued
+        now would be called in each lane (:mod:`app.queue.forecast`)."""
+        return forecast(self.node, self.node.now_ms())
+
+    def visit_minutes(self, procedures: list[str]) -> float:
+        """Returns the minutes a visit for these procedures takes today."""
+        return ServiceMinutes(self.node, self.node.today().isoformat()).of(procedures)
 
     def live_queue(self, lanes: tuple[str, ...] = ()) -> list[Row]:
         """Returns today's tickets of the lanes (all when empty) as the live queue shows them:

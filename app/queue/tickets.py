@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,11 @@ from app.core.i18n import BY_CODE
 from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, iso, to_ms
+from app.queue.counter_pauses import CounterPauses
+from app.queue.hours import check_overrun, check_walk_in, reception_day, refuse_closed
+from app.queue.modes import ModeService
 from app.queue.pauses import PauseService
+from app.queue.routes import procedures_of, split_here, stops
 
 if TYPE_CHECKING:
     from app.core.node import Node, Recorder
@@ -34,6 +39,15 @@ STATE_NAMES = {
     ts.NOSHOW: ("不在", "No-show"),
     ts.CANCELLED: ("取消", "Cancelled"),
     ts.TRANSFERRED: ("回付", "Transferred"),
+}
+#: Why a visitor is called with priority (優先): code → (Japanese, English). A fixed list,
+#: so that nothing personal is ever typed.
+PRIORITY_REASONS = {
+    "elderly": ("高齢の方", "Elderly"),
+    "disability": ("障害のある方", "Disability"),
+    "pregnant": ("妊娠中の方", "Pregnant"),
+    "children": ("乳幼児連れの方", "With small children"),
+    "unwell": ("体調のすぐれない方", "Feeling unwell"),
 }
 OUTCOME_NAMES = {
     "completed": ("完了", "Completed"),
@@ -77,12 +91,6 @@ class TicketError(UserError):
     """A ticket move that is not possible; the message says why (Japanese and English)."""
 
 
-class OutsideHours(ConfirmationNeeded):
-    """A walk-in ticket asked for after closing time or on a closed day; the floor manager
-    may still issue it (``issue(..., confirm_closed=True)``), e.g. for a visitor let in
-    before the doors closed."""
-
-
 class LateCheckIn(ConfirmationNeeded):
     """A reserved visitor came too late to keep priority; the floor manager may still receive
     them in the walk-in order (``issue(..., confirm_late=True)``)."""
@@ -104,6 +112,7 @@ def ticket_json(row: Row) -> dict[str, Any]:
                 "transferred_to", "call_count"):  # fmt: skip
         out[key] = row[key]
     out["priority"] = bool(row["priority"])
+    out["priority_reason"] = row["priority_reason"]
     out["conflicts"] = json.loads(row["conflicts"]) if isinstance(row["conflicts"], str) else []
     out.update(tf.timings(row))
     return out
@@ -179,18 +188,30 @@ class TicketService:
     def queue(self, lanes: tuple[str, ...] = ()) -> list[Row]:
         """Returns today's waiting tickets in calling order.
 
-        Reserved visitors whose slot has begun come first (by slot, then arrival);
-        everyone else follows by issue order (HLC), never by display number.
+        Reserved visitors whose slot has begun and transferred visitors come first (by slot,
+        then arrival). Everyone else follows by issue time, never by display number; a
+        priority visitor (優先) counts as issued ``reception.priority_head_start_minutes``
+        (D, 10) earlier. So a priority visitor goes ahead of the regular visitors who came
+        less than D minutes before them, and never ahead of anyone who came earlier: a
+        regular visitor is overtaken only by the priority visitors who come in the D minutes
+        after them, however many more come later. With ``c`` counters, every visit at most
+        ``S`` minutes from call to end, ``A`` visitors ahead of them when their ticket is
+        issued and ``P`` priority visitors issued in the D minutes after, a regular visitor
+        is called within ``S × ⌈(A + P + 1) / c⌉`` minutes; a steady stream of one priority
+        visitor every ``p`` minutes makes ``P ≤ ⌈D / p⌉``
+        (``tests/app/queue/test_priority.py`` checks this bound).
         """
         lanes = lanes or tuple(self.node.catalog.lanes)
         now = self.node.now_ms()
+        head_start = self.node.settings.reception.priority_head_start_minutes * 60_000
         marks = ",".join("?" * len(lanes))
         return self.node.store.rows(
             f"SELECT * FROM tickets WHERE day = ? AND state = 'waiting' AND lane IN ({marks}) "
             "ORDER BY CASE WHEN priority = 1 AND slot_start <= ? THEN 0 ELSE 1 END, "
             "CASE WHEN priority = 1 AND slot_start <= ? THEN slot_start ELSE 0 END, "
+            "issued_at - CASE WHEN priority_reason IS NULL THEN 0 ELSE ? END, "
             "issued_hlc, ticket_id",
-            [self.node.today().isoformat(), *lanes, now, now],
+            [self.node.today().isoformat(), *lanes, now, now, head_start],
         )
 
     # -- issuing ------------------------------------------------------------------------------
@@ -205,6 +226,8 @@ class TicketService:
         confirm_late: bool = False,
         confirm_closed: bool = False,
         lang: str = "ja",
+        priority_reason: str | None = None,
+        others: Sequence[str] = (),
     ) -> Row:
         """Issues a numbered ticket (walk-in, or the check-in of a reservation).
 
@@ -214,38 +237,69 @@ class TicketService:
             applicant: ``self``, ``legal`` or ``agent``.
             reservation_id: the reservation being checked in, if any.
             confirm_late: the floor manager confirmed a visitor too late for priority.
-            confirm_closed: the floor manager confirmed a walk-in after closing time or
-                on a closed day.
+            confirm_closed: the floor manager confirmed a walk-in outside reception hours
+                (before opening, after the procedure's cut-off or after closing).
             lang: the visitor's language (``app.core.i18n.CODES``), kept with the ticket
                 (``ticket.issued``) so that every print of it comes out in that language.
+            priority_reason: a priority visitor (優先): a code of :data:`PRIORITY_REASONS`;
+                called ahead of the regular visitors who came shortly before (see
+                :meth:`queue`).
+            others: more procedures of the same visit (walk-ins): one ticket, served at
+                the stops :func:`app.queue.routes.stops` gives.
 
         Raises:
+            ClosedDay: the center is closed today (see :mod:`app.queue.hours`).
+            ModeRefusal: the operating mode now takes no such ticket (a 臨時閉庁 of part of
+                the day; a walk-in of a procedure or lane a 縮小運転 or J-LIS停止 leaves out).
             TicketError: the procedure needs a reservation, the reservation does not
                 fit, the lane's numbers for today are used up, or no such language.
             LateCheckIn: a reserved visitor too late for priority (not confirmed).
-            OutsideHours: a walk-in after closing or on a closed day (not confirmed).
+            OutsideHours: a walk-in before opening, after closing, after its
+                procedure's cut-off, or whose visit is expected to end after closing (not
+                confirmed).
         """
         actor.require("ticket.issue")
         if lang not in BY_CODE:
             raise TicketError(f"言語 {lang!r} はありません（{', '.join(BY_CODE)}）",
                               en=f"No language {lang!r} ({', '.join(BY_CODE)})")  # fmt: skip
+        if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
+            raise TicketError(f"優先の理由 {priority_reason} はありません（{', '.join(PRIORITY_REASONS)}）",
+                              en=f"No priority reason {priority_reason} "
+                              f"({', '.join(PRIORITY_REASONS)})")  # fmt: skip
         catalog = self.node.catalog
-        proc = catalog.procedure(procedure)
-        lane = catalog.lane_for(procedure, applicant)
+        codes = [procedure, *others]
+        if len(set(codes)) < len(codes):
+            raise TicketError("同じ手続が二度選ばれています", en="A procedure is chosen twice")
+        if others and reservation_id is not None:
+            raise TicketError("予約の受付に手続を加えることはできません（当日受付で発券してください）",
+                              en="No procedure can be added to a booking's check-in")  # fmt: skip
+        route = stops(catalog, codes, applicant)
+        procs = [catalog.procedure(code) for stop in route for code in stop.procedures]
+        lane_of = {code: stop.lane for stop in route for code in stop.procedures}
         # A pause stops walk-ins; a visitor with a reservation is still received (the visit
         # may end as deferred if J-LIS stays down).
-        paused = None if reservation_id is not None else PauseService(self.node).reason(procedure)
-        if paused is not None:
-            raise TicketError(f"{proc.name_ja}は現在受付を停止しています（{paused}）",
-                              en=f"{proc.name_en} is paused for now ({paused})")  # fmt: skip
+        pauses = PauseService(self.node)
+        for proc in procs:
+            paused = None if reservation_id is not None else pauses.reason(proc.code)
+            if paused is not None:
+                raise TicketError(f"{proc.name_ja}は現在受付を停止しています（{paused}）",
+                                  en=f"{proc.name_en} is paused for now ({paused})")  # fmt: skip
         with self.node.write(durable=True) as w:
             now = self.node.now_ms()
             today = self.node.today()
+            day = reception_day(self.node, today)
+            refuse_closed(day)
+            modes = ModeService(self.node).now(now)
+            for proc in procs:
+                refusal = modes.refusal(proc, lane_of[proc.code], reservation_id is not None)
+                if refusal is not None:
+                    raise refusal
             extra: dict[str, Any] = {}
             if reservation_id is not None:
                 extra = self._reservation_terms(reservation_id, procedure, applicant, now,
                                                 today, confirm_late)  # fmt: skip
-            elif proc.reservation:
+            elif any(proc.reservation for proc in procs):
+                proc = next(proc for proc in procs if proc.reservation)
                 raise TicketError(
                     f"{proc.name_ja}は予約制です。予約のない方には整理券を発行できません"
                     "（Web予約をご案内ください）",
@@ -253,25 +307,16 @@ class TicketService:
                     "(point the visitor to the web booking)",
                 )
             elif not confirm_closed:
-                self._check_hours(now, today)
+                check_walk_in(self.node, day, procs, now)
+                check_overrun(self.node, day, route, now)
             if lang != "ja":  # absent: Japanese (and every ticket issued before languages)
                 extra["lang"] = lang
-            row = self._issue(w, actor, procedure, applicant, lane.id, today, extra)
+            if priority_reason is not None:
+                extra["priority_reason"] = priority_reason
+            if len(procs) > 1:
+                extra["procedures"] = [proc.code for proc in procs]
+            row = self._issue(w, actor, procs[0].code, applicant, route[0].lane.id, today, extra)
         return row
-
-    def _check_hours(self, now: int, today: date) -> None:
-        status = self.node.calendar().status(today)
-        if not status.open or status.hours is None:
-            raise OutsideHours(
-                f"本日は閉庁日です（{'、'.join(status.reasons_ja)}）。それでも発券しますか",
-                en=f"The center is closed today ({', '.join(status.reasons_en)}). "
-                "Issue a ticket all the same?",
-            )
-        if now >= to_ms(today, status.hours.close):
-            raise OutsideHours(
-                f"受付時間（{status.hours.close:%H:%M}まで）を過ぎています。それでも発券しますか",
-                en=f"Reception closed at {status.hours.close:%H:%M}. Issue a ticket all the same?",
-            )
 
     def _reservation_terms(
         self, reservation_id: str, procedure: str, applicant: str, now: int, today: date,
@@ -417,9 +462,13 @@ class TicketService:
 
         Returns:
             The called ticket, or None when nobody is waiting.
+
+        Raises:
+            CounterPaused: the counter is paused (休憩 …): it calls nobody until resumed.
         """
         self._need_counter(actor)
         actor.require("ticket.serve")
+        CounterPauses(self.node).refuse_calls(actor.counter)
         lanes = lanes or self.node.identity.lanes
         for _ in range(3):  # another process of this node may call the same one first
             waiting = self.queue(lanes)
@@ -448,24 +497,48 @@ class TicketService:
         return self._move(actor, ref, "ticket.resumed")
 
     def done(self, actor: Actor, ref: str, outcome: str = "completed",
-             fee: str | None = None) -> Row:  # fmt: skip
-        """Closes a ticket with an outcome: completed, revisit or deferred.
+             fee: str | None = None, outcomes: Mapping[str, str] | None = None) -> Row:  # fmt: skip
+        """Closes a ticket with an outcome per procedure: completed, revisit or deferred.
+
+        A visit of several procedures records the outcome of each procedure served here
+        (``outcomes``; those not named get ``outcome``). If procedures routed to another
+        lane remain (:func:`app.queue.routes.split_here`), the visit moves on to the next
+        of them as a transfer, and the new ticket is returned; otherwise the ticket closes.
 
         Args:
             fee: ``reissue`` or ``express`` when the procedure is one the city's register
                 charges for (ソ), so the day's count can be matched with the register; no
                 amount of money is recorded.
         """
-        if outcome not in ts.OUTCOMES:
-            raise TicketError(f"結果 {outcome} はありません（{', '.join(ts.OUTCOMES)}）",
-                              en=f"No outcome {outcome} ({', '.join(ts.OUTCOMES)})")  # fmt: skip
+        for value in (outcome, *(outcomes or {}).values()):
+            if value not in ts.OUTCOMES:
+                raise TicketError(f"結果 {value} はありません（{', '.join(ts.OUTCOMES)}）",
+                                  en=f"No outcome {value} ({', '.join(ts.OUTCOMES)})")  # fmt: skip
         if fee is not None and fee not in ts.FEES:
             raise TicketError(f"手数料 {fee} はありません（{', '.join(ts.FEES)}）",
                               en=f"No fee {fee} ({', '.join(ts.FEES)})")  # fmt: skip
-        if fee is not None and outcome != "completed":
+        row = self.get(ref)
+        every = procedures_of(row)
+        here, rest = split_here(self.node.catalog, row)
+        unknown = [code for code in (outcomes or {}) if code not in here]
+        if unknown:
+            raise TicketError(f"{row['number']} のこの窓口の手続に {unknown[0]} はありません",
+                              en=f"{row['number']} has no procedure {unknown[0]} here")  # fmt: skip
+        results = {code: (outcomes or {}).get(code, outcome) for code in here}
+        overall = next((v for v in results.values() if v != "completed"), "completed")
+        if fee is not None and overall != "completed":
             raise TicketError("手数料は手続が完了したときだけ記録できます",
                               en="A fee is recorded only for a completed procedure")  # fmt: skip
-        payload: dict[str, Any] = {"outcome": outcome}
+        if rest:
+            if fee is not None:
+                raise TicketError("手数料は最後の窓口で記録してください（続けて別の窓口の手続があります）",
+                                  en="Record the fee at the last counter of the visit")  # fmt: skip
+            lane = stops(self.node.catalog, rest, row["applicant"])[0].lane
+            return self._transfer(actor, row["ticket_id"], lane.id,
+                                  f"続けて{lane.name_ja}の手続", results, rest)  # fmt: skip
+        payload: dict[str, Any] = {"outcome": overall}
+        if len(every) > 1:
+            payload["outcomes"] = results
         if fee is not None:
             payload["fee"] = fee
         return self._move(actor, ref, "ticket.done", payload)
@@ -504,10 +577,17 @@ class TicketService:
         The visitor keeps the ticket in their hand: the linked ticket has a number of its
         own for the records, but the board and the voice call it by the visitor's number
         (:meth:`app.queue.queries.QueueQueries.held_number`), and nothing new is printed.
+        Every procedure of the ticket goes with it.
 
         Returns:
             The new ticket.
         """
+        return self._transfer(actor, ref, to_lane, reason, {}, None)
+
+    def _transfer(self, actor: Actor, ref: str, to_lane: str, reason: str,
+                  outcomes: Mapping[str, str], procedures: list[str] | None) -> Row:  # fmt: skip
+        """Transfers a ticket with the outcomes of the procedures served so far; the new
+        ticket takes ``procedures`` (default: all of the old one's)."""
         actor.require("ticket.serve")
         self.node.catalog.lane(to_lane)
         if not reason.strip():
@@ -519,13 +599,21 @@ class TicketService:
             prev = [e.id for e in self.node.store.ticket_events(old["ticket_id"])]
             identity = self.node.identity
             new_id = f"{identity.node_id}-{w.next_seq + 1}"
+            payload: dict[str, Any] = {"to_lane": to_lane, "reason": reason.strip(),
+                                       "new_ticket_id": new_id}  # fmt: skip
+            if outcomes:
+                payload["outcomes"] = dict(outcomes)
             w.append("ticket.transferred", actor, ticket_id=old["ticket_id"], prev=prev,
-                     payload={"to_lane": to_lane, "reason": reason.strip(),
-                              "new_ticket_id": new_id})  # fmt: skip
+                     payload=payload)  # fmt: skip
             # A transferred visitor has waited once already: they go ahead of walk-ins.
             extra = {"transferred_from": old["ticket_id"], "reason": reason.strip(),
                      "priority": True, "slot_start": self.node.now_ms()}  # fmt: skip
-            new = self._issue(w, actor, old["procedure"], old["applicant"], to_lane,
+            if old["priority_reason"] is not None:  # still a priority visitor at the counter
+                extra["priority_reason"] = old["priority_reason"]
+            moving = procedures or procedures_of(old)
+            if len(moving) > 1:
+                extra["procedures"] = moving
+            new = self._issue(w, actor, moving[0], old["applicant"], to_lane,
                               self.node.today(), extra)  # fmt: skip
         return new
 

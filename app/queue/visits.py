@@ -6,6 +6,7 @@ manager is told what the visitor must bring next time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app.core.actor import Actor
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
 TURNED_BACK = "visit.turned_back"
 
 
-def turn_back(node: Node, actor: Actor, procedure: str, applicant: str, missing: list[str]) -> str:
+def turn_back(node: Node, actor: Actor, procedure: str, applicant: str, missing: list[str],
+              others: Sequence[str] = ()) -> str:  # fmt: skip
     """Records a visit turned back for missing documents.
 
     Args:
@@ -26,6 +28,7 @@ def turn_back(node: Node, actor: Actor, procedure: str, applicant: str, missing:
         procedure: the procedure the visitor came for.
         applicant: ``self``, ``legal`` or ``agent``.
         missing: the checklist items the visitor did not have (at least one).
+        others: the visit's other procedures (their checklists count too).
 
     Returns:
         What the visitor must bring, as one line for the screen.
@@ -34,7 +37,8 @@ def turn_back(node: Node, actor: Actor, procedure: str, applicant: str, missing:
         ValueError: nothing missing, or an item not on the checklist.
     """
     actor.require("ticket.issue")
-    checklist = node.catalog.documents(procedure, applicant)
+    checklist = [doc for code in (procedure, *others)
+                 for doc in node.catalog.documents(code, applicant)]  # fmt: skip
     if not missing:
         raise InputError("不足している書類を選んでください", en="Choose the missing documents")
     unknown = [m for m in missing if m not in checklist]
@@ -42,8 +46,11 @@ def turn_back(node: Node, actor: Actor, procedure: str, applicant: str, missing:
         raise InputError(f"持参書類の一覧にない項目です: {'、'.join(unknown)}",
                          en=f"Not on the list of documents: {', '.join(unknown)}")  # fmt: skip
     with node.write() as w:
-        w.append(TURNED_BACK, actor, payload={"procedure": procedure, "applicant": applicant,
-                                              "missing": list(missing)})  # fmt: skip
+        payload: dict[str, object] = {"procedure": procedure, "applicant": applicant,
+                                      "missing": list(missing)}  # fmt: skip
+        if others:
+            payload["procedures"] = [procedure, *others]
+        w.append(TURNED_BACK, actor, payload=payload)
     return "次回お持ちいただくもの: " + "、".join(missing)
 
 
@@ -57,6 +64,7 @@ class VisitService:
     def __init__(self, node: Node) -> None:
         self.node = node
 
-    def turn_back(self, actor: Actor, procedure: str, applicant: str, missing: list[str]) -> str:
+    def turn_back(self, actor: Actor, procedure: str, applicant: str, missing: list[str],
+                  others: Sequence[str] = ()) -> str:  # fmt: skip
         """Records a visit turned back for missing documents; returns what to bring."""
-        return turn_back(self.node, actor, procedure, applicant, missing)
+        return turn_back(self.node, actor, procedure, applicant, missing, others)

@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
 from app.model.clock import to_datetime, to_ms
+from app.model.records_projection import COUNTER_PAUSED, COUNTER_RESUMED
 from app.model.ticket_fold import ISSUED, REOPENED, fold, timings
 from app.queue.checks import Check, pair_checks
 from db.event import Event
@@ -57,6 +58,36 @@ class TicketFact:
     reservation_id: str | None
     fee: str | None = None
     checks: tuple[Check, ...] = ()
+    #: A priority visitor's reason (優先), or None.
+    priority_reason: str | None = None
+    #: Every procedure the ticket stood for, and the outcome of each served at it.
+    procedures: tuple[str, ...] = ()
+    outcomes: tuple[tuple[str, str], ...] = ()
+    transferred_to: str | None = None
+
+
+@dataclass(frozen=True)
+class ProcedureFact:
+    """One procedure of one visit, counted once: where it was served and how it ended.
+
+    A visit is its first ticket and the tickets it was transferred to; ``day`` and
+    ``hour`` are the visit's (its first ticket's issue), the counter, lane and operator
+    those of the ticket that served the procedure (the first ticket's lane if none did).
+    """
+
+    visit_id: str
+    ticket_id: str
+    number: str
+    day: date
+    hour: int
+    procedure: str
+    applicant: str
+    lane: str
+    operator: str
+    counter: str | None
+    reserved: bool
+    outcome: str | None
+    event_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -106,6 +137,28 @@ class Shift:
 
 
 @dataclass(frozen=True)
+class CounterPause:
+    """A counter paused from ``start_ms`` to ``end_ms`` for a reason (休憩 …).
+
+    A pause ends when the counter resumes, is paused again for another reason, or at the
+    end of the day's staff hours (midnight on a closed day), whichever comes first.
+    """
+
+    counter: str
+    reason: str
+    day: date
+    start_ms: int
+    end_ms: int
+    staff_id: str
+    event_ids: tuple[str, ...]
+
+    @property
+    def minutes(self) -> float:
+        """Returns how long the counter was paused."""
+        return (self.end_ms - self.start_ms) / 60_000
+
+
+@dataclass(frozen=True)
 class Incident:
     """A security incident the site manager recorded."""
 
@@ -128,6 +181,8 @@ class Facts:
     shifts: tuple[Shift, ...]
     incidents: tuple[Incident, ...]
     as_of_ms: int
+    pauses: tuple[CounterPause, ...] = ()
+    procedures: tuple[ProcedureFact, ...] = ()
 
 
 def _bounds(first: date, last: date) -> tuple[int, int]:
@@ -151,6 +206,8 @@ def _ticket(events: list[Event], operators: dict[str, str]) -> TicketFact:
         wait_ms=wait, walk_ms=spans["walking_ms"], service_ms=spans["service_ms"],
         conflicts=len(row["conflicts"]), event_ids=tuple(e.id for e in sorted(events, key=Event.sort_key)),
         reservation_id=row["reservation_id"], fee=row["fee"], checks=tuple(pair_checks(events)),
+        priority_reason=row["priority_reason"], procedures=tuple(row["procedures"]),
+        outcomes=tuple(sorted(row["outcomes"].items())), transferred_to=row["transferred_to"],
     )  # fmt: skip
 
 
@@ -231,6 +288,65 @@ def _reservations(
     return sorted(facts, key=lambda r: (r.day, r.slot, r.event_ids[0]))
 
 
+def _procedures(tickets: list[TicketFact]) -> list[ProcedureFact]:
+    """Each procedure of each visit once, found where along the visit it was served."""
+    by_id = {t.ticket_id: t for t in tickets}
+    found: list[ProcedureFact] = []
+    for first in tickets:
+        if first.transfer:
+            continue
+        chain = [first]
+        while chain[-1].transferred_to in by_id and len(chain) < 20:
+            chain.append(by_id[str(chain[-1].transferred_to)])
+        for code in first.procedures or (first.procedure,):
+            served = next((t for t in chain if code in dict(t.outcomes)), None)
+            at = served or first
+            found.append(ProcedureFact(
+                visit_id=first.ticket_id, ticket_id=at.ticket_id, number=first.number,
+                day=first.day, hour=first.hour, procedure=code, applicant=first.applicant,
+                lane=at.lane, operator=at.operator, counter=at.counter, reserved=first.reserved,
+                outcome=dict(at.outcomes).get(code) if served else None,
+                event_ids=tuple(e for t in chain for e in t.event_ids),
+            ))  # fmt: skip
+    return found
+
+
+def _pauses(node: Node, low: int, high: int, as_of: int) -> list[CounterPause]:
+    """Pairs each counter's pauses with what ended them (see :class:`CounterPause`)."""
+    calendar = node.calendar()
+    found: list[CounterPause] = []
+    open_: dict[str, tuple[Event, int]] = {}
+
+    def end_of(day: date) -> int:
+        hours = calendar.hours(day)
+        end = to_ms(day, hours.staff_end) if hours else to_ms(day + timedelta(days=1), time(0))
+        return min(end, as_of)
+
+    def close(counter: str, at: int, by: Event | None) -> None:
+        began, start = open_.pop(counter)
+        day = to_datetime(start).date()
+        end = min(at, end_of(day))
+        if end > start:
+            ids = (began.id,) if by is None else (began.id, by.id)
+            found.append(CounterPause(counter, str(began.payload.get("reason", "")), day,
+                                      start, end, began.staff_id, ids))  # fmt: skip
+
+    for event in node.store.events(
+        "ticket_id IS NULL AND hlc >= ? AND hlc < ? AND type IN (?, ?)",
+        (low, high, COUNTER_PAUSED, COUNTER_RESUMED),
+    ):
+        counter = str(event.payload.get("counter", ""))
+        at = wall_of(event.hlc)
+        if counter in open_:
+            close(counter, at, event)
+        if event.type == COUNTER_PAUSED:
+            open_[counter] = (event, at)
+    for counter in list(open_):
+        close(counter, as_of, None)
+    found.sort(key=lambda p: (p.start_ms, p.counter))
+    return found
+
+
 def load_facts(node: Node, first: date, last: date) -> Facts:
     """Reads the facts of the days ``first`` to ``last`` from a node's events.
 
@@ -241,7 +357,7 @@ def load_facts(node: Node, first: date, last: date) -> Facts:
 
     Returns:
         Tickets issued in the period (folded from all their events), turned-back visits,
-        reservations of its days, staff shifts and recorded incidents. A reservation counts
+        reservations of its days, staff shifts, counter pauses and recorded incidents. A reservation counts
         as a no-show once its slot and the grace time have passed by the latest of the
         node's clock and its newest event (a simulated site lies in the future).
     """
@@ -286,4 +402,5 @@ def load_facts(node: Node, first: date, last: date) -> Facts:
         first=first, last=last, tickets=tuple(tickets), turned_back=tuple(turned),
         reservations=tuple(_reservations(node, first, last, tickets, as_of)),
         shifts=tuple(shifts), incidents=tuple(incidents), as_of_ms=as_of,
+        pauses=tuple(_pauses(node, low, high, as_of)), procedures=tuple(_procedures(tickets)),
     )  # fmt: skip

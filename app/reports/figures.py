@@ -26,6 +26,7 @@ from app.model.clock import to_datetime
 from app.reports.facts import (
     Facts,
     Incident,
+    ProcedureFact,
     ReservationFact,
     Shift,
     TicketFact,
@@ -42,6 +43,7 @@ __all__ = [
     "FigureKey",
     "Figures",
     "Period",
+    "ProcedureFact",
     "ReservationFact",
     "Shift",
     "TicketFact",
@@ -65,6 +67,7 @@ DIMENSIONS = (
     "lane",
     "counter",
     "reserved",
+    "priority_reason",
 )
 
 #: E-certificate renewals planned at the center per month (8 of the specification).
@@ -73,23 +76,24 @@ CERTIFICATE_PLAN: Mapping[str, int] = MappingProxyType(
      "2027-01": 578, "2027-02": 535, "2027-03": 602}
 )  # fmt: skip
 
-Fact = TicketFact | TurnedBack | ReservationFact | Incident
+Fact = TicketFact | TurnedBack | ReservationFact | Incident | ProcedureFact
 
 
-def _served(t: TicketFact) -> bool:
-    return t.state == "done" and t.outcome == "completed"
+def _outcome(outcome: str) -> Any:
+    return lambda f: f.outcome == outcome
 
 
 #: measure -> (source, predicate, Japanese name)
 MEASURES: dict[str, tuple[str, Any, str]] = {
     "visits": ("tickets", lambda t: not t.transfer, "受付（整理券）"),
     "tickets": ("tickets", lambda t: True, "整理券（回付先を含む）"),
-    "served": ("tickets", _served, "完了"),
+    "procedures": ("procedures", lambda f: True, "手続（1回の来庁で複数の手続は手続ごと）"),
+    "served": ("procedures", _outcome("completed"), "完了（手続）"),
     "transferred": ("tickets", lambda t: t.state == "transferred", "回付"),
     "noshow": ("tickets", lambda t: t.state == "noshow", "呼出し不在"),
     "cancelled": ("tickets", lambda t: t.state == "cancelled", "取消"),
-    "deferred": ("tickets", lambda t: t.outcome == "deferred", "J-LIS停止で後日"),
-    "revisit": ("tickets", lambda t: t.outcome == "revisit", "書類不備・再来庁"),
+    "deferred": ("procedures", _outcome("deferred"), "J-LIS停止で後日（手続）"),
+    "revisit": ("procedures", _outcome("revisit"), "書類不備・再来庁（手続）"),
     "open": ("tickets", lambda t: t.state in ("waiting", "called", "serving", "held"), "未完了"),
     "conflicts": ("tickets", lambda t: t.conflicts > 0, "競合のあった整理券"),
     "waited": ("tickets", lambda t: t.wait_ms is not None, "呼出し済み（待ち時間の母数）"),
@@ -109,6 +113,8 @@ MEASURES: dict[str, tuple[str, Any, str]] = {
     "checks": ("tickets", lambda t: bool(t.checks), "ダブルチェックを依頼した整理券"),
     "checks_waiting": ("tickets", lambda t: any(c.signed_ms is None for c in t.checks),
                        "ダブルチェックの確認待ち"),
+    "priority": ("tickets", lambda t: t.priority_reason is not None and not t.transfer,
+                 "優先案内の方"),
 }  # fmt: skip
 
 
@@ -326,6 +332,8 @@ def explain(node: Node, key: str | FigureKey) -> list[Explained]:
             out.append(Explained(fact.ticket_id, fact.number, fact.event_ids))
         elif isinstance(fact, TurnedBack | Incident):
             out.append(Explained(None, None, (fact.event_id,)))
+        elif isinstance(fact, ProcedureFact):
+            out.append(Explained(fact.ticket_id, fact.number, fact.event_ids))
         else:
             number = numbers.get(fact.ticket_id) if fact.ticket_id else None
             out.append(Explained(fact.ticket_id, number, fact.event_ids))

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, to_datetime, to_ms
+from app.queue.counter_pauses import paused_now
 from app.queue.serving import counters_open
 from app.queue.visits import TURNED_BACK
 from app.reports.staffing import HourAdvice, advice, wait_target
@@ -172,6 +173,10 @@ class LiveFigures:
     def signed_in(self, now_ms: int) -> list[dict[str, Any]]:
         """Returns the staff signed in since midnight."""
         return signed_in_today(self.node, now_ms)
+
+    def paused(self, now_ms: int) -> dict[str, dict[str, Any]]:
+        """Returns counter → its pause (reason, since) for the counters paused now."""
+        return paused_now(self.node, now_ms)
 
     def advice(self, now_ms: int, hours: int) -> list[HourAdvice]:
         """Returns the staffing advice for the coming hours."""

@@ -25,7 +25,13 @@ from app.reports.figures import (
 )
 from app.reports.kinds import TITLES
 from app.reports.model import Chart, Column, Notes, Report, Table
-from app.reports.sections import entry_blocks, improvement_plans, inquiry_counts, next_month_plan
+from app.reports.sections import (
+    entry_blocks,
+    improvement_plans,
+    inquiry_counts,
+    mode_table,
+    next_month_plan,
+)
 from app.reports.tables import (
     COUNTS,
     counter_table,
@@ -34,6 +40,8 @@ from app.reports.tables import (
     hour_chart,
     hour_table,
     now_text,
+    pause_table,
+    priority_table,
     procedure_table,
     reservation_table,
     service_table,
@@ -75,12 +83,14 @@ def monthly_due_date(calendar: CenterCalendar, month: str) -> tuple[date, str]:
 def summary_table(figures: Figures) -> Table:
     """The day's or period's totals in one row."""
     visits, turned = figures.count("visits"), figures.count("turned_back")
-    columns = [Column("来庁計"), Column("受付"), Column("返戻"), Column("完了"), Column("回付"),
-               Column("不在"), Column("取消"), Column("J-LIS停止で後日", width=1.5),
-               Column("再来庁"), Column("未完了")]  # fmt: skip
-    row: list[Any] = [visits + turned, visits, turned,
-                         *(figures.count(m) for m in COUNTS[1:]), figures.count("open")]  # fmt: skip
-    return Table("概況", columns, [row])
+    columns = [Column("来庁計"), Column("受付"), Column("手続"), Column("返戻"),
+               Column("完了（手続）", width=1.2), Column("回付"), Column("不在"), Column("取消"),
+               Column("J-LIS停止で後日", width=1.5), Column("再来庁"), Column("未完了")]  # fmt: skip
+    row: list[Any] = [visits + turned, visits, figures.count("procedures"), turned,
+                      *(figures.count(m) for m in COUNTS[1:]), figures.count("open")]  # fmt: skip
+    return Table("概況", columns, [row],
+                 "受付 = 来庁（整理券1枚）、手続 = その手続の数（複数の手続の来庁は手続ごと）。"
+                 "完了・J-LIS停止で後日・再来庁は手続ごとの結果")  # fmt: skip
 
 
 def missing_documents_table(figures: Figures) -> Table:
@@ -127,6 +137,7 @@ def problem_lines(figures: Figures) -> list[str]:
 def build_daily(node: Node, day: date) -> Report:
     """Builds the 作業日報 of one day."""
     figures = figures_for(node, Period(day, day, day.isoformat()))
+    head_start = node.settings.reception.priority_head_start_minutes
     status = node.calendar().status(day)
     if status.hours is not None:
         hours = f"開庁 {status.hours.open:%H:%M}–{status.hours.close:%H:%M}"
@@ -139,11 +150,11 @@ def build_daily(node: Node, day: date) -> Report:
         ("開庁", hours), ("作成", now_text()),
     ])  # fmt: skip
     report.blocks += [
-        summary_table(figures), hour_table(figures), hour_chart(figures),
+        summary_table(figures), mode_table(node, day), hour_table(figures), hour_chart(figures),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
-        service_table(figures, node.catalog), reservation_table(figures),
-        counter_table(figures), double_check_table(figures), fee_table(figures),
-        staffing_table(figures.facts.shifts), inquiry_counts(node, day, day),
+        priority_table(figures, head_start), service_table(figures, node.catalog), reservation_table(figures),
+        counter_table(figures), pause_table(figures), double_check_table(figures),
+        fee_table(figures), staffing_table(figures.facts.shifts), inquiry_counts(node, day, day),
         missing_documents_table(figures),
         *entry_blocks(node, day.isoformat(), problem_lines(figures)),
         Notes("数値の根拠", [KEY_HELP.format(period=day.isoformat())]),
@@ -230,6 +241,7 @@ def build_monthly(node: Node, month: str) -> Report:
     """Builds the 月次業務計画・実績報告書 of a month (``YYYY-MM``)."""
     first, last = month_bounds(month)
     figures = figures_for(node, Period(first, last, month))
+    head_start = node.settings.reception.priority_head_start_minutes
     calendar = node.calendar()
     due, rule = monthly_due_date(calendar, month)
     summary = calendar.month(first.year, first.month)
@@ -244,8 +256,8 @@ def build_monthly(node: Node, month: str) -> Report:
         plan, plan_chart(plan), summary_table(figures), day_table(node, figures, first, last),
         day_hour_table(figures, first, last), hour_table(figures), hour_chart(figures),
         procedure_table(figures, node.catalog), wait_table(figures), wait_histogram(figures),
-        service_table(figures, node.catalog), reservation_table(figures), counter_table(figures),
-        double_check_table(figures), fee_table(figures),
+        priority_table(figures, head_start), service_table(figures, node.catalog), reservation_table(figures),
+        counter_table(figures), pause_table(figures), double_check_table(figures), fee_table(figures),
         staff_summary_table(figures.facts.shifts), inquiry_counts(node, first, last),
         missing_documents_table(figures), *entry_blocks(node, month, problem_lines(figures)),
         improvement_plans(node, month), next_month_plan(node, month),

@@ -1,5 +1,6 @@
 """Blocks several reports share that are not figures of the events: the site manager's
-report entries, inquiry counts by category, improvement plans and next month's plan. No Qt.
+report entries, inquiry counts by category, the day's operating modes, improvement plans
+and next month's plan. No Qt.
 
 Each function returns :mod:`app.reports.model` blocks; the reports choose which they carry.
 """
@@ -12,7 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
+from app.model.clock import hhmm, to_ms
 from app.model.records_projection import NOTE_KINDS
+from app.queue.modes import ModeService
+from app.queue.modes import detail as mode_detail
 from app.reports.figures import CERTIFICATE_PLAN, Period
 from app.reports.model import Block, Column, Notes, Table
 from app.reports.notes import ReportNotes
@@ -77,6 +81,26 @@ def entry_blocks(node: Node, period: str, generated: list[str]) -> list[Block]:
         else:
             blocks.append(Notes(name, lines or [NONE_ENTERED]))
     return blocks
+
+
+def mode_table(node: Node, day: date) -> Table:
+    """運転モード: the day's open hours cut into the periods of each mode (通常 between)."""
+    columns = [Column("開始", "time"), Column("終了", "time"), Column("運転モード", "text", 1.8),
+               Column("内容", "text", 4.5), Column("理由", "text", 3), Column("設定", "text")]  # fmt: skip
+    status = node.calendar().status(day)
+    if status.hours is None:
+        row: list[Any] = ["", "", "閉庁", "、".join(status.reasons_ja), "", ""]
+        return Table("運転モード", columns, [row])
+    catalog = node.catalog
+    rows: list[list[Any]] = []
+    opens, closes = to_ms(day, status.hours.open), to_ms(day, status.hours.close)
+    for start, end, now in ModeService(node).timeline(day, opens, closes):
+        details = [mode_detail(p, catalog)[0] for p in now.periods]
+        rows.append([hhmm(start), hhmm(end), now.names()[0], "／".join(details),
+                     "、".join(dict.fromkeys(p.reason for p in now.periods)),
+                     "・".join(dict.fromkeys(p.staff_id for p in now.periods))])  # fmt: skip
+    return Table("運転モード", columns, rows,
+                 "縮小運転・J-LIS停止・臨時閉庁（半日）は現地管理者が設定した期間。その間は通常")  # fmt: skip
 
 
 def improvement_plans(node: Node, month: str) -> Table:

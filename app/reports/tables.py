@@ -13,6 +13,8 @@ from typing import Any
 
 from app.core.catalog import Catalog
 from app.model.clock import JST, to_datetime
+from app.queue.counter_pauses import REASONS as PAUSE_REASONS
+from app.queue.tickets import PRIORITY_REASONS
 from app.reports.facts import Shift, TicketFact
 from app.reports.figures import Figures, TimeStats, hour_label
 from app.reports.model import Chart, Column, Table
@@ -44,7 +46,8 @@ def _total(rows: list[list[Any]], label_cells: int, title: str = "合計") -> li
 def procedure_table(figures: Figures, catalog: Catalog) -> Table:
     """Counts by procedure × applicant type × lane operator, with turned-back visits."""
     groups = ("procedure", "applicant", "operator")
-    counts = {m: figures.by(m, *groups) for m in COUNTS}
+    measures = ("procedures", *COUNTS[1:])  # each procedure of a visit once
+    counts = {m: figures.by(m, *groups) for m in measures}
     turned = figures.by("turned_back", *groups)
     keys = set(turned).union(*counts.values())
     order = {code: n for n, code in enumerate(catalog.procedures)}
@@ -54,14 +57,16 @@ def procedure_table(figures: Figures, catalog: Catalog) -> Table:
         a = catalog.applicants.get(applicant)
         rows.append([p.name_ja if p else proc, a.name_ja if a else applicant,
                      OPERATOR_JA.get(operator, operator),
-                     *(counts[m].get((proc, applicant, operator), 0) for m in COUNTS),
+                     *(counts[m].get((proc, applicant, operator), 0) for m in measures),
                      turned.get((proc, applicant, operator), 0)])  # fmt: skip
     if rows:
         rows.append(_total(rows, 3))
     columns = [Column("手続", "text", 4.2), Column("区分", "text", 1.8),
                Column("担当", "text", 0.9), *COUNT_COLUMNS, Column("返戻")]  # fmt: skip
     return Table("手続・受取者区分・担当別の件数", columns, rows,
-                 "受付 = 整理券（回付先を除く）、返戻 = 書類不備で受付時にお帰りいただいた方",
+                 "受付 = 受け付けた手続（1回の来庁で複数の手続はそれぞれ1件、回付先は数えない）、"
+                 "完了・後日・再来庁 = 手続ごとの結果（担当 = 対応した窓口）、回付・不在・取消 = "
+                 "整理券（主な手続）、返戻 = 書類不備で受付時にお帰りいただいた方",
                  total_row=bool(rows))  # fmt: skip
 
 
@@ -183,6 +188,52 @@ def staff_summary_table(shifts: tuple[Shift, ...]) -> Table:
     columns = [Column("職員ID", "text"), Column("勤務日数"), Column("窓口", "text", 2.5),
                Column("サインイン時間（時間）", "number", 1.6)]  # fmt: skip
     return Table("職員別の勤務", columns, rows)
+
+
+def priority_table(figures: Figures, head_start_minutes: int) -> Table:
+    """優先案内: priority visitors by reason, with their waits beside the regular visitors'."""
+    rows: list[list[Any]] = []
+    for code, (name, _) in PRIORITY_REASONS.items():
+        count = figures.count("priority", priority_reason=code)
+        waits = figures.times("wait", priority_reason=code)
+        rows.append([name, count, waits.mean, waits.p90])
+    priority = [t for t in figures.select("priority") if isinstance(t, TicketFact)]
+    waits = TimeStats.of(t.wait_ms for t in priority if t.wait_ms is not None)
+    rows.append(["優先案内 計", len(priority), waits.mean, waits.p90])
+    regular = TimeStats.of(t.wait_ms for t in figures.facts.tickets if t.wait_ms is not None
+                           and t.priority_reason is None and not t.reserved)  # fmt: skip
+    rows.append(["（参考）優先なしの当日来庁", figures.count("visits", reserved=False)
+                 - len([t for t in priority if not t.reserved]), regular.mean, regular.p90])  # fmt: skip
+    columns = [Column("区分", "text", 3), Column("人数"), Column("平均待ち", "minutes"),
+               Column("P90待ち", "minutes")]  # fmt: skip
+    return Table("優先案内（理由別）", columns, rows,
+                 f"優先の方は発券時刻を{head_start_minutes}分早めた順でお呼びします"
+                 "（それより前に来た方を追い越しません）。"
+                 "理由は固定の選択肢のみで、個人の情報は記録しません")  # fmt: skip
+
+
+def pause_table(figures: Figures) -> Table:
+    """Per counter: the minutes it was paused (休憩, 事務作業, ダブルチェック対応, その他)."""
+    reasons = list(PAUSE_REASONS)
+    minutes: dict[str, dict[str, float]] = {}
+    counts: dict[str, int] = {}
+    for pause in figures.facts.pauses:
+        by_reason = minutes.setdefault(pause.counter, dict.fromkeys(reasons, 0.0))
+        by_reason[pause.reason] = by_reason.get(pause.reason, 0.0) + pause.minutes
+        counts[pause.counter] = counts.get(pause.counter, 0) + 1
+    rows: list[list[Any]] = []
+    for counter in sorted(minutes, key=_counter_order):
+        cells = [minutes[counter].get(r, 0.0) for r in reasons]
+        rows.append([counter, counts[counter], *cells, sum(cells)])
+    if rows:
+        rows.append(["合計", sum(int(r[1]) for r in rows),
+                     *(sum(float(r[i]) for r in rows) for i in range(2, len(reasons) + 3))])  # fmt: skip
+    columns = [Column("窓口", "text"), Column("回数"),
+               *(Column(PAUSE_REASONS[r][0], "minutes", 1.3) for r in reasons),
+               Column("計", "minutes")]  # fmt: skip
+    return Table("窓口の一時停止（分）", columns, rows,
+                 "窓口で「一時停止」を押してから再開するまで（再開のないものは勤務時間の終わりまで）",
+                 total_row=bool(rows))  # fmt: skip
 
 
 def double_check_table(figures: Figures) -> Table:

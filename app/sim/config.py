@@ -18,7 +18,7 @@ from app.model.clock import to_ms
 
 #: Other walk-ins per open day (mean), by procedure.
 WALK_INS: Mapping[str, float] = MappingProxyType(
-    {"pin": 8.0, "loss": 3.0, "surface": 4.0, "face_auth": 3.0, "express": 1.0,
+    {"pin": 8.0, "loss": 3.0, "unsuspend": 1.0, "surface": 4.0, "face_auth": 3.0, "express": 1.0,
      "application": 3.0, "other": 5.0}
 )  # fmt: skip
 
@@ -86,3 +86,8 @@ class SimConfig:
     correction_rate: float = 0.004
     qa_edit_rate: float = 0.3
     closure_slip_rate: float = 0.05
+    #: The day as the center runs it: priority walk-ins (優先), renewals that come with
+    #: another procedure, and days with an afternoon 縮小運転 (a planned train suspension).
+    priority_rate: float = 0.05
+    several_rate: float = 0.12
+    reduced_rate: float = 0.04

@@ -1,9 +1,13 @@
 """One simulated open day: a discrete-event loop over the real services (see app.sim.simulate).
 
 Visitors arrive (reservations around their slot, walk-ins shaped by the hour), reception
-issues their tickets or turns them back, counters call the next ticket whenever they are free,
-serve for a drawn time and record the outcome; clerks sign in in the morning, take a staggered
-lunch break and sign out when their queue is empty after closing. No Qt.
+issues their tickets or turns them back (some walk-ins are priority visitors, some renewals
+come with a PIN reset or a switch of card; a walk-in a mode leaves out or who comes after
+closing is sent away), counters call the next ticket whenever they are free, serve for a
+drawn time and record the outcome (moving a visit on to the city counter for its city
+procedures); clerks sign in in the morning, pause their counter for a staggered lunch break
+and sign out when their queue is empty after closing. On a J-LIS outage the site manager
+sets J-LIS停止; now and then a planned train suspension makes an afternoon 縮小運転. No Qt.
 """
 
 from __future__ import annotations
@@ -19,9 +23,13 @@ from app.core.actor import SYSTEM, Actor
 from app.core.staff import StaffService
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
-from app.model.clock import to_ms
+from app.model.clock import to_datetime, to_ms
 from app.queue.closures import ClosureService
-from app.queue.tickets import TicketService
+from app.queue.counter_pauses import CounterPauses
+from app.queue.hours import OutsideHours
+from app.queue.modes import ModeRefusal, ModeService
+from app.queue.routes import procedures_of, split_here, stops
+from app.queue.tickets import PRIORITY_REASONS, TicketService
 from app.reservations.bookings import ReservationService
 from app.sim.arrivals import (
     MINUTE,
@@ -34,6 +42,7 @@ from app.sim.arrivals import (
 
 if TYPE_CHECKING:
     from app.sim.config import SimClock, SimConfig, SimNode
+    from app.sim.forecasts import ForecastLog
 
 #: Questions asked at the counters after a visit: (category, question, answer).
 _INQUIRIES = (
@@ -73,6 +82,10 @@ class DayCounts:
     tickets: int = 0
     turned_back: int = 0
     transfers: int = 0
+    #: Walk-ins sent away: a mode left their procedure out, or they came after closing.
+    refused: int = 0
+    priority: int = 0
+    several: int = 0
 
     def add(self, other: DayCounts) -> None:
         """Adds another day's counts to these."""
@@ -80,6 +93,9 @@ class DayCounts:
         self.tickets += other.tickets
         self.turned_back += other.turned_back
         self.transfers += other.transfers
+        self.refused += other.refused
+        self.priority += other.priority
+        self.several += other.several
 
 
 @dataclass
@@ -119,9 +135,11 @@ class _Day:
 
     def __init__(self, node: SimNode, clock: SimClock, day: date, rng: random.Random,
                  config: SimConfig, staff: SimStaff, outage: tuple[int, int] | None,
-                 on_issue: IssueHook | None = None) -> None:  # fmt: skip
+                 on_issue: IssueHook | None = None, log: ForecastLog | None = None) -> None:  # fmt: skip
         self.node, self.clock, self.day, self.rng, self.config = node, clock, day, rng, config
-        self.staff, self.outage, self.on_issue = staff, outage, on_issue
+        self.staff, self.outage, self.on_issue, self.log = staff, outage, on_issue, log
+        self.pauses = CounterPauses(node)
+        self.modes = ModeService(node)
         self.tickets = TicketService(node)
         self.staff_service = StaffService(node)
         self.inquiries = InquiryService(node)
@@ -163,6 +181,8 @@ class _Day:
             for ticket_id in sorted(lane_waiting):
                 self.tickets.cancel(self.floor, ticket_id, "閉庁時刻を過ぎたため")
         self.staff_service.sign_out(self.floor)
+        if self.log is not None:
+            self.log.finish_day(self.node, self.day)
 
     # -- the morning -----------------------------------------------------------------------
 
@@ -179,6 +199,10 @@ class _Day:
             self.at(lunch, self.lunch, counter)
         self.at(self.close_ms, self.closing)
         self.at(open_ms + 30 * MINUTE, self.paperwork)
+        if self.outage is not None:  # the site manager sets J-LIS停止 while J-LIS is down
+            self.at(self.outage[0], self.jlis_down)
+        if self.rng.random() < self.config.reduced_rate:  # a planned train suspension
+            self.at(open_ms + 60 * MINUTE, self.reduce)
         grace = self.node.settings.reservations.late_grace_minutes
         # Each PC's sync marks the reservations nobody checked in once their slot is over.
         self.at(self.close_ms + (grace + 1) * MINUTE, ReservationService(self.node).sweep_noshows,
@@ -206,7 +230,6 @@ class _Day:
         self.issued(row, _Plan(gamma_ms(self.rng, mean + 5 * (arrival.applicant != "self"))))
 
     def walk_in(self, procedure: str, applicant: str) -> None:
-        proc = self.node.catalog.procedure(procedure)
         if self.rng.random() < self.config.turned_back_rate:
             docs = list(self.node.catalog.documents(procedure, applicant))
             missing = self.rng.sample(docs, min(len(docs), self.rng.choice((1, 1, 2))))
@@ -215,8 +238,35 @@ class _Day:
                          "applicant": applicant, "missing": missing})  # fmt: skip
             self.counts.turned_back += 1
             return
-        row = self.tickets.issue(self.floor, procedure, applicant)
-        plan = _Plan(gamma_ms(self.rng, proc.service_minutes))
+        others = self.other_procedures(procedure, applicant)
+        reason = None
+        if self.rng.random() < self.config.priority_rate:
+            reason = self.rng.choice(sorted(PRIORITY_REASONS))
+        lane = stops(self.node.catalog, [procedure, *others], applicant)[0].lane.id
+        said = None
+        if self.log is not None:
+            said = self.log.before_issue(self.node, lane, [procedure, *others], self.clock())
+        options: dict[str, Any] = {"priority_reason": reason, "others": others}
+        try:
+            try:
+                row = self.tickets.issue(self.floor, procedure, applicant, **options)
+            except OutsideHours:
+                if self.clock() >= self.reception_close():
+                    self.counts.refused += 1  # came after closing: asked to come back
+                    return
+                # Before opening, past the cut-off or a long wait: the visitor was let in.
+                row = self.tickets.issue(self.floor, procedure, applicant, confirm_closed=True,
+                                         **options)  # fmt: skip
+        except ModeRefusal:
+            self.counts.refused += 1  # told why, and asked to come another day
+            return
+        if self.log is not None:
+            self.log.issued(self.node, row["ticket_id"], lane, said)
+        self.counts.priority += reason is not None
+        self.counts.several += bool(others)
+        minutes = sum(self.node.catalog.procedure(code).service_minutes
+                      for code in split_here(self.node.catalog, row)[0])  # fmt: skip
+        plan = _Plan(gamma_ms(self.rng, minutes))
         plan.transfer = row["lane"] != "city" and self.rng.random() < self.config.transfer_rate
         plan.noshow = self.rng.random() < self.config.call_noshow_rate
         if self.rng.random() < self.config.give_up_rate:
@@ -298,7 +348,16 @@ class _Day:
             outcome = plan.outcome
             if plan.jlis and self.outage and self.outage[0] <= self.clock() < self.outage[1]:
                 outcome = "deferred"
-            self.tickets.done(counter.actor, ticket_id, outcome)
+            result = self.tickets.done(counter.actor, ticket_id, outcome)
+            if result["ticket_id"] != ticket_id:  # on to the city counter for the rest
+                self.counts.transfers += 1
+                rest = procedures_of(result)
+                minutes = sum(self.node.catalog.procedure(c).service_minutes for c in rest)
+                self.plans[result["ticket_id"]] = _Plan(gamma_ms(self.rng, minutes),
+                                                        jlis=plan.jlis)  # fmt: skip
+                self.waiting[result["lane"]].add(result["ticket_id"])
+                self.freed(counter)
+                return
             if self.rng.random() < self.config.correction_rate:  # closed by mistake
                 self.tickets.reopen(counter.actor, ticket_id, "操作の誤り")
                 self.tickets.done(counter.actor, ticket_id, outcome)
@@ -333,10 +392,16 @@ class _Day:
             self.go_to_lunch(counter)
 
     def go_to_lunch(self, counter: _Counter) -> None:
+        """The clerk pauses the counter for the lunch break (休憩) and comes back to it."""
         assert counter.actor is not None
-        self.staff_service.sign_out(counter.actor)
-        counter.actor = None
-        self.at(self.clock() + _LUNCH_MINUTES * MINUTE, self.sign_in, counter)
+        self.pauses.pause(counter.actor, "break")
+        self.at(self.clock() + _LUNCH_MINUTES * MINUTE, self.back_from_lunch, counter)
+
+    def back_from_lunch(self, counter: _Counter) -> None:
+        assert counter.actor is not None
+        self.pauses.resume(counter.actor)
+        counter.on_break = False
+        self.wake()
 
     def closing(self) -> None:
         self.wake()
@@ -356,6 +421,33 @@ class _Day:
                 self.closures.add(manager, slip, "入力の誤り")
                 self.closures.remove(manager, slip)
 
+    def other_procedures(self, procedure: str, applicant: str) -> tuple[str, ...]:
+        """Draws the other procedures of a visit: a renewal often comes with a PIN reset,
+        sometimes with the switch to a face-authentication card (the city's)."""
+        if procedure != "certificate" or self.rng.random() >= self.config.several_rate:
+            return ()
+        other = self.rng.choices(("pin", "face_auth"), (3, 1))[0]
+        allowed = applicant in self.node.catalog.procedure(other).applicants
+        return (other,) if allowed else ()
+
+    def reception_close(self) -> int:
+        """Returns when reception closes today (a 縮小運転 may close early)."""
+        return self.modes.close_ms(self.day) or self.close_ms
+
+    def jlis_down(self) -> None:
+        """The site manager sets J-LIS停止 for the outage: J-LIS walk-ins are refused."""
+        assert self.outage is not None
+        end = to_datetime(self.outage[1]).time().replace(tzinfo=None)
+        self.modes.start(Actor("sm01", "site_manager"), "jlis", "J-LIS 障害", end=end)
+
+    def reduce(self) -> None:
+        """A planned train suspension: from 14:00 the center runs reduced, closing early."""
+        walk_ins = [p.code for p in self.node.catalog.procedures.values()
+                    if not p.reservation and p.code not in ("express", "application")]  # fmt: skip
+        close = self.hours.close.replace(hour=self.hours.close.hour - 2)
+        self.modes.start(Actor("sm01", "site_manager"), "reduced", "計画運休のため",
+                         start=time(14, 0), procedures=walk_ins, close_at=close)  # fmt: skip
+
     def leave_for_the_day(self, counter: _Counter) -> None:
         """Signs a counter out after closing once its queue is empty (city counters last)."""
         assert counter.actor is not None
@@ -369,7 +461,7 @@ class _Day:
 
 def run_day(node: SimNode, clock: SimClock, day: date, rng: random.Random, config: SimConfig,
             staff: SimStaff, certificates: float, outage: tuple[int, int] | None,
-            on_issue: IssueHook | None = None) -> DayCounts:  # fmt: skip
+            on_issue: IssueHook | None = None, log: ForecastLog | None = None) -> DayCounts:  # fmt: skip
     """Simulates one open day; returns what it made.
 
     Args:
@@ -383,8 +475,9 @@ def run_day(node: SimNode, clock: SimClock, day: date, rng: random.Random, confi
         outage: a J-LIS outage (epoch ms from, to) on this day, if any.
         on_issue: called with each ticket row the moment reception has issued it (the
             estimate's measurement looks at the queue then).
+        log: notes what reception's expected end said and what happened.
     """
-    sim = _Day(node, clock, day, rng, config, staff, outage, on_issue)
+    sim = _Day(node, clock, day, rng, config, staff, outage, on_issue, log)
     sim.schedule(certificates)
     sim.run()
     clock.set_ms(to_ms(day + timedelta(days=1), time(0)) - MINUTE)

@@ -90,6 +90,15 @@ def demo_start(calendar: CenterCalendar, day: date) -> int:
     return to_ms(day, opening.time())
 
 
+def open_day_shift(node: Node, now_ms: int) -> int:
+    """Returns the demo clock shift that puts ``now_ms`` a few minutes after the opening of
+    the demo day (:func:`demo_day`): a demo, the smoke check or a benchmark then works at any
+    hour of any day, the center open."""
+    calendar = node.calendar()
+    day = demo_day(calendar, node.settings.calendar, day_of(now_ms))
+    return demo_start(calendar, day) - now_ms
+
+
 def create_demo(root: Path, day: date | None = None, keep: bool = False,
                 wall_ms: Callable[[], int] = wall_ms_now) -> dict[str, Any]:  # fmt: skip
     """Creates the demo site under ``root`` with staff and the demo day's reservations.

@@ -26,6 +26,7 @@ from app.model.clock import JST, day_of, to_ms
 from app.reports.figures import CERTIFICATE_PLAN
 from app.sim.config import SimConfig, SimNode
 from app.sim.day import DayCounts, IssueHook, SimStaff, run_day
+from app.sim.forecasts import ForecastLog
 from db.hlc import wall_of
 
 #: The site id of every simulated node; a node of any other site is never filled.
@@ -50,6 +51,9 @@ class SimulationSummary:
     transfers: int
     events: int
     seconds: float
+    refused: int = 0
+    priority: int = 0
+    several: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """Returns the summary as a JSON object."""
@@ -96,6 +100,7 @@ def simulate(
     progress: Progress | None = None,
     config: SimConfig | None = None,
     on_issue: IssueHook | None = None,
+    log: ForecastLog | None = None,
 ) -> SimulationSummary:
     """Fills a node with simulated open days from ``first`` to ``last``.
 
@@ -107,6 +112,8 @@ def simulate(
         progress: called as ``progress(days done, days)`` after each day.
         config: volumes and rates (the defaults describe a normal month).
         on_issue: called with each ticket the moment reception has issued it.
+        log: notes what reception's expected end said at each walk-in and what happened
+            (:mod:`app.sim.forecasts`; slower).
 
     Returns:
         What was made.
@@ -141,7 +148,7 @@ def simulate(
         summary = calendar.month(day.year, day.month)
         certificates = CERTIFICATE_PLAN.get(month, 300) / max(1, summary.open_days)
         counts = run_day(node, node.clock, day, rng, config, staff, certificates,
-                         outages.get(day), on_issue)  # fmt: skip
+                         outages.get(day), on_issue, log)  # fmt: skip
         totals.add(counts)
         if progress is not None:
             progress(n, len(open_days))
@@ -153,6 +160,9 @@ def simulate(
         tickets=totals.tickets,
         turned_back=totals.turned_back,
         transfers=totals.transfers,
+        refused=totals.refused,
+        priority=totals.priority,
+        several=totals.several,
         events=node.store.event_count() - events_before,
         seconds=round(time.perf_counter() - started, 2),
     )

@@ -8,6 +8,7 @@ import platform
 
 from tests.bench import (
     bench_calls,
+    bench_forecast,
     bench_fresh,
     bench_import,
     bench_lan,
@@ -37,6 +38,7 @@ bench_calls.run(quick=quick)
 bench_smb.run(quick=quick)
 bench_fresh.run(quick=quick)
 bench_reports.run(quick=quick)
+bench_forecast.run(quick=quick)
 bench_startup.run(quick=quick)
 bench_status.run(quick=quick)
 bench_lan.run(quick=quick)

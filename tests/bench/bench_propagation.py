@@ -26,6 +26,7 @@ from typing import IO
 from app.core.actor import SYSTEM
 from app.core.node import Node
 from app.core.staff import StaffService
+from app.sim.demo import open_day_shift
 from app.sync.service import SyncService
 from tests.bench.common import ROOT, machine_line, percentile
 
@@ -40,6 +41,8 @@ def make_site(root: Path) -> tuple[Path, list[Path]]:
     share = root / "share"
     share.mkdir()
 
+    shift: list[int] = []
+
     def pc(name: str, role: str, block: int) -> Node:
         (root / name).mkdir()  # the share's path alone (the LAN's: bench_calls)
         (root / name / "site.toml").write_text("[lan]\nenabled = false\n")
@@ -47,6 +50,9 @@ def make_site(root: Path) -> tuple[Path, list[Path]]:
         node.initialise(site_id="bench", name=name, role=role, share_dir=str(share),
                         counter=str(block) if role == "counter" else None, issuer_block=block,
                         site_key=KEY)  # fmt: skip
+        # Every PC on the same demo clock: the center open whenever the benchmark runs.
+        shift[:] = shift or [open_day_shift(node, node.now_ms())]
+        node.set_demo_clock(shift[0])
         return node
 
     reception = pc("reception", "reception", 0)

@@ -26,6 +26,7 @@ from typing import Any
 from app.core.actor import SYSTEM
 from app.core.node import Node
 from app.core.staff import StaffService
+from app.sim.demo import open_day_shift
 from db.event import COLUMNS
 from tests.bench.common import ROOT, interleaved, machine_line, median_ratio, spread
 from tests.bench.year import describe, year_rows
@@ -120,6 +121,7 @@ def year_pc(folder: Path, role: str, rows: list[Any]) -> Path:
     node = Node(folder)
     node.initialise(site_id="bench", name=folder.name, role=role,
                     counter="1" if role == "counter" else None)  # fmt: skip
+    node.set_demo_clock(open_day_shift(node, node.now_ms()))  # the center open, at any hour
     staff = StaffService(node)
     staff.add(SYSTEM, "cl", "bench", "clerk", "2222")
     staff.add(SYSTEM, "fm", "bench", "floor_manager", "1111")

@@ -18,7 +18,9 @@ from app.core.staff import StaffService
 from app.printing.layout import layout, ticket_content
 from app.printing.render import render_pdf, render_png
 from app.queue.tickets import TicketService
+from app.sim.demo import open_day_shift
 from tests.bench.bench_node import percentile
+from tests.bench.common import Counters
 
 PROCEDURES = ("certificate", "pin", "loss", "surface", "face_auth", "other")
 APPLICANTS = ("self", "legal", "agent")
@@ -27,6 +29,7 @@ APPLICANTS = ("self", "legal", "agent")
 def _reception(folder: Path) -> tuple[Node, TicketService, Actor]:
     node = Node(folder)
     node.initialise(site_id="bench", name="bench", role="reception")
+    node.set_demo_clock(open_day_shift(node, node.now_ms()))  # the center open, at any hour
     StaffService(node).add(SYSTEM, "fm", "bench", "floor_manager", "1111")
     return node, TicketService(node), Actor("fm", "floor_manager")
 
@@ -38,8 +41,10 @@ def tap_latency(folder: Path, n: int, render: bool) -> tuple[list[float], list[f
         The tap times in ms, and (with ``render``) the PNG raster times in ms.
     """
     node, tickets, floor = _reception(folder)
+    counters = Counters(node)
     taps, rasters = [], []
     for i in range(n):
+        counters.serve()
         start = time.perf_counter()
         row = tickets.issue(floor, PROCEDURES[i % len(PROCEDURES)], APPLICANTS[i % 3])
         if render:

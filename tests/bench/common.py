@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,3 +110,34 @@ def spread(values: Sequence[float], unit: str = "s", scale: float = 1.0) -> str:
     """Returns ``median (min–max)`` of the values in a unit."""
     v = [x * scale for x in values]
     return f"{statistics.median(v):.3f} {unit} ({min(v):.3f}–{max(v):.3f})"
+
+
+class Counters:
+    """Counters that serve a benchmark's walk-ins between its taps, untimed: the queue stays
+    as long as on a busy day (``keep`` waiting), so that reception's estimate of the day's
+    end (:mod:`app.queue.forecast`), which every tap makes, has a real queue to replay.
+
+    Args:
+        node: the benchmark's PC (a reception).
+        counters: how many clerks sign in, at counters 1 …
+    """
+
+    def __init__(self, node: Any, counters: int = 3) -> None:
+        from app.core.actor import SYSTEM
+        from app.core.staff import StaffService
+        from app.queue.tickets import TicketService
+
+        staff = StaffService(node)
+        staff.add(SYSTEM, "clb", "bench", "clerk", "2222")
+        self.clerks = [staff.sign_in("clb", "2222", str(n + 1)) for n in range(counters)]
+        self.tickets = TicketService(node)
+
+    def serve(self, keep: int = 8) -> None:
+        """Serves the first visitors until at most ``keep`` wait."""
+        while len(self.tickets.queue()) > keep:
+            clerk = self.clerks[len(self.tickets.queue()) % len(self.clerks)]
+            row = self.tickets.call_next(clerk)
+            if row is None:
+                return
+            self.tickets.start(clerk, row["ticket_id"])
+            self.tickets.done(clerk, row["ticket_id"])

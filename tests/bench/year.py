@@ -44,7 +44,7 @@ Row = tuple[Any, ...]
 _ADMIN = {"reservation.booked", "reservation.cancelled", "reservation.noshow",
           "reservation.purged", "staff.added", "staff.pin_changed", "staff.deactivated",
           "qa.added", "qa.edited", "qa.retired", "closure.added", "closure.removed",
-          "procedure.paused", "procedure.resumed"}  # fmt: skip
+          "procedure.paused", "procedure.resumed", "mode.started", "mode.ended"}  # fmt: skip
 _RECEPTION = {"ticket.printed", "ticket.print_failed", "visit.turned_back"}
 
 

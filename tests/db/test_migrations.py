@@ -60,7 +60,7 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
 
 def test_the_lan_columns_keep_what_a_pc_knew_of_the_others(tmp_path: Path) -> None:
     db = Database(sqlite3.connect(tmp_path / "d.sqlite3", isolation_level=None))
-    migrate(db.conn, stop_before="m014_lan")
+    migrate(db.conn, stop_before="m015_lan")
     db.execute("INSERT INTO sync_nodes (node_id, name, role, last_heard_ms) "
                "VALUES ('n1', 'display', 'display', 42)")  # fmt: skip
     migrate(db.conn)

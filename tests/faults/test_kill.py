@@ -14,7 +14,7 @@ import pytest
 from app.core.node import Node
 from app.sync.service import SyncService
 from tests.helpers.clock import FakeClock
-from tests.helpers.nodes import site_node
+from tests.helpers.nodes import on_an_open_day, site_node
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +26,7 @@ def test_sigkill_at_random_points_loses_no_acknowledged_ticket(
 ) -> None:
     node = site_node(tmp_path, "reception", clock, block=0, role="reception")
     node.close()
+    on_an_open_day(tmp_path / "reception", clock)  # the workers issue at the test's time
     reader = site_node(tmp_path, "counter-1", clock, block=1, counter="1", staff=False)
     rng = random.Random(2026)
     acknowledged: dict[str, str] = {}

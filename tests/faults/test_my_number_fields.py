@@ -67,6 +67,9 @@ def test_every_field_refuses_a_my_number_and_nothing_keeps_or_echoes_it(
     data = ["--data-dir", str(site)]
     attempts = [
         ("cl", "2222", [*data, "--staff", "cl", "--counter", value, "call"]),
+        ("cl", "2222", [*data, "--staff", "cl", "--counter", value, "counter", "pause",
+                        "--reason", "break"]),
+        ("sm", "4444", [*data, "--staff", "sm", "mode", "start", "jlis", "--reason", value]),
         ("cl", "2222", [*data, "--staff", "cl", "--counter", value, "inquiry", "add",
                         "--category", "other", "--question", "窓口の場所", "--answer", "3階"]),
         ("sm", "4444", [*data, "--staff", "sm", "counter-set", "--number", value]),

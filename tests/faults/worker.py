@@ -22,7 +22,8 @@ def main(data_dir: str, count: int) -> None:
     sync = SyncService(node)
     floor = Actor("fm", "floor_manager")
     for i in range(count):
-        row = tickets.issue(floor, ("pin", "face_auth", "loss")[i % 3], "self")
+        # Sixty in a row overrun the day: the floor manager says yes to each.
+        row = tickets.issue(floor, ("pin", "face_auth", "loss")[i % 3], "self", confirm_closed=True)
         sys.stdout.write(f"ACK {row['ticket_id']} {row['number']}\n")
         sys.stdout.flush()
         sync.once()

@@ -57,6 +57,20 @@ def site_node(root: Path, name: str, clock: FakeClock, *, block: int, counter: s
     return node
 
 
+def on_an_open_day(data_dir: Path, clock: FakeClock | None = None) -> None:
+    """Puts the PC of a folder on a demo clock, as the demo's PCs are, for the tests that run
+    it in another process or through the command line on the real clock: at the time of
+    ``clock`` (then at the real pace), or a few minutes after the next opening. Its walk-ins
+    then never depend on the hour or the day the tests run."""
+    from app.sim.demo import open_day_shift
+    from db.hlc import wall_ms_now
+
+    node = Node(data_dir)
+    now = wall_ms_now()
+    node.set_demo_clock(clock() - now if clock is not None else open_day_shift(node, now))
+    node.close()
+
+
 def sync_rounds(*nodes: Node, rounds: int = 2) -> None:
     """Runs sync rounds of every node through the site's shared folder."""
     from app.sync.service import SyncService

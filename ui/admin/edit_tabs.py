@@ -59,7 +59,7 @@ class EditTab(QWidget):
         self.info.setStyleSheet("color: #005a32; font-weight: bold; font-size: 14px;")
         self.layout_ = QVBoxLayout(self)
 
-    def place(self, title: str, view: QTableView, remove: QPushButton, form: QFormLayout,
+    def place(self, title: str, view: QTableView, remove: QWidget, form: QFormLayout,
               add: QPushButton) -> None:  # fmt: skip
         """Lays out the list with its remove button (left) and the form to add (right)."""
         listing = QGroupBox(title)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from app.core.actor import NODE_ROLES, ROLES
 from app.core.catalog import Catalog
 from app.model.clock import hhmm, to_datetime
+from app.queue.counter_pauses import REASONS as PAUSE_REASONS
 from app.queue.links import PathState
 from app.reports.live import OK, HourPlan, LaneStatus
 from app.reports.staffing import HourAdvice
@@ -89,22 +90,40 @@ class LanesModel(AdminModel):
 
 
 class SignedInModel(AdminModel):
-    """現況: the staff signed in today, by counter."""
+    """現況: the staff signed in today, by counter; a paused counter (休憩 …) says so, amber."""
 
-    COLUMNS = ("col_counter", "col_staff_id", "col_name", "col_role", "col_since")
-    COL_COUNTER, COL_STAFF_ID, COL_NAME, COL_ROLE, COL_SINCE = range(5)
+    COLUMNS = (
+        "col_counter",
+        "col_staff_id",
+        "col_name",
+        "col_role",
+        "col_since",
+        "col_counter_state",
+    )
+    COL_COUNTER, COL_STAFF_ID, COL_NAME, COL_ROLE, COL_SINCE, COL_STATE = range(6)
 
-    def show(self, staff: list[dict[str, Any]]) -> None:
-        """Shows the staff (``LiveFigures.signed_in``)."""
-        pick = self._texts.pick
-        self.set_rows([
-            Row(r["staff_id"],
-                (r["signed_in_counter"] or "—", r["staff_id"], r["name"],
-                 pick(ROLES.get(r["role"], (r["role"], r["role"]))), hhmm(r["signed_in_at"])),
-                (r["signed_in_counter"] or "", r["staff_id"], r["name"], r["role"],
-                 r["signed_in_at"]))
-            for r in staff
-        ])  # fmt: skip
+    def show(self, staff: list[dict[str, Any]],
+             paused: dict[str, dict[str, Any]] | None = None) -> None:  # fmt: skip
+        """Shows the staff (``LiveFigures.signed_in``) and the counters paused now
+        (``LiveFigures.paused``)."""
+        t, pick = self._texts, self._texts.pick
+        rows = []
+        for r in staff:
+            counter = r["signed_in_counter"]
+            pause = (paused or {}).get(counter) if counter else None
+            state = "" if counter is None else tr(t, "counter_open")
+            if pause is not None:
+                reason = pick(PAUSE_REASONS.get(pause["reason"], ("?", "?")))
+                state = tr(t, "counter_paused", r=reason, t=hhmm(pause["at"]))
+            rows.append(Row(
+                r["staff_id"],
+                (counter or "—", r["staff_id"], r["name"],
+                 pick(ROLES.get(r["role"], (r["role"], r["role"]))), hhmm(r["signed_in_at"]),
+                 state),
+                (counter or "", r["staff_id"], r["name"], r["role"], r["signed_in_at"], state),
+                "amber" if pause is not None else None,
+            ))  # fmt: skip
+        self.set_rows(rows)
 
 
 class PathsModel(AdminModel):

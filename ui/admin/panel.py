@@ -1,7 +1,7 @@
 """The site manager's window (管理): live waits, staffing advice, calendar, pauses, staff, reports.
 
 Tabs: 現況 (:class:`LiveTab`), 人員配置 (:class:`StaffingTab`), 開庁日, 受付停止, 職員
-(:mod:`ui.admin.edit_tabs`), 報告書 (:mod:`ui.admin.reports_tab`), 報告事項
+(:mod:`ui.admin.edit_tabs`), 運転モード (:mod:`ui.admin.modes_tab`), 報告書 (:mod:`ui.admin.reports_tab`), 報告事項
 (:mod:`ui.admin.notes_tab`) and 提出物 (:mod:`ui.admin.deliverables_tab`). The live tabs re-read on every
 change of the node's data and every few seconds (setting ``screens.live_refresh_seconds``).
 """
@@ -24,6 +24,7 @@ from ui.admin.models import (
     StaffingModel,
     lane_name,
 )
+from ui.admin.modes_tab import ModesTab
 from ui.admin.notes_tab import NotesTab
 from ui.admin.qa_tab import QaTab
 from ui.admin.reports_tab import ReportsTab
@@ -114,7 +115,7 @@ class LiveTab(QWidget):
         worst = RED if any(s.alert == RED for s in lanes) else (
             AMBER if any(s.alert == AMBER for s in lanes) else None)  # fmt: skip
         self._show_banner(worst, alerts, target)
-        self.counters.show(self._live.signed_in(now))
+        self.counters.show(self._live.signed_in(now), self._live.paused(now))
         self.paths.show(self._services.links.paths())
         self.hours.show(self._live.hours(here.today()), to_datetime(now).hour)
         self.updated.setText(tr(t, "updated", t=hhmm(now)))
@@ -179,13 +180,15 @@ class AdminPanel(QTabWidget):
         self.staffing = StaffingTab(services, texts)
         self.closures = ClosuresTab(services, actor, texts, hub)
         self.pauses = PausesTab(services, actor, texts, hub)
+        self.modes = ModesTab(services, actor, texts, hub)
         self.staff = StaffTab(services, actor, texts, hub)
         self.reports = ReportsTab(services, texts)
         self.notes = NotesTab(services, actor, texts, hub)
         self.deliverables = DeliverablesTab(services, actor, texts, hub)
         self.qa = QaTab(services.qa, actor, texts, hub)
         for tab, key in ((self.live, "tab_live"), (self.staffing, "tab_staffing"),
-                         (self.closures, "tab_closures"), (self.pauses, "tab_pauses"),
+                         (self.closures, "tab_closures"), (self.modes, "tab_modes"),
+                         (self.pauses, "tab_pauses"),
                          (self.staff, "tab_staff"), (self.reports, "tab_reports"),
                          (self.notes, "tab_notes"), (self.deliverables, "tab_deliverables")):  # fmt: skip
             self.addTab(tab, tr(texts, key))
@@ -204,7 +207,7 @@ class AdminPanel(QTabWidget):
 
     def refresh(self) -> None:
         """Re-reads every tab after a change."""
-        tabs = (self.live, self.staffing, self.closures, self.pauses, self.staff, self.qa,
-                self.notes, self.deliverables)  # fmt: skip
+        tabs = (self.live, self.staffing, self.closures, self.modes, self.pauses, self.staff,
+                self.qa, self.notes, self.deliverables)  # fmt: skip
         for tab in tabs:
             tab.refresh()

@@ -13,6 +13,39 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
     "tab_staffing": ("人員配置", "Staffing"),
     "tab_closures": ("開庁日", "Closures"),
     "tab_pauses": ("受付停止", "Pauses"),
+    "tab_modes": ("運転モード", "Operating mode"),
+    "modes_title": ("運転モードの期間（本日から）", "Operating mode periods (from today)"),
+    "col_span": ("時間", "Time"),
+    "col_mode": ("運転モード", "Mode"),
+    "col_detail": ("内容", "What it does"),
+    "mode_from": ("開始", "From"),
+    "mode_until": ("終了時刻", "Until"),
+    "mode_now": ("今から", "Now"),
+    "mode_day": ("日付", "Day"),
+    "mode_procedures": ("受け付ける手続（縮小運転）", "Procedures taken (reduced)"),
+    "mode_lanes": ("開ける列（縮小運転）", "Lanes open (reduced)"),
+    "mode_close": ("受付終了を早める", "Close reception at"),
+    "mode_reason_hint": (
+        "計画運休、J-LIS 障害、停電 など",
+        "Planned train suspension, J-LIS down …",
+    ),
+    "mode_start": ("この運転モードにする", "Start this mode"),
+    "mode_end": ("選んだ期間を今終える", "End the selected period now"),
+    "mode_normal": ("通常に戻す", "Back to normal"),
+    "mode_started": ("✓ {m}を設定しました", "✓ {m} set"),
+    "mode_ended": ("✓ 期間を終えました", "✓ Period ended"),
+    "mode_normal_done": ("✓ 通常に戻しました", "✓ Back to normal"),
+    "modes_note": (
+        "縮小運転: 選んだ手続・列だけ当日受付（選ばなければすべて）、受付終了を早められます。"
+        "J-LIS停止: J-LIS を要する手続の当日受付を停止します。どちらも予約の方は受け付けます。"
+        "臨時閉庁: その時間は整理券を発行しません（終日の臨時閉庁は「開庁日」タブで）。"
+        "受付・呼出表示・整理券に表示され、作業日報に期間が載ります",
+        "Reduced: walk-ins only for the procedures and lanes ticked (all if none), reception "
+        "may close early. J-LIS down: procedures needing J-LIS take no walk-ins. Both still "
+        "receive booked visitors. Temporarily closed: no tickets in that time (a whole day: "
+        "the Closures tab). Shown at reception, on the board and the ticket; the daily report "
+        "lists the periods",
+    ),
     "tab_staff": ("職員", "Staff"),
     "tab_reports": ("報告書", "Reports"),
     # live
@@ -51,6 +84,9 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
         "Via the LAN, via the shared folder: whether this PC reaches that one. Calls go both "
         "ways, so one path is enough; a PC with neither is off or cut off from the network.",
     ),
+    "col_counter_state": ("窓口の状態", "Counter state"),
+    "counter_open": ("対応可", "Open"),
+    "counter_paused": ("一時停止: {r}（{t}〜）", "Paused: {r} (since {t})"),
     "hours_title": (
         "時間帯別の来庁者数（本日）: 計画と実績",
         "Visits per hour today: plan and actual",
@@ -99,12 +135,13 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
         "（人数×対応時間÷60）を切り上げて加算。来庁見込み = 直近60分の当日来庁（開庁後60分未満は"
         "開庁から）+ その時間帯の予約。対応時間 = 本日終えた整理券の呼出しから完了まで（未完了なら手続の"
         "標準時間）。開いている窓口 = 本日サインインした窓口（委託は委託の列、市職員は市の列、"
-        "本日呼び出した列）",
+        "本日呼び出した列）。一時停止中（休憩など）の窓口は数えません",
         "Walk-ins by Erlang C (M/M/c); booked visitors arrive on schedule and add their load "
         "(visits × service ÷ 60, rounded up). Expected visits = walk-ins of the last 60 minutes (since opening "
         "if sooner) + reservations of the hour. Service = call to end of today's finished "
         "tickets (the catalog's time before any). Counters open = counters signed in today "
-        "(contractor clerks: contractor lanes; city staff: city lanes; plus lanes they called)",
+        "(contractor clerks: contractor lanes; city staff: city lanes; plus lanes they called); "
+        "a paused counter (break …) does not count",
     ),
     "closed_no_advice": ("本日は閉庁日のため目安はありません", "Closed today: no advice"),
     # closures

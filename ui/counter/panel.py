@@ -2,9 +2,12 @@
 
 F1 call next · F5 recall · F2 start · F3 done · F9 done, documents missing (revisit) ·
 F10 done, J-LIS down: come back later · F4 no-show (after the configured calls) · F6 hold ·
-Ctrl+D ask the city's double check (シ; the visitor stays at the counter) ·
-F7 resume · F8 transfer · Ctrl+F call a number. The moves that end a visit without the
-service (F9, F10, F4) ask first: a slip of the key would send the visitor away.
+Ctrl+D ask the city's double check (シ; the visitor stays at the counter) · a visit of
+several procedures records an outcome for each (and F3 moves it on to the city counter
+when a procedure of the city's remains) ·
+F7 resume · F8 transfer · Ctrl+F call a number · Ctrl+P pause the counter with a reason
+(休憩 …: it calls nobody until reopened) or reopen it. The moves that end a visit without
+the service (F9, F10, F4) ask first: a slip of the key would send the visitor away.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -38,9 +42,12 @@ from app.model.clock import hhmm
 from app.model.ticket_fold import timings
 from app.model.ticket_states import HELD
 from app.printing.layout import scanned_ticket
+from app.queue.counter_pauses import REASONS as PAUSE_REASONS
 from app.queue.queries import allowed_actions, confirmation
-from app.queue.tickets import STATE_NAMES
+from app.queue.routes import procedures_of
+from app.queue.tickets import PRIORITY_REASONS, STATE_NAMES
 from app.services import CounterServices
+from ui.counter.outcomes import OutcomeBox
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.keys import bind_key
@@ -100,6 +107,7 @@ class CounterPanel(QWidget):
         self._tickets = services.tickets
         self._queue = services.queue
         self._told: set[str] = set()  # conflicts already shown to the clerk
+        self.paused = False  # the counter is paused (休憩 …) and calls nobody
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, shortcut, _, _) in enumerate(ACTIONS):
@@ -125,6 +133,18 @@ class CounterPanel(QWidget):
             "background: #e69f00; color: #000000; font-weight: bold; font-size: 16px; padding: 8px;"
         )
         self.board_notice.hide()
+        # The counter is paused (休憩 …): it calls nobody until reopened.
+        self.pause_notice = QLabel()
+        self.pause_notice.setObjectName("pause_notice")
+        self.pause_notice.setWordWrap(True)
+        self.pause_notice.setStyleSheet(
+            "background: #e8f1fa; color: #000000; font-weight: bold; font-size: 16px; padding: 8px;"
+        )
+        self.pause_notice.hide()
+        self.pause_button = QPushButton(texts("pause_counter"))
+        self.pause_button.setMinimumHeight(40)
+        self.pause_button.clicked.connect(lambda: self.toggle_pause())
+        bind_key(self, "Ctrl+P", self.toggle_pause)
         self._started_ms = self._here.now_ms()
         self.number = big_label(64)
         self.details = QLabel()
@@ -144,12 +164,14 @@ class CounterPanel(QWidget):
         self.fee = QComboBox()
         for fee in (None, "reissue", "express"):
             self.fee.addItem(texts(f"fee_{fee or 'none'}"), fee)
+        self.outcome_box = OutcomeBox(self._here.catalog, texts)
         self.checks = QListWidget()
         self.checks.setMaximumWidth(360)
         self.sign_button = QPushButton(texts("sign_check"))
         self.sign_button.clicked.connect(lambda: self.sign_check())
         self.signs_checks = actor.may("ticket.doublecheck")
         left = QVBoxLayout()
+        left.addWidget(self.pause_notice)
         left.addWidget(self.board_notice)
         left.addWidget(self.conflict)
         left.addWidget(self.number)
@@ -161,10 +183,12 @@ class CounterPanel(QWidget):
         specific.addWidget(call_button)
         left.addLayout(specific)
         right = QVBoxLayout()
+        right.addWidget(self.pause_button)
         fee_row = QHBoxLayout()
         fee_row.addWidget(QLabel(texts("fee")))
         fee_row.addWidget(self.fee, 1)
         right.addLayout(fee_row)
+        right.addWidget(self.outcome_box)
         right.addWidget(QLabel(texts("held_here")))
         right.addWidget(self.held)
         if self.signs_checks:  # city staff sign off the checks other counters ask for
@@ -234,16 +258,49 @@ class CounterPanel(QWidget):
                     self.error.setText(self._texts("nobody_here"))
                     return
                 if method == "done" and args == ("completed",):
-                    args = ("completed", self.fee.currentData())
-                getattr(self._tickets, method)(self._actor, ticket["ticket_id"], *args)
+                    args = ("completed", self.fee.currentData(), self.outcome_box.outcomes())
+                result = getattr(self._tickets, method)(self._actor, ticket["ticket_id"], *args)
                 if method == "done":
                     self.fee.setCurrentIndex(0)
+                if method == "done" and result["ticket_id"] != ticket["ticket_id"]:
+                    self._moved_on(result)  # the visit goes on to another counter
+                    return
         except UserError as exc:
             self.error.setText(self._texts.error(exc))
             return
         self.error.clear()
         self.notice.clear()
         self._hub.notify()
+
+    def _moved_on(self, new: dict[str, Any]) -> None:
+        lane = self._here.catalog.lane(new["lane"])
+        self.error.clear()
+        self.notice.setText(self._texts("moved_on", n=self._queue.held_number(new),
+                                        lane=self._texts.pick((lane.name_ja, lane.name_en))))  # fmt: skip
+        self._hub.notify()
+
+    def toggle_pause(self, reason: str | None = None) -> None:
+        """Pauses the counter with a reason (asked unless given), or reopens a paused one."""
+        pauses = self._services.pauses
+        try:
+            if pauses.state(self._actor.counter) is not None:
+                pauses.resume(self._actor)
+            else:
+                reason = reason or self._ask_reason()
+                if reason is None:
+                    return
+                pauses.pause(self._actor, reason)
+        except UserError as exc:
+            self.error.setText(self._texts.error(exc))
+            return
+        self.error.clear()
+        self._hub.notify()
+
+    def _ask_reason(self) -> str | None:
+        names = [self._texts.pick(pair) for pair in PAUSE_REASONS.values()]
+        name, ok = QInputDialog.getItem(self, self._texts("pause_counter"),
+                                        self._texts("pause_reason"), names, 0, False)  # fmt: skip
+        return list(PAUSE_REASONS)[names.index(name)] if ok and name in names else None
 
     def request_check(self) -> None:
         """Asks for the city's double check of the current ticket (the visitor stays)."""
@@ -330,8 +387,10 @@ class CounterPanel(QWidget):
     # -- showing ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Shows the current ticket, the held ones, and any call another counter won."""
+        """Shows the current ticket, the held ones, any call another counter won, and
+        whether the counter is paused."""
         self._show_conflicts()
+        self._show_pause()
         self.held.clear()
         for t in self.mine((HELD,)):
             item = QListWidgetItem(f"{t['number']}  {self._procedure(t)}")
@@ -349,6 +408,7 @@ class CounterPanel(QWidget):
     def refresh_times(self) -> None:
         """Updates the current ticket's card (its waiting time moves every second)."""
         ticket = self.current_ticket()
+        self.outcome_box.show_ticket(ticket)
         if ticket is None:
             self.number.setText("—")
             self.details.setText(self._texts("to_counter", c=self._actor.counter or "?"))
@@ -368,6 +428,8 @@ class CounterPanel(QWidget):
         ]
         if ticket["reservation_id"] and ticket["slot_start"] is not None:
             lines.append(t("slot_of", s=hhmm(ticket["slot_start"])))
+        if ticket["priority_reason"] in PRIORITY_REASONS:
+            lines.append(t("priority_mark", r=t.pick(PRIORITY_REASONS[ticket["priority_reason"]])))
         if ticket["call_count"] > 1:
             lines.append(t("calls", n=ticket["call_count"]))
         held = self._queue.held_number(ticket)
@@ -386,13 +448,23 @@ class CounterPanel(QWidget):
             self.board_notice.setText(self._texts("board_silent", t=heard))
         self.board_notice.setVisible(hearing.silent)
 
+    def _show_pause(self) -> None:
+        pause = self._services.pauses.state(self._actor.counter)
+        self.paused = pause is not None
+        self.pause_button.setText(self._texts("resume_counter" if self.paused else "pause_counter"))
+        if pause is not None:
+            reason = self._texts.pick(PAUSE_REASONS.get(pause["reason"], ("?", "?")))
+            self.pause_notice.setText(self._texts("counter_paused", r=reason, t=hhmm(pause["at"])))
+        self.pause_notice.setVisible(self.paused)
+
     def _procedure(self, ticket: dict[str, Any]) -> str:
-        proc = self._here.catalog.procedure(ticket["procedure"])
-        return self._texts.pick((proc.name_ja, proc.name_en))
+        procs = [self._here.catalog.procedure(code) for code in procedures_of(ticket)]
+        return "・".join(self._texts.pick((p.name_ja, p.name_en)) for p in procs)
 
     def _enable(self, ticket: dict[str, Any] | None) -> None:
         allowed = allowed_actions(ticket, bool(self.mine((HELD,))),
                                   self._here.settings.counter.noshow_after_calls)  # fmt: skip
+        allowed["call_next"] = allowed["call_next"] and not self.paused
         for key, button in self.buttons.items():
             button.setEnabled(allowed[key])
 

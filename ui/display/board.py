@@ -9,7 +9,8 @@ calls already on the board when it starts are not announced again.
 
 Laid out for landscape screens (1920×1080, 1280×720: the last calls beside the current
 ones) and portrait ones (1080×1920: below them); every text shrinks to fit its place, so a
-number is never cut off. What only staff need (the PC is offline, events wait to go out)
+number is never cut off. An operating mode other than 通常 (縮小運転, J-LIS停止, 臨時閉庁)
+is said in a band under the heading. What only staff need (the PC is offline, events wait to go out)
 is a small mark in the corner. When the board has heard nothing from the counters for
 longer than ``display.silence_seconds``, it stops showing calls it can no longer vouch
 for and tells the room that the counters call in person.
@@ -71,7 +72,7 @@ BLACK, WHITE, YELLOW, GREY, BAND = "#000000", "#ffffff", "#ffe000", "#c8c8c8", "
 #: Pixel sizes at 1920×1080 (landscape) or 1080×1920 (portrait); the board scales them to
 #: its size, and each text shrinks further if its place is too small for it.
 SIZES = {"heading": 60, "column": 40, "number": 172, "arrow": 96, "counter": 112,
-         "recent_head": 40, "recent": 60, "waiting": 48, "mark": 18}  # fmt: skip
+         "recent_head": 40, "recent": 60, "waiting": 48, "mark": 18, "mode": 44}  # fmt: skip
 #: The widest text each kind of label usually shows: labels of a kind keep one size.
 TEMPLATES = {"number": "C-2001", "counter": "Counter 12", "recent": "C-2001"}
 #: Width shares of the number, arrow and counter columns and of the recent calls: the
@@ -131,6 +132,7 @@ class DisplayBoard(QWidget):
         recent = shown.recent_rows if recent is None else recent
         self.announcer = announcer if announcer is not None else default_announcer(self)
         self._links = services.links
+        self._modes = services.modes
         self._started_ms = self._here.now_ms()
         self.silent = False  # nothing heard from the counters for too long
         self._marks: list[str] = []  # the staff's mark: offline, unsent events …
@@ -244,6 +246,13 @@ class DisplayBoard(QWidget):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # see minimumSizeHint
         layout.setContentsMargins(32, 16, 32, 16)
         layout.addWidget(_band(head))
+        # The operating mode when it is not 通常 (縮小運転, J-LIS停止, 臨時閉庁).
+        self.mode_line = self._label("mode", YELLOW)
+        mode = QHBoxLayout()
+        mode.addWidget(self.mode_line, 1)
+        self.mode_band = _band(mode)
+        self.mode_band.hide()
+        layout.addWidget(self.mode_band)
         layout.addLayout(self.middle, 1)
         layout.addWidget(_band(foot))
         self._scale(1.0)
@@ -417,8 +426,16 @@ class DisplayBoard(QWidget):
         self.show_mark()
         self.paint_flash()
 
+    def show_mode(self) -> None:
+        """Shows the operating mode under the heading when it is not 通常 (every second: a
+        period planned for later starts without any change of data)."""
+        line = self._modes.now().public_line()
+        self.mode_line.setText("" if line is None else tr_pair(self.lang, "board", line))
+        self.mode_band.setVisible(line is not None)
+
     def show_clock(self) -> None:
         """Shows the node's time in the heading band (and a new day's empty board)."""
+        self.show_mode()
         shown = to_datetime(self._here.now_ms()).strftime("%H:%M")
         self.clock.setText(self.t("demo_clock", t=shown) if self._here.demo_clock else shown)
         if self._here.today().isoformat() != self._day:

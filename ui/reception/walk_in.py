@@ -1,9 +1,11 @@
 """The reception desk: categorise the visit, check the documents, issue and print.
 
-Touch-sized and keyboard-driven: 1–9 pick the procedure, Q/W/E the applicant type,
-F2 the visitor's language (the next of the eight; Shift+F2 the one before), Ctrl+A ticks
-every document, Enter issues, F5 turns the visitor back (書類不備), F6 reprints, F8
-cancels the last ticket, Esc starts over (in Japanese again).
+Touch-sized and keyboard-driven: 1–9 and 0 pick the procedure, Q/W/E the applicant type,
++ turns 複数の手続 on (a procedure button then adds one more to the visit, each with its
+own checklist), F2 the visitor's language (the next of the eight; Shift+F2 the one before),
+F3 marks a priority visitor (優先, a reason of a fixed list), Ctrl+A ticks every document,
+Enter issues, F5 turns the visitor back (書類不備), F6 reprints, F8 cancels the last ticket,
+Esc starts over (in Japanese again).
 
 The ticket is printed in Japanese and the chosen language (English beside Japanese when
 the visitor's is Japanese); the language is kept with the ticket, so a reprint comes out
@@ -20,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,9 +37,16 @@ from PySide6.QtWidgets import (
 from app.core.actor import Actor
 from app.core.errors import UserError
 from app.core.i18n import CODES, font_families, language
+from app.model.clock import hhmm
 from app.printing.printer import Printer
-from app.queue.tickets import OutsideHours
+from app.queue.forecast import Forecast
+from app.queue.hours import OutsideHours, ReceptionDay
+from app.queue.modes import ModeNow
+from app.queue.modes import detail as mode_detail
+from app.queue.routes import stops
+from app.queue.tickets import PRIORITY_REASONS
 from app.services import ReceptionServices
+from ui.reception.choices import button_text, procedure_key, route_text
 from ui.reception.touch import TOUCH_STYLE
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
@@ -47,6 +57,8 @@ from ui.widgets.qt_printer import print_and_show
 from ui.widgets.wrap_button import WrapButton
 
 APPLICANT_KEYS = ("Q", "W", "E")
+
+
 Confirm = Callable[[str], bool]
 
 
@@ -61,15 +73,31 @@ class ReceptionPanel(QWidget):
         self._printer = printer
         self._confirm = confirm or self._ask
         self._tickets = services.tickets
-        self.procedure: str | None = None
+        self.procedure: str | None = None  # the first of the visit's procedures
+        self.procedures: list[str] = []
         self.applicant: str | None = None
+        self.sections: list[QLabel] = []  # a title over each procedure's checklist
         self.lang = "ja"  # the visitor's language (F2)
         self.last: dict[str, Any] | None = None
         self.setStyleSheet(TOUCH_STYLE)
         self.counts = QLabel()
         self.counts.setStyleSheet("font-size: 15px;")
+        # The operating mode when it is not 通常 (縮小運転, J-LIS停止, 臨時閉庁).
+        self.mode_banner = QLabel()
+        self.mode_banner.setObjectName("mode_banner")
+        self.mode_banner.setWordWrap(True)
+        self.mode_banner.setStyleSheet(
+            "background: #e69f00; color: #000000; font-weight: bold; font-size: 16px; padding: 6px;"
+        )
+        self.mode_banner.hide()
         root = QVBoxLayout(self)
+        root.addWidget(self.mode_banner)
         root.addWidget(self.counts)
+        # 本日の受付終了見込み per lane (app/queue/forecast.py), read again every half minute.
+        self.expected_end = QLabel()
+        self.expected_end.setObjectName("expected_end")
+        self.expected_end.setStyleSheet("font-size: 15px;")
+        root.addWidget(self.expected_end)
         columns = QHBoxLayout()
         root.addLayout(columns, 1)
         columns.addWidget(self._choices(), 3)
@@ -78,6 +106,8 @@ class ReceptionPanel(QWidget):
         self._shortcuts()
         self.choose_language("ja")
         hub.changed.connect(self.refresh)
+        self._ticks = 0
+        hub.tick.connect(self._tick)
         self.refresh()
 
     # -- building -------------------------------------------------------------------------
@@ -88,6 +118,7 @@ class ReceptionPanel(QWidget):
         grid = QGridLayout(box)
         self.procedure_buttons: dict[str, WrapButton] = {}
         group = self.procedure_group = QButtonGroup(self)
+        group.setExclusive(False)  # several procedures may be chosen (see choose_procedure)
         for i, proc in enumerate(self._here.catalog.procedures.values()):
             button = WrapButton()  # long names wrap rather than being cut off
             button.setCheckable(True)
@@ -110,6 +141,18 @@ class ReceptionPanel(QWidget):
             applicants.addWidget(choice)
             self.applicant_buttons[app.code] = choice
         grid.addLayout(applicants, 5, 0, 1, 2)
+        # 優先: a reason of a fixed list, never anything personal (F3 picks the next one).
+        self.priority = QComboBox()
+        self.priority.setStyleSheet("font-size: 16px;")
+        self.priority.addItem(t("priority_none"), None)
+        for code, names in PRIORITY_REASONS.items():
+            self.priority.addItem(t("priority_reason", r=t.pick(names)), code)
+        grid.addWidget(self.priority, 6, 0)
+        # Several procedures in one visit: while on, a procedure button adds or removes one.
+        self.multi = QPushButton(t("multi"))
+        self.multi.setCheckable(True)
+        self.multi.toggled.connect(lambda _on: self.show_choice())
+        grid.addWidget(self.multi, 6, 1)
         return box
 
     def _documents(self) -> QWidget:
@@ -181,11 +224,12 @@ class ReceptionPanel(QWidget):
             bind_key(self, key, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         for i, code in enumerate(self.procedure_buttons, start=1):
-            bind(str(i), partial(self.choose_procedure, code))
+            bind(procedure_key(i), partial(self.choose_procedure, code))
         for key, code in zip(APPLICANT_KEYS, self.applicant_buttons, strict=True):
             bind(key, partial(self.choose_applicant, code))
         for key, slot in (("F2", self.next_language),
                           ("Shift+F2", partial(self.next_language, -1)),
+                          ("F3", self.next_priority), ("+", self.toggle_multi),
                           ("Ctrl+A", self.tick_all), ("Return", self.issue), ("Enter", self.issue),
                           ("F5", self.turn_back), ("F6", self.reprint), ("F8", self.cancel_last),
                           ("Esc", self.reset)):  # fmt: skip
@@ -194,15 +238,37 @@ class ReceptionPanel(QWidget):
     # -- choosing ---------------------------------------------------------------------------
 
     def choose_procedure(self, code: str) -> None:
-        """Selects a procedure (ignored while it is paused)."""
+        """Selects a procedure (ignored while it is paused); with 複数の手続 on, adds it to
+        the visit's procedures or takes it out again."""
+        if self.multi.isChecked() and self.procedures:
+            self.add_procedure(code)
+            return
         if not self.procedure_buttons[code].isEnabled():
             return
-        self.procedure = code
-        self.procedure_buttons[code].setChecked(True)
-        proc = self._here.catalog.procedure(code)
-        if self.applicant is not None and self.applicant not in proc.applicants:
+        self._choose([code])
+
+    def add_procedure(self, code: str) -> None:
+        """Adds a procedure to the visit, or takes it out if it is in already."""
+        if code in self.procedures:
+            self._choose([c for c in self.procedures if c != code])
+        elif self.procedure_buttons[code].isEnabled():
+            self._choose([*self.procedures, code])
+
+    def _choose(self, codes: list[str]) -> None:
+        self.procedures = codes
+        self.procedure = codes[0] if codes else None
+        for code, button in self.procedure_buttons.items():
+            button.setChecked(code in codes)
+        catalog = self._here.catalog
+        if self.applicant is not None and any(
+            self.applicant not in catalog.procedure(code).applicants for code in codes
+        ):
             self.applicant = None
         self.show_choice()
+
+    def toggle_multi(self) -> None:
+        """Turns 複数の手続 on or off (the + key)."""
+        self.multi.setChecked(not self.multi.isChecked())
 
     def choose_applicant(self, code: str) -> None:
         """Selects the applicant type."""
@@ -231,18 +297,19 @@ class ReceptionPanel(QWidget):
     def show_choice(self) -> None:
         """Shows the lane, the checklist, or why no walk-in ticket can be issued."""
         t, catalog = self._texts, self._here.catalog
-        for check in self.checks:
-            self.checks_box.removeWidget(check)
-            check.hide()
-            check.deleteLater()
-        self.checks = []
+        for widget in [*self.checks, *self.sections]:
+            self.checks_box.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self.checks, self.sections = [], []
         self.reserve_qr.clear()
         self.issue_button.setEnabled(False)
         self.turn_back_button.setEnabled(False)
         if self.procedure is None:
             self.route.setText(t("choose_procedure"))
             return
-        proc = catalog.procedure(self.procedure)
+        procs = [catalog.procedure(code) for code in self.procedures]
+        proc = next((p for p in procs if p.reservation), procs[0])
         if proc.reservation:
             left = self.capacity_left()
             self.route.setText(
@@ -253,15 +320,21 @@ class ReceptionPanel(QWidget):
         if self.applicant is None:
             self.route.setText(t("choose_applicant"))
             return
-        lane = catalog.lane_for(self.procedure, self.applicant)
-        self.route.setText(f"→ {lane.prefix}  {t.pick((lane.name_ja, lane.name_en))}")
-        for document in catalog.documents(self.procedure, self.applicant):
-            check = QCheckBox(catalog.document_name(document, t.lang))
-            check.setProperty("document", document)  # what is recorded: the catalog's name
-            check.setStyleSheet("font-size: 16px; padding: 4px;")
-            check.toggled.connect(self._update_buttons)
-            self.checks_box.addWidget(check)
-            self.checks.append(check)
+        self.route.setText(route_text(t, catalog, stops(catalog, self.procedures, self.applicant)))
+        for code in self.procedures:
+            if len(self.procedures) > 1:  # each procedure with its own checklist
+                name = catalog.procedure(code)
+                section = QLabel(t.pick((name.name_ja, name.name_en)))
+                section.setStyleSheet("font-size: 15px; font-weight: bold; margin-top: 4px;")
+                self.checks_box.addWidget(section)
+                self.sections.append(section)
+            for document in catalog.documents(code, self.applicant):
+                check = QCheckBox(catalog.document_name(document, t.lang))
+                check.setProperty("document", document)  # what is recorded: the catalog's name
+                check.setStyleSheet("font-size: 16px; padding: 4px;")
+                check.toggled.connect(self._update_buttons)
+                self.checks_box.addWidget(check)
+                self.checks.append(check)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -273,15 +346,23 @@ class ReceptionPanel(QWidget):
         """Returns today's reservation capacity not yet booked."""
         return self._services.reservations.capacity_left(self._here.today())
 
+    def next_priority(self) -> None:
+        """Picks the next priority reason (F3), back to none after the last."""
+        self.priority.setCurrentIndex((self.priority.currentIndex() + 1) % self.priority.count())
+
     def reset(self) -> None:
         """Clears the choice for the next visitor (Japanese again)."""
+        self.priority.setCurrentIndex(0)
+        self.multi.setChecked(False)
         self.procedure = self.applicant = None
+        self.procedures = []
         self.choose_language("ja")
         for group in (self.procedure_group, self.applicant_group):
+            exclusive = group.exclusive()
             group.setExclusive(False)  # an exclusive group refuses to uncheck its button
             for button in group.buttons():
                 button.setChecked(False)
-            group.setExclusive(True)
+            group.setExclusive(exclusive)
         self.show_choice()
 
     # -- acting ---------------------------------------------------------------------------
@@ -291,13 +372,15 @@ class ReceptionPanel(QWidget):
         if not self.issue_button.isEnabled() or self.procedure is None or self.applicant is None:
             return
         args = (self._actor, self.procedure, self.applicant)
+        priority = {"priority_reason": self.priority.currentData(),
+                    "others": tuple(self.procedures[1:])}  # fmt: skip
         try:
             try:
-                row = self._tickets.issue(*args, lang=self.lang)
+                row = self._tickets.issue(*args, lang=self.lang, **priority)
             except OutsideHours as exc:
                 if not self._confirm(self._texts.error(exc)):
                     return
-                row = self._tickets.issue(*args, confirm_closed=True, lang=self.lang)
+                row = self._tickets.issue(*args, confirm_closed=True, lang=self.lang, **priority)
         except UserError as exc:
             self.error.setText(self._texts.error(exc))
             return
@@ -326,6 +409,35 @@ class ReceptionPanel(QWidget):
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self, self._texts("issue"), question)
         return answer == QMessageBox.StandardButton.Yes
+
+    def _show_expected_end(self, hours: ReceptionDay) -> Forecast | None:
+        """Shows when today's reception is expected to end in each lane (本日の受付終了見込み),
+        marked when it passes closing; returns the estimate (None: the center is closed)."""
+        t, catalog = self._texts, self._here.catalog
+        if hours.close_ms is None:
+            self.expected_end.setText("")
+            return None
+        expected = self._services.queue.forecast()
+        parts = []
+        for lane in catalog.lanes.values():
+            end = expected.lane_end_ms[lane.id]
+            shown = "—" if end is None else hhmm(end)
+            if not expected.counters.get(lane.id):
+                shown = t("no_counter")
+            if end is not None and end > hours.close_ms:
+                shown = t("after_close", t=shown)
+            parts.append(f"{lane.prefix} {shown}")
+        self.expected_end.setText(t("expected_end", e="   ".join(parts)))
+        return expected
+
+    def _show_mode(self, modes: ModeNow) -> None:
+        """Shows the operating mode when it is not 通常: each period, its times, why, and
+        what it leaves out."""
+        t, catalog = self._texts, self._here.catalog
+        lines = [t("mode_period", m=t.pick(p.name()), s=p.span(), r=p.reason,
+                   d=t.pick(mode_detail(p, catalog))) for p in modes.periods]  # fmt: skip
+        self.mode_banner.setText("\n".join(lines))
+        self.mode_banner.setVisible(bool(lines))
 
     def reprint(self) -> None:
         """Prints the last ticket again, or the oldest one waiting for a reprint."""
@@ -369,7 +481,7 @@ class ReceptionPanel(QWidget):
         missing = [str(c.property("document")) for c in self.checks if not c.isChecked()]
         try:
             text = self._services.visits.turn_back(
-                self._actor, self.procedure, self.applicant, missing
+                self._actor, self.procedure, self.applicant, missing, self.procedures[1:]
             )
         except UserError as exc:
             self.error.setText(self._texts.error(exc))
@@ -381,8 +493,15 @@ class ReceptionPanel(QWidget):
         self.reset()
         self._hub.notify()
 
+    def _tick(self) -> None:
+        """Reads the estimates again every half minute: time passes without any change."""
+        self._ticks += 1
+        if self._ticks % 30 == 0:
+            self.refresh()
+
     def refresh(self) -> None:
-        """Updates counts, capacity, pauses and the reprint queue."""
+        """Updates counts, capacity, the day's expected end, pauses, modes and the reprint
+        queue."""
         t = self._texts
         today = self._here.today()
         counts = lane_counts(self._services.queue.waiting_counts(), self._here.catalog, t)
@@ -390,16 +509,35 @@ class ReceptionPanel(QWidget):
             f"{counts}    {t('capacity_left', n=self.capacity_left())}"
             if self._here.calendar().is_open(today) else counts
         )  # fmt: skip
-        pauses = self._services.pauses
+        pauses, catalog = self._services.pauses, self._here.catalog
+        modes = self._services.modes.now()
+        self._show_mode(modes)
+        hours = self._services.queue.reception_day()
+        expected = self._show_expected_end(hours)
+        now = self._here.now_ms()
         for i, (code, button) in enumerate(self.procedure_buttons.items(), start=1):
-            proc = self._here.catalog.procedure(code)
-            label = f"{i}  {t.pick((proc.name_ja, proc.name_en))}"
+            proc = catalog.procedure(code)
+            notes: list[str] = []
             reason = pauses.reason(code)
+            applicant = self.applicant if self.applicant in proc.applicants else proc.applicants[0]
+            lane = catalog.lane_for(code, applicant)
+            blocking = modes.blocking(proc, lane, proc.reservation)
             if proc.reservation:
-                label += f"\n   {t('reservation_mark')}"
+                notes.append(t("reservation_mark"))
             if reason is not None:
-                label += f"\n   {t('paused', r=reason)}"
-            button.setText(label)
+                notes.append(t("paused", r=reason))
+            elif blocking is not None:  # the reason is on the mode's banner above
+                reason = blocking.reason
+                notes.append(t("paused", r=t.pick(blocking.name())))
+            elif expected is not None and hours.close_ms is not None and not proc.reservation:
+                cutoff = hours.cutoff_ms(code)
+                ends = expected.visit_end_ms(lane.id, self._services.queue.visit_minutes([code]))
+                if cutoff is not None and now >= cutoff:
+                    notes.append(t("cutoff_passed", t=hhmm(cutoff)))
+                elif ends is not None and ends > hours.close_ms:  # asked before issuing
+                    notes.append(t("ends_after_close", t=hhmm(ends)))
+            button.setText(button_text(f"{procedure_key(i)}  {t.pick((proc.name_ja, proc.name_en))}",
+                                       notes))  # fmt: skip
             button.setEnabled(reason is None)
         queue = self._services.printing.reprint_queue()
         self.queue_label.setText(t("reprint_queue", n=len(queue)) if queue else "")

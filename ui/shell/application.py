@@ -192,6 +192,8 @@ def run_shell(args: argparse.Namespace) -> int:
             panel.setCurrentIndex(tab - 1)
         size = args.size or (None if isinstance(widget, SignInDialog) else "1280x800")
         screenshot(widget, args.screenshot, size)
+        if isinstance(widget, MainWindow):
+            widget.leaving = True  # a screenshot only looks: closing asks nothing
         widget.close()
         node.close()
         return 0

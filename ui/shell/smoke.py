@@ -135,16 +135,21 @@ class Smoke:
     def step_migrate(self) -> str:
         """Sets up one PC per role (migrating each new database) sharing one site key."""
         from app.core.node import Node
+        from app.sim.demo import open_day_shift
 
         self.share.mkdir(parents=True)
         (self.workdir / "tickets").mkdir()
         site_key = secrets.token_hex(32)
+        shift: int | None = None
         for name, role, counter, block in NODES:
             node = Node(self.workdir / name)
             self.nodes[name] = node
             node.initialise(site_id="smoke", name=f"smoke-{name}", role=role,
                             share_dir=str(self.share), printer=f"pdf:{self.workdir / 'tickets'}",
                             counter=counter, issuer_block=block, site_key=site_key)  # fmt: skip
+            # The check runs at any hour of any day: its PCs live on an open day, as a demo's.
+            shift = open_day_shift(node, node.now_ms()) if shift is None else shift
+            node.set_demo_clock(shift)
         wanted: list[str] = []
         for name, node in self.nodes.items():
             applied, wanted = node.schema()

@@ -113,7 +113,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff": ("職員", "Staff"),
     "minutes": ("{m}分", "{m} min"),
     "documents": ("持参書類の確認", "Documents brought"),
-    "choose_procedure": ("手続を選んでください（1〜9）", "Choose the procedure (1–9)"),
+    "choose_procedure": ("手続を選んでください（1〜9・0）", "Choose the procedure (1–9, 0)"),
     "choose_applicant": (
         "受取者・申請者の区分を選んでください（Q/W/E）",
         "Choose the applicant type (Q/W/E)",
@@ -192,6 +192,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "staff_role": ("{s}（{r}）", "{s} ({r})"),
     "pause_hint": ("J-LIS 障害", "J-LIS down"),
+    "outcomes_title": ("手続ごとの結果（F3 で記録）", "Outcome of each procedure (F3)"),
+    "moving_on": ("続けて {lane}: {p}（F3 で回付）", "Then {lane}: {p} (F3 transfers)"),
+    "moved_on": (
+        "✓ この窓口の手続を記録し、{lane}へ回付しました。お客様は番号 {n} のままお待ちください",
+        "✓ Recorded here and transferred to the {lane}. The visitor keeps number {n}.",
+    ),
+    "expected_end": ("本日の受付終了見込み  {e}", "Today's reception expected to end  {e}"),
+    "after_close": ("{t}（閉庁後）", "{t} (after closing)"),
+    "no_counter": ("窓口なし", "no counter"),
+    "cutoff_passed": ("受付終了（{t}）", "reception ended ({t})"),
+    "ends_after_close": ("終了見込み {t}（閉庁後）", "expected end {t} (after closing)"),
+    "multi": ("＋ 複数の手続 (+)", "+ Several procedures (+)"),
+    "route_first": ("→ {lane}: {p}", "→ {lane}: {p}"),
+    "route_then": (
+        "→ 続けて {lane}: {p}（番号はそのまま、回付でご案内）",
+        "→ then {lane}: {p} (same number, transferred)",
+    ),
+    "priority_none": ("優先なし (F3)", "No priority (F3)"),
+    "priority_reason": ("優先: {r} (F3)", "Priority: {r} (F3)"),
+    "priority_mark": ("優先（{r}）", "Priority ({r})"),
+    "mode_period": ("運転モード {m}（{s}、{r}）: {d}", "Operating mode {m} ({s}, {r}): {d}"),
+    "pause_counter": ("一時停止 (Ctrl+P)", "Pause (Ctrl+P)"),
+    "resume_counter": ("窓口を再開 (Ctrl+P)", "Reopen (Ctrl+P)"),
+    "pause_reason": ("一時停止の理由", "Reason for the pause"),
+    "counter_paused": (
+        "一時停止中: {r}（{t}〜）。再開するまで次の方は呼び出せません",
+        "Paused: {r} (since {t}). Reopen the counter to call the next visitor.",
+    ),
 }
 
 

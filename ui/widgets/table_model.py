@@ -178,6 +178,8 @@ class KeyedTableModel(QAbstractTableModel):
             if isinstance(value, float):
                 return f"{value:.1f}"
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > 12:
+            return value  # a long text cut off in its column is read whole on hover
         if role == SORT_ROLE:
             return value if row.sort is None else row.sort[index.column()]
         if role == KEY_ROLE:

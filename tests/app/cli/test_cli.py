@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import COMMANDS, build_parser, main
+from tests.helpers.nodes import on_an_open_day
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv("MADOGUCHI_NEW_PIN", pin)
         assert main(["--data-dir", str(data), "--staff", "admin", "staff", "add", staff_id,
                      "--name", f"職員 {staff_id}", "--role", role]) == 0  # fmt: skip
+    on_an_open_day(data)
     return data
 
 
@@ -215,6 +217,7 @@ def test_a_printer_that_fails_still_issues_and_exits_3(
     monkeypatch.setenv("MADOGUCHI_NEW_PIN", "1111")
     main(["--data-dir", str(data), "--staff", "admin", "staff", "add", "fm", "--name", "受付",
           "--role", "floor_manager"])  # fmt: skip
+    on_an_open_day(data)
     as_staff(monkeypatch, "fm", "1111")
     code, out, _ = run(capsys, "--data-dir", str(data), "ticket", "issue", "--procedure", "pin",
                        "--print")  # fmt: skip

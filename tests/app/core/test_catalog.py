@@ -16,6 +16,7 @@ PROCEDURES = [
     "certificate",
     "pin",
     "loss",
+    "unsuspend",
     "surface",
     "face_auth",
     "express",
@@ -29,6 +30,7 @@ ROUTES = {
     "certificate": ("general", "general", "city"),  # エ / オ
     "pin": ("general", "general", "city"),  # カ / キ
     "loss": ("general", "general", "general"),  # ク
+    "unsuspend": ("general", "general", "general"),  # ク (一時停止の解除)
     "surface": ("general", "general", "city"),  # ケ
     "face_auth": ("city", "city", "city"),  # コ
     "express": ("city", "city", "city"),  # セ
@@ -41,6 +43,7 @@ LETTERS = {
     "certificate": "エ・オ",
     "pin": "カ・キ",
     "loss": "ク",
+    "unsuspend": "ク",
     "surface": "ケ",
     "face_auth": "コ",
     "express": "セ",
@@ -95,8 +98,8 @@ def test_every_procedure_has_japanese_and_english_names(catalog: Catalog) -> Non
         assert not procedure.name_ja.isascii()
     assert catalog.procedure("issuance").name_ja == "カード交付"
     assert catalog.procedure("face_auth").name_ja == "顔認証マイナンバーカードへの切替"
-    assert len({p.name_ja for p in catalog.procedures.values()}) == 9
-    assert len({p.name_en for p in catalog.procedures.values()}) == 9
+    assert len({p.name_ja for p in catalog.procedures.values()}) == 10
+    assert len({p.name_en for p in catalog.procedures.values()}) == 10
 
 
 def test_applicant_types(catalog: Catalog) -> None:
@@ -150,13 +153,15 @@ def test_only_issuance_requires_a_reservation(catalog: Catalog) -> None:
 
 def test_jlis_procedures_and_service_minutes(catalog: Catalog) -> None:
     jlis = [p.code for p in catalog.procedures.values() if p.jlis]
-    assert jlis == ["issuance", "certificate", "pin"]
+    # コ re-issues the card's certificates and lifting a suspension (ク) is done in J-LIS.
+    assert jlis == ["issuance", "certificate", "pin", "unsuspend", "face_auth"]
     minutes = {p.code: p.service_minutes for p in catalog.procedures.values()}
     assert minutes == {
         "issuance": 30,
         "certificate": 25,
         "pin": 10,
         "loss": 10,
+        "unsuspend": 15,
         "surface": 15,
         "face_auth": 15,
         "express": 20,

@@ -38,6 +38,7 @@ from app.printing.printers import (
     printer_for,
 )
 from app.printing.render import render_pdf, render_png
+from app.queue.modes import ModeService
 from app.queue.tickets import TicketService
 from app.reservations.bookings import ReservationService
 from tests.helpers.clock import OPEN_DAY, FakeClock
@@ -399,3 +400,42 @@ def test_the_ticket_bench_measures_real_work(tmp_path: Path) -> None:
     assert len(taps) == len(rasters) == 3 and all(ms > 0 for ms in taps + rasters)
     bare, none = bench_ticket.tap_latency(tmp_path / "bare", 2, render=False)
     assert len(bare) == 2 and none == []
+
+
+def test_the_ticket_says_the_operating_mode_when_it_is_not_normal(
+    node: Node, svc: TicketService, floor: Actor
+) -> None:
+    row = svc.issue(floor, "loss", "self")
+    assert ticket_content(node, row).mode is None
+    assert "運転モード" not in _pdf_text(_pdf_and_png(node, row)[1])
+    ModeService(node).start(Actor("sm", "site_manager"), "jlis", "J-LIS 障害")
+    row = svc.issue(floor, "loss", "self")
+    content, pdf, _ = _pdf_and_png(node, row)
+    assert content.mode == ("運転モード: J-LIS停止（一部の手続の受付を休止しています）",
+                            "Operating mode: J-LIS down (some procedures are not taken now)")  # fmt: skip
+    text = _pdf_text(pdf)
+    assert "運転モード: J-LIS停止" in text and "Operating mode: J-LIS down" in text
+
+
+def test_a_priority_ticket_says_priority_but_not_why(
+    node: Node, svc: TicketService, floor: Actor
+) -> None:
+    row = svc.issue(floor, "pin", "self", priority_reason="pregnant")
+    content, pdf, _ = _pdf_and_png(node, row)
+    text = _pdf_text(pdf)
+    assert content.priority and "優先案内" in text and "Priority" in text
+    assert "妊娠" not in text and "regnant" not in text
+
+
+def test_a_ticket_of_several_procedures_names_them_and_where_the_visit_goes_next(
+    node: Node, svc: TicketService, floor: Actor
+) -> None:
+    row = svc.issue(floor, "certificate", "self", others=("face_auth", "pin"))
+    content, pdf, png = _pdf_and_png(node, row)
+    assert content.others == (("暗証番号の初期化・再設定", "PIN reset / initialisation"),
+                              ("顔認証マイナンバーカードへの切替",
+                               "Switch to a face-authentication card"))  # fmt: skip
+    assert content.then_lane == ("市窓口", "City counter")
+    text = _pdf_text(pdf)
+    assert "＋ 暗証番号の初期化・再設定" in text and "続けて市窓口へご案内します" in text
+    assert _decode_qr(png) == [content.qr_payload]

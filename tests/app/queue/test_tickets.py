@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from app.core.actor import SYSTEM, Actor, AuthError
 from app.core.node import Node
 from app.queue.calls import CallWatcher, sentence
 from app.queue.queries import QueueQueries
-from app.queue.tickets import LateCheckIn, OutsideHours, TicketError, TicketService
+from app.queue.tickets import LateCheckIn, TicketError, TicketService
 from app.reservations.bookings import ReservationService
 from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import make_node
@@ -286,20 +286,6 @@ def test_numbers_restart_each_day(svc: TicketService, floor: Actor, clock: FakeC
     assert svc.issue(floor, "pin", "self")["number"] == "A-001"
     clock.advance(minutes=3 * 24 * 60)  # Friday: Wednesday and Thursday are closed
     assert svc.issue(floor, "pin", "self")["number"] == "A-001"
-
-
-def test_a_walk_in_after_closing_or_on_a_closed_day_needs_a_confirmation(
-    svc: TicketService, floor: Actor, clock: FakeClock
-) -> None:
-    clock.set(OPEN_DAY, time(18, 29))
-    assert svc.issue(floor, "pin", "self")["number"] == "A-001"
-    clock.set(OPEN_DAY, time(18, 30))  # closing time
-    with pytest.raises(OutsideHours, match="18:30まで"):
-        svc.issue(floor, "pin", "self")
-    assert svc.issue(floor, "pin", "self", confirm_closed=True)["number"] == "A-002"
-    clock.set(OPEN_DAY + timedelta(days=1), time(11, 0))  # a Wednesday
-    with pytest.raises(OutsideHours, match="閉庁日"):
-        svc.issue(floor, "pin", "self")
 
 
 def test_lookup_by_number_and_unknown(svc: TicketService, floor: Actor) -> None:

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.core.actor import Actor, AuthError
 from app.core.node import Node
 from app.core.staff import StaffService
+from app.queue.counter_pauses import CounterPauses
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.services import Services
@@ -86,6 +87,46 @@ def test_live_tab_shows_waits_counters_and_an_alert_past_the_target(
     clock.advance(minutes=20)  # 40 minutes: more than twice the target
     live.refresh()
     assert live.alerts[0].startswith("⚠⚠ 警告") and "#b00020" in live.banner.styleSheet()
+
+
+def test_live_tab_shows_a_paused_counter_and_leaves_it_out_of_the_open_ones(
+    qtbot: QtBot, site: Node, clock: FakeClock
+) -> None:
+    staff = StaffService(site)
+    staff.sign_in("cl", "2222", "1")
+    staff.sign_in("cl2", "2223", "2")
+    CounterPauses(site).pause(Actor("cl2", "clerk", "2"), "paperwork")
+    live = open_panel(qtbot, site).live
+    ModelTester(None).check(live.counters)
+    assert column(live.counters, 0) == ["1", "2"]
+    assert column(live.counters, 5) == ["対応可", "一時停止: 事務作業（11:00〜）"]
+    assert live.counters.data(live.counters.index(1, 5), Qt.ItemDataRole.BackgroundRole)
+    assert not live.counters.data(live.counters.index(0, 5), Qt.ItemDataRole.BackgroundRole)
+    general = 1
+    assert live.lanes.index(general, 5).data() == "1"  # counter 2 is paused: not open
+
+
+def test_modes_tab_starts_a_mode_ends_it_and_goes_back_to_normal(
+    qtbot: QtBot, site: Node, clock: FakeClock
+) -> None:
+    tab = open_panel(qtbot, site).modes
+    ModelTester(None).check(tab.model)
+    assert tab.start_mode("reduced", "計画運休", procedures=("certificate",),
+                          close_at=time(16, 0))  # fmt: skip
+    assert tab.info.text() == "✓ 縮小運転を設定しました"
+    assert column(tab.model, 2) == ["縮小運転"] and column(tab.model, 1) == ["11:00〜"]
+    assert "16:00 で受付終了" in column(tab.model, 3)[0]
+    assert tab.model.data(tab.model.index(0, 0), Qt.ItemDataRole.BackgroundRole)  # running
+    assert not tab.start_mode("jlis", "")  # no reason
+    assert "理由" in tab.error.text()
+    assert tab.start_mode("jlis", "J-LIS 障害", start=time(14, 0), end=time(15, 0))
+    assert column(tab.model, 1) == ["11:00〜", "14:00〜15:00"]
+    clock.advance(minutes=30)
+    assert tab.back_to_normal() and tab.info.text() == "✓ 通常に戻しました"
+    assert column(tab.model, 1) == ["11:00〜11:30"]  # the planned one never ran
+    assert not tab.end_mode() and "選んで" in tab.error.text()
+    floor_tab = open_panel(qtbot, site, FLOOR).modes
+    assert not floor_tab.start_button.isEnabled()
 
 
 def test_visits_per_hour_against_the_plan(qtbot: QtBot, site: Node, clock: FakeClock) -> None:
@@ -250,7 +291,7 @@ def test_the_panel_follows_changes_and_the_language(
     panel = window.panel
     assert isinstance(panel, AdminPanel)
     assert [panel.tabText(i) for i in range(panel.count())] == [
-        "現況", "人員配置", "開庁日", "受付停止", "職員", "報告書", "報告事項", "提出物",
+        "現況", "人員配置", "開庁日", "運転モード", "受付停止", "職員", "報告書", "報告事項", "提出物",
         "質疑応答集"]  # fmt: skip
     TicketService(site).issue(FLOOR, "certificate", "self")
     window.hub.notify()

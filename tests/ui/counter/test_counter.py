@@ -299,3 +299,46 @@ def test_an_idle_counter_closes_without_a_question(counter: tuple[Node, CounterP
     assert isinstance(window, MainWindow)
     window.confirm_close = lambda question: pytest.fail("asked for nothing")  # type: ignore[assignment]
     assert window.close()
+
+
+def test_a_paused_counter_says_why_and_calls_nobody_until_reopened(
+    counter: tuple[Node, CounterPanel], clock: FakeClock
+) -> None:
+    node, panel = counter
+    panel.toggle_pause("break")
+    assert panel.pause_notice.isVisibleTo(panel)
+    assert "一時停止中: 休憩（11:00〜）" in panel.pause_notice.text()
+    assert not panel.buttons["call_next"].isEnabled()
+    assert panel.pause_button.text() == "窓口を再開 (Ctrl+P)"
+    panel.act("call_next")  # the key pressed all the same: refused with the reason
+    assert "一時停止中です" in panel.error.text()
+    assert TicketService(node).get("A-001")["state"] == "waiting"
+    clock.advance(minutes=10)
+    press(panel, "Ctrl+P")  # reopened
+    assert not panel.pause_notice.isVisibleTo(panel) and panel.buttons["call_next"].isEnabled()
+    press(panel, "F1")
+    assert panel.number.text() == "A-001"
+
+
+def test_a_visit_of_several_procedures_gets_an_outcome_each_and_moves_on(
+    counter: tuple[Node, CounterPanel],
+) -> None:
+    node, panel = counter
+    tickets = TicketService(node)
+    for number in ("A-001", "A-002", "A-003"):
+        tickets.cancel(FLOOR, number, "テストの準備")
+    tickets.issue(FLOOR, "certificate", "self", others=("pin", "face_auth"))
+    press(panel, "F1")
+    press(panel, "F2")
+    box = panel.outcome_box
+    assert box.isVisibleTo(panel) and list(box.choices) == ["certificate", "pin"]
+    assert "続けて 市窓口: 顔認証マイナンバーカードへの切替" in box.moving_on.text()
+    assert "電子証明書の新規発行・更新・暗証番号の初期化・再設定" in panel.details.text()
+    box.choices["pin"].setCurrentIndex(box.choices["pin"].findData("deferred"))
+    press(panel, "F3")
+    assert "市窓口へ回付しました" in panel.notice.text() and "A-004" in panel.notice.text()
+    first = tickets.get("A-004")
+    assert first["state"] == "transferred"
+    assert first["outcomes"] == '{"certificate": "completed", "pin": "deferred"}'
+    assert [t["procedure"] for t in tickets.queue(("city",))] == ["face_auth"]
+    assert not box.isVisibleTo(panel) and panel.number.text() == "—"

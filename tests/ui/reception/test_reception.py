@@ -14,9 +14,11 @@ from pytestqt.qtbot import QtBot
 from app.core.actor import Actor
 from app.core.i18n import LANGUAGES, tr
 from app.core.node import Node
+from app.core.staff import StaffService
 from app.printing.jobs import reprint_queue
 from app.printing.printer import PrinterError
 from app.printing.printers import PdfFolderPrinter
+from app.queue.modes import ModeService
 from app.queue.pauses import PauseService
 from app.queue.tickets import TicketService
 from app.queue.visits import TURNED_BACK
@@ -69,7 +71,7 @@ def test_every_walk_in_procedure_and_applicant_gets_a_ticket_in_its_lane(
             assert panel.number.text().startswith(lane.prefix + "-")
             assert "印刷しました" in panel.print_status.text()
             assert re.search(r"前に \d+人|まもなく", panel.ahead.text())
-    assert len(TicketService(node).tickets()) == issued == 24
+    assert len(TicketService(node).tickets()) == issued == 27
     assert len(list((tmp_path / "tickets").rglob("*.pdf"))) == issued
 
 
@@ -110,6 +112,105 @@ def test_paused_procedures_show_why_and_cannot_be_chosen(panel: ReceptionPanel, 
     assert panel.procedure_buttons["loss"].isEnabled()
     panel.choose_procedure("certificate")
     assert panel.procedure is None
+
+
+def test_an_operating_mode_shows_on_top_and_on_the_buttons_it_stops(
+    panel: ReceptionPanel, node: Node
+) -> None:
+    assert not panel.mode_banner.isVisibleTo(panel)
+    ModeService(node).start(Actor("sm", "site_manager"), "jlis", "J-LIS 障害")
+    panel.refresh()
+    assert panel.mode_banner.isVisibleTo(panel)
+    assert panel.mode_banner.text().startswith("運転モード J-LIS停止（11:00〜、J-LIS 障害）: ")
+    for code in ("certificate", "pin", "unsuspend", "face_auth"):
+        button = panel.procedure_buttons[code]
+        assert not button.isEnabled() and "停止中: J-LIS停止" in button.text()
+    assert panel.procedure_buttons["loss"].isEnabled()
+    panel.choose_procedure("loss")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert panel.number.text() == "A-001"
+
+
+def test_f3_marks_a_priority_visitor_with_a_reason_of_the_list(
+    panel: ReceptionPanel, node: Node
+) -> None:
+    from PySide6.QtGui import QShortcut
+
+    [f3] = [s for s in panel.findChildren(QShortcut) if s.key().toString() == "F3"]
+    assert panel.priority.currentText() == "優先なし (F3)"
+    f3.activated.emit()
+    assert panel.priority.currentText() == "優先: 高齢の方 (F3)"
+    panel.choose_procedure("pin")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    row = TicketService(node).get(panel.number.text())
+    assert row["priority_reason"] == "elderly"
+    assert panel.priority.currentIndex() == 0  # the next visitor starts without
+    panel.choose_procedure("pin")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert TicketService(node).get(panel.number.text())["priority_reason"] is None
+
+
+def test_several_procedures_in_one_visit_each_with_its_checklist(
+    panel: ReceptionPanel, node: Node
+) -> None:
+    panel.choose_procedure("certificate")
+    panel.choose_procedure("face_auth")  # without 複数の手続: the choice is replaced
+    assert panel.procedures == ["face_auth"]
+    panel.toggle_multi()
+    panel.choose_procedure("certificate")
+    assert panel.procedures == ["face_auth", "certificate"]
+    panel.choose_applicant("self")
+    assert panel.route.text().splitlines() == [
+        "→ A  一般窓口（委託）: 電子証明書の新規発行・更新",
+        "→ 続けて C  市窓口: 顔認証マイナンバーカードへの切替（番号はそのまま、回付でご案内）",
+    ]
+    assert [label.text() for label in panel.sections] == [
+        "顔認証マイナンバーカードへの切替", "電子証明書の新規発行・更新"]  # fmt: skip
+    docs = [*node.catalog.documents("face_auth", "self"),
+            *node.catalog.documents("certificate", "self")]  # fmt: skip
+    assert [c.property("document") for c in panel.checks] == docs
+    panel.tick_all()
+    panel.issue()
+    row = TicketService(node).get(panel.number.text())
+    assert (row["number"], row["lane"]) == ("A-001", "general")
+    assert row["procedures"] == '["certificate", "face_auth"]'
+    assert panel.procedures == [] and not panel.multi.isChecked()
+    panel.toggle_multi()
+    panel.choose_procedure("pin")
+    panel.choose_procedure("loss")
+    panel.choose_procedure("pin")  # taken out again
+    assert panel.procedures == ["loss"]
+
+
+def test_reception_shows_the_expected_end_and_asks_before_an_overrun(
+    panel: ReceptionPanel, node: Node, clock: FakeClock
+) -> None:
+    StaffService(node).sign_in("cl", "2222", "1")
+    clock.set(OPEN_DAY, time(16, 30))
+    for _ in range(6):
+        TicketService(node).issue(FLOOR, "certificate", "self", confirm_closed=True)
+    panel.refresh()
+    assert panel.expected_end.text() == "本日の受付終了見込み  K —   A 19:06（閉庁後）   C 窓口なし"
+    button = panel.procedure_buttons["certificate"]
+    assert "終了見込み 19:32（閉庁後）" in button.text() and button.isEnabled()
+    assert "終了見込み" not in panel.procedure_buttons["face_auth"].text()  # the city lane
+    questions: list[str] = []
+    panel._confirm = lambda question: bool(questions.append(question))  # the answer is no
+    panel.choose_procedure("certificate")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert "本日の受付終了見込みは19:32" in questions[0]
+    assert len(TicketService(node).tickets()) == 6
+    clock.set(OPEN_DAY, time(18, 10))
+    panel.refresh()
+    assert "受付終了（18:00）" in button.text()
 
 
 def test_a_printer_failure_never_stops_issuing(panel: ReceptionPanel, node: Node) -> None:

@@ -22,7 +22,7 @@ from app.queue.queries import QueueQueries
 from app.queue.tickets import TicketService
 from app.services import Services
 from tests.helpers.clock import FakeClock
-from tests.helpers.nodes import make_node
+from tests.helpers.nodes import make_node, on_an_open_day
 from ui.display.board import BOARD_TEXTS, DisplayBoard
 from ui.reception.walk_in import ReceptionPanel
 from ui.shell.application import run_shell
@@ -145,6 +145,25 @@ def test_every_role_window_takes_a_screenshot(
     assert run_shell(args) == 0
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_a_counter_serving_a_visitor_takes_its_screenshot_without_asking(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    node = make_node(tmp_path / "counter", clock, role="counter", counter="1")
+    issue_some(node, 1)
+    TicketService(node).call_next(Actor("cl", "clerk", "1"))
+    node.close()
+    on_an_open_day(tmp_path / "counter", clock)  # the window opens on the test's day
+    monkeypatch.setenv("MADOGUCHI_STAFF", "cl")
+    monkeypatch.setenv("MADOGUCHI_PIN", "2222")
+    asked: list[str] = []  # a real question would wait for an answer for ever
+    monkeypatch.setattr(MainWindow, "confirm_close", lambda self, q: bool(asked.append(q)))
+    out = tmp_path / "counter.png"
+    args = argparse.Namespace(data_dir=tmp_path / "counter", screenshot=str(out),
+                              size="1280x800", lang="ja")  # fmt: skip
+    assert run_shell(args) == 0
+    assert asked == [] and QImage(str(out)).width() == 1280
 
 
 def test_screenshot_without_staff_shows_the_sign_in(
