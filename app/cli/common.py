@@ -59,13 +59,22 @@ def sign_in(args: argparse.Namespace, node: Node) -> Actor:
 
 
 def ticket_line(row: dict[str, Any]) -> str:
-    """Returns one line about a ticket: number, state, counter, procedure and id."""
+    """Returns one line about a ticket: number, state, counter, procedure (and the visit's
+    others), 優先 with its reason, and id."""
+    import json
+
     from app.queue.tickets import STATE_NAMES
 
     state = STATE_NAMES[row["state"]][0]
     where = f" {row['counter']}番窓口" if row["counter"] else ""
-    return (f"{row['number']:<7} {state:<4}{where}  {row['procedure']}/{row['applicant']}"
-            f"  {row['ticket_id']}")  # fmt: skip
+    procedures = row.get("procedures") or "[]"
+    if isinstance(procedures, str):
+        procedures = json.loads(procedures)
+    others = [p for p in procedures if p != row["procedure"]]
+    also = "".join(f"+{p}" for p in others)
+    priority = f"  優先({row['priority_reason']})" if row.get("priority_reason") else ""
+    return (f"{row['number']:<7} {state:<4}{where}  {row['procedure']}{also}/{row['applicant']}"
+            f"{priority}  {row['ticket_id']}")  # fmt: skip
 
 
 def emit_ticket(out: Output, row: dict[str, Any]) -> None:

@@ -107,6 +107,18 @@ def test_ticket_flow_and_json_fields(
     assert json.loads(out)["unchanged"] is True
 
 
+def test_a_ticket_line_names_the_visits_procedures_and_its_priority(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = ["--data-dir", str(site)]
+    as_staff(monkeypatch, "fm", "1111")
+    code, out, _ = run(capsys, *d, "ticket", "issue", "--procedure", "certificate",
+                       "--also", "pin", "--priority", "elderly")  # fmt: skip
+    assert code == 0 and "certificate+pin/self  優先(elderly)" in out
+    code, out, _ = run(capsys, *d, "ticket", "list")
+    assert "certificate+pin/self  優先(elderly)" in out
+
+
 def test_roles_and_pins_are_checked(
     site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
