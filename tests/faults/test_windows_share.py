@@ -25,7 +25,7 @@ from tests.helpers.clock import OPEN_DAY, FakeClock
 from tests.helpers.nodes import make_node, site_node
 
 FLOOR = Actor("fm", "floor_manager")
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "reservations-sample.csv"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "reservations-sample.csv"
 #: The caches of these tests: as Windows' (10 s, 10 s, 5 s) but shorter, to keep the suite fast.
 CACHE_S = 1.5
 

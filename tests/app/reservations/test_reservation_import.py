@@ -20,7 +20,8 @@ from app.reservations.csv_reader import CsvMapping, decode, parse_day, parse_slo
 from app.reservations.importer import CancellationsToConfirm, ImportRefused, import_reservations
 from tests.bench import bench_import
 
-SAMPLE = Path("/work/shared/data/reservations-sample.csv")
+#: The city's sample export (a day of card-issuance bookings, fictitious names).
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "reservations-sample.csv"
 HEADER = ["予約番号", "予約日", "開始時刻", "手続", "受取者区分", "氏名カナ"]
 ENCODINGS = ["utf-8", "utf-8-sig", "cp932"]
 MY_NUMBER = "12345678901" + str(check_digit("12345678901"))  # a valid My Number
