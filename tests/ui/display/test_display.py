@@ -6,6 +6,7 @@ here); the board runs on real nodes, three of them on one shared folder.
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -159,13 +160,20 @@ def test_english_is_optional_and_needs_an_english_voice(qtbot: QtBot) -> None:
 def test_backends_that_finish_at_once_drain_a_long_queue(qtbot: QtBot) -> None:
     speaker = Speaker(auto=True)
     announcer = Announcer(speaker, speaker)
-    trues = sys.getrefcount(True)
-    for n in range(500):
-        announcer.announce(call(f"A-{n:03d}", str(n % 9 + 1)))
+    gc.collect()
+    gc.disable()  # objects freed meanwhile (other tests' leftovers) give back their Trues
+    try:
+        trues = sys.getrefcount(True)
+        for n in range(500):
+            announcer.announce(call(f"A-{n:03d}", str(n % 9 + 1)))
+        after = sys.getrefcount(True)
+    finally:
+        gc.enable()
     assert len(speaker.log) == 1500 and announcer.current is None
-    # No Qt Signal.emit(): in PySide6 6.12.0 each one drops a reference to True (a crash
-    # in the end); plain hooks do not.
-    assert sys.getrefcount(True) >= trues - 10
+    # No Qt Signal.emit(): in PySide6 6.12.0 each one drops a reference to True (500 or more
+    # here, and a crash in the end); plain hooks do not. Other threads of the process (a
+    # leftover server's, say) may still free a few objects holding True meanwhile.
+    assert after >= trues - 100, (trues, after)
 
 
 def test_a_call_made_while_an_announcement_ends_keeps_its_turn(qtbot: QtBot) -> None:
