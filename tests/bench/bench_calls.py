@@ -38,7 +38,7 @@ from app.core.node import Node
 from app.core.staff import StaffService
 from app.queue.tickets import TicketService
 from app.sync.service import SyncService
-from tests.bench.common import ROOT, machine_line, median_ratio, percentile
+from tests.bench.common import ROOT, OpenClock, machine_line, median_ratio, percentile
 
 KEY = "cd" * 32
 COUNTERS = 7
@@ -54,6 +54,8 @@ def make_site(root: Path, lan: bool, calls: int) -> tuple[Path, list[Path]]:
     share = root / "share"
     share.mkdir()
 
+    open_clock = OpenClock()
+
     def pc(name: str, role: str, block: int, counter: str | None = None) -> Node:
         (root / name).mkdir()
         (root / name / "site.toml").write_text(
@@ -62,7 +64,7 @@ def make_site(root: Path, lan: bool, calls: int) -> tuple[Path, list[Path]]:
         node = Node(root / name)
         node.initialise(site_id="bench", name=name, role=role, share_dir=str(share),
                         counter=counter, issuer_block=block, site_key=KEY)  # fmt: skip
-        return node
+        return open_clock(node)
 
     reception = pc("reception", "reception", 0)
     staff = StaffService(reception)

@@ -27,7 +27,7 @@ from app.core.actor import SYSTEM, Actor
 from app.core.node import Node
 from app.core.staff import StaffService
 from app.queue.tickets import TicketService
-from tests.bench.common import machine_line, percentile
+from tests.bench.common import OpenClock, machine_line, percentile
 
 PEER = Path(__file__).with_name("peer_fqm.py")
 FLOOR = Actor("fm", "floor_manager")
@@ -38,6 +38,7 @@ def madoguchi_round(folder: Path, n: int) -> tuple[list[float], list[float]]:
     """Issues n walk-ins, then calls them one by one; returns both lists of ms."""
     node = Node(folder)
     node.initialise(site_id="bench", name=folder.name, role="reception")
+    OpenClock()(node)
     StaffService(node).add(SYSTEM, "fm", "bench", "floor_manager", "1111")
     tickets = TicketService(node)
     issue, call = [], []

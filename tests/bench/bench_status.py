@@ -38,7 +38,7 @@ from app.queue.tickets import TicketService
 from app.status.publish import JSON_NAME, PAGE_NAME, publish, write_atomic
 from app.status.snapshot import build_status
 from app.sync.service import SyncService
-from tests.bench.common import ROOT, interleaved, machine_line, percentile
+from tests.bench.common import ROOT, OpenClock, interleaved, machine_line, percentile
 
 KEY = "ab" * 32
 FLOOR = Actor("fm", "floor_manager")
@@ -47,6 +47,9 @@ CLERK = Actor("cl", "clerk", "1")
 BUSY = (("certificate", "self", 24), ("pin", "self", 18), ("surface", "self", 12),
         ("pin", "agent", 10))  # fmt: skip
 
+#: The bench site's PCs share one demo clock: the center open whenever the benchmark runs.
+SITE_CLOCK = OpenClock()
+
 
 def site_pc(root: Path, name: str, role: str, block: int, counter: str | None = None) -> Node:
     """Sets up one PC of the bench site on ``root/share``."""
@@ -54,7 +57,7 @@ def site_pc(root: Path, name: str, role: str, block: int, counter: str | None = 
     node = Node(root / name)
     node.initialise(site_id="bench", name=name, role=role, share_dir=str(root / "share"),
                     counter=counter, issuer_block=block, site_key=KEY)  # fmt: skip
-    return node
+    return SITE_CLOCK(node)
 
 
 def busy_center(node: Node) -> None:

@@ -17,9 +17,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from app.core.node import Node
 
 ROOT = Path(__file__).resolve().parents[2]
+N = TypeVar("N", bound="Node")
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -141,3 +145,21 @@ class Counters:
                 return
             self.tickets.start(clerk, row["ticket_id"])
             self.tickets.done(clerk, row["ticket_id"])
+
+
+class OpenClock:
+    """One demo clock for every PC of a benchmark's site: the center open, a few minutes
+    after opening on an open day, whatever the day and hour the benchmark runs (on a
+    Wednesday, at night or at the year end the real clock meets a closed center)."""
+
+    def __init__(self) -> None:
+        self.shift_ms: int | None = None
+
+    def __call__(self, node: N) -> N:
+        """Puts a node on the site's demo clock (the first node's sets it) and returns it."""
+        from app.sim.demo import open_day_shift
+
+        if self.shift_ms is None:
+            self.shift_ms = open_day_shift(node, node.now_ms())
+        node.set_demo_clock(self.shift_ms)
+        return node

@@ -26,6 +26,7 @@ from app.queue.tickets import TicketService
 from app.status.publish import publish
 from app.status.server import StatusServer
 from tests.helpers.clock import FakeClock
+from tests.helpers.nodes import make_node
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -61,10 +62,43 @@ def reception(page: str) -> list[str]:
     return re.findall(r"<p>(.*?)</p>", match.group(1))
 
 
+#: A center open every day of the year (but 29 February), from 00:00 to 23:59: the page
+#: judges staleness by the browser's real time, so these tests run on the real clock, and
+#: must find the center open on a Wednesday or at the year end too.
+ALWAYS_OPEN = """
+[calendar]
+first_day = "2000-01-01"
+last_day = "2099-12-31"
+open_weekdays = [1, 2, 3, 4, 5, 6, 7]
+closed_sunday_after_third_saturday = false
+year_end_from = "02-29"
+year_end_to = "02-29"
+[hours.weekday]
+open = "00:00"
+close = "23:59"
+staff_start = "00:00"
+staff_end = "23:59"
+[hours.weekend]
+open = "00:00"
+close = "23:59"
+staff_start = "00:00"
+staff_end = "23:59"
+"""
+
+
 @pytest.fixture
 def now_clock(clock: FakeClock) -> FakeClock:
     clock.ms = int(time.time() * 1000)  # the page judges staleness by the real time
     return clock
+
+
+@pytest.fixture
+def node(tmp_path: Path, now_clock: FakeClock) -> Iterator[Node]:
+    (tmp_path / "node").mkdir()
+    (tmp_path / "node" / "site.toml").write_text(ALWAYS_OPEN, encoding="utf-8")
+    n = make_node(tmp_path / "node", now_clock)
+    yield n
+    n.close()
 
 
 @pytest.fixture
