@@ -32,7 +32,7 @@ translations: $(STAMP) $(PO:.po=.mo)
 # names, the windows' pair tables of build/babel.cfg) and merges it into each catalog.
 translations-extract: $(STAMP)
 	PYTHONPATH=build $(BIN)/pybabel -q extract -F build/babel.cfg --no-default-keywords \
-		-k tr:2c,3 -k ntr:2c,3,4 -k pgettext:1c,2 --add-comments=TRANSLATORS: \
+		-k tr:2c,3 -k ntr:2c,3,4 -k Msg:1c,2 -k pgettext:1c,2 --add-comments=TRANSLATORS: \
 		--sort-by-file --no-wrap --project madoguchi --omit-header -o $(LOCALE)/madoguchi.pot .
 	$(BIN)/pybabel -q update -D madoguchi -i $(LOCALE)/madoguchi.pot -d $(LOCALE) \
 		--no-wrap --ignore-obsolete --no-fuzzy-matching

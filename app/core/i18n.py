@@ -112,6 +112,19 @@ def font_families(code: str) -> list[str]:
     return [first, *(family for family in FAMILIES.values() if family != first)]
 
 
+@dataclass(frozen=True)
+class Msg:
+    """A text kept in a table to be looked up later with :func:`tr` (a window's labels by
+    key, the names of states): its English (the catalog's ``msgid``) and its context.
+
+    ``make translations-extract`` finds ``Msg("context", "English")`` in the code as it
+    finds ``tr`` calls, so both arguments are written out as literals.
+    """
+
+    context: str
+    text: str
+
+
 def tr(lang: str, context: str, message: str, **values: object) -> str:
     """Returns a text in a language, its ``{placeholders}`` filled.
 
