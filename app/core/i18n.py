@@ -6,15 +6,16 @@ Weblate, any text editor), ``make translations`` compiles them to ``.mo`` files 
 ``pybabel compile``), and this module reads the ``.mo`` files with the standard library's
 :mod:`gettext`, so the running program needs neither Babel nor Qt. The source texts
 (``msgid``) are English; every message has a context (``msgctxt``: ``ticket``, ``status``,
-``board``, ``procedure`` …) saying where it appears. ``make translations-extract`` collects
-them from the code (``tr`` and ``ntr`` calls), from the procedure catalog's names and from
-the windows' (ja, en) text tables still waiting to be moved here (see
-``build/babel_sources.py``), then updates every language's catalog.
+``board``, ``procedure``, and ``ui``, ``reception``, ``counter``, ``admin`` … for the
+staff windows' labels) saying where it appears. ``make translations-extract`` collects them
+from the code (``tr`` and ``ntr`` calls, and the :class:`Msg` of the windows' tables of
+texts by key) and from the procedure catalog's names (``build/babel_sources.py``), then
+updates every language's catalog. Japanese is a catalog like the others.
 
 :func:`tr` is the lookup: a language, a context, the English text and the values of its
-``{placeholders}``. :func:`tr_pair` bridges a (ja, en) pair of the older tables: Japanese
-from the pair, English from the pair, every other language from the catalogs (by the
-English text).
+``{placeholders}``. :func:`tr_pair` bridges a (ja, en) pair still kept as a pair (the
+procedure catalog's names, the domain's names of states and roles): Japanese from the
+pair, English from the pair, every other language from the catalogs (by the English text).
 """
 
 from __future__ import annotations

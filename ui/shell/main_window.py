@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.actor import NODE_ROLES, ROLES, Actor
+from app.core.i18n import language
 from app.model.clock import to_datetime
 from app.queue.tickets import STATE_NAMES
 from app.services import Services
@@ -139,7 +140,8 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(texts("view"))
-        switch = QAction(texts("language"), self)
+        # The other language, named in itself: the one the switch turns the window to.
+        switch = QAction(language("en" if texts.lang == "ja" else "ja").native, self)
         switch.setShortcut(QKeySequence("Ctrl+L"))
         switch.triggered.connect(self.toggle_language)
         view_menu.addAction(switch)
