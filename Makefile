@@ -65,7 +65,7 @@ bench: $(STAMP) translations
 # schedules through the simulated Windows share with Windows' own caches (FUSE: fuse3).
 SCHEDULES ?= 200
 SMB_SCHEDULES ?= 40
-soak: $(STAMP)
+soak: $(STAMP) translations
 	$(BIN)/python -m tests.faults.harness --schedules $(SCHEDULES)
 	$(BIN)/python -m tests.faults.harness --schedules $(SMB_SCHEDULES) --smb
 	$(BIN)/python -m tests.faults.harness --schedules $(SMB_SCHEDULES) --smb --time-step 2

@@ -62,7 +62,7 @@ def ticket_line(row: dict[str, Any]) -> str:
     """Returns one line about a ticket: number, state, counter, procedure and id."""
     from app.queue.tickets import STATE_NAMES
 
-    state = STATE_NAMES[row["state"]][0]
+    state = STATE_NAMES[row["state"]].text_in("ja")
     where = f" {row['counter']}番窓口" if row["counter"] else ""
     return (f"{row['number']:<7} {state:<4}{where}  {row['procedure']}/{row['applicant']}"
             f"  {row['ticket_id']}")  # fmt: skip

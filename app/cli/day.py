@@ -31,7 +31,7 @@ def cmd_counter_pause(args: argparse.Namespace, out: Output) -> int:
     finally:
         node.close()
     out.emit({"counter": actor.counter, "reason": args.reason},
-             f"{actor.counter}番窓口を一時停止しました（{REASONS[args.reason][0]}）")  # fmt: skip
+             f"{actor.counter}番窓口を一時停止しました（{REASONS[args.reason].text_in('ja')}）")  # fmt: skip
     return 0
 
 
@@ -62,7 +62,7 @@ def cmd_counter_list(args: argparse.Namespace, out: Output) -> int:
     rows = [{"counter": c, "reason": p["reason"], "since": hhmm(p["at"]),
              "staff_id": p["staff_id"]} for c, p in sorted(paused.items())]  # fmt: skip
     out.emit(rows, lambda: "\n".join(
-        f"{r['counter']}番窓口  {REASONS.get(r['reason'], (r['reason'],))[0]}  {r['since']}〜  "
+        f"{r['counter']}番窓口  {REASONS[r['reason']].text_in('ja') if r['reason'] in REASONS else r['reason']}  {r['since']}〜  "
         f"{r['staff_id']}" for r in rows) or "一時停止中の窓口はありません")  # fmt: skip
     return 0
 

@@ -13,9 +13,11 @@ texts by key) and from the procedure catalog's names (``build/babel_sources.py``
 updates every language's catalog. Japanese is a catalog like the others.
 
 :func:`tr` is the lookup: a language, a context, the English text and the values of its
-``{placeholders}``. :func:`tr_pair` bridges a (ja, en) pair still kept as a pair (the
-procedure catalog's names, the domain's names of states and roles): Japanese from the
-pair, English from the pair, every other language from the catalogs (by the English text).
+``{placeholders}``; a table's :class:`Msg` is looked up with :meth:`Msg.text_in`, which
+calls it. :func:`tr_pair` bridges a (ja, en) pair still kept as a pair (the names the
+site's data files give in both languages, the operating modes' texts built at run time):
+Japanese from the pair, English from the pair, every other language from the catalogs
+(by the English text).
 """
 
 from __future__ import annotations
@@ -124,6 +126,10 @@ class Msg:
 
     context: str
     text: str
+
+    def text_in(self, lang: str, **values: object) -> str:
+        """Returns the text in a language, its ``{placeholders}`` filled (:func:`tr`)."""
+        return tr(lang, self.context, self.text, **values)
 
 
 def tr(lang: str, context: str, message: str, **values: object) -> str:

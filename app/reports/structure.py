@@ -130,6 +130,10 @@ class Structure:
             raise InputError(f"職員ID {staff_id} は登録されていません")
 
 
+def _role_name(code: str) -> str:
+    return ROLES[code].text_in("ja") if code in ROLES else ""
+
+
 def _position(code: str) -> str:
     return POSITIONS.get(code, (code, ""))[0]
 
@@ -146,7 +150,7 @@ def build_structure(node: Node, day: date) -> Report:
          else "体制の記録がありません"), ("作成", now_text()),
     ])  # fmt: skip
     rows: list[list[Any]] = [[_position(a.position), a.staff_id,
-                              ROLES.get(roles.get(a.staff_id, ""), ("", ""))[0], a.from_day,
+                              _role_name(roles.get(a.staff_id, "")), a.from_day,
                               a.note] for a in current]  # fmt: skip
     counts = {code: sum(1 for a in current if a.position == code) for code in POSITIONS}
     report.blocks.append(Table("体制（この日に有効なもの）", [

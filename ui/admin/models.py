@@ -107,19 +107,19 @@ class SignedInModel(AdminModel):
              paused: dict[str, dict[str, Any]] | None = None) -> None:  # fmt: skip
         """Shows the staff (``LiveFigures.signed_in``) and the counters paused now
         (``LiveFigures.paused``)."""
-        t, pick = self._texts, self._texts.pick
+        t = self._texts
         rows = []
         for r in staff:
             counter = r["signed_in_counter"]
             pause = (paused or {}).get(counter) if counter else None
             state = "" if counter is None else t.msg(ADMIN_TEXTS["counter_open"])
             if pause is not None:
-                reason = pick(PAUSE_REASONS.get(pause["reason"], ("?", "?")))
+                reason = t.msg_or(PAUSE_REASONS.get(pause["reason"]), "?")
                 state = t.msg(ADMIN_TEXTS["counter_paused"], r=reason, t=hhmm(pause["at"]))
             rows.append(Row(
                 r["staff_id"],
                 (counter or "—", r["staff_id"], r["name"],
-                 pick(ROLES.get(r["role"], (r["role"], r["role"]))), hhmm(r["signed_in_at"]),
+                 t.msg_or(ROLES.get(r["role"]), r["role"]), hhmm(r["signed_in_at"]),
                  state),
                 (counter or "", r["staff_id"], r["name"], r["role"], r["signed_in_at"], state),
                 "amber" if pause is not None else None,
@@ -135,7 +135,7 @@ class PathsModel(AdminModel):
 
     def show(self, paths: list[PathState]) -> None:
         """Shows the PCs (``Links.paths``)."""
-        t, pick = self._texts, self._texts.pick
+        t = self._texts
         rows = []
         for p in paths:
             heard = "" if p.share_heard_ms is None else hhmm(p.share_heard_ms)
@@ -147,7 +147,7 @@ class PathsModel(AdminModel):
             told = p.lan and p.own_share in _SHARE_STATES
             own = t.msg(ADMIN_TEXTS[f"share_{p.own_share or 'none'}"]) if told else "—"
             tone = None if p.share or p.lan else "red"
-            rows.append(Row(p.node_id, (p.name, pick(NODE_ROLES.get(p.role, (p.role, p.role))),
+            rows.append(Row(p.node_id, (p.name, t.msg_or(NODE_ROLES.get(p.role), p.role),
                                         lan, share, own),
                             (p.name, p.role, str(p.lan), str(p.share), own), tone))  # fmt: skip
         self.set_rows(rows)
@@ -278,7 +278,7 @@ class StaffModel(AdminModel):
                 where = t("to_counter", c=r["signed_in_counter"]) if r["signed_in_counter"] else ""
                 at = r["signed_in_at"]
                 signed_in = f"{where} {to_datetime(at):%m-%d} {hhmm(at)}".strip()
-            cells = (r["staff_id"], r["name"], t.pick(ROLES.get(r["role"], (r["role"],) * 2)),
+            cells = (r["staff_id"], r["name"], t.msg_or(ROLES.get(r["role"]), r["role"]),
                      t.msg(ADMIN_TEXTS["yes" if r["active"] else "no"]), signed_in)  # fmt: skip
             sort = (r["staff_id"], r["name"], r["role"], r["active"], r["signed_in_at"] or 0)
             rows.append(Row(r["staff_id"], cells, sort, None if r["active"] else "grey"))

@@ -33,8 +33,8 @@ class StaffTab(EditTab):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setMaxLength(12)
         self.role = QComboBox()
-        for code, pair in ROLES.items():
-            self.role.addItem(t.pick(pair), code)
+        for code, name in ROLES.items():
+            self.role.addItem(t.msg(name), code)
         self.add_button = QPushButton(t.msg(ADMIN_TEXTS["add_staff"]))
         self.add_button.clicked.connect(lambda: self.add_staff())
         self.deactivate_button = QPushButton(t.msg(ADMIN_TEXTS["deactivate"]))

@@ -54,7 +54,7 @@ class OutcomeBox(QGroupBox):
         for code in here:
             choice = QComboBox()
             for outcome in OUTCOMES:
-                choice.addItem(t.pick(OUTCOME_NAMES[outcome]), outcome)
+                choice.addItem(t.msg(OUTCOME_NAMES[outcome]), outcome)
             proc = catalog.procedure(code)
             self._form.addRow(t.pick((proc.name_ja, proc.name_en)), choice)
             self.choices[code] = choice

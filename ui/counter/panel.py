@@ -297,7 +297,7 @@ class CounterPanel(QWidget):
         self._hub.notify()
 
     def _ask_reason(self) -> str | None:
-        names = [self._texts.pick(pair) for pair in PAUSE_REASONS.values()]
+        names = [self._texts.msg(name) for name in PAUSE_REASONS.values()]
         name, ok = QInputDialog.getItem(self, self._texts("pause_counter"),
                                         self._texts("pause_reason"), names, 0, False)  # fmt: skip
         return list(PAUSE_REASONS)[names.index(name)] if ok and name in names else None
@@ -421,7 +421,7 @@ class CounterPanel(QWidget):
         if waited is None:
             waited = self._here.now_ms() - ticket["issued_at"]
         lines = [
-            f"{t.pick(STATE_NAMES[ticket['state']])}  ·  {self._procedure(ticket)}",
+            f"{t.msg(STATE_NAMES[ticket['state']])}  ·  {self._procedure(ticket)}",
             f"{t.pick((applicant.name_ja, applicant.name_en))}  ·  "
             f"{t.pick((lane.name_ja, lane.name_en))}",
             t("waited_for", m=waited // 60_000, at=hhmm(ticket["issued_at"])),
@@ -429,7 +429,7 @@ class CounterPanel(QWidget):
         if ticket["reservation_id"] and ticket["slot_start"] is not None:
             lines.append(t("slot_of", s=hhmm(ticket["slot_start"])))
         if ticket["priority_reason"] in PRIORITY_REASONS:
-            lines.append(t("priority_mark", r=t.pick(PRIORITY_REASONS[ticket["priority_reason"]])))
+            lines.append(t("priority_mark", r=t.msg(PRIORITY_REASONS[ticket["priority_reason"]])))
         if ticket["call_count"] > 1:
             lines.append(t("calls", n=ticket["call_count"]))
         held = self._queue.held_number(ticket)
@@ -453,7 +453,7 @@ class CounterPanel(QWidget):
         self.paused = pause is not None
         self.pause_button.setText(self._texts("resume_counter" if self.paused else "pause_counter"))
         if pause is not None:
-            reason = self._texts.pick(PAUSE_REASONS.get(pause["reason"], ("?", "?")))
+            reason = self._texts.msg_or(PAUSE_REASONS.get(pause["reason"]), "?")
             self.pause_notice.setText(self._texts("counter_paused", r=reason, t=hhmm(pause["at"])))
         self.pause_notice.setVisible(self.paused)
 

@@ -145,8 +145,8 @@ class ReceptionPanel(QWidget):
         self.priority = QComboBox()
         self.priority.setStyleSheet("font-size: 16px;")
         self.priority.addItem(t("priority_none"), None)
-        for code, names in PRIORITY_REASONS.items():
-            self.priority.addItem(t("priority_reason", r=t.pick(names)), code)
+        for code, name in PRIORITY_REASONS.items():
+            self.priority.addItem(t("priority_reason", r=t.msg(name)), code)
         grid.addWidget(self.priority, 6, 0)
         # Several procedures in one visit: while on, a procedure button adds or removes one.
         self.multi = QPushButton(t("multi"))

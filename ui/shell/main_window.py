@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         texts, identity = self.texts, self.identity
-        role_name = texts.pick(NODE_ROLES[identity.role])
+        role_name = texts.msg(NODE_ROLES[identity.role])
         self.setWindowTitle(f"madoguchi — {role_name} — {identity.name}")
         if self.is_board:
             self._build_board()
@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel(texts("sync_none") if not identity.share_dir else "")
         staff = "—"
         if self.actor is not None:
-            staff = texts("staff_role", s=self.actor.staff_id, r=texts.pick(ROLES[self.actor.role]))
+            staff = texts("staff_role", s=self.actor.staff_id, r=texts.msg(ROLES[self.actor.role]))
             if self.actor.counter:
                 staff += f" {texts('to_counter', c=self.actor.counter)}"
         self.node_label.setText(
@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
         if ticket is None:
             return True
         number = self.services.queue.held_number(ticket)
-        state = self.texts.pick(STATE_NAMES[ticket["state"]])
+        state = self.texts.msg(STATE_NAMES[ticket["state"]])
         question = self.texts("close_counter", n=number, state=state)
         if self.confirm_close(question):
             self.leaving = True

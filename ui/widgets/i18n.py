@@ -11,7 +11,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.core.errors import UserError
-from app.core.i18n import Msg, tr
+from app.core.i18n import Msg
 
 TEXTS: dict[str, Msg] = {
     "app": Msg("ui", "Yokosuka My Number Card Center"),
@@ -200,7 +200,12 @@ class Texts:
 
     def msg(self, message: Msg, **values: object) -> str:
         """Returns a text of any window's table in this language, formatted with ``values``."""
-        return tr(self.lang, message.context, message.text, **values)
+        return message.text_in(self.lang, **values)
+
+    def msg_or(self, message: Msg | None, missing: str) -> str:
+        """Returns a text of a table in this language, or ``missing`` (a code the table
+        lacks: a record of a newer version)."""
+        return missing if message is None else message.text_in(self.lang)
 
     def pick(self, pair: tuple[str, str]) -> str:
         """Returns the right half of a (ja, en) pair from the domain."""

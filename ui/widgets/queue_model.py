@@ -60,7 +60,7 @@ class QueueModel(KeyedTableModel):
 
     def _row(self, t: dict[str, Any]) -> Row:
         pick, catalog = self._texts.pick, self._catalog
-        state = pick(STATE_NAMES[t["state"]])
+        state = self._texts.msg(STATE_NAMES[t["state"]])
         if t["counter"] and t["state"] in ACTIVE:
             state = f"{state} {t['counter']}"
         p = catalog.procedure(t["procedure"])
