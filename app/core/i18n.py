@@ -154,6 +154,20 @@ def ntr(lang: str, context: str, singular: str, plural: str, n: int, **values: o
     return text.format(n=n, **values)
 
 
+def data_name(lang: str, context: str, name_ja: str, name_en: str) -> str:
+    """Returns a name the site's data gives in Japanese and English (the procedure
+    catalog's procedures, lanes and applicant types, the center's name in the settings)
+    in any language: Japanese and English as the data has them (a site names its own
+    procedures in its ``catalog.toml``), the others from the catalogs by the English name
+    (English until translated).
+
+    For names of data only: the program's own texts are :func:`tr`'s.
+    """
+    if lang == "ja":
+        return name_ja
+    return tr(lang, context, name_en)
+
+
 def tr_pair(lang: str, context: str, pair: tuple[str, str], **values: object) -> str:
     """Returns a text of a (ja, en) pair in any language: Japanese and English from the
     pair, the others from the catalogs by the English text.

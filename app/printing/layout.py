@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from app.core.i18n import IPAEX, language, tr, tr_pair
+from app.core.i18n import IPAEX, data_name, language, tr, tr_pair
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
 from app.queue.estimate import estimate_for
@@ -105,8 +105,8 @@ class TicketContent:
     mode: tuple[str, str] | None = None
     #: A priority visitor (優先): the ticket says so, not why.
     priority: bool = False
-    #: The visit's other procedures (Japanese, English), and the lane it moves on to for
-    #: those served elsewhere (the city counter's), if any.
+    #: The visit's other procedures (Japanese, the second language), and the lane it moves
+    #: on to for those served elsewhere (the city counter's), if any.
     others: tuple[tuple[str, str], ...] = ()
     then_lane: tuple[str, str] | None = None
     #: The language of the lines under the Japanese ones: the visitor's, English for a
@@ -251,17 +251,17 @@ def ticket_content(
         ticket_id=row["ticket_id"],
         number=row["number"],
         procedure_ja=procedure.name_ja,
-        procedure_2=tr_pair(second, "procedure", (procedure.name_ja, procedure.name_en)),
+        procedure_2=data_name(second, "procedure", procedure.name_ja, procedure.name_en),
         lane_ja=lane.name_ja,
-        lane_2=tr_pair(second, "lane", (lane.name_ja, lane.name_en)),
+        lane_2=data_name(second, "lane", lane.name_ja, lane.name_en),
         applicant_ja=applicant.name_ja,
-        applicant_2=tr_pair(second, "applicant", (applicant.name_ja, applicant.name_en)),
+        applicant_2=data_name(second, "applicant", applicant.name_ja, applicant.name_en),
         issued_date=to_datetime(row["issued_at"]).date(),
         issued_at=hhmm(row["issued_at"]),
         people_ahead=estimate.people_ahead,
         estimated_wait_minutes=estimate.minutes,
         center_ja=site.name_ja,
-        center_2=tr_pair(second, "site", (site.name_ja, site.name_en)),
+        center_2=data_name(second, "site", site.name_ja, site.name_en),
         hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}" if hours else None,
         slot=slot,
         qr_payload=qr_payload(row["ticket_id"], row["number"], base_url, day),
@@ -270,8 +270,15 @@ def ticket_content(
         status_page=bool(base_url),
         mode=ModeService(node).now().public_line(),
         priority=row["priority_reason"] is not None,
-        others=tuple((p.name_ja, p.name_en) for p in others),
-        then_lane=None if not later else (later[0].lane.name_ja, later[0].lane.name_en),
+        others=tuple(
+            (p.name_ja, data_name(second, "procedure", p.name_ja, p.name_en)) for p in others
+        ),
+        then_lane=None
+        if not later
+        else (
+            later[0].lane.name_ja,
+            data_name(second, "lane", later[0].lane.name_ja, later[0].lane.name_en),
+        ),
     )
 
 
@@ -449,12 +456,12 @@ def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive
     sheet.text(content.procedure_2, 8, font=font)
     for other in content.others:  # a visit of several procedures
         sheet.text(f"＋ {other[0]}", 11, bold=True, min_size=8, gap=0.5)
-        sheet.text(f"+ {tr_pair(second, 'procedure', other)}", 7, font=font)
+        sheet.text(f"+ {other[1]}", 7, font=font)
     sheet.text(f"{content.lane_ja} ／ {content.applicant_ja}", 10, min_size=8, gap=1.2)
     sheet.text(f"{content.lane_2} / {content.applicant_2}", 7, font=font)
     if content.then_lane is not None:
         sheet.text(THEN[0].format(lane=content.then_lane[0]), 9, gap=0.8)
-        lane_2 = tr_pair(second, "lane", content.then_lane)
+        lane_2 = content.then_lane[1]
         sheet.text(tr_pair(second, "ticket", THEN, lane=lane_2), 7, font=font)
     if content.slot is not None and content.late:
         sheet.rule()

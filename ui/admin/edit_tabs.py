@@ -180,7 +180,7 @@ class PausesTab(EditTab):
         self.target = QComboBox()
         self.target.addItem(t.msg(ADMIN_TEXTS["jlis_all"]), JLIS)
         for proc in services.here.catalog.procedures.values():
-            self.target.addItem(t.pick((proc.name_ja, proc.name_en)), proc.code)
+            self.target.addItem(t.name("procedure", proc), proc.code)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(t("pause_hint"))
         self.pause_button = QPushButton(t.msg(ADMIN_TEXTS["pause"]))
@@ -206,7 +206,7 @@ class PausesTab(EditTab):
         if target == JLIS or target not in catalog.procedures:
             return self._texts.msg(ADMIN_TEXTS["jlis_all"]) if target == JLIS else target
         proc = catalog.procedure(target)
-        return self._texts.pick((proc.name_ja, proc.name_en))
+        return self._texts.name("procedure", proc)
 
     def pause(self, target: str | None = None, reason: str | None = None) -> bool:
         """Pauses ``target`` (default: the form's choice) for ``reason``."""

@@ -50,7 +50,7 @@ def day_text(texts: Texts, day: date) -> str:
 def lane_name(catalog: Catalog, texts: Texts, lane_id: str) -> str:
     """Returns ``A 一般窓口（委託）``: the lane's prefix and name."""
     lane = catalog.lane(lane_id)
-    return f"{lane.prefix} {texts.pick((lane.name_ja, lane.name_en))}"
+    return f"{lane.prefix} {texts.name('lane', lane)}"
 
 
 class AdminModel(KeyedTableModel):

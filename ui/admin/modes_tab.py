@@ -112,9 +112,9 @@ class ModesTab(EditTab):
         self.has_end = QCheckBox(t.msg(ADMIN_TEXTS["mode_until"]))
         self.end = QTimeEdit(QTime(min(now.hour + 1, 23), now.minute))
         catalog = here.catalog
-        self.procedures = _checklist([(p.code, t.pick((p.name_ja, p.name_en)))
+        self.procedures = _checklist([(p.code, t.name("procedure", p))
                                       for p in catalog.procedures.values() if not p.reservation])  # fmt: skip
-        self.lanes = _checklist([(lane.id, t.pick((lane.name_ja, lane.name_en)))
+        self.lanes = _checklist([(lane.id, t.name("lane", lane))
                                  for lane in catalog.lanes.values()])  # fmt: skip
         self.has_close = QCheckBox(t.msg(ADMIN_TEXTS["mode_close"]))
         self.close_at = QTimeEdit(QTime(16, 0))

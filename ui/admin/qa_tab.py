@@ -66,7 +66,7 @@ class QaTab(QWidget):
             left.addWidget(item)
         self.category = QComboBox()
         for category in CATEGORIES:
-            self.category.addItem(texts.pick((category.name_ja, category.name_en)), category.code)
+            self.category.addItem(texts.name("category", category), category.code)
         self.question = QLineEdit()
         self.answer = QPlainTextEdit()
         self.history = QLabel()

@@ -79,7 +79,7 @@ class TransferDialog(QDialog):
         self.setWindowTitle(texts("transfer"))
         self.lane = QComboBox()
         for lane in catalog.lanes.values():
-            self.lane.addItem(f"{lane.prefix}  {texts.pick((lane.name_ja, lane.name_en))}", lane.id)
+            self.lane.addItem(f"{lane.prefix}  {texts.name('lane', lane)}", lane.id)
         self.lane.setCurrentIndex(max(0, self.lane.findData("city")))
         self.reason = QComboBox()
         self.reason.setEditable(True)
@@ -276,7 +276,7 @@ class CounterPanel(QWidget):
         lane = self._here.catalog.lane(new["lane"])
         self.error.clear()
         self.notice.setText(self._texts("moved_on", n=self._queue.held_number(new),
-                                        lane=self._texts.pick((lane.name_ja, lane.name_en))))  # fmt: skip
+                                        lane=self._texts.name("lane", lane)))  # fmt: skip
         self._hub.notify()
 
     def toggle_pause(self, reason: str | None = None) -> None:
@@ -371,7 +371,7 @@ class CounterPanel(QWidget):
         self.error.clear()
         self.notice.setText(self._texts(
             "transferred", n=self._queue.held_number(new),
-            lane=self._texts.pick((target.name_ja, target.name_en)), m=new["number"]))  # fmt: skip
+            lane=self._texts.name("lane", target), m=new["number"]))  # fmt: skip
         self._hub.notify()
 
     def selected_held(self) -> dict[str, Any] | None:
@@ -422,8 +422,7 @@ class CounterPanel(QWidget):
             waited = self._here.now_ms() - ticket["issued_at"]
         lines = [
             f"{t.msg(STATE_NAMES[ticket['state']])}  ·  {self._procedure(ticket)}",
-            f"{t.pick((applicant.name_ja, applicant.name_en))}  ·  "
-            f"{t.pick((lane.name_ja, lane.name_en))}",
+            f"{t.name('applicant', applicant)}  ·  {t.name('lane', lane)}",
             t("waited_for", m=waited // 60_000, at=hhmm(ticket["issued_at"])),
         ]
         if ticket["reservation_id"] and ticket["slot_start"] is not None:
@@ -459,7 +458,7 @@ class CounterPanel(QWidget):
 
     def _procedure(self, ticket: dict[str, Any]) -> str:
         procs = [self._here.catalog.procedure(code) for code in procedures_of(ticket)]
-        return "・".join(self._texts.pick((p.name_ja, p.name_en)) for p in procs)
+        return "・".join(self._texts.name("procedure", p) for p in procs)
 
     def _enable(self, ticket: dict[str, Any] | None) -> None:
         allowed = allowed_actions(ticket, bool(self.mine((HELD,))),

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.i18n import CODES, Msg, font_families, tr, tr_pair
+from app.core.i18n import CODES, Msg, data_name, font_families, tr, tr_pair
 from app.model.clock import to_datetime
 from app.queue.calls import CallWatcher
 from app.services import BoardServices
@@ -361,7 +361,7 @@ class DisplayBoard(QWidget):
         """Returns (prefix, name ja, name in the language shown now, waiting) for every lane."""
         counts = self._queue.waiting_counts()
         return [(lane.prefix, public_name(lane.name_ja),
-                 public_name(tr_pair(self.lang, "lane", (lane.name_ja, lane.name_en))),
+                 public_name(data_name(self.lang, "lane", lane.name_ja, lane.name_en)),
                  counts.get(lane.id, 0)) for lane in self._here.catalog.lanes.values()]  # fmt: skip
 
     def calls_shown(self) -> list[tuple[str, str]]:

@@ -51,9 +51,8 @@ class ReservationModel(KeyedTableModel):
         return self._reservations[self.key(row)]
 
     def _row(self, r: dict[str, Any]) -> Row:
-        pick = self._texts.pick
         applicant = self._catalog.applicants[r["applicant"]]
         cells = (r["reservation_id"], r["slot"], r["name_kana"] or "—",
-                 pick((applicant.name_ja, applicant.name_en)),
+                 self._texts.name("applicant", applicant),
                  self._texts.msg(STATES[r["state"]]) if r["state"] in STATES else r["state"])  # fmt: skip
         return Row(r["reservation_id"], cells)

@@ -132,7 +132,7 @@ class ReceptionPanel(QWidget):
         applicants = QHBoxLayout()
         group2 = self.applicant_group = QButtonGroup(self)
         for key, app in zip(APPLICANT_KEYS, self._here.catalog.applicants.values(), strict=True):
-            choice = QPushButton(f"{key}  {t.pick((app.name_ja, app.name_en))}")
+            choice = QPushButton(f"{key}  {t.name('applicant', app)}")
             choice.setCheckable(True)
             choice.setMinimumHeight(64)
             choice.setStyleSheet("font-size: 17px;")
@@ -312,9 +312,7 @@ class ReceptionPanel(QWidget):
         proc = next((p for p in procs if p.reservation), procs[0])
         if proc.reservation:
             left = self.capacity_left()
-            self.route.setText(
-                t("reservation_only", p=t.pick((proc.name_ja, proc.name_en)), n=left)
-            )
+            self.route.setText(t("reservation_only", p=t.name("procedure", proc), n=left))
             self.reserve_qr.setPixmap(qr_pixmap(self._here.settings.site.reservation_url, 200))
             return
         if self.applicant is None:
@@ -324,7 +322,7 @@ class ReceptionPanel(QWidget):
         for code in self.procedures:
             if len(self.procedures) > 1:  # each procedure with its own checklist
                 name = catalog.procedure(code)
-                section = QLabel(t.pick((name.name_ja, name.name_en)))
+                section = QLabel(t.name("procedure", name))
                 section.setStyleSheet("font-size: 15px; font-weight: bold; margin-top: 4px;")
                 self.checks_box.addWidget(section)
                 self.sections.append(section)
@@ -536,7 +534,7 @@ class ReceptionPanel(QWidget):
                     notes.append(t("cutoff_passed", t=hhmm(cutoff)))
                 elif ends is not None and ends > hours.close_ms:  # asked before issuing
                     notes.append(t("ends_after_close", t=hhmm(ends)))
-            button.setText(button_text(f"{procedure_key(i)}  {t.pick((proc.name_ja, proc.name_en))}",
+            button.setText(button_text(f"{procedure_key(i)}  {t.name('procedure', proc)}",
                                        notes))  # fmt: skip
             button.setEnabled(reason is None)
         queue = self._services.printing.reprint_queue()

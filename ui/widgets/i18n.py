@@ -7,11 +7,13 @@ The labels the windows share are here, by key, as English texts of the context `
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.core.errors import UserError
-from app.core.i18n import Msg
+from app.core.i18n import Msg, data_name
 
 TEXTS: dict[str, Msg] = {
     "app": Msg("ui", "Yokosuka My Number Card Center"),
@@ -184,6 +186,16 @@ TEXTS: dict[str, Msg] = {
 }
 
 
+class Named(Protocol):
+    """A thing named in Japanese and in English by the site's data."""
+
+    @property
+    def name_ja(self) -> str: ...
+
+    @property
+    def name_en(self) -> str: ...
+
+
 class Texts:
     """The window's texts in the chosen language (one per window tree, not global).
 
@@ -201,6 +213,11 @@ class Texts:
     def msg(self, message: Msg, **values: object) -> str:
         """Returns a text of any window's table in this language, formatted with ``values``."""
         return message.text_in(self.lang, **values)
+
+    def name(self, context: str, named: Named) -> str:
+        """Returns the name of a thing of the site's data (a procedure, a lane, an applicant
+        type, a Q&A category) in this language (:func:`app.core.i18n.data_name`)."""
+        return data_name(self.lang, context, named.name_ja, named.name_en)
 
     def msg_or(self, message: Msg | None, missing: str) -> str:
         """Returns a text of a table in this language, or ``missing`` (a code the table
