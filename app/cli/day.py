@@ -98,7 +98,7 @@ def cmd_mode_start(args: argparse.Namespace, out: Output) -> int:
     finally:
         node.close()
     out.emit({"period_id": period, "kind": args.kind},
-             f"{KINDS[args.kind][0]}を設定しました（{period}）: {args.reason}")  # fmt: skip
+             f"{KINDS[args.kind].text_in('ja')}を設定しました（{period}）: {args.reason}")  # fmt: skip
     return 0
 
 
@@ -145,9 +145,9 @@ def cmd_mode_list(args: argparse.Namespace, out: Output) -> int:
              "procedures": list(p.procedures), "lanes": list(p.lanes),
              "close_at": None if p.close_ms is None else hhmm(p.close_ms), "reason": p.reason,
              "staff_id": p.staff_id} for p in periods]  # fmt: skip
-    lines = [f"現在の運転モード: {now.names()[0]}"]
-    lines += [f"{p.period_id}  {p.name()[0]}  {p.span()}  {p.reason}" for p in periods]
-    out.emit({"now": now.names()[1], "periods": rows}, "\n".join(lines))
+    lines = [f"現在の運転モード: {now.names('ja')}"]
+    lines += [f"{p.period_id}  {p.name('ja')}  {p.span()}  {p.reason}" for p in periods]
+    out.emit({"now": now.names("en"), "periods": rows}, "\n".join(lines))
     return 0
 
 

@@ -19,7 +19,7 @@ from app.core.i18n import IPAEX, data_name, language, tr, tr_pair
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
 from app.queue.estimate import estimate_for
-from app.queue.modes import ModeService
+from app.queue.modes import ModeNow, ModeService
 from app.queue.routes import procedures_of, split_here, stops
 from app.queue.tickets import TicketService
 
@@ -101,7 +101,8 @@ class TicketContent:
     qr_payload: str
     #: A reservation checked in too late for its priority: called in turn with walk-ins.
     late: bool = False
-    #: The operating mode when the ticket was printed (None: 通常), Japanese and English.
+    #: The operating mode when the ticket was printed (None: 通常), in Japanese and in the
+    #: second language.
     mode: tuple[str, str] | None = None
     #: A priority visitor (優先): the ticket says so, not why.
     priority: bool = False
@@ -268,7 +269,7 @@ def ticket_content(
         late=row["reservation_id"] is not None and not row["priority"],
         lang_2=second,
         status_page=bool(base_url),
-        mode=ModeService(node).now().public_line(),
+        mode=_mode_lines(ModeService(node).now(), second),
         priority=row["priority_reason"] is not None,
         others=tuple(
             (p.name_ja, data_name(second, "procedure", p.name_ja, p.name_en)) for p in others
@@ -280,6 +281,11 @@ def ticket_content(
             data_name(second, "lane", later[0].lane.name_ja, later[0].lane.name_en),
         ),
     )
+
+
+def _mode_lines(modes: ModeNow, second: str) -> tuple[str, str] | None:
+    ja, other = modes.public_line("ja"), modes.public_line(second)
+    return None if ja is None or other is None else (ja, other)
 
 
 def face_name(font: str) -> str:
@@ -443,7 +449,7 @@ def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive
     if content.mode is not None:
         sheet.rule()
         sheet.text(content.mode[0], 10, bold=True)
-        sheet.text(tr_pair(second, "ticket", content.mode), 7, font=font)
+        sheet.text(content.mode[1], 7, font=font)
     sheet.rule()
     sheet.text(tr("ja", "ticket", "Your number"), 9)
     sheet.text(tr(second, "ticket", "Your number"), 7, font=font)

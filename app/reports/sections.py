@@ -95,8 +95,8 @@ def mode_table(node: Node, day: date) -> Table:
     rows: list[list[Any]] = []
     opens, closes = to_ms(day, status.hours.open), to_ms(day, status.hours.close)
     for start, end, now in ModeService(node).timeline(day, opens, closes):
-        details = [mode_detail(p, catalog)[0] for p in now.periods]
-        rows.append([hhmm(start), hhmm(end), now.names()[0], "／".join(details),
+        details = [mode_detail(p, catalog, "ja") for p in now.periods]
+        rows.append([hhmm(start), hhmm(end), now.names("ja"), "／".join(details),
                      "、".join(dict.fromkeys(p.reason for p in now.periods)),
                      "・".join(dict.fromkeys(p.staff_id for p in now.periods))])  # fmt: skip
     return Table("運転モード", columns, rows,

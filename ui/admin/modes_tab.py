@@ -54,7 +54,7 @@ class ModesModel(AdminModel):
         t = self._texts
         self.set_rows([
             Row(p.period_id,
-                (day_text(t, p.day), p.span(), t.pick(p.name()), t.pick(detail(p, catalog)),
+                (day_text(t, p.day), p.span(), p.name(t.lang), detail(p, catalog, t.lang),
                  p.reason, p.staff_id),
                 (p.day.isoformat(), p.start_ms, p.kind, "", p.reason, p.staff_id),
                 "amber" if p.covers(now_ms) else None)
@@ -96,8 +96,8 @@ class ModesTab(EditTab):
         self.view = table_view(self.model, fit=(ModesModel.COL_DAY, ModesModel.COL_SPAN,
                                                 ModesModel.COL_MODE))  # fmt: skip
         self.kind = QComboBox()
-        for code, names in KINDS.items():
-            self.kind.addItem(t.pick(names), code)
+        for code, name in KINDS.items():
+            self.kind.addItem(t.msg(name), code)
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
@@ -177,7 +177,7 @@ class ModesTab(EditTab):
         )  # fmt: skip
         service = self._modes
         ok = self.run(lambda: service.start(self._actor, what, why, **args),  # type: ignore[arg-type]
-                      self._texts.msg(ADMIN_TEXTS["mode_started"], m=self._texts.pick(KINDS[what]))
+                      self._texts.msg(ADMIN_TEXTS["mode_started"], m=self._texts.msg(KINDS[what]))
                       if what in KINDS else "")  # fmt: skip
         if ok:
             self.reason.clear()

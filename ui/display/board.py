@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.i18n import CODES, Msg, data_name, font_families, tr, tr_pair
+from app.core.i18n import CODES, Msg, data_name, font_families, tr
 from app.model.clock import to_datetime
 from app.queue.calls import CallWatcher
 from app.services import BoardServices
@@ -423,8 +423,8 @@ class DisplayBoard(QWidget):
     def show_mode(self) -> None:
         """Shows the operating mode under the heading when it is not 通常 (every second: a
         period planned for later starts without any change of data)."""
-        line = self._modes.now().public_line()
-        self.mode_line.setText("" if line is None else tr_pair(self.lang, "board", line))
+        line = self._modes.now().public_line(self.lang)
+        self.mode_line.setText("" if line is None else line)
         self.mode_band.setVisible(line is not None)
 
     def show_clock(self) -> None:

@@ -432,8 +432,8 @@ class ReceptionPanel(QWidget):
         """Shows the operating mode when it is not 通常: each period, its times, why, and
         what it leaves out."""
         t, catalog = self._texts, self._here.catalog
-        lines = [t("mode_period", m=t.pick(p.name()), s=p.span(), r=p.reason,
-                   d=t.pick(mode_detail(p, catalog))) for p in modes.periods]  # fmt: skip
+        lines = [t("mode_period", m=p.name(t.lang), s=p.span(), r=p.reason,
+                   d=mode_detail(p, catalog, t.lang)) for p in modes.periods]  # fmt: skip
         self.mode_banner.setText("\n".join(lines))
         self.mode_banner.setVisible(bool(lines))
 
@@ -526,7 +526,7 @@ class ReceptionPanel(QWidget):
                 notes.append(t("paused", r=reason))
             elif blocking is not None:  # the reason is on the mode's banner above
                 reason = blocking.reason
-                notes.append(t("paused", r=t.pick(blocking.name())))
+                notes.append(t("paused", r=blocking.name(t.lang)))
             elif expected is not None and hours.close_ms is not None and not proc.reservation:
                 cutoff = hours.cutoff_ms(code)
                 ends = expected.visit_end_ms(lane.id, self._services.queue.visit_minutes([code]))
