@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from app.core.i18n import IPAEX, data_name, language, tr, tr_pair
+from app.core.i18n import IPAEX, Msg, data_name, language, tr
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
 from app.queue.estimate import estimate_for
@@ -45,10 +45,9 @@ _WEEKDAYS_JA = "月火水木金土日"
 _TOKEN = re.compile(r"[\x21-\x7e]+ *| +|.")  # an ASCII word with its spaces, or one character
 
 Align = Literal["left", "center", "right"]
-#: A priority visitor's mark, and where a visit of several procedures goes next, in
-#: Japanese and English (the other languages through the catalogs, English until translated).
-PRIORITY = ("優先案内", "Priority")
-THEN = ("続けて{lane}へご案内します（この番号のまま）", "Then to: {lane}, with the same number")
+#: A priority visitor's mark, and where a visit of several procedures goes next.
+PRIORITY = Msg("ticket", "Priority")
+THEN = Msg("ticket", "Then to: {lane}, with the same number")
 
 
 @dataclass(frozen=True)
@@ -455,8 +454,8 @@ def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive
     sheet.text(tr(second, "ticket", "Your number"), 7, font=font)
     sheet.text(content.number, 64, bold=True, min_size=40, lead=0.06)
     if content.priority:
-        sheet.text(PRIORITY[0], 12, bold=True)
-        sheet.text(tr_pair(second, "ticket", PRIORITY), 8, font=font)
+        sheet.text(PRIORITY.text_in("ja"), 12, bold=True)
+        sheet.text(PRIORITY.text_in(second), 8, font=font)
     sheet.rule(gap=1.0)
     sheet.text(content.procedure_ja, 13, bold=True, min_size=10, gap=0.5)
     sheet.text(content.procedure_2, 8, font=font)
@@ -466,9 +465,9 @@ def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive
     sheet.text(f"{content.lane_ja} ／ {content.applicant_ja}", 10, min_size=8, gap=1.2)
     sheet.text(f"{content.lane_2} / {content.applicant_2}", 7, font=font)
     if content.then_lane is not None:
-        sheet.text(THEN[0].format(lane=content.then_lane[0]), 9, gap=0.8)
+        sheet.text(THEN.text_in("ja", lane=content.then_lane[0]), 9, gap=0.8)
         lane_2 = content.then_lane[1]
-        sheet.text(tr_pair(second, "ticket", THEN, lane=lane_2), 7, font=font)
+        sheet.text(THEN.text_in(second, lane=lane_2), 7, font=font)
     if content.slot is not None and content.late:
         sheet.rule()
         sheet.text(
