@@ -36,7 +36,7 @@ def cmd_list(args: argparse.Namespace, out: Output) -> int:
     def text() -> str:
         late = sum(1 for d in items if d.state(today) == "overdue")
         lines = [f"{today} 現在: {len(items)} 件（期限切れ {late} 件）"]
-        lines += [f"  {STATE_NAMES[d.state(today)][0]:<6} {d.due}  {d.title}  {d.period}  [{d.key}]"
+        lines += [f"  {STATE_NAMES[d.state(today)].text_in('ja'):<6} {d.due}  {d.title}  {d.period}  [{d.key}]"
                   for d in items]  # fmt: skip
         return "\n".join(lines)
 

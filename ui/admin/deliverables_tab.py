@@ -61,7 +61,7 @@ class DeliverablesModel(AdminModel):
             handed = "" if d.submitted_on is None else d.submitted_on.isoformat()
             title, period, rule = (d.title, d.period, d.rule) if t.lang == "ja" else d.english()
             cells = (day_text(t, d.due), title, period, rule,
-                     sign + t.pick(STATE_NAMES[state]), handed)  # fmt: skip
+                     sign + t.msg(STATE_NAMES[state]), handed)  # fmt: skip
             rows.append(Row(d.key, cells, (d.due, d.title, d.period, d.rule, state, handed), tone))
         self.set_rows(rows)
 

@@ -223,8 +223,8 @@ class CounterPanel(QWidget):
         """Runs the counter action of a button or key; a move that would end the visit
         without the service is confirmed first."""
         _, _, method, args = next(a for a in ACTIONS if a[0] == key)
-        question = confirmation(key, self.current_ticket())
-        if question is not None and not self._confirm(self._texts.pick(question)):
+        question = confirmation(key, self.current_ticket(), self._texts.lang)
+        if question is not None and not self._confirm(question):
             return
         self.act(method, *args)
 
