@@ -14,8 +14,7 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import Output
-from app.model.records_projection import MEETING_KINDS
-from app.reports.deliverables import STATE_NAMES, Deliverables
+from app.reports.deliverables import MEETING_KINDS, STATE_NAMES, Deliverables
 
 
 def cmd_list(args: argparse.Namespace, out: Output) -> int:

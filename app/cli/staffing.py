@@ -12,9 +12,8 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output
-from app.model.records_projection import POSITIONS
 from app.reports.operations import month_bounds
-from app.reports.structure import Structure
+from app.reports.structure import POSITIONS, Structure
 from app.reports.training import TrainingLog
 
 

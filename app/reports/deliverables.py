@@ -19,6 +19,7 @@ registers (:mod:`app.model.records_projection`). No Qt.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -27,11 +28,17 @@ from app.core.actor import Actor
 from app.core.errors import InputError
 from app.core.i18n import Msg
 from app.inquiries.categories import clean_text
-from app.model.records_projection import MEETING_KINDS, MEETING_REMOVED, MEETING_SET, SUBMITTED
+from app.model.records_projection import MEETING_REMOVED, MEETING_SET, SUBMITTED
 from app.reports.operations import first_of_next, monthly_due_date
 
 if TYPE_CHECKING:
     from app.core.node import Node
+
+#: The kinds of meetings (11 定例会議 of the specification): code → (Japanese, English).
+MEETING_KINDS: Mapping[str, tuple[str, str]] = {
+    "monthly": ("センター運営推進会議", "Monthly steering meeting"),
+    "daily": ("センター日次報告会議", "Daily report meeting"),
+}
 
 SUBMITTED_STATE, OVERDUE, DUE_TODAY, DUE_SOON, OPEN = (
     "submitted", "overdue", "due_today", "due_soon", "open")  # fmt: skip

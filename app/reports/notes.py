@@ -11,16 +11,24 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
 from app.core.errors import InputError
 from app.inquiries.categories import clean_text
-from app.model.records_projection import NOTE_KINDS, NOTE_REMOVED, NOTE_SET
+from app.model.records_projection import NOTE_REMOVED, NOTE_SET
 
 if TYPE_CHECKING:
     from app.core.node import Node
+
+#: The kinds of report entries: code → (Japanese, English) names.
+NOTE_KINDS: Mapping[str, tuple[str, str]] = {
+    "problem": ("問題点", "Problems"),
+    "improvement": ("改善内容", "Improvements"),
+    "city": ("市との調整事項", "Matters agreed with the city"),
+}
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
 from app.model.clock import hhmm, to_ms
-from app.model.records_projection import NOTE_KINDS
 from app.queue.modes import ModeService
 from app.queue.modes import detail as mode_detail
 from app.reports.figures import CERTIFICATE_PLAN, Period
 from app.reports.model import Block, Column, Notes, Table
-from app.reports.notes import ReportNotes
+from app.reports.notes import NOTE_KINDS, ReportNotes
 from app.reports.sla import SLA_DEFAULTS, sla_plans
 from app.reports.structure import planned_staffing
 

@@ -11,6 +11,7 @@ the monthly report's plan of the next month counts them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -18,12 +19,21 @@ from typing import TYPE_CHECKING, Any
 from app.core.actor import ROLES, Actor
 from app.core.errors import InputError
 from app.inquiries.categories import clean_text
-from app.model.records_projection import ASSIGNED, POSITIONS, ROSTER_SET
+from app.model.records_projection import ASSIGNED, ROSTER_SET
 from app.reports.model import Column, Report, Table
 from app.reports.tables import now_text
 
 if TYPE_CHECKING:
     from app.core.node import Node
+
+#: Positions of the staffing structure (9 業務実施体制): code → (Japanese, English).
+POSITIONS: Mapping[str, tuple[str, str]] = {
+    "supervisor": ("統括管理者", "Supervisor"),
+    "site_manager": ("現地管理者", "Site manager"),
+    "deputy": ("代行者（現地管理者の代理）", "Deputy site manager"),
+    "worker": ("業務従事者", "Worker"),
+    "none": ("体制から外れる", "Leaves the structure"),
+}
 
 TITLE = "業務体制表"
 

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.actor import Actor
-from app.model.records_projection import MEETING_KINDS
 from app.reports.deliverables import (
     DUE_SOON,
     DUE_TODAY,
+    MEETING_KINDS,
     OVERDUE,
     STATE_NAMES,
     SUBMITTED_STATE,

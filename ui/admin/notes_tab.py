@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.model.clock import to_datetime
-from app.model.records_projection import NOTE_KINDS
+from app.reports.notes import NOTE_KINDS
 from app.services import ManagerServices
 from ui.admin.edit_tabs import EditTab, qdate_day
 from ui.admin.models import AdminModel
