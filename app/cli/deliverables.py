@@ -85,7 +85,7 @@ def cmd_meeting_add(args: argparse.Namespace, out: Output) -> int:
     finally:
         node.close()
     out.emit({"meeting_id": meeting_id, "minutes_due": due.isoformat()},
-             f"{day} の{MEETING_KINDS[args.kind][0]}を記録しました（{meeting_id}、議事録の期限 {due}）")  # fmt: skip
+             f"{day} の{MEETING_KINDS[args.kind].text_in('ja')}を記録しました（{meeting_id}、議事録の期限 {due}）")  # fmt: skip
     return 0
 
 
@@ -98,7 +98,7 @@ def cmd_meeting_list(args: argparse.Namespace, out: Output) -> int:
         node.close()
     out.emit(rows, lambda: "\n".join(
         [f"会議 {len(rows)} 件"] + [f"  {r['meeting_id']}  {r['day']}  "
-                                   f"{MEETING_KINDS.get(r['kind'], (r['kind'],))[0]}  {r['title']}"
+                                   f"{MEETING_KINDS[r['kind']].text_in('ja') if r['kind'] in MEETING_KINDS else r['kind']}  {r['title']}"
                                    for r in rows]))  # fmt: skip
     return 0
 

@@ -146,7 +146,7 @@ def cmd_notes(args: argparse.Namespace, out: Output) -> int:
 
     def text() -> str:
         lines = [f"{args.period}: {len(rows)} 件"]
-        lines += [f"  {r['note_id']}  {r['period']}  {NOTE_KINDS[r['kind']][0]}: {r['text']}"
+        lines += [f"  {r['note_id']}  {r['period']}  {NOTE_KINDS[r['kind']].text_in('ja')}: {r['text']}"
                   for r in rows]  # fmt: skip
         return "\n".join(lines)
 

@@ -66,7 +66,7 @@ def cmd_assign(args: argparse.Namespace, out: Output) -> int:
     finally:
         node.close()
     out.emit({"staff_id": args.staff_id, "position": args.position, "from": day.isoformat()},
-             f"{args.staff_id} を {day} から{POSITIONS[args.position][0]}にしました")  # fmt: skip
+             f"{args.staff_id} を {day} から{POSITIONS[args.position].text_in('ja')}にしました")  # fmt: skip
     return 0
 
 
@@ -82,7 +82,7 @@ def cmd_structure_show(args: argparse.Namespace, out: Output) -> int:
              "note": a.note} for a in current]  # fmt: skip
     out.emit(data, lambda: "\n".join(
         [f"{day} の業務体制: {len(current)} 人"] + [
-            f"  {POSITIONS[a.position][0]:<12} {a.staff_id}  {a.from_day} から  {a.note}"
+            f"  {POSITIONS[a.position].text_in('ja'):<12} {a.staff_id}  {a.from_day} から  {a.note}"
             for a in current]))  # fmt: skip
     return 0
 

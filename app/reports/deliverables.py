@@ -34,10 +34,10 @@ from app.reports.operations import first_of_next, monthly_due_date
 if TYPE_CHECKING:
     from app.core.node import Node
 
-#: The kinds of meetings (11 定例会議 of the specification): code → (Japanese, English).
-MEETING_KINDS: Mapping[str, tuple[str, str]] = {
-    "monthly": ("センター運営推進会議", "Monthly steering meeting"),
-    "daily": ("センター日次報告会議", "Daily report meeting"),
+#: The kinds of meetings (11 定例会議 of the specification): code → names.
+MEETING_KINDS: Mapping[str, Msg] = {
+    "monthly": Msg("meetings", "Monthly steering meeting"),
+    "daily": Msg("meetings", "Daily report meeting"),
 }
 
 SUBMITTED_STATE, OVERDUE, DUE_TODAY, DUE_SOON, OPEN = (
@@ -138,7 +138,8 @@ class Deliverables:
             held = date.fromisoformat(m["day"])
             due = calendar.nth_city_office_day_after(held, 3)
             if due <= until:
-                name, name_en = MEETING_KINDS.get(m["kind"], (m["kind"], m["kind"]))
+                kind = MEETING_KINDS.get(m["kind"])
+                name, name_en = (kind.text_in("ja"), kind.text) if kind else (m["kind"], m["kind"])
                 period = f"{m['day']} {name}" + (f"（{m['title']}）" if m["title"] else "")
                 periods_en[f"minutes:{m['meeting_id']}"] = f"{m['day']} {name_en}" + (
                     f" ({m['title']})" if m["title"] else ""

@@ -72,7 +72,8 @@ def entry_blocks(node: Node, period: str, generated: list[str]) -> list[Block]:
         day = row["period"] != period  # a day's entry in a month's report says its day
         return f"{row['period'][5:].replace('-', '/')} {row['text']}" if day else row["text"]
 
-    for code, (name, _) in NOTE_KINDS.items():
+    for code, kind in NOTE_KINDS.items():
+        name = kind.text_in("ja")
         lines = [line(r) for r in rows if r["kind"] == code]
         if code == "problem":
             lines = generated + lines

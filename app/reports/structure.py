@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.actor import ROLES, Actor
 from app.core.errors import InputError
+from app.core.i18n import Msg
 from app.inquiries.categories import clean_text
 from app.model.records_projection import ASSIGNED, ROSTER_SET
 from app.reports.model import Column, Report, Table
@@ -26,13 +27,13 @@ from app.reports.tables import now_text
 if TYPE_CHECKING:
     from app.core.node import Node
 
-#: Positions of the staffing structure (9 業務実施体制): code → (Japanese, English).
-POSITIONS: Mapping[str, tuple[str, str]] = {
-    "supervisor": ("統括管理者", "Supervisor"),
-    "site_manager": ("現地管理者", "Site manager"),
-    "deputy": ("代行者（現地管理者の代理）", "Deputy site manager"),
-    "worker": ("業務従事者", "Worker"),
-    "none": ("体制から外れる", "Leaves the structure"),
+#: Positions of the staffing structure (9 業務実施体制): code → names.
+POSITIONS: Mapping[str, Msg] = {
+    "supervisor": Msg("positions", "Supervisor"),
+    "site_manager": Msg("positions", "Site manager"),
+    "deputy": Msg("positions", "Deputy site manager"),
+    "worker": Msg("positions", "Worker"),
+    "none": Msg("positions", "Leaves the structure"),
 }
 
 TITLE = "業務体制表"
@@ -145,7 +146,7 @@ def _role_name(code: str) -> str:
 
 
 def _position(code: str) -> str:
-    return POSITIONS.get(code, (code, ""))[0]
+    return POSITIONS[code].text_in("ja") if code in POSITIONS else code
 
 
 def build_structure(node: Node, day: date) -> Report:

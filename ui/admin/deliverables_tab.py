@@ -74,9 +74,9 @@ class MeetingsModel(AdminModel):
 
     def show(self, meetings: list[dict[str, Any]]) -> None:
         """Shows the meetings (``Deliverables.meetings``)."""
-        pick = self._texts.pick
+        t = self._texts
         self.set_rows([
-            Row(m["meeting_id"], (m["day"], pick(MEETING_KINDS.get(m["kind"], (m["kind"],) * 2)),
+            Row(m["meeting_id"], (m["day"], t.msg_or(MEETING_KINDS.get(m["kind"]), m["kind"]),
                                   m["title"]))
             for m in meetings
         ])  # fmt: skip
@@ -119,8 +119,8 @@ class DeliverablesTab(EditTab):
         today = services.here.today()
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.kind = QComboBox()
-        for code, pair in MEETING_KINDS.items():
-            self.kind.addItem(t.pick(pair), code)
+        for code, name in MEETING_KINDS.items():
+            self.kind.addItem(t.msg(name), code)
         self.title = QLineEdit()
         self.add_button = QPushButton(t.msg(ADMIN_TEXTS["add_meeting"]))
         self.add_button.clicked.connect(lambda: self.add_meeting())

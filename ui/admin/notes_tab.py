@@ -41,10 +41,10 @@ class NotesModel(AdminModel):
 
     def show(self, notes: list[dict[str, Any]]) -> None:
         """Shows the entries (``ReportNotes.of`` and ``of_month_days``)."""
-        pick = self._texts.pick
+        t = self._texts
         self.set_rows([
             Row(r["note_id"],
-                (r["period"], pick(NOTE_KINDS.get(r["kind"], (r["kind"],) * 2)), r["text"],
+                (r["period"], t.msg_or(NOTE_KINDS.get(r["kind"]), r["kind"]), r["text"],
                  r["staff_id"], to_datetime(r["at"]).strftime("%m-%d %H:%M")),
                 (r["period"], r["kind"], r["text"], r["staff_id"], r["at"]))
             for r in notes
@@ -75,8 +75,8 @@ class NotesTab(EditTab):
         for signal in (self.by_day.toggled, self.day.dateChanged):
             signal.connect(lambda *_: self.refresh())
         self.kind = QComboBox()
-        for code, pair in NOTE_KINDS.items():
-            self.kind.addItem(t.pick(pair), code)
+        for code, name in NOTE_KINDS.items():
+            self.kind.addItem(t.msg(name), code)
         self.text = QPlainTextEdit()
         self.text.setMaximumHeight(120)
         self.add_button = QPushButton(t.msg(ADMIN_TEXTS["add_note"]))
