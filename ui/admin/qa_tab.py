@@ -66,7 +66,7 @@ class QaTab(QWidget):
             left.addWidget(item)
         self.category = QComboBox()
         for category in CATEGORIES:
-            self.category.addItem(texts.name("category", category), category.code)
+            self.category.addItem(texts.msg(category.name), category.code)
         self.question = QLineEdit()
         self.answer = QPlainTextEdit()
         self.history = QLabel()

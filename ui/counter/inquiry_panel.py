@@ -76,7 +76,7 @@ class InquiryPanel(QWidget):
             left.addWidget(widget)
         self.category = QComboBox()
         for category in CATEGORIES:
-            self.category.addItem(texts.name("category", category), category.code)
+            self.category.addItem(texts.msg(category.name), category.code)
         self.question = QLineEdit()
         self.answer = QPlainTextEdit()
         self.link = QLabel()
