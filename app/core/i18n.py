@@ -6,18 +6,19 @@ Weblate, any text editor), ``make translations`` compiles them to ``.mo`` files 
 ``pybabel compile``), and this module reads the ``.mo`` files with the standard library's
 :mod:`gettext`, so the running program needs neither Babel nor Qt. The source texts
 (``msgid``) are English; every message has a context (``msgctxt``: ``ticket``, ``status``,
-``board``, ``procedure``, and ``ui``, ``reception``, ``counter``, ``admin`` … for the
-staff windows' labels) saying where it appears. ``make translations-extract`` collects them
-from the code (``tr`` and ``ntr`` calls, and the :class:`Msg` of the windows' tables of
-texts by key) and from the procedure catalog's names (``build/babel_sources.py``), then
-updates every language's catalog. Japanese is a catalog like the others.
+``board``, ``modes``, ``procedure``; ``ui``, ``reception``, ``counter``, ``admin`` … for
+the staff windows; ``states``, ``roles``, ``notes`` … for the names of the domain's codes)
+saying where it appears. ``make translations-extract`` collects them from the code (``tr``
+and ``ntr`` calls, and the :class:`Msg` of the tables of texts by key or code) and from the
+procedure catalog's names (``build/babel_sources.py``), then updates every language's
+catalog. Japanese is a catalog like the others; the staff windows' texts need only
+Japanese (untranslated, a message shows in English).
 
 :func:`tr` is the lookup: a language, a context, the English text and the values of its
 ``{placeholders}``; a table's :class:`Msg` is looked up with :meth:`Msg.text_in`, which
-calls it. :func:`tr_pair` bridges a (ja, en) pair still kept as a pair (the names the
-site's data files give in both languages, the operating modes' texts built at run time):
-Japanese from the pair, English from the pair, every other language from the catalogs
-(by the English text).
+calls it. The names the site's data files give in Japanese and English (the procedure
+catalog, the center's name) are not texts of the program: :func:`data_name` takes
+Japanese and English from the data and the other languages from the catalogs.
 """
 
 from __future__ import annotations
@@ -166,17 +167,3 @@ def data_name(lang: str, context: str, name_ja: str, name_en: str) -> str:
     if lang == "ja":
         return name_ja
     return tr(lang, context, name_en)
-
-
-def tr_pair(lang: str, context: str, pair: tuple[str, str], **values: object) -> str:
-    """Returns a text of a (ja, en) pair in any language: Japanese and English from the
-    pair, the others from the catalogs by the English text.
-
-    The bridge for the texts still kept as pairs (the procedure catalog's names, the
-    windows' tables): once a table has moved into the catalogs, its pairs go and so does
-    this call.
-    """
-    if lang == "ja":
-        text = pair[0]
-        return text.format(**values) if values else text
-    return tr(lang, context, pair[1], **values)

@@ -216,17 +216,13 @@ class Texts:
 
     def name(self, context: str, named: Named) -> str:
         """Returns the name of a thing of the site's data (a procedure, a lane, an applicant
-        type, a Q&A category) in this language (:func:`app.core.i18n.data_name`)."""
+        type) in this language (:func:`app.core.i18n.data_name`)."""
         return data_name(self.lang, context, named.name_ja, named.name_en)
 
     def msg_or(self, message: Msg | None, missing: str) -> str:
         """Returns a text of a table in this language, or ``missing`` (a code the table
         lacks: a record of a newer version)."""
         return missing if message is None else message.text_in(self.lang)
-
-    def pick(self, pair: tuple[str, str]) -> str:
-        """Returns the right half of a (ja, en) pair from the domain."""
-        return pair[0 if self.lang == "ja" else 1]
 
     def error(self, exc: UserError) -> str:
         """Returns a user error's message in this language (Japanese if it has no English)."""
