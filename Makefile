@@ -32,7 +32,7 @@ translations: $(STAMP) $(PO:.po=.mo)
 # names, the windows' pair tables of build/babel.cfg) and merges it into each catalog.
 translations-extract: $(STAMP)
 	PYTHONPATH=build $(BIN)/pybabel -q extract -F build/babel.cfg --no-default-keywords \
-		-k tr:2c,3 -k ntr:2c,3,4 -k pgettext:1c,2 --add-comments=TRANSLATORS: \
+		-k tr:2c,3 -k ntr:2c,3,4 -k Msg:1c,2 -k pgettext:1c,2 --add-comments=TRANSLATORS: \
 		--sort-by-file --no-wrap --project madoguchi --omit-header -o $(LOCALE)/madoguchi.pot .
 	$(BIN)/pybabel -q update -D madoguchi -i $(LOCALE)/madoguchi.pot -d $(LOCALE) \
 		--no-wrap --ignore-obsolete --no-fuzzy-matching
@@ -65,7 +65,7 @@ bench: $(STAMP) translations
 # schedules through the simulated Windows share with Windows' own caches (FUSE: fuse3).
 SCHEDULES ?= 200
 SMB_SCHEDULES ?= 40
-soak: $(STAMP)
+soak: $(STAMP) translations
 	$(BIN)/python -m tests.faults.harness --schedules $(SCHEDULES)
 	$(BIN)/python -m tests.faults.harness --schedules $(SMB_SCHEDULES) --smb
 	$(BIN)/python -m tests.faults.harness --schedules $(SMB_SCHEDULES) --smb --time-step 2

@@ -65,7 +65,7 @@ def ticket_line(row: dict[str, Any]) -> str:
 
     from app.queue.tickets import STATE_NAMES
 
-    state = STATE_NAMES[row["state"]][0]
+    state = STATE_NAMES[row["state"]].text_in("ja")
     where = f" {row['counter']}番窓口" if row["counter"] else ""
     procedures = row.get("procedures") or "[]"
     if isinstance(procedures, str):

@@ -31,7 +31,7 @@ def cmd_counter_pause(args: argparse.Namespace, out: Output) -> int:
     finally:
         node.close()
     out.emit({"counter": actor.counter, "reason": args.reason},
-             f"{actor.counter}番窓口を一時停止しました（{REASONS[args.reason][0]}）")  # fmt: skip
+             f"{actor.counter}番窓口を一時停止しました（{REASONS[args.reason].text_in('ja')}）")  # fmt: skip
     return 0
 
 
@@ -62,7 +62,7 @@ def cmd_counter_list(args: argparse.Namespace, out: Output) -> int:
     rows = [{"counter": c, "reason": p["reason"], "since": hhmm(p["at"]),
              "staff_id": p["staff_id"]} for c, p in sorted(paused.items())]  # fmt: skip
     out.emit(rows, lambda: "\n".join(
-        f"{r['counter']}番窓口  {REASONS.get(r['reason'], (r['reason'],))[0]}  {r['since']}〜  "
+        f"{r['counter']}番窓口  {REASONS[r['reason']].text_in('ja') if r['reason'] in REASONS else r['reason']}  {r['since']}〜  "
         f"{r['staff_id']}" for r in rows) or "一時停止中の窓口はありません")  # fmt: skip
     return 0
 
@@ -98,7 +98,7 @@ def cmd_mode_start(args: argparse.Namespace, out: Output) -> int:
     finally:
         node.close()
     out.emit({"period_id": period, "kind": args.kind},
-             f"{KINDS[args.kind][0]}を設定しました（{period}）: {args.reason}")  # fmt: skip
+             f"{KINDS[args.kind].text_in('ja')}を設定しました（{period}）: {args.reason}")  # fmt: skip
     return 0
 
 
@@ -145,9 +145,9 @@ def cmd_mode_list(args: argparse.Namespace, out: Output) -> int:
              "procedures": list(p.procedures), "lanes": list(p.lanes),
              "close_at": None if p.close_ms is None else hhmm(p.close_ms), "reason": p.reason,
              "staff_id": p.staff_id} for p in periods]  # fmt: skip
-    lines = [f"現在の運転モード: {now.names()[0]}"]
-    lines += [f"{p.period_id}  {p.name()[0]}  {p.span()}  {p.reason}" for p in periods]
-    out.emit({"now": now.names()[1], "periods": rows}, "\n".join(lines))
+    lines = [f"現在の運転モード: {now.names('ja')}"]
+    lines += [f"{p.period_id}  {p.name('ja')}  {p.span()}  {p.reason}" for p in periods]
+    out.emit({"now": now.names("en"), "periods": rows}, "\n".join(lines))
     return 0
 
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import Output
-from app.model.records_projection import MEETING_KINDS
-from app.reports.deliverables import STATE_NAMES, Deliverables
+from app.reports.deliverables import MEETING_KINDS, STATE_NAMES, Deliverables
 
 
 def cmd_list(args: argparse.Namespace, out: Output) -> int:
@@ -36,7 +35,7 @@ def cmd_list(args: argparse.Namespace, out: Output) -> int:
     def text() -> str:
         late = sum(1 for d in items if d.state(today) == "overdue")
         lines = [f"{today} 現在: {len(items)} 件（期限切れ {late} 件）"]
-        lines += [f"  {STATE_NAMES[d.state(today)][0]:<6} {d.due}  {d.title}  {d.period}  [{d.key}]"
+        lines += [f"  {STATE_NAMES[d.state(today)].text_in('ja'):<6} {d.due}  {d.title}  {d.period}  [{d.key}]"
                   for d in items]  # fmt: skip
         return "\n".join(lines)
 
@@ -86,7 +85,7 @@ def cmd_meeting_add(args: argparse.Namespace, out: Output) -> int:
     finally:
         node.close()
     out.emit({"meeting_id": meeting_id, "minutes_due": due.isoformat()},
-             f"{day} の{MEETING_KINDS[args.kind][0]}を記録しました（{meeting_id}、議事録の期限 {due}）")  # fmt: skip
+             f"{day} の{MEETING_KINDS[args.kind].text_in('ja')}を記録しました（{meeting_id}、議事録の期限 {due}）")  # fmt: skip
     return 0
 
 
@@ -99,7 +98,7 @@ def cmd_meeting_list(args: argparse.Namespace, out: Output) -> int:
         node.close()
     out.emit(rows, lambda: "\n".join(
         [f"会議 {len(rows)} 件"] + [f"  {r['meeting_id']}  {r['day']}  "
-                                   f"{MEETING_KINDS.get(r['kind'], (r['kind'],))[0]}  {r['title']}"
+                                   f"{MEETING_KINDS[r['kind']].text_in('ja') if r['kind'] in MEETING_KINDS else r['kind']}  {r['title']}"
                                    for r in rows]))  # fmt: skip
     return 0
 

@@ -18,12 +18,11 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output
-from app.model.records_projection import NOTE_KINDS
 from app.reports.figures import explain
 from app.reports.files import save
 from app.reports.inquiry_reports import build_report
 from app.reports.kinds import ENCODINGS, FORMATS, TITLES
-from app.reports.notes import ReportNotes, parse_period
+from app.reports.notes import NOTE_KINDS, ReportNotes, parse_period
 from app.reports.sla import record_incident, record_sla_plan
 
 _SPEC_HELP = {"daily": "日付 YYYY-MM-DD", "monthly": "月 YYYY-MM", "sla": "月 YYYY-MM",
@@ -147,7 +146,7 @@ def cmd_notes(args: argparse.Namespace, out: Output) -> int:
 
     def text() -> str:
         lines = [f"{args.period}: {len(rows)} 件"]
-        lines += [f"  {r['note_id']}  {r['period']}  {NOTE_KINDS[r['kind']][0]}: {r['text']}"
+        lines += [f"  {r['note_id']}  {r['period']}  {NOTE_KINDS[r['kind']].text_in('ja')}: {r['text']}"
                   for r in rows]  # fmt: skip
         return "\n".join(lines)
 

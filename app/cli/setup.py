@@ -63,7 +63,7 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
     block_note = f"\n{chosen.note}" if chosen.note else ""
     state = "" if identity.block_proven or args.take_block else "（未確定）"
     out.emit(identity.to_json(),
-             f"初期設定しました: {identity.name}（{NODE_ROLES[identity.role][0]}）"
+             f"初期設定しました: {identity.name}（{NODE_ROLES[identity.role].text_in('ja')}）"
              f" node={identity.node_id} site={identity.site_id} 番号ブロック={chosen.block}{state}"
              f" 管理者={args.admin}{key_note}{block_note}")  # fmt: skip
     return 0

@@ -18,7 +18,7 @@ def cmd_staff_add(args: argparse.Namespace, out: Output) -> int:
     pin = read_pin("新しい職員の暗証番号: ", env="MADOGUCHI_NEW_PIN")
     StaffService(node).add(actor, args.staff_id, args.name, args.role, pin)
     out.emit({"staff_id": args.staff_id, "role": args.role},
-             f"職員 {args.staff_id}（{ROLES[args.role][0]}）を登録しました")  # fmt: skip
+             f"職員 {args.staff_id}（{ROLES[args.role].text_in('ja')}）を登録しました")  # fmt: skip
     return 0
 
 
@@ -27,7 +27,7 @@ def cmd_staff_list(args: argparse.Namespace, out: Output) -> int:
 
     rows = StaffService(open_node(args)).all()
     out.emit(rows, lambda: "\n".join(
-        f"{r['staff_id']:<10} {r['name']:<12} {ROLES[r['role']][0]}"
+        f"{r['staff_id']:<10} {r['name']:<12} {ROLES[r['role']].text_in('ja')}"
         f"{'' if r['active'] else '（無効）'}" for r in rows))  # fmt: skip
     return 0
 

@@ -12,9 +12,8 @@ from typing import Any
 
 from app.cli.common import open_node, parse_day, sign_in
 from app.cli.output import CliError, Output
-from app.model.records_projection import POSITIONS
 from app.reports.operations import month_bounds
-from app.reports.structure import Structure
+from app.reports.structure import POSITIONS, Structure
 from app.reports.training import TrainingLog
 
 
@@ -67,7 +66,7 @@ def cmd_assign(args: argparse.Namespace, out: Output) -> int:
     finally:
         node.close()
     out.emit({"staff_id": args.staff_id, "position": args.position, "from": day.isoformat()},
-             f"{args.staff_id} を {day} から{POSITIONS[args.position][0]}にしました")  # fmt: skip
+             f"{args.staff_id} を {day} から{POSITIONS[args.position].text_in('ja')}にしました")  # fmt: skip
     return 0
 
 
@@ -83,7 +82,7 @@ def cmd_structure_show(args: argparse.Namespace, out: Output) -> int:
              "note": a.note} for a in current]  # fmt: skip
     out.emit(data, lambda: "\n".join(
         [f"{day} の業務体制: {len(current)} 人"] + [
-            f"  {POSITIONS[a.position][0]:<12} {a.staff_id}  {a.from_day} から  {a.note}"
+            f"  {POSITIONS[a.position].text_in('ja'):<12} {a.staff_id}  {a.from_day} から  {a.note}"
             for a in current]))  # fmt: skip
     return 0
 

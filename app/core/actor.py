@@ -81,7 +81,8 @@ class Actor:
     def require(self, action: str) -> None:
         """Raises AuthError unless the role allows the action."""
         if not self.may(action):
-            role_ja, role_en = ROLES.get(self.role, (self.role, self.role))
+            name = ROLES.get(self.role)
+            role_ja, role_en = (name.text_in("ja"), name.text) if name else (self.role, self.role)
             raise AuthError(
                 f"{role_ja}の権限では「{ACTION_NAMES.get(action, action)}」はできません",
                 en=f"A {role_en.lower()} may not do this ({action})",

@@ -6,15 +6,19 @@ Weblate, any text editor), ``make translations`` compiles them to ``.mo`` files 
 ``pybabel compile``), and this module reads the ``.mo`` files with the standard library's
 :mod:`gettext`, so the running program needs neither Babel nor Qt. The source texts
 (``msgid``) are English; every message has a context (``msgctxt``: ``ticket``, ``status``,
-``board``, ``procedure`` …) saying where it appears. ``make translations-extract`` collects
-them from the code (``tr`` and ``ntr`` calls), from the procedure catalog's names and from
-the windows' (ja, en) text tables still waiting to be moved here (see
-``build/babel_sources.py``), then updates every language's catalog.
+``board``, ``modes``, ``procedure``; ``ui``, ``reception``, ``counter``, ``admin`` … for
+the staff windows; ``states``, ``roles``, ``notes`` … for the names of the domain's codes)
+saying where it appears. ``make translations-extract`` collects them from the code (``tr``
+and ``ntr`` calls, and the :class:`Msg` of the tables of texts by key or code) and from the
+procedure catalog's names (``build/babel_sources.py``), then updates every language's
+catalog. Japanese is a catalog like the others; the staff windows' texts need only
+Japanese (untranslated, a message shows in English).
 
 :func:`tr` is the lookup: a language, a context, the English text and the values of its
-``{placeholders}``. :func:`tr_pair` bridges a (ja, en) pair of the older tables: Japanese
-from the pair, English from the pair, every other language from the catalogs (by the
-English text).
+``{placeholders}``; a table's :class:`Msg` is looked up with :meth:`Msg.text_in`, which
+calls it. The names the site's data files give in Japanese and English (the procedure
+catalog, the center's name) are not texts of the program: :func:`data_name` takes
+Japanese and English from the data and the other languages from the catalogs.
 """
 
 from __future__ import annotations
@@ -112,6 +116,23 @@ def font_families(code: str) -> list[str]:
     return [first, *(family for family in FAMILIES.values() if family != first)]
 
 
+@dataclass(frozen=True)
+class Msg:
+    """A text kept in a table to be looked up later with :func:`tr` (a window's labels by
+    key, the names of states): its English (the catalog's ``msgid``) and its context.
+
+    ``make translations-extract`` finds ``Msg("context", "English")`` in the code as it
+    finds ``tr`` calls, so both arguments are written out as literals.
+    """
+
+    context: str
+    text: str
+
+    def text_in(self, lang: str, **values: object) -> str:
+        """Returns the text in a language, its ``{placeholders}`` filled (:func:`tr`)."""
+        return tr(lang, self.context, self.text, **values)
+
+
 def tr(lang: str, context: str, message: str, **values: object) -> str:
     """Returns a text in a language, its ``{placeholders}`` filled.
 
@@ -134,15 +155,15 @@ def ntr(lang: str, context: str, singular: str, plural: str, n: int, **values: o
     return text.format(n=n, **values)
 
 
-def tr_pair(lang: str, context: str, pair: tuple[str, str], **values: object) -> str:
-    """Returns a text of a (ja, en) pair in any language: Japanese and English from the
-    pair, the others from the catalogs by the English text.
+def data_name(lang: str, context: str, name_ja: str, name_en: str) -> str:
+    """Returns a name the site's data gives in Japanese and English (the procedure
+    catalog's procedures, lanes and applicant types, the center's name in the settings)
+    in any language: Japanese and English as the data has them (a site names its own
+    procedures in its ``catalog.toml``), the others from the catalogs by the English name
+    (English until translated).
 
-    The bridge for the texts still kept as pairs (the procedure catalog's names, the
-    windows' tables): once a table has moved into the catalogs, its pairs go and so does
-    this call.
+    For names of data only: the program's own texts are :func:`tr`'s.
     """
     if lang == "ja":
-        text = pair[0]
-        return text.format(**values) if values else text
-    return tr(lang, context, pair[1], **values)
+        return name_ja
+    return tr(lang, context, name_en)

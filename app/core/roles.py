@@ -1,8 +1,11 @@
 """The names of the staff roles and of the roles a PC is set up for.
 
 Plain names only, so the command line can offer them as choices without loading the rest;
-what each role may do is in :mod:`app.core.actor`.
+what each role may do is in :mod:`app.core.actor`. The names are English texts of the
+gettext catalogs (contexts ``roles`` and ``pcs``), Japanese from ja's catalog.
 """
+
+from app.core.i18n import Msg
 
 FLOOR_MANAGER = "floor_manager"
 CLERK = "clerk"
@@ -10,18 +13,18 @@ CITY_STAFF = "city_staff"
 SITE_MANAGER = "site_manager"
 ADMIN = "admin"
 
-ROLES: dict[str, tuple[str, str]] = {
-    FLOOR_MANAGER: ("フロアマネージャー", "Floor manager"),
-    CLERK: ("窓口担当（委託）", "Counter clerk (contractor)"),
-    CITY_STAFF: ("市職員", "City staff"),
-    SITE_MANAGER: ("現地管理者", "Site manager"),
-    ADMIN: ("システム管理者", "System administrator"),
+ROLES: dict[str, Msg] = {
+    FLOOR_MANAGER: Msg("roles", "Floor manager"),
+    CLERK: Msg("roles", "Counter clerk (contractor)"),
+    CITY_STAFF: Msg("roles", "City staff"),
+    SITE_MANAGER: Msg("roles", "Site manager"),
+    ADMIN: Msg("roles", "System administrator"),
 }
 
 #: The role a PC is set up for (its window), with its names.
-NODE_ROLES: dict[str, tuple[str, str]] = {
-    "reception": ("受付", "Reception"),
-    "counter": ("窓口", "Counter"),
-    "display": ("呼出表示", "Display board"),
-    "admin": ("管理", "Site manager"),
+NODE_ROLES: dict[str, Msg] = {
+    "reception": Msg("pcs", "Reception"),
+    "counter": Msg("pcs", "Counter"),
+    "display": Msg("pcs", "Display board"),
+    "admin": Msg("pcs", "Site manager"),
 }

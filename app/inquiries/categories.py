@@ -6,9 +6,11 @@ the city, so both go through :func:`clean_text` (no personal data, not empty, no
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from app.core.errors import InputError
+from app.core.i18n import Msg
 from app.core.privacy import check_city_text
 
 #: The longest question or answer accepted (characters).
@@ -16,25 +18,40 @@ MAX_TEXT = 2000
 
 
 class Category(NamedTuple):
-    """An inquiry / Q&A category: its code (stored in events) and its names."""
+    """An inquiry / Q&A category: its code (stored in events) and its name (the context
+    ``categories`` of the catalogs)."""
 
     code: str
-    name_ja: str
-    name_en: str
+    name: Msg
+
+    @property
+    def name_ja(self) -> str:
+        """Returns the Japanese name."""
+        return self.name.text_in("ja")
+
+    @property
+    def name_en(self) -> str:
+        """Returns the English name."""
+        return self.name.text
 
 
 CATEGORIES: tuple[Category, ...] = (
-    Category("issuance", "カード交付", "Card issuance"),
-    Category("certificate", "電子証明書", "Electronic certificates"),
-    Category("pin", "暗証番号", "PINs"),
-    Category("loss", "紛失・廃止", "Loss and abolition"),
-    Category("surface", "券面変更", "Card-surface changes"),
-    Category("reservation", "予約", "Reservations"),
-    Category("visit", "来庁案内", "Visiting the center"),
-    Category("fee", "手数料", "Fees"),
-    Category("other", "その他", "Other"),
+    Category("issuance", Msg("categories", "Card issuance")),
+    Category("certificate", Msg("categories", "Electronic certificates")),
+    Category("pin", Msg("categories", "PINs")),
+    Category("loss", Msg("categories", "Loss and abolition")),
+    Category("surface", Msg("categories", "Card-surface changes")),
+    Category("reservation", Msg("categories", "Reservations")),
+    Category("visit", Msg("categories", "Visiting the center")),
+    Category("fee", Msg("categories", "Fees")),
+    Category("other", Msg("categories", "Other")),
 )
-_BY_KEY = {key: c for c in CATEGORIES for key in (c.code, c.name_ja, c.name_en.lower())}
+
+
+@functools.cache
+def _by_key() -> dict[str, Category]:
+    # Built when first asked: the Japanese names come from the compiled catalog.
+    return {key: c for c in CATEGORIES for key in (c.code, c.name_ja, c.name_en.lower())}
 
 
 def find_category(value: str) -> Category:
@@ -43,7 +60,7 @@ def find_category(value: str) -> Category:
     Raises:
         ValueError: no such category (the message lists them).
     """
-    found = _BY_KEY.get(value.strip()) or _BY_KEY.get(value.strip().lower())
+    found = _by_key().get(value.strip()) or _by_key().get(value.strip().lower())
     if found is None:
         names = "、".join(f"{c.name_ja}（{c.code}）" for c in CATEGORIES)
         raise InputError(f"分類 {value!r} はありません（{names}）")
@@ -52,7 +69,7 @@ def find_category(value: str) -> Category:
 
 def category_name(code: str) -> str:
     """Returns a category's Japanese name (the code itself if unknown)."""
-    found = _BY_KEY.get(code)
+    found = _by_key().get(code)
     return found.name_ja if found else code
 
 

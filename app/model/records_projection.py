@@ -24,12 +24,6 @@ from db.hlc import wall_of
 
 NOTE_SET = "report.note_set"
 NOTE_REMOVED = "report.note_removed"
-#: The kinds of report entries: code → (Japanese, English) names.
-NOTE_KINDS: Mapping[str, tuple[str, str]] = {
-    "problem": ("問題点", "Problems"),
-    "improvement": ("改善内容", "Improvements"),
-    "city": ("市との調整事項", "Matters agreed with the city"),
-}
 
 
 def keep_newest(conn: sqlite3.Connection, table: str, key: str, e: Event,
@@ -77,11 +71,6 @@ def _note_removed(conn: sqlite3.Connection, e: Event) -> None:
 MEETING_SET = "meeting.recorded"
 MEETING_REMOVED = "meeting.removed"
 SUBMITTED = "deliverable.submitted"
-#: The kinds of meetings (11 定例会議 of the specification): code → (Japanese, English).
-MEETING_KINDS: Mapping[str, tuple[str, str]] = {
-    "monthly": ("センター運営推進会議", "Monthly steering meeting"),
-    "daily": ("センター日次報告会議", "Daily report meeting"),
-}
 
 
 def _meeting(conn: sqlite3.Connection, e: Event) -> None:
@@ -101,14 +90,6 @@ TRAINING_SET = "training.recorded"
 TRAINING_REMOVED = "training.removed"
 ASSIGNED = "structure.assigned"
 ROSTER_SET = "roster.set"
-#: Positions of the staffing structure (9 業務実施体制): code → (Japanese, English).
-POSITIONS: Mapping[str, tuple[str, str]] = {
-    "supervisor": ("統括管理者", "Supervisor"),
-    "site_manager": ("現地管理者", "Site manager"),
-    "deputy": ("代行者（現地管理者の代理）", "Deputy site manager"),
-    "worker": ("業務従事者", "Worker"),
-    "none": ("体制から外れる", "Leaves the structure"),
-}
 
 
 def _training(conn: sqlite3.Connection, e: Event) -> None:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from app.core.i18n import IPAEX, language, tr, tr_pair
+from app.core.i18n import IPAEX, Msg, data_name, language, tr
 from app.core.paths import font_path
 from app.model.clock import hhmm, to_datetime
 from app.queue.estimate import estimate_for
-from app.queue.modes import ModeService
+from app.queue.modes import ModeNow, ModeService
 from app.queue.routes import procedures_of, split_here, stops
 from app.queue.tickets import TicketService
 
@@ -45,10 +45,9 @@ _WEEKDAYS_JA = "月火水木金土日"
 _TOKEN = re.compile(r"[\x21-\x7e]+ *| +|.")  # an ASCII word with its spaces, or one character
 
 Align = Literal["left", "center", "right"]
-#: A priority visitor's mark, and where a visit of several procedures goes next, in
-#: Japanese and English (the other languages through the catalogs, English until translated).
-PRIORITY = ("優先案内", "Priority")
-THEN = ("続けて{lane}へご案内します（この番号のまま）", "Then to: {lane}, with the same number")
+#: A priority visitor's mark, and where a visit of several procedures goes next.
+PRIORITY = Msg("ticket", "Priority")
+THEN = Msg("ticket", "Then to: {lane}, with the same number")
 
 
 @dataclass(frozen=True)
@@ -101,12 +100,13 @@ class TicketContent:
     qr_payload: str
     #: A reservation checked in too late for its priority: called in turn with walk-ins.
     late: bool = False
-    #: The operating mode when the ticket was printed (None: 通常), Japanese and English.
+    #: The operating mode when the ticket was printed (None: 通常), in Japanese and in the
+    #: second language.
     mode: tuple[str, str] | None = None
     #: A priority visitor (優先): the ticket says so, not why.
     priority: bool = False
-    #: The visit's other procedures (Japanese, English), and the lane it moves on to for
-    #: those served elsewhere (the city counter's), if any.
+    #: The visit's other procedures (Japanese, the second language), and the lane it moves
+    #: on to for those served elsewhere (the city counter's), if any.
     others: tuple[tuple[str, str], ...] = ()
     then_lane: tuple[str, str] | None = None
     #: The language of the lines under the Japanese ones: the visitor's, English for a
@@ -251,28 +251,40 @@ def ticket_content(
         ticket_id=row["ticket_id"],
         number=row["number"],
         procedure_ja=procedure.name_ja,
-        procedure_2=tr_pair(second, "procedure", (procedure.name_ja, procedure.name_en)),
+        procedure_2=data_name(second, "procedure", procedure.name_ja, procedure.name_en),
         lane_ja=lane.name_ja,
-        lane_2=tr_pair(second, "lane", (lane.name_ja, lane.name_en)),
+        lane_2=data_name(second, "lane", lane.name_ja, lane.name_en),
         applicant_ja=applicant.name_ja,
-        applicant_2=tr_pair(second, "applicant", (applicant.name_ja, applicant.name_en)),
+        applicant_2=data_name(second, "applicant", applicant.name_ja, applicant.name_en),
         issued_date=to_datetime(row["issued_at"]).date(),
         issued_at=hhmm(row["issued_at"]),
         people_ahead=estimate.people_ahead,
         estimated_wait_minutes=estimate.minutes,
         center_ja=site.name_ja,
-        center_2=tr_pair(second, "site", (site.name_ja, site.name_en)),
+        center_2=data_name(second, "site", site.name_ja, site.name_en),
         hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}" if hours else None,
         slot=slot,
         qr_payload=qr_payload(row["ticket_id"], row["number"], base_url, day),
         late=row["reservation_id"] is not None and not row["priority"],
         lang_2=second,
         status_page=bool(base_url),
-        mode=ModeService(node).now().public_line(),
+        mode=_mode_lines(ModeService(node).now(), second),
         priority=row["priority_reason"] is not None,
-        others=tuple((p.name_ja, p.name_en) for p in others),
-        then_lane=None if not later else (later[0].lane.name_ja, later[0].lane.name_en),
+        others=tuple(
+            (p.name_ja, data_name(second, "procedure", p.name_ja, p.name_en)) for p in others
+        ),
+        then_lane=None
+        if not later
+        else (
+            later[0].lane.name_ja,
+            data_name(second, "lane", later[0].lane.name_ja, later[0].lane.name_en),
+        ),
     )
+
+
+def _mode_lines(modes: ModeNow, second: str) -> tuple[str, str] | None:
+    ja, other = modes.public_line("ja"), modes.public_line(second)
+    return None if ja is None or other is None else (ja, other)
 
 
 def face_name(font: str) -> str:
@@ -436,26 +448,26 @@ def layout(content: TicketContent, roll: Roll = ROLL_80) -> tuple[list[Primitive
     if content.mode is not None:
         sheet.rule()
         sheet.text(content.mode[0], 10, bold=True)
-        sheet.text(tr_pair(second, "ticket", content.mode), 7, font=font)
+        sheet.text(content.mode[1], 7, font=font)
     sheet.rule()
     sheet.text(tr("ja", "ticket", "Your number"), 9)
     sheet.text(tr(second, "ticket", "Your number"), 7, font=font)
     sheet.text(content.number, 64, bold=True, min_size=40, lead=0.06)
     if content.priority:
-        sheet.text(PRIORITY[0], 12, bold=True)
-        sheet.text(tr_pair(second, "ticket", PRIORITY), 8, font=font)
+        sheet.text(PRIORITY.text_in("ja"), 12, bold=True)
+        sheet.text(PRIORITY.text_in(second), 8, font=font)
     sheet.rule(gap=1.0)
     sheet.text(content.procedure_ja, 13, bold=True, min_size=10, gap=0.5)
     sheet.text(content.procedure_2, 8, font=font)
     for other in content.others:  # a visit of several procedures
         sheet.text(f"＋ {other[0]}", 11, bold=True, min_size=8, gap=0.5)
-        sheet.text(f"+ {tr_pair(second, 'procedure', other)}", 7, font=font)
+        sheet.text(f"+ {other[1]}", 7, font=font)
     sheet.text(f"{content.lane_ja} ／ {content.applicant_ja}", 10, min_size=8, gap=1.2)
     sheet.text(f"{content.lane_2} / {content.applicant_2}", 7, font=font)
     if content.then_lane is not None:
-        sheet.text(THEN[0].format(lane=content.then_lane[0]), 9, gap=0.8)
-        lane_2 = tr_pair(second, "lane", content.then_lane)
-        sheet.text(tr_pair(second, "ticket", THEN, lane=lane_2), 7, font=font)
+        sheet.text(THEN.text_in("ja", lane=content.then_lane[0]), 9, gap=0.8)
+        lane_2 = content.then_lane[1]
+        sheet.text(THEN.text_in(second, lane=lane_2), 7, font=font)
     if content.slot is not None and content.late:
         sheet.rule()
         sheet.text(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
 from app.core.errors import InputError, UserError
+from app.core.i18n import Msg
 from app.model.clock import to_datetime, to_ms
 from app.model.records_projection import COUNTER_PAUSED, COUNTER_RESUMED
 from db.hlc import wall_of
@@ -30,11 +31,11 @@ if TYPE_CHECKING:
 PAUSED = COUNTER_PAUSED
 RESUMED = COUNTER_RESUMED
 #: Why a counter is paused: code → (Japanese, English). A fixed list: nothing personal.
-REASONS: Mapping[str, tuple[str, str]] = MappingProxyType({
-    "break": ("休憩", "Break"),
-    "paperwork": ("事務作業", "Back-office work"),
-    "double_check": ("ダブルチェック対応", "Double check"),
-    "other": ("その他", "Other"),
+REASONS: Mapping[str, Msg] = MappingProxyType({
+    "break": Msg("pauses", "Break"),
+    "paperwork": Msg("pauses", "Back-office work"),
+    "double_check": Msg("pauses", "Double check"),
+    "other": Msg("pauses", "Other"),
 })  # fmt: skip
 
 
@@ -111,7 +112,7 @@ class CounterPauses:
         """
         counter = self._counter(actor)
         if reason not in REASONS:
-            names = "、".join(f"{code}（{ja}）" for code, (ja, _) in REASONS.items())
+            names = "、".join(f"{code}（{name.text_in('ja')}）" for code, name in REASONS.items())
             raise InputError(f"一時停止の理由 {reason} はありません（{names}）",
                              en=f"No pause reason {reason} ({', '.join(REASONS)})")  # fmt: skip
         with self.node.write() as w:
@@ -149,7 +150,8 @@ class CounterPauses:
         pause = self.state(counter)
         if pause is None:
             return
-        ja, en = REASONS.get(pause["reason"], (pause["reason"], pause["reason"]))
+        name = REASONS.get(pause["reason"])
+        ja, en = (name.text_in("ja"), name.text) if name else (pause["reason"], pause["reason"])
         since = to_datetime(pause["at"]).strftime("%H:%M")
         raise CounterPaused(
             f"{counter}番窓口は一時停止中です（{ja}、{since}〜）。再開してから呼び出してください",

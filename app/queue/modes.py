@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from app.core.actor import Actor
 from app.core.errors import InputError, UserError
+from app.core.i18n import Msg, data_name, tr
 from app.model.clock import day_of, hhmm, to_datetime
 from app.model.records_projection import MODE_ENDED, MODE_STARTED
 
@@ -37,13 +38,20 @@ if TYPE_CHECKING:
     from app.core.catalog import Catalog, Lane, Procedure
     from app.core.node import Node
 
-#: The modes a period may be of: code → (Japanese, English). 通常 is no period at all.
-KINDS: Mapping[str, tuple[str, str]] = MappingProxyType({
-    "reduced": ("縮小運転", "Reduced operation"),
-    "jlis": ("J-LIS停止", "J-LIS down"),
-    "closed": ("臨時閉庁", "Temporarily closed"),
+#: The modes a period may be of: code → name. 通常 is no period at all. The modes' texts
+#: are in the context ``modes`` of the catalogs (visitors see them on the board and the
+#: ticket).
+KINDS: Mapping[str, Msg] = MappingProxyType({
+    "reduced": Msg("modes", "Reduced operation"),
+    "jlis": Msg("modes", "J-LIS down"),
+    "closed": Msg("modes", "Temporarily closed"),
 })  # fmt: skip
-NORMAL = ("通常", "Normal")
+NORMAL = Msg("modes", "Normal")
+
+
+def _listed(lang: str, names: Iterable[str]) -> str:
+    # TRANSLATORS: between the names of a list (procedures, lanes): Japanese 、
+    return tr(lang, "modes", ", ").join(names)
 
 
 class ModeRefusal(UserError):
@@ -69,9 +77,10 @@ class Period:
         """Tells whether the period runs at a time."""
         return self.start_ms <= at_ms and (self.end_ms is None or at_ms < self.end_ms)
 
-    def name(self) -> tuple[str, str]:
-        """Returns the mode's name (Japanese, English)."""
-        return KINDS.get(self.kind, (self.kind, self.kind))
+    def name(self, lang: str) -> str:
+        """Returns the mode's name in a language."""
+        kind = KINDS.get(self.kind)
+        return self.kind if kind is None else kind.text_in(lang)
 
     def span(self) -> str:
         """Returns ``14:00〜16:00`` (or ``14:00〜``)."""
@@ -89,12 +98,13 @@ class ModeNow:
         """Tells whether no period runs (通常)."""
         return not self.periods
 
-    def names(self) -> tuple[str, str]:
-        """Returns the modes now, joined (``J-LIS停止・縮小運転``), or 通常."""
+    def names(self, lang: str) -> str:
+        """Returns the modes now in a language, joined (``J-LIS停止・縮小運転``), or 通常."""
         if not self.periods:
-            return NORMAL
+            return NORMAL.text_in(lang)
         kinds = list(dict.fromkeys(p.kind for p in self.periods))
-        return ("・".join(KINDS[k][0] for k in kinds), " + ".join(KINDS[k][1] for k in kinds))
+        # TRANSLATORS: between the names of the modes running together: Japanese ・
+        return tr(lang, "modes", " + ").join(KINDS[k].text_in(lang) for k in kinds)
 
     def blocking(self, procedure: Procedure, lane: Lane, reserved: bool) -> Period | None:
         """Returns the period that takes no such ticket now, or None when all take it."""
@@ -117,7 +127,7 @@ class ModeNow:
         p = self.blocking(procedure, lane, reserved)
         if p is None:
             return None
-        ja, en = p.name()
+        ja, en = p.name("ja"), p.name("en")
         if p.kind == "closed":
             return ModeRefusal(
                 f"ただいま{ja}中です（{p.span()}、{p.reason}）。整理券は発行できません",
@@ -140,44 +150,43 @@ class ModeNow:
             en=f"{en}: the {lane.name_en} is closed now ({p.reason})",
         )
 
-    def public_line(self) -> tuple[str, str] | None:
-        """Returns what the waiting room and the ticket say of the modes now (None: 通常)."""
+    def public_line(self, lang: str) -> str | None:
+        """Returns what the waiting room and the ticket say of the modes now, in a language
+        (None: 通常)."""
         if not self.periods:
             return None
-        ja, en = self.names()
+        names = self.names(lang)
         closes = [p.close_ms for p in self.periods if p.close_ms is not None]
         if any(p.kind == "closed" for p in self.periods):
-            return (f"運転モード: {ja}（整理券の発行を休止しています）",
-                    f"Operating mode: {en} (no tickets for now)")  # fmt: skip
+            return tr(lang, "modes", "Operating mode: {m} (no tickets for now)", m=names)
         if closes:
-            at = hhmm(min(closes))
-            return (f"運転モード: {ja}（本日の受付は{at}までです）",
-                    f"Operating mode: {en} (reception ends at {at} today)")  # fmt: skip
-        return (f"運転モード: {ja}（一部の手続の受付を休止しています）",
-                f"Operating mode: {en} (some procedures are not taken now)")  # fmt: skip
+            return tr(lang, "modes", "Operating mode: {m} (reception ends at {t} today)",
+                      m=names, t=hhmm(min(closes)))  # fmt: skip
+        return tr(lang, "modes", "Operating mode: {m} (some procedures are not taken now)",
+                  m=names)  # fmt: skip
 
 
-def detail(period: Period, catalog: Catalog) -> tuple[str, str]:
-    """Returns what a period does, for staff and the daily report (Japanese, English)."""
+def detail(period: Period, catalog: Catalog, lang: str) -> str:
+    """Returns what a period does, for staff and the daily report, in a language."""
     if period.kind == "jlis":
-        names = [p for p in catalog.procedures.values() if p.jlis and not p.reservation]
-        return ("当日受付を停止: " + "、".join(p.name_ja for p in names) + "（予約の方は受付）",
-                "Not taken: " + ", ".join(p.name_en for p in names) + " (bookings received)")  # fmt: skip
+        names = [data_name(lang, "procedure", p.name_ja, p.name_en)
+                 for p in catalog.procedures.values() if p.jlis and not p.reservation]  # fmt: skip
+        return tr(lang, "modes", "Not taken: {p} (bookings received)", p=_listed(lang, names))
     if period.kind == "closed":
-        return "整理券の発行なし", "No tickets"
-    ja, en = [], []
+        return tr(lang, "modes", "No tickets")
+    parts = []
     if period.procedures:
         procs = [catalog.procedure(c) for c in period.procedures]
-        ja.append("受け付ける手続: " + "、".join(p.name_ja for p in procs))
-        en.append("taken: " + ", ".join(p.name_en for p in procs))
+        names = [data_name(lang, "procedure", p.name_ja, p.name_en) for p in procs]
+        parts.append(tr(lang, "modes", "taken: {p}", p=_listed(lang, names)))
     if period.lanes:
         lanes = [catalog.lane(c) for c in period.lanes]
-        ja.append("開いている列: " + "、".join(lane.name_ja for lane in lanes))
-        en.append("lanes open: " + ", ".join(lane.name_en for lane in lanes))
+        names = [data_name(lang, "lane", lane.name_ja, lane.name_en) for lane in lanes]
+        parts.append(tr(lang, "modes", "lanes open: {l}", l=_listed(lang, names)))
     if period.close_ms is not None:
-        ja.append(f"{hhmm(period.close_ms)} で受付終了")
-        en.append(f"reception ends at {hhmm(period.close_ms)}")
-    return "／".join(ja) or "縮小して運営", "; ".join(en) or "reduced"
+        parts.append(tr(lang, "modes", "reception ends at {t}", t=hhmm(period.close_ms)))
+    # TRANSLATORS: between the parts of what a reduced operation does: Japanese ／
+    return tr(lang, "modes", "; ").join(parts) or tr(lang, "modes", "reduced")
 
 
 def _period(row: Mapping[str, object], ended: int | None) -> Period:

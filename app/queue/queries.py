@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from app.core.i18n import Msg
 from app.model import ticket_states as ts
 from app.queue.forecast import Forecast, ServiceMinutes, forecast
 from app.queue.hours import ReceptionDay, reception_day
@@ -32,36 +33,29 @@ COUNTER_ACTIONS = ("call_next", "recall", "start", "done", "done_revisit", "done
 
 #: The counter's moves that end a visit without the service (the visitor must come back
 #: another day, or is gone): a slip of the key would lose the visit, so each is confirmed.
-ENDING_MOVES: dict[str, tuple[str, str]] = {
-    "done_revisit": (
-        "{n} を「書類不備・再来庁」で終えます。お客様には書類をそろえて後日お越しいただきます。"
-        "よろしいですか",
-        "End {n} as missing documents? The visitor must come back another day.",
+ENDING_MOVES: dict[str, Msg] = {
+    "done_revisit": Msg(
+        "counter", "End {n} as missing documents? The visitor must come back another day."
     ),
-    "done_deferred": (
-        "{n} を「J-LIS停止で後日」で終えます。お客様には後日あらためてお越しいただきます。"
-        "よろしいですか",
-        "End {n} because J-LIS is down? The visitor must come back another day.",
+    "done_deferred": Msg(
+        "counter", "End {n} because J-LIS is down? The visitor must come back another day."
     ),
-    "noshow": (
-        "{n} を不在として終えます（呼出し {c}回）。よろしいですか",
-        "Close {n} as a no-show (called {c} times)?",
-    ),
+    "noshow": Msg("counter", "Close {n} as a no-show (called {c} times)?"),
 }
 
 
-def confirmation(action: str, ticket: Row | None) -> tuple[str, str] | None:
-    """Returns the question (ja, en) to ask before a counter action, or None.
+def confirmation(action: str, ticket: Row | None, lang: str) -> str | None:
+    """Returns the question to ask before a counter action, in a language, or None.
 
     Args:
         action: the counter's action key (:data:`COUNTER_ACTIONS`).
         ticket: the ticket it acts on.
+        lang: the window's language.
     """
     question = ENDING_MOVES.get(action)
     if question is None or ticket is None:
         return None
-    n, c = ticket["number"], ticket["call_count"]
-    return (question[0].format(n=n, c=c), question[1].format(n=n, c=c))
+    return question.text_in(lang, n=ticket["number"], c=ticket["call_count"])
 
 
 @dataclass(frozen=True)

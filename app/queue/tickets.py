@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
 from app.core.errors import ConfirmationNeeded, UserError
-from app.core.i18n import BY_CODE
+from app.core.i18n import BY_CODE, Msg
 from app.model import ticket_fold as tf
 from app.model import ticket_states as ts
 from app.model.clock import JST, iso, to_ms
@@ -30,29 +30,29 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 _NUMBER = re.compile(r"^([A-Za-z]{1,2})-?(\d{1,6})$")
 
-STATE_NAMES = {
-    ts.WAITING: ("待ち", "Waiting"),
-    ts.CALLED: ("呼出中", "Called"),
-    ts.SERVING: ("対応中", "Serving"),
-    ts.HELD: ("保留", "On hold"),
-    ts.DONE: ("完了", "Done"),
-    ts.NOSHOW: ("不在", "No-show"),
-    ts.CANCELLED: ("取消", "Cancelled"),
-    ts.TRANSFERRED: ("回付", "Transferred"),
+STATE_NAMES: dict[str, Msg] = {
+    ts.WAITING: Msg("states", "Waiting"),
+    ts.CALLED: Msg("states", "Called"),
+    ts.SERVING: Msg("states", "Serving"),
+    ts.HELD: Msg("states", "On hold"),
+    ts.DONE: Msg("states", "Done"),
+    ts.NOSHOW: Msg("states", "No-show"),
+    ts.CANCELLED: Msg("states", "Cancelled"),
+    ts.TRANSFERRED: Msg("states", "Transferred"),
 }
 #: Why a visitor is called with priority (優先): code → (Japanese, English). A fixed list,
 #: so that nothing personal is ever typed.
-PRIORITY_REASONS = {
-    "elderly": ("高齢の方", "Elderly"),
-    "disability": ("障害のある方", "Disability"),
-    "pregnant": ("妊娠中の方", "Pregnant"),
-    "children": ("乳幼児連れの方", "With small children"),
-    "unwell": ("体調のすぐれない方", "Feeling unwell"),
+PRIORITY_REASONS: dict[str, Msg] = {
+    "elderly": Msg("priority", "Elderly"),
+    "disability": Msg("priority", "Disability"),
+    "pregnant": Msg("priority", "Pregnant"),
+    "children": Msg("priority", "With small children"),
+    "unwell": Msg("priority", "Feeling unwell"),
 }
-OUTCOME_NAMES = {
-    "completed": ("完了", "Completed"),
-    "revisit": ("書類不備・再来庁", "Incomplete documents, revisit"),
-    "deferred": ("J-LIS停止で後日", "J-LIS down, come back later"),
+OUTCOME_NAMES: dict[str, Msg] = {
+    "completed": Msg("outcomes", "Completed"),
+    "revisit": Msg("outcomes", "Incomplete documents, revisit"),
+    "deferred": Msg("outcomes", "J-LIS down, come back later"),
 }
 MOVE_NAMES = {
     "ticket.called": "呼出し",
@@ -423,7 +423,8 @@ class TicketService:
 
     def _explain(self, row: Row, move: str, actor: Actor) -> tuple[str, str]:
         """Returns why a move is refused, in Japanese and in English."""
-        state_ja, state_en = STATE_NAMES[row["state"]]
+        state = STATE_NAMES[row["state"]]
+        state_ja, state_en = state.text_in("ja"), state.text
         name = MOVE_NAMES.get(move, move)
         name_en = MOVE_NAMES_EN.get(move, move)
         number = row["number"]

@@ -19,25 +19,33 @@ registers (:mod:`app.model.records_projection`). No Qt.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
 from app.core.errors import InputError
+from app.core.i18n import Msg
 from app.inquiries.categories import clean_text
-from app.model.records_projection import MEETING_KINDS, MEETING_REMOVED, MEETING_SET, SUBMITTED
+from app.model.records_projection import MEETING_REMOVED, MEETING_SET, SUBMITTED
 from app.reports.operations import first_of_next, monthly_due_date
 
 if TYPE_CHECKING:
     from app.core.node import Node
 
+#: The kinds of meetings (11 定例会議 of the specification): code → names.
+MEETING_KINDS: Mapping[str, Msg] = {
+    "monthly": Msg("meetings", "Monthly steering meeting"),
+    "daily": Msg("meetings", "Daily report meeting"),
+}
+
 SUBMITTED_STATE, OVERDUE, DUE_TODAY, DUE_SOON, OPEN = (
     "submitted", "overdue", "due_today", "due_soon", "open")  # fmt: skip
-#: Japanese and English names of the states.
-STATE_NAMES = {SUBMITTED_STATE: ("提出済み", "Handed in"), OVERDUE: ("期限切れ", "Overdue"),
-               DUE_TODAY: ("本日期限", "Due today"), DUE_SOON: ("期限間近", "Due soon"),
-               OPEN: ("未提出", "Not yet")}  # fmt: skip
+#: The names of the states.
+STATE_NAMES: dict[str, Msg] = {SUBMITTED_STATE: Msg("deliverables", "Handed in"), OVERDUE: Msg("deliverables", "Overdue"),
+               DUE_TODAY: Msg("deliverables", "Due today"), DUE_SOON: Msg("deliverables", "Due soon"),
+               OPEN: Msg("deliverables", "Not yet")}  # fmt: skip
 DAILY = (("daily", "作業日報"), ("inquiries", "問い合わせ対応記録（電子データ）"))
 MONTHLY = (("monthly", "月次業務計画・実績報告書"), ("training", "要員育成報告書"),
            ("sla", "サービス水準検証結果報告書"))  # fmt: skip
@@ -130,7 +138,8 @@ class Deliverables:
             held = date.fromisoformat(m["day"])
             due = calendar.nth_city_office_day_after(held, 3)
             if due <= until:
-                name, name_en = MEETING_KINDS.get(m["kind"], (m["kind"], m["kind"]))
+                kind = MEETING_KINDS.get(m["kind"])
+                name, name_en = (kind.text_in("ja"), kind.text) if kind else (m["kind"], m["kind"])
                 period = f"{m['day']} {name}" + (f"（{m['title']}）" if m["title"] else "")
                 periods_en[f"minutes:{m['meeting_id']}"] = f"{m['day']} {name_en}" + (
                     f" ({m['title']})" if m["title"] else ""

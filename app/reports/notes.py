@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import Actor
 from app.core.errors import InputError
+from app.core.i18n import Msg
 from app.inquiries.categories import clean_text
-from app.model.records_projection import NOTE_KINDS, NOTE_REMOVED, NOTE_SET
+from app.model.records_projection import NOTE_REMOVED, NOTE_SET
 
 if TYPE_CHECKING:
     from app.core.node import Node
+
+#: The kinds of report entries: code → names.
+NOTE_KINDS: Mapping[str, Msg] = {
+    "problem": Msg("notes", "Problems"),
+    "improvement": Msg("notes", "Improvements"),
+    "city": Msg("notes", "Matters agreed with the city"),
+}
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -49,10 +58,10 @@ def kind_code(kind: str) -> str:
     Raises:
         InputError: no such kind.
     """
-    for code, (ja, en) in NOTE_KINDS.items():
-        if kind.strip() in (code, ja, en):
+    for code, name in NOTE_KINDS.items():
+        if kind.strip() in (code, name.text_in("ja"), name.text):
             return code
-    names = "、".join(f"{ja}（{code}）" for code, (ja, _) in NOTE_KINDS.items())
+    names = "、".join(f"{name.text_in('ja')}（{code}）" for code, name in NOTE_KINDS.items())
     raise InputError(f"種類 {kind!r} はありません（{names}）")
 
 
@@ -77,7 +86,7 @@ class ReportNotes:
         """
         actor.require("report.record")
         payload = {"period": parse_period(period), "kind": kind_code(kind),
-                   "text": clean_text(text, NOTE_KINDS[kind_code(kind)][0])}  # fmt: skip
+                   "text": clean_text(text, NOTE_KINDS[kind_code(kind)].text_in("ja"))}  # fmt: skip
         if note_id is not None:
             self._get(note_id)
         note_id = note_id or f"note-{secrets.token_hex(6)}"

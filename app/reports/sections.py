@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
 from app.model.clock import hhmm, to_ms
-from app.model.records_projection import NOTE_KINDS
 from app.queue.modes import ModeService
 from app.queue.modes import detail as mode_detail
 from app.reports.figures import CERTIFICATE_PLAN, Period
 from app.reports.model import Block, Column, Notes, Table
-from app.reports.notes import ReportNotes
+from app.reports.notes import NOTE_KINDS, ReportNotes
 from app.reports.sla import SLA_DEFAULTS, sla_plans
 from app.reports.structure import planned_staffing
 
@@ -73,7 +72,8 @@ def entry_blocks(node: Node, period: str, generated: list[str]) -> list[Block]:
         day = row["period"] != period  # a day's entry in a month's report says its day
         return f"{row['period'][5:].replace('-', '/')} {row['text']}" if day else row["text"]
 
-    for code, (name, _) in NOTE_KINDS.items():
+    for code, kind in NOTE_KINDS.items():
+        name = kind.text_in("ja")
         lines = [line(r) for r in rows if r["kind"] == code]
         if code == "problem":
             lines = generated + lines
@@ -95,8 +95,8 @@ def mode_table(node: Node, day: date) -> Table:
     rows: list[list[Any]] = []
     opens, closes = to_ms(day, status.hours.open), to_ms(day, status.hours.close)
     for start, end, now in ModeService(node).timeline(day, opens, closes):
-        details = [mode_detail(p, catalog)[0] for p in now.periods]
-        rows.append([hhmm(start), hhmm(end), now.names()[0], "／".join(details),
+        details = [mode_detail(p, catalog, "ja") for p in now.periods]
+        rows.append([hhmm(start), hhmm(end), now.names("ja"), "／".join(details),
                      "、".join(dict.fromkeys(p.reason for p in now.periods)),
                      "・".join(dict.fromkeys(p.staff_id for p in now.periods))])  # fmt: skip
     return Table("運転モード", columns, rows,

@@ -11,19 +11,30 @@ the monthly report's plan of the next month counts them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.core.actor import ROLES, Actor
 from app.core.errors import InputError
+from app.core.i18n import Msg
 from app.inquiries.categories import clean_text
-from app.model.records_projection import ASSIGNED, POSITIONS, ROSTER_SET
+from app.model.records_projection import ASSIGNED, ROSTER_SET
 from app.reports.model import Column, Report, Table
 from app.reports.tables import now_text
 
 if TYPE_CHECKING:
     from app.core.node import Node
+
+#: Positions of the staffing structure (9 業務実施体制): code → names.
+POSITIONS: Mapping[str, Msg] = {
+    "supervisor": Msg("positions", "Supervisor"),
+    "site_manager": Msg("positions", "Site manager"),
+    "deputy": Msg("positions", "Deputy site manager"),
+    "worker": Msg("positions", "Worker"),
+    "none": Msg("positions", "Leaves the structure"),
+}
 
 TITLE = "業務体制表"
 
@@ -130,8 +141,12 @@ class Structure:
             raise InputError(f"職員ID {staff_id} は登録されていません")
 
 
+def _role_name(code: str) -> str:
+    return ROLES[code].text_in("ja") if code in ROLES else ""
+
+
 def _position(code: str) -> str:
-    return POSITIONS.get(code, (code, ""))[0]
+    return POSITIONS[code].text_in("ja") if code in POSITIONS else code
 
 
 def build_structure(node: Node, day: date) -> Report:
@@ -146,7 +161,7 @@ def build_structure(node: Node, day: date) -> Report:
          else "体制の記録がありません"), ("作成", now_text()),
     ])  # fmt: skip
     rows: list[list[Any]] = [[_position(a.position), a.staff_id,
-                              ROLES.get(roles.get(a.staff_id, ""), ("", ""))[0], a.from_day,
+                              _role_name(roles.get(a.staff_id, "")), a.from_day,
                               a.note] for a in current]  # fmt: skip
     counts = {code: sum(1 for a in current if a.position == code) for code in POSITIONS}
     report.blocks.append(Table("体制（この日に有効なもの）", [

@@ -193,7 +193,8 @@ def staff_summary_table(shifts: tuple[Shift, ...]) -> Table:
 def priority_table(figures: Figures, head_start_minutes: int) -> Table:
     """優先案内: priority visitors by reason, with their waits beside the regular visitors'."""
     rows: list[list[Any]] = []
-    for code, (name, _) in PRIORITY_REASONS.items():
+    for code, reason in PRIORITY_REASONS.items():
+        name = reason.text_in("ja")
         count = figures.count("priority", priority_reason=code)
         waits = figures.times("wait", priority_reason=code)
         rows.append([name, count, waits.mean, waits.p90])
@@ -229,7 +230,7 @@ def pause_table(figures: Figures) -> Table:
         rows.append(["合計", sum(int(r[1]) for r in rows),
                      *(sum(float(r[i]) for r in rows) for i in range(2, len(reasons) + 3))])  # fmt: skip
     columns = [Column("窓口", "text"), Column("回数"),
-               *(Column(PAUSE_REASONS[r][0], "minutes", 1.3) for r in reasons),
+               *(Column(PAUSE_REASONS[r].text_in("ja"), "minutes", 1.3) for r in reasons),
                Column("計", "minutes")]  # fmt: skip
     return Table("窓口の一時停止（分）", columns, rows,
                  "窓口で「一時停止」を押してから再開するまで（再開のないものは勤務時間の終わりまで）",

@@ -95,7 +95,7 @@ class TrainingLog:
 
 
 def _role(code: str) -> str:
-    return ROLES.get(code, (code or "（不明）", ""))[0]
+    return ROLES[code].text_in("ja") if code in ROLES else code or "（不明）"
 
 
 def build_training(node: Node, month: str) -> Report:

@@ -15,7 +15,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.core.i18n import CODES, tr, tr_pair
+from app.core.i18n import CODES, data_name, tr
 from app.core.privacy import check_payload, find_contact_data
 from app.model.clock import to_datetime
 from app.queue.estimate import lane_wait
@@ -49,7 +49,7 @@ def public_text(text: str) -> str | None:
 
 
 def _names(context: str, ja: str, en: str, public: bool = False) -> dict[str, str]:
-    names = {code: tr_pair(code, context, (ja, en)) for code in CODES}
+    names = {code: data_name(code, context, ja, en) for code in CODES}
     return {code: public_name(n) for code, n in names.items()} if public else names
 
 

@@ -69,7 +69,7 @@ def test_modes_set_on_two_cut_off_pcs_converge(tmp_path: Path, clock: FakeClock)
     sync_rounds(a, b)
     for node in (a, b):
         now = ModeService(node).now()
-        assert now.names() == ("縮小運転", "Reduced operation")
+        assert (now.names("ja"), now.names("en")) == ("縮小運転", "Reduced operation")
         assert [(p.kind, p.span()) for p in ModeService(node).periods(OPEN_DAY)] == [
             ("jlis", "14:00〜15:00"), ("reduced", "14:05〜")]  # fmt: skip
         assert ModeService(node).close_ms(OPEN_DAY) is not None

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.actor import Actor
-from app.model.records_projection import MEETING_KINDS
 from app.reports.deliverables import (
     DUE_SOON,
     DUE_TODAY,
+    MEETING_KINDS,
     OVERDUE,
     STATE_NAMES,
     SUBMITTED_STATE,
@@ -33,7 +33,7 @@ from app.reports.deliverables import (
 from app.services import ManagerServices
 from ui.admin.edit_tabs import EditTab, qdate_day
 from ui.admin.models import AdminModel, day_text
-from ui.admin.texts import tr
+from ui.admin.texts import ADMIN_TEXTS
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.table_model import TONES, Row
@@ -61,7 +61,7 @@ class DeliverablesModel(AdminModel):
             handed = "" if d.submitted_on is None else d.submitted_on.isoformat()
             title, period, rule = (d.title, d.period, d.rule) if t.lang == "ja" else d.english()
             cells = (day_text(t, d.due), title, period, rule,
-                     sign + t.pick(STATE_NAMES[state]), handed)  # fmt: skip
+                     sign + t.msg(STATE_NAMES[state]), handed)  # fmt: skip
             rows.append(Row(d.key, cells, (d.due, d.title, d.period, d.rule, state, handed), tone))
         self.set_rows(rows)
 
@@ -74,9 +74,9 @@ class MeetingsModel(AdminModel):
 
     def show(self, meetings: list[dict[str, Any]]) -> None:
         """Shows the meetings (``Deliverables.meetings``)."""
-        pick = self._texts.pick
+        t = self._texts
         self.set_rows([
-            Row(m["meeting_id"], (m["day"], pick(MEETING_KINDS.get(m["kind"], (m["kind"],) * 2)),
+            Row(m["meeting_id"], (m["day"], t.msg_or(MEETING_KINDS.get(m["kind"]), m["kind"]),
                                   m["title"]))
             for m in meetings
         ])  # fmt: skip
@@ -94,13 +94,13 @@ class DeliverablesTab(EditTab):
         self.view = table_view(self.model, fit=(DeliverablesModel.COL_DUE,
                                                 DeliverablesModel.COL_STATE,
                                                 DeliverablesModel.COL_SUBMITTED))  # fmt: skip
-        self.mark_button = QPushButton(tr(t, "mark_submitted"))
+        self.mark_button = QPushButton(t.msg(ADMIN_TEXTS["mark_submitted"]))
         self.mark_button.clicked.connect(lambda: self.mark())
-        self.unmark_button = QPushButton(tr(t, "unmark_submitted"))
+        self.unmark_button = QPushButton(t.msg(ADMIN_TEXTS["unmark_submitted"]))
         self.unmark_button.clicked.connect(lambda: self.unmark())
-        self.through_button = QPushButton(tr(t, "mark_daily_through"))
+        self.through_button = QPushButton(t.msg(ADMIN_TEXTS["mark_daily_through"]))
         self.through_button.clicked.connect(lambda: self.mark_daily_through())
-        listing = QGroupBox(tr(t, "deliverables_title"))
+        listing = QGroupBox(t.msg(ADMIN_TEXTS["deliverables_title"]))
         box = QVBoxLayout(listing)
         box.addWidget(self.banner)
         box.addWidget(self.view, 1)
@@ -119,19 +119,19 @@ class DeliverablesTab(EditTab):
         today = services.here.today()
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.kind = QComboBox()
-        for code, pair in MEETING_KINDS.items():
-            self.kind.addItem(t.pick(pair), code)
+        for code, name in MEETING_KINDS.items():
+            self.kind.addItem(t.msg(name), code)
         self.title = QLineEdit()
-        self.add_button = QPushButton(tr(t, "add_meeting"))
+        self.add_button = QPushButton(t.msg(ADMIN_TEXTS["add_meeting"]))
         self.add_button.clicked.connect(lambda: self.add_meeting())
-        self.remove_button = QPushButton(tr(t, "remove_meeting"))
+        self.remove_button = QPushButton(t.msg(ADMIN_TEXTS["remove_meeting"]))
         self.remove_button.clicked.connect(lambda: self.remove_meeting())
         form = QFormLayout()
-        form.addRow(tr(t, "meeting_day"), self.day)
-        form.addRow(tr(t, "meeting_kind"), self.kind)
-        form.addRow(tr(t, "meeting_title"), self.title)
+        form.addRow(t.msg(ADMIN_TEXTS["meeting_day"]), self.day)
+        form.addRow(t.msg(ADMIN_TEXTS["meeting_kind"]), self.kind)
+        form.addRow(t.msg(ADMIN_TEXTS["meeting_title"]), self.title)
         form.addRow(self.add_button)
-        meetings = QGroupBox(tr(t, "meetings_title"))
+        meetings = QGroupBox(t.msg(ADMIN_TEXTS["meetings_title"]))
         row = QHBoxLayout(meetings)
         left = QVBoxLayout()
         left.addWidget(self.meetings_view)
@@ -151,7 +151,7 @@ class DeliverablesTab(EditTab):
             return self.refuse("choose_row")
         service, today = self._services.deliverables, self._services.here.today()
         ok = self.run(lambda: service.mark(self._actor, which, None if undo else today),
-                      tr(self._texts, "unmarked" if undo else "marked", k=which))  # fmt: skip
+                      self._texts.msg(ADMIN_TEXTS["unmarked" if undo else "marked"], k=which))  # fmt: skip
         if ok:
             self.refresh()
         return ok
@@ -172,7 +172,9 @@ class DeliverablesTab(EditTab):
         self._marked = 0
         ok = self.run(record, "")
         if ok:
-            self.info.setText(tr(self._texts, "marked_daily", n=self._marked, d=due.isoformat()))
+            self.info.setText(
+                self._texts.msg(ADMIN_TEXTS["marked_daily"], n=self._marked, d=due.isoformat())
+            )
             self.refresh()
         return ok
 
@@ -192,7 +194,7 @@ class DeliverablesTab(EditTab):
         def record() -> None:
             service.add_meeting(self._actor, held, what, subject)
 
-        ok = self.run(record, tr(self._texts, "meeting_added", d=held.isoformat(),
+        ok = self.run(record, self._texts.msg(ADMIN_TEXTS["meeting_added"], d=held.isoformat(),
                                  due=due.isoformat()))  # fmt: skip
         if ok:
             self.title.clear()
@@ -206,7 +208,7 @@ class DeliverablesTab(EditTab):
             return self.refuse("choose_row")
         service = self._services.deliverables
         ok = self.run(lambda: service.remove_meeting(self._actor, which),
-                      tr(self._texts, "meeting_removed"))  # fmt: skip
+                      self._texts.msg(ADMIN_TEXTS["meeting_removed"]))  # fmt: skip
         if ok:
             self.refresh()
         return ok
@@ -218,8 +220,8 @@ class DeliverablesTab(EditTab):
         self.model.show(items, today)
         late = sum(1 for d in items if d.state(today) == OVERDUE)
         background, color = TONES["red"] if late else ("#e8f1fa", "#000000")
-        self.banner.setText(tr(self._texts, "overdue_banner", n=late) if late
-                            else tr(self._texts, "none_overdue"))  # fmt: skip
+        self.banner.setText(self._texts.msg(ADMIN_TEXTS["overdue_banner"], n=late) if late
+                            else self._texts.msg(ADMIN_TEXTS["none_overdue"]))  # fmt: skip
         self.banner.setStyleSheet(f"background: {background}; color: {color}; padding: 6px; "
                                   "font-size: 14px; font-weight: bold;")  # fmt: skip
         self.meetings.show(service.meetings())

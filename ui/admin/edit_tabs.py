@@ -31,7 +31,7 @@ from app.core.errors import UserError
 from app.queue.pauses import JLIS
 from app.services import ManagerServices
 from ui.admin.models import ClosuresModel, PausesModel
-from ui.admin.texts import tr
+from ui.admin.texts import ADMIN_TEXTS
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.labels import error_label
@@ -69,7 +69,7 @@ class EditTab(QWidget):
         row.addWidget(remove)
         row.addStretch(1)
         left.addLayout(row)
-        adding = QGroupBox(tr(self._texts, "add_title"))
+        adding = QGroupBox(self._texts.msg(ADMIN_TEXTS["add_title"]))
         right = QVBoxLayout(adding)
         right.addLayout(form)
         right.addWidget(add)
@@ -82,7 +82,7 @@ class EditTab(QWidget):
     def finish(self, actions: list[QWidget]) -> None:
         """Adds the message lines and disables the actions the role may not do."""
         if not self.allowed:
-            self.layout_.addWidget(QLabel(tr(self._texts, "no_permission")))
+            self.layout_.addWidget(QLabel(self._texts.msg(ADMIN_TEXTS["no_permission"])))
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.info)
         for widget in actions:
@@ -104,7 +104,7 @@ class EditTab(QWidget):
     def refuse(self, key: str) -> bool:
         """Shows a refusal of the window itself (nothing chosen, PINs differ)."""
         self.info.clear()
-        self.error.setText(tr(self._texts, key))
+        self.error.setText(self._texts.msg(ADMIN_TEXTS[key]))
         return False
 
 
@@ -127,14 +127,20 @@ class ClosuresTab(EditTab):
         tomorrow = services.here.today() + timedelta(days=1)
         self.day.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         self.reason = QLineEdit()
-        self.add_button = QPushButton(tr(t, "add_closure"))
+        self.add_button = QPushButton(t.msg(ADMIN_TEXTS["add_closure"]))
         self.add_button.clicked.connect(lambda: self.add_closure())
-        self.remove_button = QPushButton(tr(t, "remove_closure"))
+        self.remove_button = QPushButton(t.msg(ADMIN_TEXTS["remove_closure"]))
         self.remove_button.clicked.connect(lambda: self.remove_closure())
         form = QFormLayout()
-        form.addRow(tr(t, "closure_day"), self.day)
-        form.addRow(tr(t, "reason"), self.reason)
-        self.place(tr(t, "closures_title"), self.view, self.remove_button, form, self.add_button)
+        form.addRow(t.msg(ADMIN_TEXTS["closure_day"]), self.day)
+        form.addRow(t.msg(ADMIN_TEXTS["reason"]), self.reason)
+        self.place(
+            t.msg(ADMIN_TEXTS["closures_title"]),
+            self.view,
+            self.remove_button,
+            form,
+            self.add_button,
+        )
         self.finish([self.day, self.reason, self.add_button, self.remove_button])
         self.refresh()
 
@@ -144,7 +150,7 @@ class ClosuresTab(EditTab):
         why = self.reason.text() if reason is None else reason
         service = self._services.closures
         ok = self.run(lambda: service.add(self._actor, the_day, why),
-                      tr(self._texts, "closure_added", d=the_day.isoformat()))  # fmt: skip
+                      self._texts.msg(ADMIN_TEXTS["closure_added"], d=the_day.isoformat()))  # fmt: skip
         if ok:
             self.reason.clear()
         return ok
@@ -156,7 +162,7 @@ class ClosuresTab(EditTab):
             return self.refuse("choose_row")
         service = self._services.closures
         return self.run(lambda: service.remove(self._actor, the_day),
-                        tr(self._texts, "closure_removed", d=the_day.isoformat()))  # fmt: skip
+                        self._texts.msg(ADMIN_TEXTS["closure_removed"], d=the_day.isoformat()))  # fmt: skip
 
     def refresh(self) -> None:
         """Re-reads the closures."""
@@ -172,19 +178,25 @@ class PausesTab(EditTab):
         self.model = PausesModel(t, self)
         self.view = table_view(self.model, fit=(PausesModel.COL_TARGET, PausesModel.COL_PAUSED_AT))
         self.target = QComboBox()
-        self.target.addItem(tr(t, "jlis_all"), JLIS)
+        self.target.addItem(t.msg(ADMIN_TEXTS["jlis_all"]), JLIS)
         for proc in services.here.catalog.procedures.values():
-            self.target.addItem(t.pick((proc.name_ja, proc.name_en)), proc.code)
+            self.target.addItem(t.name("procedure", proc), proc.code)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(t("pause_hint"))
-        self.pause_button = QPushButton(tr(t, "pause"))
+        self.pause_button = QPushButton(t.msg(ADMIN_TEXTS["pause"]))
         self.pause_button.clicked.connect(lambda: self.pause())
-        self.resume_button = QPushButton(tr(t, "resume"))
+        self.resume_button = QPushButton(t.msg(ADMIN_TEXTS["resume"]))
         self.resume_button.clicked.connect(lambda: self.resume())
         form = QFormLayout()
-        form.addRow(tr(t, "pause_target"), self.target)
-        form.addRow(tr(t, "reason"), self.reason)
-        self.place(tr(t, "pauses_title"), self.view, self.resume_button, form, self.pause_button)
+        form.addRow(t.msg(ADMIN_TEXTS["pause_target"]), self.target)
+        form.addRow(t.msg(ADMIN_TEXTS["reason"]), self.reason)
+        self.place(
+            t.msg(ADMIN_TEXTS["pauses_title"]),
+            self.view,
+            self.resume_button,
+            form,
+            self.pause_button,
+        )
         self.finish([self.target, self.reason, self.pause_button, self.resume_button])
         self.refresh()
 
@@ -192,9 +204,9 @@ class PausesTab(EditTab):
         """Returns the shown name of ``jlis`` or a procedure code."""
         catalog = self._services.here.catalog
         if target == JLIS or target not in catalog.procedures:
-            return tr(self._texts, "jlis_all") if target == JLIS else target
+            return self._texts.msg(ADMIN_TEXTS["jlis_all"]) if target == JLIS else target
         proc = catalog.procedure(target)
-        return self._texts.pick((proc.name_ja, proc.name_en))
+        return self._texts.name("procedure", proc)
 
     def pause(self, target: str | None = None, reason: str | None = None) -> bool:
         """Pauses ``target`` (default: the form's choice) for ``reason``."""
@@ -202,7 +214,7 @@ class PausesTab(EditTab):
         why = self.reason.text() if reason is None else reason
         service = self._services.pauses
         ok = self.run(lambda: service.pause(self._actor, what, why),
-                      tr(self._texts, "paused_done", p=self.name(what)))  # fmt: skip
+                      self._texts.msg(ADMIN_TEXTS["paused_done"], p=self.name(what)))  # fmt: skip
         if ok:
             self.reason.clear()
         return ok
@@ -214,7 +226,7 @@ class PausesTab(EditTab):
             return self.refuse("choose_row")
         service = self._services.pauses
         return self.run(lambda: service.resume(self._actor, what),
-                        tr(self._texts, "resumed_done", p=self.name(what)))  # fmt: skip
+                        self._texts.msg(ADMIN_TEXTS["resumed_done"], p=self.name(what)))  # fmt: skip
 
     def refresh(self) -> None:
         """Re-reads the pauses."""

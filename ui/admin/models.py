@@ -13,17 +13,18 @@ from PySide6.QtCore import QObject
 
 from app.core.actor import NODE_ROLES, ROLES
 from app.core.catalog import Catalog
+from app.core.i18n import Msg
 from app.model.clock import hhmm, to_datetime
 from app.queue.counter_pauses import REASONS as PAUSE_REASONS
 from app.queue.links import PathState
 from app.reports.live import OK, HourPlan, LaneStatus
 from app.reports.staffing import HourAdvice
-from ui.admin.texts import tr
+from ui.admin.texts import ADMIN_TEXTS
 from ui.widgets.i18n import Texts
 from ui.widgets.table_model import KeyedTableModel, Row
 
-WEEKDAYS = (("月", "Mon"), ("火", "Tue"), ("水", "Wed"), ("木", "Thu"), ("金", "Fri"),
-            ("土", "Sat"), ("日", "Sun"))  # fmt: skip
+WEEKDAYS = (Msg("admin", "Mon"), Msg("admin", "Tue"), Msg("admin", "Wed"), Msg("admin", "Thu"), Msg("admin", "Fri"),
+            Msg("admin", "Sat"), Msg("admin", "Sun"))  # fmt: skip
 #: A PC's own states with the share, as its hellos tell them (``share_<state>`` texts).
 _SHARE_STATES = (None, "ok", "offline", "write_failed", "halted", "none")
 #: Severity of the staffing advice → the tone of its row.
@@ -42,14 +43,14 @@ def signed(n: int) -> str:
 
 def day_text(texts: Texts, day: date) -> str:
     """Returns ``2026-12-01（火）``, or ``2026-12-01 (Tue)`` in English."""
-    weekday = texts.pick(WEEKDAYS[day.weekday()])
+    weekday = texts.msg(WEEKDAYS[day.weekday()])
     return f"{day.isoformat()}（{weekday}）" if texts.lang == "ja" else f"{day} ({weekday})"
 
 
 def lane_name(catalog: Catalog, texts: Texts, lane_id: str) -> str:
     """Returns ``A 一般窓口（委託）``: the lane's prefix and name."""
     lane = catalog.lane(lane_id)
-    return f"{lane.prefix} {texts.pick((lane.name_ja, lane.name_en))}"
+    return f"{lane.prefix} {texts.name('lane', lane)}"
 
 
 class AdminModel(KeyedTableModel):
@@ -60,7 +61,7 @@ class AdminModel(KeyedTableModel):
         self._texts = texts
 
     def header(self, column: int) -> str:
-        return tr(self._texts, self.COLUMNS[column])
+        return self._texts.msg(ADMIN_TEXTS[self.COLUMNS[column]])
 
 
 class LanesModel(AdminModel):
@@ -79,8 +80,8 @@ class LanesModel(AdminModel):
             longest = minutes(live.longest_ms) or 0
             mean = minutes(live.mean_wait_ms)
             cells = (lane_name(catalog, t, live.lane), live.waiting,
-                     tr(t, "min", m=longest) if live.waiting else "—",
-                     "—" if mean is None else tr(t, "min", m=mean), live.called,
+                     t.msg(ADMIN_TEXTS["min"], m=longest) if live.waiting else "—",
+                     "—" if mean is None else t.msg(ADMIN_TEXTS["min"], m=mean), live.called,
                      ", ".join(status.counters) or "—")  # fmt: skip
             sort = (live.lane, live.waiting, live.longest_ms if live.waiting else -1,
                     -1 if live.mean_wait_ms is None else live.mean_wait_ms, live.called,
@@ -106,19 +107,19 @@ class SignedInModel(AdminModel):
              paused: dict[str, dict[str, Any]] | None = None) -> None:  # fmt: skip
         """Shows the staff (``LiveFigures.signed_in``) and the counters paused now
         (``LiveFigures.paused``)."""
-        t, pick = self._texts, self._texts.pick
+        t = self._texts
         rows = []
         for r in staff:
             counter = r["signed_in_counter"]
             pause = (paused or {}).get(counter) if counter else None
-            state = "" if counter is None else tr(t, "counter_open")
+            state = "" if counter is None else t.msg(ADMIN_TEXTS["counter_open"])
             if pause is not None:
-                reason = pick(PAUSE_REASONS.get(pause["reason"], ("?", "?")))
-                state = tr(t, "counter_paused", r=reason, t=hhmm(pause["at"]))
+                reason = t.msg_or(PAUSE_REASONS.get(pause["reason"]), "?")
+                state = t.msg(ADMIN_TEXTS["counter_paused"], r=reason, t=hhmm(pause["at"]))
             rows.append(Row(
                 r["staff_id"],
                 (counter or "—", r["staff_id"], r["name"],
-                 pick(ROLES.get(r["role"], (r["role"], r["role"]))), hhmm(r["signed_in_at"]),
+                 t.msg_or(ROLES.get(r["role"]), r["role"]), hhmm(r["signed_in_at"]),
                  state),
                 (counter or "", r["staff_id"], r["name"], r["role"], r["signed_in_at"], state),
                 "amber" if pause is not None else None,
@@ -134,17 +135,19 @@ class PathsModel(AdminModel):
 
     def show(self, paths: list[PathState]) -> None:
         """Shows the PCs (``Links.paths``)."""
-        t, pick = self._texts, self._texts.pick
+        t = self._texts
         rows = []
         for p in paths:
             heard = "" if p.share_heard_ms is None else hhmm(p.share_heard_ms)
-            share = tr(t, "path_ok" if p.share else "path_down", t=heard).strip()
-            lan = tr(t, "path_unknown" if p.lan is None else "path_yes" if p.lan else "path_no")
+            share = t.msg(ADMIN_TEXTS["path_ok" if p.share else "path_down"], t=heard).strip()
+            lan = t.msg(
+                ADMIN_TEXTS["path_unknown" if p.lan is None else "path_yes" if p.lan else "path_no"]
+            )
             # What it says of its own share, while it is heard on the LAN to say it.
             told = p.lan and p.own_share in _SHARE_STATES
-            own = tr(t, f"share_{p.own_share or 'none'}") if told else "—"
+            own = t.msg(ADMIN_TEXTS[f"share_{p.own_share or 'none'}"]) if told else "—"
             tone = None if p.share or p.lan else "red"
-            rows.append(Row(p.node_id, (p.name, pick(NODE_ROLES.get(p.role, (p.role, p.role))),
+            rows.append(Row(p.node_id, (p.name, t.msg_or(NODE_ROLES.get(p.role), p.role),
                                         lan, share, own),
                             (p.name, p.role, str(p.lan), str(p.share), own), tone))  # fmt: skip
         self.set_rows(rows)
@@ -172,17 +175,25 @@ class HoursModel(AdminModel):
     def show(self, plan: list[HourPlan], hour_now: int) -> None:
         """Shows the plan (``LiveFigures.hours``); differences only for hours begun."""
         t = self._texts
-        headers = ["", *(tr(t, "hour_band", h=p.hour) for p in plan), tr(t, "col_total")]
+        headers = [
+            "",
+            *(t.msg(ADMIN_TEXTS["hour_band"], h=p.hour) for p in plan),
+            t.msg(ADMIN_TEXTS["col_total"]),
+        ]
         if headers != self._headers:
             self.beginResetModel()
             self._headers = headers
             self._rows, self._keys = [], []
             self.endResetModel()
         begun = [p for p in plan if p.hour <= hour_now]
-        plan_row = (tr(t, "row_plan"), *(p.plan for p in plan), sum(p.plan for p in plan))
-        actual_row = (tr(t, "row_actual"), *(p.actual for p in plan),
+        plan_row = (
+            t.msg(ADMIN_TEXTS["row_plan"]),
+            *(p.plan for p in plan),
+            sum(p.plan for p in plan),
+        )
+        actual_row = (t.msg(ADMIN_TEXTS["row_actual"]), *(p.actual for p in plan),
                       sum(p.actual for p in plan))  # fmt: skip
-        diff_row = (tr(t, "row_diff"),
+        diff_row = (t.msg(ADMIN_TEXTS["row_diff"]),
                     *(signed(p.actual - p.plan) if p.hour <= hour_now else "" for p in plan),
                     signed(sum(p.actual - p.plan for p in begun)))  # fmt: skip
         self.set_rows([Row(key, cells) for key, cells
@@ -204,13 +215,13 @@ class StaffingModel(AdminModel):
         for a in advice:
             gap = a.shortfall
             if gap > 0:
-                change = tr(t, "gap_add", n=gap)
+                change = t.msg(ADMIN_TEXTS["gap_add"], n=gap)
             elif gap < 0:
-                change = tr(t, "gap_spare", n=-gap)
+                change = t.msg(ADMIN_TEXTS["gap_spare"], n=-gap)
             else:
-                change = tr(t, "gap_ok")
-            cells = (tr(t, "hour_band", h=a.hour), lane_name(catalog, t, a.lane),
-                     a.expected_arrivals, tr(t, "min", m=f"{a.service_minutes:.0f}"),
+                change = t.msg(ADMIN_TEXTS["gap_ok"])
+            cells = (t.msg(ADMIN_TEXTS["hour_band"], h=a.hour), lane_name(catalog, t, a.lane),
+                     a.expected_arrivals, t.msg(ADMIN_TEXTS["min"], m=f"{a.service_minutes:.0f}"),
                      a.counters_needed, a.counters_open, change)  # fmt: skip
             sort = (a.hour, a.lane, a.expected_arrivals, a.service_minutes, a.counters_needed,
                     a.counters_open, gap)  # fmt: skip
@@ -267,8 +278,8 @@ class StaffModel(AdminModel):
                 where = t("to_counter", c=r["signed_in_counter"]) if r["signed_in_counter"] else ""
                 at = r["signed_in_at"]
                 signed_in = f"{where} {to_datetime(at):%m-%d} {hhmm(at)}".strip()
-            cells = (r["staff_id"], r["name"], t.pick(ROLES.get(r["role"], (r["role"],) * 2)),
-                     tr(t, "yes" if r["active"] else "no"), signed_in)  # fmt: skip
+            cells = (r["staff_id"], r["name"], t.msg_or(ROLES.get(r["role"]), r["role"]),
+                     t.msg(ADMIN_TEXTS["yes" if r["active"] else "no"]), signed_in)  # fmt: skip
             sort = (r["staff_id"], r["name"], r["role"], r["active"], r["signed_in_at"] or 0)
             rows.append(Row(r["staff_id"], cells, sort, None if r["active"] else "grey"))
         self.set_rows(rows)

@@ -33,7 +33,7 @@ from app.queue.modes import KINDS, Period, detail
 from app.services import ManagerServices
 from ui.admin.edit_tabs import EditTab, qdate_day
 from ui.admin.models import AdminModel, day_text
-from ui.admin.texts import tr
+from ui.admin.texts import ADMIN_TEXTS
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.table_model import Row
@@ -54,7 +54,7 @@ class ModesModel(AdminModel):
         t = self._texts
         self.set_rows([
             Row(p.period_id,
-                (day_text(t, p.day), p.span(), t.pick(p.name()), t.pick(detail(p, catalog)),
+                (day_text(t, p.day), p.span(), p.name(t.lang), detail(p, catalog, t.lang),
                  p.reason, p.staff_id),
                 (p.day.isoformat(), p.start_ms, p.kind, "", p.reason, p.staff_id),
                 "amber" if p.covers(now_ms) else None)
@@ -96,8 +96,8 @@ class ModesTab(EditTab):
         self.view = table_view(self.model, fit=(ModesModel.COL_DAY, ModesModel.COL_SPAN,
                                                 ModesModel.COL_MODE))  # fmt: skip
         self.kind = QComboBox()
-        for code, names in KINDS.items():
-            self.kind.addItem(t.pick(names), code)
+        for code, name in KINDS.items():
+            self.kind.addItem(t.msg(name), code)
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
@@ -105,46 +105,48 @@ class ModesTab(EditTab):
         self.day.setDate(QDate(today.year, today.month, today.day))
         now = to_datetime(here.now_ms())
         self.start = QTimeEdit(QTime(now.hour, now.minute))
-        self.from_now = QCheckBox(tr(t, "mode_now"))  # today: from the minute it is started
+        self.from_now = QCheckBox(
+            t.msg(ADMIN_TEXTS["mode_now"])
+        )  # today: from the minute it is started
         self.from_now.setChecked(True)
-        self.has_end = QCheckBox(tr(t, "mode_until"))
+        self.has_end = QCheckBox(t.msg(ADMIN_TEXTS["mode_until"]))
         self.end = QTimeEdit(QTime(min(now.hour + 1, 23), now.minute))
         catalog = here.catalog
-        self.procedures = _checklist([(p.code, t.pick((p.name_ja, p.name_en)))
+        self.procedures = _checklist([(p.code, t.name("procedure", p))
                                       for p in catalog.procedures.values() if not p.reservation])  # fmt: skip
-        self.lanes = _checklist([(lane.id, t.pick((lane.name_ja, lane.name_en)))
+        self.lanes = _checklist([(lane.id, t.name("lane", lane))
                                  for lane in catalog.lanes.values()])  # fmt: skip
-        self.has_close = QCheckBox(tr(t, "mode_close"))
+        self.has_close = QCheckBox(t.msg(ADMIN_TEXTS["mode_close"]))
         self.close_at = QTimeEdit(QTime(16, 0))
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText(tr(t, "mode_reason_hint"))
-        self.start_button = QPushButton(tr(t, "mode_start"))
+        self.reason.setPlaceholderText(t.msg(ADMIN_TEXTS["mode_reason_hint"]))
+        self.start_button = QPushButton(t.msg(ADMIN_TEXTS["mode_start"]))
         self.start_button.clicked.connect(lambda: self.start_mode())
-        self.end_button = QPushButton(tr(t, "mode_end"))
+        self.end_button = QPushButton(t.msg(ADMIN_TEXTS["mode_end"]))
         self.end_button.clicked.connect(lambda: self.end_mode())
-        self.normal_button = QPushButton(tr(t, "mode_normal"))
+        self.normal_button = QPushButton(t.msg(ADMIN_TEXTS["mode_normal"]))
         self.normal_button.clicked.connect(lambda: self.back_to_normal())
         form = QFormLayout()
-        form.addRow(tr(t, "col_mode"), self.kind)
-        form.addRow(tr(t, "mode_day"), self.day)
+        form.addRow(t.msg(ADMIN_TEXTS["col_mode"]), self.kind)
+        form.addRow(t.msg(ADMIN_TEXTS["mode_day"]), self.day)
         starts = QWidget()
         row = QHBoxLayout(starts)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.from_now)
         row.addWidget(self.start, 1)
-        form.addRow(tr(t, "mode_from"), starts)
+        form.addRow(t.msg(ADMIN_TEXTS["mode_from"]), starts)
         form.addRow(self.has_end, self.end)
-        form.addRow(tr(t, "mode_procedures"), self.procedures)
-        form.addRow(tr(t, "mode_lanes"), self.lanes)
+        form.addRow(t.msg(ADMIN_TEXTS["mode_procedures"]), self.procedures)
+        form.addRow(t.msg(ADMIN_TEXTS["mode_lanes"]), self.lanes)
         form.addRow(self.has_close, self.close_at)
-        form.addRow(tr(t, "reason"), self.reason)
+        form.addRow(t.msg(ADMIN_TEXTS["reason"]), self.reason)
         ends = QWidget()
         row = QHBoxLayout(ends)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.end_button)
         row.addWidget(self.normal_button)
-        self.place(tr(t, "modes_title"), self.view, ends, form, self.start_button)
-        hint = QLabel(tr(t, "modes_note"))
+        self.place(t.msg(ADMIN_TEXTS["modes_title"]), self.view, ends, form, self.start_button)
+        hint = QLabel(t.msg(ADMIN_TEXTS["modes_note"]))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #444444; font-size: 12px;")
         self.layout_.addWidget(hint)
@@ -175,7 +177,7 @@ class ModesTab(EditTab):
         )  # fmt: skip
         service = self._modes
         ok = self.run(lambda: service.start(self._actor, what, why, **args),  # type: ignore[arg-type]
-                      tr(self._texts, "mode_started", m=self._texts.pick(KINDS[what]))
+                      self._texts.msg(ADMIN_TEXTS["mode_started"], m=self._texts.msg(KINDS[what]))
                       if what in KINDS else "")  # fmt: skip
         if ok:
             self.reason.clear()
@@ -190,7 +192,9 @@ class ModesTab(EditTab):
         if which is None:
             return self.refuse("choose_row")
         service = self._modes
-        return self.run(lambda: service.end(self._actor, which), tr(self._texts, "mode_ended"))
+        return self.run(
+            lambda: service.end(self._actor, which), self._texts.msg(ADMIN_TEXTS["mode_ended"])
+        )
 
     def back_to_normal(self) -> bool:
         """Ends every period of today (通常に戻す)."""
@@ -198,7 +202,7 @@ class ModesTab(EditTab):
         def action() -> None:
             self._modes.back_to_normal(self._actor)
 
-        return self.run(action, tr(self._texts, "mode_normal_done"))
+        return self.run(action, self._texts.msg(ADMIN_TEXTS["mode_normal_done"]))
 
     def refresh(self) -> None:
         """Re-reads today's and the coming periods."""

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.model.clock import to_datetime
-from app.model.records_projection import NOTE_KINDS
+from app.reports.notes import NOTE_KINDS
 from app.services import ManagerServices
 from ui.admin.edit_tabs import EditTab, qdate_day
 from ui.admin.models import AdminModel
-from ui.admin.texts import tr
+from ui.admin.texts import ADMIN_TEXTS
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.table_model import Row
@@ -41,10 +41,10 @@ class NotesModel(AdminModel):
 
     def show(self, notes: list[dict[str, Any]]) -> None:
         """Shows the entries (``ReportNotes.of`` and ``of_month_days``)."""
-        pick = self._texts.pick
+        t = self._texts
         self.set_rows([
             Row(r["note_id"],
-                (r["period"], pick(NOTE_KINDS.get(r["kind"], (r["kind"],) * 2)), r["text"],
+                (r["period"], t.msg_or(NOTE_KINDS.get(r["kind"]), r["kind"]), r["text"],
                  r["staff_id"], to_datetime(r["at"]).strftime("%m-%d %H:%M")),
                 (r["period"], r["kind"], r["text"], r["staff_id"], r["at"]))
             for r in notes
@@ -66,8 +66,8 @@ class NotesTab(EditTab):
         header.resizeSection(NotesModel.COL_KIND, 110)
         self.view.setWordWrap(True)  # an entry is read whole, over several lines
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.by_day = QRadioButton(tr(t, "scope_day"))
-        self.by_month = QRadioButton(tr(t, "scope_month"))
+        self.by_day = QRadioButton(t.msg(ADMIN_TEXTS["scope_day"]))
+        self.by_month = QRadioButton(t.msg(ADMIN_TEXTS["scope_month"]))
         self.by_day.setChecked(True)
         self.day = QDateEdit(QDate(today.year, today.month, today.day))
         self.day.setCalendarPopup(True)
@@ -75,15 +75,15 @@ class NotesTab(EditTab):
         for signal in (self.by_day.toggled, self.day.dateChanged):
             signal.connect(lambda *_: self.refresh())
         self.kind = QComboBox()
-        for code, pair in NOTE_KINDS.items():
-            self.kind.addItem(t.pick(pair), code)
+        for code, name in NOTE_KINDS.items():
+            self.kind.addItem(t.msg(name), code)
         self.text = QPlainTextEdit()
         self.text.setMaximumHeight(120)
-        self.add_button = QPushButton(tr(t, "add_note"))
+        self.add_button = QPushButton(t.msg(ADMIN_TEXTS["add_note"]))
         self.add_button.clicked.connect(lambda: self.add_note())
-        self.replace_button = QPushButton(tr(t, "replace_note"))
+        self.replace_button = QPushButton(t.msg(ADMIN_TEXTS["replace_note"]))
         self.replace_button.clicked.connect(lambda: self.replace_note())
-        self.remove_button = QPushButton(tr(t, "remove_note"))
+        self.remove_button = QPushButton(t.msg(ADMIN_TEXTS["remove_note"]))
         self.remove_button.clicked.connect(lambda: self.remove_note())
         scope = QHBoxLayout()
         scope.addWidget(self.by_day)
@@ -92,16 +92,18 @@ class NotesTab(EditTab):
         scope_box = QWidget()
         scope_box.setLayout(scope)
         form = QFormLayout()
-        form.addRow(tr(t, "notes_scope"), scope_box)
-        form.addRow(tr(t, "col_period"), self.day)
-        form.addRow(tr(t, "note_kind"), self.kind)
-        form.addRow(tr(t, "note_text"), self.text)
+        form.addRow(t.msg(ADMIN_TEXTS["notes_scope"]), scope_box)
+        form.addRow(t.msg(ADMIN_TEXTS["col_period"]), self.day)
+        form.addRow(t.msg(ADMIN_TEXTS["note_kind"]), self.kind)
+        form.addRow(t.msg(ADMIN_TEXTS["note_text"]), self.text)
         form.addRow("", self.replace_button)
-        hint = QLabel(tr(t, "notes_hint"))
+        hint = QLabel(t.msg(ADMIN_TEXTS["notes_hint"]))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #444444; font-size: 12px;")
         form.addRow(hint)
-        self.place(tr(t, "notes_title"), self.view, self.remove_button, form, self.add_button)
+        self.place(
+            t.msg(ADMIN_TEXTS["notes_title"]), self.view, self.remove_button, form, self.add_button
+        )
         self.finish([self.kind, self.text, self.add_button, self.replace_button,
                      self.remove_button])  # fmt: skip
         self.refresh()
@@ -122,7 +124,7 @@ class NotesTab(EditTab):
         def record() -> None:
             notes.set(self._actor, when, what, body)
 
-        ok = self.run(record, tr(self._texts, "note_added", p=when))
+        ok = self.run(record, self._texts.msg(ADMIN_TEXTS["note_added"], p=when))
         if ok:
             self.text.clear()
             self.refresh()
@@ -142,7 +144,7 @@ class NotesTab(EditTab):
         def record() -> None:
             notes.set(self._actor, period, kind, body, note_id=which)
 
-        ok = self.run(record, tr(self._texts, "note_replaced"))
+        ok = self.run(record, self._texts.msg(ADMIN_TEXTS["note_replaced"]))
         if ok:
             self.text.clear()
             self.refresh()
@@ -154,7 +156,9 @@ class NotesTab(EditTab):
         if which is None:
             return self.refuse("choose_row")
         notes = self._services.notes
-        ok = self.run(lambda: notes.remove(self._actor, which), tr(self._texts, "note_removed"))
+        ok = self.run(
+            lambda: notes.remove(self._actor, which), self._texts.msg(ADMIN_TEXTS["note_removed"])
+        )
         if ok:
             self.refresh()
         return ok

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.core.actor import Actor
+from app.core.i18n import tr
 from app.model.clock import hhmm, to_datetime
 from app.reports.live import AMBER, RED
 from app.services import ManagerServices
@@ -29,7 +30,7 @@ from ui.admin.notes_tab import NotesTab
 from ui.admin.qa_tab import QaTab
 from ui.admin.reports_tab import ReportsTab
 from ui.admin.staff_tab import StaffTab
-from ui.admin.texts import tr
+from ui.admin.texts import ADMIN_TEXTS
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.table_model import TONES
@@ -68,11 +69,11 @@ class LiveTab(QWidget):
         self.hours = HoursModel(t, self)
         self.updated = note("")
         grid = QGridLayout()
-        grid.addWidget(heading(tr(t, "lanes_title")), 0, 0)
+        grid.addWidget(heading(t.msg(ADMIN_TEXTS["lanes_title"])), 0, 0)
         # Every column as wide as its heading and cells (the headings are longer than the
         # figures): a narrow window scrolls sideways rather than cut a heading.
         grid.addWidget(table_view(self.lanes, fit=range(len(LanesModel.COLUMNS))), 1, 0)
-        grid.addWidget(heading(tr(t, "counters_title")), 0, 1)
+        grid.addWidget(heading(t.msg(ADMIN_TEXTS["counters_title"])), 0, 1)
         grid.addWidget(table_view(self.counters, fit=(SignedInModel.COL_NAME,
                                                       SignedInModel.COL_ROLE)), 1, 1)  # fmt: skip
         grid.setColumnStretch(0, 3)
@@ -80,17 +81,17 @@ class LiveTab(QWidget):
         hours_view = table_view(self.hours)
         hours_view.setMaximumHeight(130)
         self.paths = PathsModel(t, self)
-        grid.addWidget(heading(tr(t, "paths_title")), 2, 0, 1, 2)
+        grid.addWidget(heading(t.msg(ADMIN_TEXTS["paths_title"])), 2, 0, 1, 2)
         grid.addWidget(table_view(self.paths, fit=(PathsModel.COL_PC, PathsModel.COL_ROLE)),
                        3, 0, 1, 2)  # fmt: skip
-        grid.addWidget(note(tr(t, "paths_note")), 4, 0, 1, 2)
+        grid.addWidget(note(t.msg(ADMIN_TEXTS["paths_note"])), 4, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(grid, 1)
-        layout.addWidget(heading(tr(t, "hours_title")))
+        layout.addWidget(heading(t.msg(ADMIN_TEXTS["hours_title"])))
         layout.addWidget(hours_view)
         per_hour = self._here.settings.live.walk_ins_per_hour
-        layout.addWidget(note(tr(t, "plan_note", w=f"{per_hour:g}")))
+        layout.addWidget(note(t.msg(ADMIN_TEXTS["plan_note"], w=f"{per_hour:g}")))
         layout.addWidget(self.updated)
         self.alerts: list[str] = []
         self.refresh()
@@ -108,7 +109,7 @@ class LiveTab(QWidget):
             if status.alert not in (RED, AMBER):
                 continue
             key = "alert_red" if status.alert == RED else "alert_amber"
-            alerts.append(tr(t, key, lane=lane_name(here.catalog, t, status.live.lane),
+            alerts.append(t.msg(ADMIN_TEXTS[key], lane=lane_name(here.catalog, t, status.live.lane),
                              m=(status.live.longest_ms // 60_000), t=f"{target:g}",
                              f=f"{red_factor:g}"))  # fmt: skip
         self.alerts = alerts
@@ -118,11 +119,11 @@ class LiveTab(QWidget):
         self.counters.show(self._live.signed_in(now), self._live.paused(now))
         self.paths.show(self._services.links.paths())
         self.hours.show(self._live.hours(here.today()), to_datetime(now).hour)
-        self.updated.setText(tr(t, "updated", t=hhmm(now)))
+        self.updated.setText(t.msg(ADMIN_TEXTS["updated"], t=hhmm(now)))
 
     def _show_banner(self, worst: str | None, alerts: list[str], target: float) -> None:
         if worst is None:
-            self.banner.setText(tr(self._texts, "all_within", t=f"{target:g}"))
+            self.banner.setText(self._texts.msg(ADMIN_TEXTS["all_within"], t=f"{target:g}"))
             self.banner.setStyleSheet("background: #e8f1fa; color: #000000; padding: 6px;"
                                       "font-size: 14px;")  # fmt: skip
             return
@@ -148,17 +149,19 @@ class StaffingTab(QWidget):
         layout.addWidget(table_view(self.model, fit=(StaffingModel.COL_LANE,
                                                      StaffingModel.COL_GAP)), 1)  # fmt: skip
         layout.addWidget(self.empty)
-        layout.addWidget(note(tr(t, "staffing_note")))
+        layout.addWidget(note(t.msg(ADMIN_TEXTS["staffing_note"])))
         self.refresh()
 
     def refresh(self) -> None:
         """Recomputes the advice from the arrivals seen so far."""
         t = self._texts
         target, share = self._live.wait_target()
-        self.title.setText(tr(t, "staffing_title", t=f"{target:g}", s=f"{share * 100:g}"))
+        self.title.setText(
+            t.msg(ADMIN_TEXTS["staffing_title"], t=f"{target:g}", s=f"{share * 100:g}")
+        )
         advice = self._live.advice(self._here.now_ms(), self._hours)
         self.model.show(advice, self._here.catalog)
-        self.empty.setText("" if advice else tr(t, "closed_no_advice"))
+        self.empty.setText("" if advice else t.msg(ADMIN_TEXTS["closed_no_advice"]))
 
 
 class AdminPanel(QTabWidget):
@@ -191,8 +194,8 @@ class AdminPanel(QTabWidget):
                          (self.pauses, "tab_pauses"),
                          (self.staff, "tab_staff"), (self.reports, "tab_reports"),
                          (self.notes, "tab_notes"), (self.deliverables, "tab_deliverables")):  # fmt: skip
-            self.addTab(tab, tr(texts, key))
-        self.addTab(self.qa, texts.pick(("質疑応答集", "Q&&A")))  # & marks a mnemonic
+            self.addTab(tab, texts.msg(ADMIN_TEXTS[key]))
+        self.addTab(self.qa, tr(texts.lang, "tab", "Q&&A"))  # & marks a mnemonic
         self._ticks = 0
         self._refresh_ticks = services.here.settings.screens.live_refresh_seconds
         hub.changed.connect(self.refresh)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
+from app.core.i18n import Msg
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.qa import QaService
 from ui.widgets.hub import Hub
@@ -30,17 +31,17 @@ from ui.widgets.i18n import Texts
 from ui.widgets.labels import error_label
 from ui.widgets.qa_list import fill_qa_list
 
-TEXTS = {
-    "search": ("検索", "Search"),
-    "new": ("新しい項目", "New entry"),
-    "save": ("保存", "Save"),
-    "retire": ("削除（履歴は残ります）", "Retire (history kept)"),
-    "category": ("分類", "Category"),
-    "question": ("質問", "Question"),
-    "answer": ("回答", "Answer"),
-    "history": ("変更履歴", "History"),
-    "saved": ("保存しました", "Saved"),
-    "managers_only": ("編集できるのは現地管理者・管理者のみです", "Only site managers can edit"),
+TEXTS: dict[str, Msg] = {
+    "search": Msg("admin", "Search"),
+    "new": Msg("admin", "New entry"),
+    "save": Msg("admin", "Save"),
+    "retire": Msg("admin", "Retire (history kept)"),
+    "category": Msg("admin", "Category"),
+    "question": Msg("admin", "Question"),
+    "answer": Msg("admin", "Answer"),
+    "history": Msg("admin", "History"),
+    "saved": Msg("admin", "Saved"),
+    "managers_only": Msg("admin", "Only site managers can edit"),
 }
 
 
@@ -65,7 +66,7 @@ class QaTab(QWidget):
             left.addWidget(item)
         self.category = QComboBox()
         for category in CATEGORIES:
-            self.category.addItem(texts.pick((category.name_ja, category.name_en)), category.code)
+            self.category.addItem(texts.msg(category.name), category.code)
         self.question = QLineEdit()
         self.answer = QPlainTextEdit()
         self.history = QLabel()
@@ -100,7 +101,7 @@ class QaTab(QWidget):
         self.refresh()
 
     def _t(self, key: str) -> str:
-        return self._texts.pick(TEXTS[key])
+        return self._texts.msg(TEXTS[key])
 
     def refresh(self) -> None:
         """Lists the entries matching the search."""

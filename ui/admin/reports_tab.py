@@ -36,7 +36,7 @@ from app.reports.kinds import FORMATS
 from app.reports.writer import ReportWriter
 from app.services import ManagerServices
 from ui.admin.edit_tabs import qdate_day
-from ui.admin.texts import REPORT_KINDS, tr
+from ui.admin.texts import ADMIN_TEXTS, REPORT_KINDS
 from ui.widgets.i18n import Texts
 from ui.widgets.labels import error_label
 
@@ -96,8 +96,8 @@ class ReportsTab(QWidget):
         today = services.here.today()
         last_month = today.replace(day=1) - timedelta(days=1)
         self.kind = QComboBox()
-        for code, pair in REPORT_KINDS.items():
-            self.kind.addItem(t.pick(pair), code)
+        for code, name in REPORT_KINDS.items():
+            self.kind.addItem(t.msg(name), code)
         self.kind.currentIndexChanged.connect(self._show_period)
         self.day = QDateEdit(QDate(today.year, today.month, today.day))
         self.day.setCalendarPopup(True)
@@ -119,19 +119,19 @@ class ReportsTab(QWidget):
             QStandardPaths.StandardLocation.DocumentsLocation
         )
         self.folder = QLineEdit(str(Path(documents or Path.home()) / "madoguchi-reports"))
-        browse = QPushButton(tr(t, "browse"))
+        browse = QPushButton(t.msg(ADMIN_TEXTS["browse"]))
         browse.clicked.connect(self.choose_folder)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
         self.form = QFormLayout()
-        self.form.addRow(tr(t, "report_kind"), self.kind)
-        self.form.addRow(tr(t, "report_day"), self.day)
-        self.form.addRow(tr(t, "report_month"), self.month)
-        self.form.addRow(tr(t, "report_year"), self.year)
-        self.form.addRow(tr(t, "formats"), formats)
-        self.form.addRow(tr(t, "folder"), folder_row)
-        self.generate_button = QPushButton(tr(t, "generate"))
+        self.form.addRow(t.msg(ADMIN_TEXTS["report_kind"]), self.kind)
+        self.form.addRow(t.msg(ADMIN_TEXTS["report_day"]), self.day)
+        self.form.addRow(t.msg(ADMIN_TEXTS["report_month"]), self.month)
+        self.form.addRow(t.msg(ADMIN_TEXTS["report_year"]), self.year)
+        self.form.addRow(t.msg(ADMIN_TEXTS["formats"]), formats)
+        self.form.addRow(t.msg(ADMIN_TEXTS["folder"]), folder_row)
+        self.generate_button = QPushButton(t.msg(ADMIN_TEXTS["generate"]))
         self.generate_button.setMinimumHeight(44)
         self.generate_button.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.generate_button.clicked.connect(lambda: self.generate())
@@ -150,7 +150,7 @@ class ReportsTab(QWidget):
         left.addWidget(self.error)
         left.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(QLabel(tr(t, "written")))
+        right.addWidget(QLabel(t.msg(ADMIN_TEXTS["written"])))
         right.addWidget(self.list, 1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
@@ -174,7 +174,9 @@ class ReportsTab(QWidget):
 
     def choose_folder(self) -> None:
         """Asks for the folder the files go to."""
-        name = QFileDialog.getExistingDirectory(self, tr(self._texts, "folder"), self.folder.text())
+        name = QFileDialog.getExistingDirectory(
+            self, self._texts.msg(ADMIN_TEXTS["folder"]), self.folder.text()
+        )
         if name:
             self.folder.setText(name)
 
@@ -183,7 +185,7 @@ class ReportsTab(QWidget):
         """Starts making a report (default: what the form shows); False if it cannot start."""
         t = self._texts
         if self.job is not None:
-            self.error.setText(tr(t, "report_busy"))
+            self.error.setText(t.msg(ADMIN_TEXTS["report_busy"]))
             return False
         kind = kind or str(self.kind.currentData())
         spec = spec or self.spec()
@@ -192,13 +194,13 @@ class ReportsTab(QWidget):
             Path(self.folder.text().strip()) if self.folder.text().strip() else None
         )
         if not formats:
-            self.error.setText(tr(t, "no_format"))
+            self.error.setText(t.msg(ADMIN_TEXTS["no_format"]))
             return False
         if target is None:
-            self.error.setText(tr(t, "no_folder"))
+            self.error.setText(t.msg(ADMIN_TEXTS["no_folder"]))
             return False
         self.error.clear()
-        self.status.setText(tr(t, "generating", s=tr(t, "step_build")))
+        self.status.setText(t.msg(ADMIN_TEXTS["generating"], s=t.msg(ADMIN_TEXTS["step_build"])))
         self.files = []
         self.list.clear()
         self.bar.setRange(0, 1 + len(formats))
@@ -216,8 +218,12 @@ class ReportsTab(QWidget):
         t = self._texts
         self.bar.setRange(0, total)
         self.bar.setValue(done)
-        step = tr(t, "step_write", f=fmt.upper()) if fmt else tr(t, "step_build")
-        self.status.setText(tr(t, "generating", s=step) if done < total else "")
+        step = (
+            t.msg(ADMIN_TEXTS["step_write"], f=fmt.upper())
+            if fmt
+            else t.msg(ADMIN_TEXTS["step_build"])
+        )
+        self.status.setText(t.msg(ADMIN_TEXTS["generating"], s=step) if done < total else "")
 
     def show_done(self, paths: list[str]) -> None:
         """Lists the files written."""
@@ -225,16 +231,18 @@ class ReportsTab(QWidget):
         self.files = list(paths)
         for path in paths:
             size = Path(path).stat().st_size if Path(path).exists() else 0
-            item = QListWidgetItem(f"{path}  ({tr(self._texts, 'bytes', n=f'{size:,}')})")
+            item = QListWidgetItem(
+                f"{path}  ({self._texts.msg(ADMIN_TEXTS['bytes'], n=f'{size:,}')})"
+            )
             item.setData(Qt.ItemDataRole.UserRole, path)
             self.list.addItem(item)
-        self.status.setText(tr(self._texts, "report_done", n=len(paths)))
+        self.status.setText(self._texts.msg(ADMIN_TEXTS["report_done"], n=len(paths)))
 
     def show_failure(self, message: str) -> None:
         """Shows why the report could not be made."""
         self._finish()
         self.status.clear()
-        self.error.setText(tr(self._texts, "report_failed", e=message))
+        self.error.setText(self._texts.msg(ADMIN_TEXTS["report_failed"], e=message))
 
     def _finish(self) -> None:
         if self.job is not None:

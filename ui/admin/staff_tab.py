@@ -14,7 +14,7 @@ from app.core.actor import ROLES, Actor
 from app.services import ManagerServices
 from ui.admin.edit_tabs import EditTab
 from ui.admin.models import StaffModel
-from ui.admin.texts import tr
+from ui.admin.texts import ADMIN_TEXTS
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.tables import selected_key, table_view
@@ -33,20 +33,26 @@ class StaffTab(EditTab):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setMaxLength(12)
         self.role = QComboBox()
-        for code, pair in ROLES.items():
-            self.role.addItem(t.pick(pair), code)
-        self.add_button = QPushButton(tr(t, "add_staff"))
+        for code, name in ROLES.items():
+            self.role.addItem(t.msg(name), code)
+        self.add_button = QPushButton(t.msg(ADMIN_TEXTS["add_staff"]))
         self.add_button.clicked.connect(lambda: self.add_staff())
-        self.deactivate_button = QPushButton(tr(t, "deactivate"))
+        self.deactivate_button = QPushButton(t.msg(ADMIN_TEXTS["deactivate"]))
         self.deactivate_button.clicked.connect(lambda: self.deactivate())
         form = QFormLayout()
         fields: tuple[tuple[str, QWidget], ...] = (
-            (tr(t, "col_staff_id"), self.staff_id), (tr(t, "col_name"), self.name),
-            (tr(t, "col_role"), self.role), (t("pin"), self.pin),
-            (tr(t, "pin_again"), self.pin_again))  # fmt: skip
+            (t.msg(ADMIN_TEXTS["col_staff_id"]), self.staff_id), (t.msg(ADMIN_TEXTS["col_name"]), self.name),
+            (t.msg(ADMIN_TEXTS["col_role"]), self.role), (t("pin"), self.pin),
+            (t.msg(ADMIN_TEXTS["pin_again"]), self.pin_again))  # fmt: skip
         for label, widget in fields:
             form.addRow(label, widget)
-        self.place(tr(t, "staff_title"), self.view, self.deactivate_button, form, self.add_button)
+        self.place(
+            t.msg(ADMIN_TEXTS["staff_title"]),
+            self.view,
+            self.deactivate_button,
+            form,
+            self.add_button,
+        )
         self.finish([self.staff_id, self.name, self.role, self.pin, self.pin_again,
                      self.add_button, self.deactivate_button])  # fmt: skip
         self.refresh()
@@ -66,7 +72,7 @@ class StaffTab(EditTab):
             return self.refuse("pin_mismatch")
         service = self._services.staff
         ok = self.run(lambda: service.add(self._actor, sid, who, what, first),
-                      tr(self._texts, "staff_added", s=sid))  # fmt: skip
+                      self._texts.msg(ADMIN_TEXTS["staff_added"], s=sid))  # fmt: skip
         if ok:
             self.staff_id.clear()
             self.name.clear()
@@ -79,7 +85,7 @@ class StaffTab(EditTab):
             return self.refuse("choose_row")
         service = self._services.staff
         return self.run(lambda: service.deactivate(self._actor, sid),
-                        tr(self._texts, "staff_deactivated", s=sid))  # fmt: skip
+                        self._texts.msg(ADMIN_TEXTS["staff_deactivated"], s=sid))  # fmt: skip
 
     def refresh(self) -> None:
         """Re-reads the staff."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.core.actor import Actor
 from app.core.errors import UserError
+from app.core.i18n import Msg
 from app.inquiries.categories import CATEGORIES
 from app.inquiries.inquiry_log import InquiryService
 from app.inquiries.qa import QaService
@@ -34,17 +35,17 @@ from ui.widgets.keys import bind_key
 from ui.widgets.labels import error_label
 from ui.widgets.qa_list import fill_qa_list
 
-TEXTS = {
-    "search": ("質疑応答集を検索（例: 暗証番号 忘れ）", "Search the Q&A (e.g. PIN forgotten)"),
-    "use_answer": ("この回答を使う", "Use this answer"),
-    "category": ("分類", "Category"),
-    "question": ("質問", "Question"),
-    "answer": ("回答", "Answer"),
-    "log": ("記録する (Ctrl+Enter)", "Log (Ctrl+Enter)"),
-    "logged": ("記録しました", "Logged"),
-    "today": ("本日この窓口で記録した問い合わせ", "Logged at this counter today"),
-    "no_personal": ("氏名・電話番号・生年月日などは書かないでください", "Never type names, phone numbers or birth dates"),
-    "linked": ("Q&A にリンク: {q}", "Linked to Q&A: {q}"),
+TEXTS: dict[str, Msg] = {
+    "search": Msg("counter", "Search the Q&A (e.g. PIN forgotten)"),
+    "use_answer": Msg("counter", "Use this answer"),
+    "category": Msg("counter", "Category"),
+    "question": Msg("counter", "Question"),
+    "answer": Msg("counter", "Answer"),
+    "log": Msg("counter", "Log (Ctrl+Enter)"),
+    "logged": Msg("counter", "Logged"),
+    "today": Msg("counter", "Logged at this counter today"),
+    "no_personal": Msg("counter", "Never type names, phone numbers or birth dates"),
+    "linked": Msg("counter", "Linked to Q&A: {q}"),
 }  # fmt: skip
 
 
@@ -75,7 +76,7 @@ class InquiryPanel(QWidget):
             left.addWidget(widget)
         self.category = QComboBox()
         for category in CATEGORIES:
-            self.category.addItem(texts.pick((category.name_ja, category.name_en)), category.code)
+            self.category.addItem(texts.msg(category.name), category.code)
         self.question = QLineEdit()
         self.answer = QPlainTextEdit()
         self.link = QLabel()
@@ -106,7 +107,7 @@ class InquiryPanel(QWidget):
         self.refresh()
 
     def _t(self, key: str, **values: object) -> str:
-        return self._texts.pick(TEXTS[key]).format(**values)
+        return self._texts.msg(TEXTS[key], **values)
 
     def search_qa(self, text: str) -> None:
         """Lists the Q&A entries that match every word typed (all when empty)."""

@@ -54,14 +54,14 @@ class OutcomeBox(QGroupBox):
         for code in here:
             choice = QComboBox()
             for outcome in OUTCOMES:
-                choice.addItem(t.pick(OUTCOME_NAMES[outcome]), outcome)
+                choice.addItem(t.msg(OUTCOME_NAMES[outcome]), outcome)
             proc = catalog.procedure(code)
-            self._form.addRow(t.pick((proc.name_ja, proc.name_en)), choice)
+            self._form.addRow(t.name("procedure", proc), choice)
             self.choices[code] = choice
         if rest:
             lane = stops(catalog, rest, ticket["applicant"])[0].lane
-            names = "・".join(t.pick((p.name_ja, p.name_en)) for p in map(catalog.procedure, rest))
-            self.moving_on.setText(t("moving_on", lane=t.pick((lane.name_ja, lane.name_en)),
+            names = "・".join(t.name("procedure", p) for p in map(catalog.procedure, rest))
+            self.moving_on.setText(t("moving_on", lane=t.name("lane", lane),
                                      p=names))  # fmt: skip
             self._form.addRow(self.moving_on)
         self.show()

@@ -79,7 +79,7 @@ class TransferDialog(QDialog):
         self.setWindowTitle(texts("transfer"))
         self.lane = QComboBox()
         for lane in catalog.lanes.values():
-            self.lane.addItem(f"{lane.prefix}  {texts.pick((lane.name_ja, lane.name_en))}", lane.id)
+            self.lane.addItem(f"{lane.prefix}  {texts.name('lane', lane)}", lane.id)
         self.lane.setCurrentIndex(max(0, self.lane.findData("city")))
         self.reason = QComboBox()
         self.reason.setEditable(True)
@@ -223,8 +223,8 @@ class CounterPanel(QWidget):
         """Runs the counter action of a button or key; a move that would end the visit
         without the service is confirmed first."""
         _, _, method, args = next(a for a in ACTIONS if a[0] == key)
-        question = confirmation(key, self.current_ticket())
-        if question is not None and not self._confirm(self._texts.pick(question)):
+        question = confirmation(key, self.current_ticket(), self._texts.lang)
+        if question is not None and not self._confirm(question):
             return
         self.act(method, *args)
 
@@ -276,7 +276,7 @@ class CounterPanel(QWidget):
         lane = self._here.catalog.lane(new["lane"])
         self.error.clear()
         self.notice.setText(self._texts("moved_on", n=self._queue.held_number(new),
-                                        lane=self._texts.pick((lane.name_ja, lane.name_en))))  # fmt: skip
+                                        lane=self._texts.name("lane", lane)))  # fmt: skip
         self._hub.notify()
 
     def toggle_pause(self, reason: str | None = None) -> None:
@@ -297,7 +297,7 @@ class CounterPanel(QWidget):
         self._hub.notify()
 
     def _ask_reason(self) -> str | None:
-        names = [self._texts.pick(pair) for pair in PAUSE_REASONS.values()]
+        names = [self._texts.msg(name) for name in PAUSE_REASONS.values()]
         name, ok = QInputDialog.getItem(self, self._texts("pause_counter"),
                                         self._texts("pause_reason"), names, 0, False)  # fmt: skip
         return list(PAUSE_REASONS)[names.index(name)] if ok and name in names else None
@@ -371,7 +371,7 @@ class CounterPanel(QWidget):
         self.error.clear()
         self.notice.setText(self._texts(
             "transferred", n=self._queue.held_number(new),
-            lane=self._texts.pick((target.name_ja, target.name_en)), m=new["number"]))  # fmt: skip
+            lane=self._texts.name("lane", target), m=new["number"]))  # fmt: skip
         self._hub.notify()
 
     def selected_held(self) -> dict[str, Any] | None:
@@ -421,15 +421,14 @@ class CounterPanel(QWidget):
         if waited is None:
             waited = self._here.now_ms() - ticket["issued_at"]
         lines = [
-            f"{t.pick(STATE_NAMES[ticket['state']])}  ·  {self._procedure(ticket)}",
-            f"{t.pick((applicant.name_ja, applicant.name_en))}  ·  "
-            f"{t.pick((lane.name_ja, lane.name_en))}",
+            f"{t.msg(STATE_NAMES[ticket['state']])}  ·  {self._procedure(ticket)}",
+            f"{t.name('applicant', applicant)}  ·  {t.name('lane', lane)}",
             t("waited_for", m=waited // 60_000, at=hhmm(ticket["issued_at"])),
         ]
         if ticket["reservation_id"] and ticket["slot_start"] is not None:
             lines.append(t("slot_of", s=hhmm(ticket["slot_start"])))
         if ticket["priority_reason"] in PRIORITY_REASONS:
-            lines.append(t("priority_mark", r=t.pick(PRIORITY_REASONS[ticket["priority_reason"]])))
+            lines.append(t("priority_mark", r=t.msg(PRIORITY_REASONS[ticket["priority_reason"]])))
         if ticket["call_count"] > 1:
             lines.append(t("calls", n=ticket["call_count"]))
         held = self._queue.held_number(ticket)
@@ -453,13 +452,13 @@ class CounterPanel(QWidget):
         self.paused = pause is not None
         self.pause_button.setText(self._texts("resume_counter" if self.paused else "pause_counter"))
         if pause is not None:
-            reason = self._texts.pick(PAUSE_REASONS.get(pause["reason"], ("?", "?")))
+            reason = self._texts.msg_or(PAUSE_REASONS.get(pause["reason"]), "?")
             self.pause_notice.setText(self._texts("counter_paused", r=reason, t=hhmm(pause["at"])))
         self.pause_notice.setVisible(self.paused)
 
     def _procedure(self, ticket: dict[str, Any]) -> str:
         procs = [self._here.catalog.procedure(code) for code in procedures_of(ticket)]
-        return "・".join(self._texts.pick((p.name_ja, p.name_en)) for p in procs)
+        return "・".join(self._texts.name("procedure", p) for p in procs)
 
     def _enable(self, ticket: dict[str, Any] | None) -> None:
         allowed = allowed_actions(ticket, bool(self.mine((HELD,))),

@@ -23,7 +23,7 @@ class CounterSetupDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(texts("counter"), self.number)
         for lane in here.catalog.lanes.values():
-            box = QCheckBox(f"{lane.prefix}  {texts.pick((lane.name_ja, lane.name_en))}")
+            box = QCheckBox(f"{lane.prefix}  {texts.name('lane', lane)}")
             box.setChecked(lane.id in identity.lanes)
             self.lanes[lane.id] = box
             form.addRow("", box)

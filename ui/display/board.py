@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.i18n import CODES, font_families, tr_pair
+from app.core.i18n import CODES, Msg, data_name, font_families, tr
 from app.model.clock import to_datetime
 from app.queue.calls import CallWatcher
 from app.services import BoardServices
@@ -42,30 +42,24 @@ from ui.widgets.fit_label import FitLabel
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 
-BOARD_TEXTS: dict[str, tuple[str, str]] = {
-    "now_calling": ("お呼び出し中の番号", "Now calling"),
-    "number": ("受付番号", "Ticket number"),
-    "counter": ("窓口", "Counter"),
-    "to_counter": ("{c}番窓口", "Counter {c}"),
-    "recent": ("これまでの呼出し", "Recent calls"),
-    "number_short": ("番号", "No."),
-    "waiting": ("お待ちの方", "Waiting"),
-    "people": ("{n}人", "{n}"),
-    "please_wait": ("番号をお呼びするまでお待ちください", "Please wait for your number"),
-    "in_person": (
-        "ただいま窓口で直接お呼びしています",
-        "Counters are calling numbers in person",
-    ),
-    "in_person_note": (
-        "お近くの職員にお声がけください",
-        "Please ask a member of staff if unsure",
-    ),
-    "demo_clock": ("デモ時刻 {t}", "Demo time {t}"),
-    "mark_offline": ("共有×", "share×"),
-    "mark_write": ("書込×", "write×"),
-    "mark_halted": ("停止", "halted"),
-    "mark_waiting": ("未送信{n}", "unsent {n}"),
-    "mark_silent": ("窓口受信なし", "no counter heard"),
+BOARD_TEXTS: dict[str, Msg] = {
+    "now_calling": Msg("board", "Now calling"),
+    "number": Msg("board", "Ticket number"),
+    "counter": Msg("board", "Counter"),
+    "to_counter": Msg("board", "Counter {c}"),
+    "recent": Msg("board", "Recent calls"),
+    "number_short": Msg("board", "No."),
+    "waiting": Msg("board", "Waiting"),
+    "people": Msg("board", "{n}"),
+    "please_wait": Msg("board", "Please wait for your number"),
+    "in_person": Msg("board", "Counters are calling numbers in person"),
+    "in_person_note": Msg("board", "Please ask a member of staff if unsure"),
+    "demo_clock": Msg("board", "Demo time {t}"),
+    "mark_offline": Msg("board", "share×"),
+    "mark_write": Msg("board", "write×"),
+    "mark_halted": Msg("board", "halted"),
+    "mark_waiting": Msg("board", "unsent {n}"),
+    "mark_silent": Msg("board", "no counter heard"),
 }
 
 BLACK, WHITE, YELLOW, GREY, BAND = "#000000", "#ffffff", "#ffe000", "#c8c8c8", "#1c1c1c"
@@ -309,9 +303,9 @@ class DisplayBoard(QWidget):
     # -- data -------------------------------------------------------------------------------
 
     def t(self, key: str, **values: object) -> str:
-        """Returns a board text in the language shown now (Japanese and English from the
-        table, the other languages from the catalogs)."""
-        return tr_pair(self.lang, "board", BOARD_TEXTS[key], **values)
+        """Returns a board text in the language shown now."""
+        text = BOARD_TEXTS[key]
+        return tr(self.lang, text.context, text.text, **values)
 
     def refresh(self) -> None:
         """Re-reads the calls; announces new calls and recalls; redraws."""
@@ -367,7 +361,7 @@ class DisplayBoard(QWidget):
         """Returns (prefix, name ja, name in the language shown now, waiting) for every lane."""
         counts = self._queue.waiting_counts()
         return [(lane.prefix, public_name(lane.name_ja),
-                 public_name(tr_pair(self.lang, "lane", (lane.name_ja, lane.name_en))),
+                 public_name(data_name(self.lang, "lane", lane.name_ja, lane.name_en)),
                  counts.get(lane.id, 0)) for lane in self._here.catalog.lanes.values()]  # fmt: skip
 
     def calls_shown(self) -> list[tuple[str, str]]:
@@ -429,8 +423,8 @@ class DisplayBoard(QWidget):
     def show_mode(self) -> None:
         """Shows the operating mode under the heading when it is not 通常 (every second: a
         period planned for later starts without any change of data)."""
-        line = self._modes.now().public_line()
-        self.mode_line.setText("" if line is None else tr_pair(self.lang, "board", line))
+        line = self._modes.now().public_line(self.lang)
+        self.mode_line.setText("" if line is None else line)
         self.mode_band.setVisible(line is not None)
 
     def show_clock(self) -> None:

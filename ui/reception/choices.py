@@ -24,12 +24,12 @@ def route_text(texts: Texts, catalog: Catalog, route: list[Stop]) -> str:
     t = texts
     if len(route) == 1 and len(route[0].procedures) == 1:
         first = route[0].lane
-        return f"→ {first.prefix}  {t.pick((first.name_ja, first.name_en))}"
+        return f"→ {first.prefix}  {t.name('lane', first)}"
     lines = []
     for n, stop in enumerate(route):
         procs = [catalog.procedure(code) for code in stop.procedures]
-        names = [t.pick((p.name_ja, p.name_en)) for p in procs]
-        where = f"{stop.lane.prefix}  {t.pick((stop.lane.name_ja, stop.lane.name_en))}"
+        names = [t.name("procedure", p) for p in procs]
+        where = f"{stop.lane.prefix}  {t.name('lane', stop.lane)}"
         lines.append(t("route_first" if n == 0 else "route_then", lane=where, p="・".join(names)))
     return "\n".join(lines)
 

@@ -7,16 +7,17 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from app.core.catalog import Catalog
+from app.core.i18n import Msg
 from ui.widgets.i18n import Texts
 from ui.widgets.table_model import KeyedTableModel, Row
 
 COLUMNS = ("reservation", "slot", "name_kana", "applicant", "state")
 COL_RESERVATION, COL_SLOT, COL_NAME, COL_APPLICANT, COL_STATE = range(5)
-STATES = {
-    "booked": ("予約", "Booked"),
-    "checked_in": ("受付済", "Checked in"),
-    "noshow": ("不在", "No-show"),
-    "cancelled": ("取消", "Cancelled"),
+STATES: dict[str, Msg] = {
+    "booked": Msg("reception", "Booked"),
+    "checked_in": Msg("reception", "Checked in"),
+    "noshow": Msg("reception", "No-show"),
+    "cancelled": Msg("reception", "Cancelled"),
 }
 
 
@@ -50,9 +51,8 @@ class ReservationModel(KeyedTableModel):
         return self._reservations[self.key(row)]
 
     def _row(self, r: dict[str, Any]) -> Row:
-        pick = self._texts.pick
         applicant = self._catalog.applicants[r["applicant"]]
         cells = (r["reservation_id"], r["slot"], r["name_kana"] or "—",
-                 pick((applicant.name_ja, applicant.name_en)),
-                 pick(STATES.get(r["state"], (r["state"], r["state"]))))  # fmt: skip
+                 self._texts.name("applicant", applicant),
+                 self._texts.msg(STATES[r["state"]]) if r["state"] in STATES else r["state"])  # fmt: skip
         return Row(r["reservation_id"], cells)

@@ -132,7 +132,7 @@ class ReceptionPanel(QWidget):
         applicants = QHBoxLayout()
         group2 = self.applicant_group = QButtonGroup(self)
         for key, app in zip(APPLICANT_KEYS, self._here.catalog.applicants.values(), strict=True):
-            choice = QPushButton(f"{key}  {t.pick((app.name_ja, app.name_en))}")
+            choice = QPushButton(f"{key}  {t.name('applicant', app)}")
             choice.setCheckable(True)
             choice.setMinimumHeight(64)
             choice.setStyleSheet("font-size: 17px;")
@@ -145,8 +145,8 @@ class ReceptionPanel(QWidget):
         self.priority = QComboBox()
         self.priority.setStyleSheet("font-size: 16px;")
         self.priority.addItem(t("priority_none"), None)
-        for code, names in PRIORITY_REASONS.items():
-            self.priority.addItem(t("priority_reason", r=t.pick(names)), code)
+        for code, name in PRIORITY_REASONS.items():
+            self.priority.addItem(t("priority_reason", r=t.msg(name)), code)
         grid.addWidget(self.priority, 6, 0)
         # Several procedures in one visit: while on, a procedure button adds or removes one.
         self.multi = QPushButton(t("multi"))
@@ -312,9 +312,7 @@ class ReceptionPanel(QWidget):
         proc = next((p for p in procs if p.reservation), procs[0])
         if proc.reservation:
             left = self.capacity_left()
-            self.route.setText(
-                t("reservation_only", p=t.pick((proc.name_ja, proc.name_en)), n=left)
-            )
+            self.route.setText(t("reservation_only", p=t.name("procedure", proc), n=left))
             self.reserve_qr.setPixmap(qr_pixmap(self._here.settings.site.reservation_url, 200))
             return
         if self.applicant is None:
@@ -324,7 +322,7 @@ class ReceptionPanel(QWidget):
         for code in self.procedures:
             if len(self.procedures) > 1:  # each procedure with its own checklist
                 name = catalog.procedure(code)
-                section = QLabel(t.pick((name.name_ja, name.name_en)))
+                section = QLabel(t.name("procedure", name))
                 section.setStyleSheet("font-size: 15px; font-weight: bold; margin-top: 4px;")
                 self.checks_box.addWidget(section)
                 self.sections.append(section)
@@ -434,8 +432,8 @@ class ReceptionPanel(QWidget):
         """Shows the operating mode when it is not 通常: each period, its times, why, and
         what it leaves out."""
         t, catalog = self._texts, self._here.catalog
-        lines = [t("mode_period", m=t.pick(p.name()), s=p.span(), r=p.reason,
-                   d=t.pick(mode_detail(p, catalog))) for p in modes.periods]  # fmt: skip
+        lines = [t("mode_period", m=p.name(t.lang), s=p.span(), r=p.reason,
+                   d=mode_detail(p, catalog, t.lang)) for p in modes.periods]  # fmt: skip
         self.mode_banner.setText("\n".join(lines))
         self.mode_banner.setVisible(bool(lines))
 
@@ -528,7 +526,7 @@ class ReceptionPanel(QWidget):
                 notes.append(t("paused", r=reason))
             elif blocking is not None:  # the reason is on the mode's banner above
                 reason = blocking.reason
-                notes.append(t("paused", r=t.pick(blocking.name())))
+                notes.append(t("paused", r=blocking.name(t.lang)))
             elif expected is not None and hours.close_ms is not None and not proc.reservation:
                 cutoff = hours.cutoff_ms(code)
                 ends = expected.visit_end_ms(lane.id, self._services.queue.visit_minutes([code]))
@@ -536,7 +534,7 @@ class ReceptionPanel(QWidget):
                     notes.append(t("cutoff_passed", t=hhmm(cutoff)))
                 elif ends is not None and ends > hours.close_ms:  # asked before issuing
                     notes.append(t("ends_after_close", t=hhmm(ends)))
-            button.setText(button_text(f"{procedure_key(i)}  {t.pick((proc.name_ja, proc.name_en))}",
+            button.setText(button_text(f"{procedure_key(i)}  {t.name('procedure', proc)}",
                                        notes))  # fmt: skip
             button.setEnabled(reason is None)
         queue = self._services.printing.reprint_queue()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.actor import NODE_ROLES, ROLES, Actor
+from app.core.i18n import language
 from app.model.clock import to_datetime
 from app.queue.tickets import STATE_NAMES
 from app.services import Services
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         texts, identity = self.texts, self.identity
-        role_name = texts.pick(NODE_ROLES[identity.role])
+        role_name = texts.msg(NODE_ROLES[identity.role])
         self.setWindowTitle(f"madoguchi — {role_name} — {identity.name}")
         if self.is_board:
             self._build_board()
@@ -139,7 +140,8 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(texts("view"))
-        switch = QAction(texts("language"), self)
+        # The other language, named in itself: the one the switch turns the window to.
+        switch = QAction(language("en" if texts.lang == "ja" else "ja").native, self)
         switch.setShortcut(QKeySequence("Ctrl+L"))
         switch.triggered.connect(self.toggle_language)
         view_menu.addAction(switch)
@@ -180,7 +182,7 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel(texts("sync_none") if not identity.share_dir else "")
         staff = "—"
         if self.actor is not None:
-            staff = texts("staff_role", s=self.actor.staff_id, r=texts.pick(ROLES[self.actor.role]))
+            staff = texts("staff_role", s=self.actor.staff_id, r=texts.msg(ROLES[self.actor.role]))
             if self.actor.counter:
                 staff += f" {texts('to_counter', c=self.actor.counter)}"
         self.node_label.setText(
@@ -323,7 +325,7 @@ class MainWindow(QMainWindow):
         if ticket is None:
             return True
         number = self.services.queue.held_number(ticket)
-        state = self.texts.pick(STATE_NAMES[ticket["state"]])
+        state = self.texts.msg(STATE_NAMES[ticket["state"]])
         question = self.texts("close_counter", n=number, state=state)
         if self.confirm_close(question):
             self.leaving = True

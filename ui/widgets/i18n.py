@@ -1,226 +1,199 @@
 """Japanese-first texts of the windows, with English switchable at run time.
 
-The domain already names everything in both languages (catalog, states, roles); the
-window's own labels are here. Qt's standard dialogs use Qt's ``qtbase_ja`` translation.
+The labels the windows share are here, by key, as English texts of the context ``ui``
+(``tab`` for the counter's tab); their Japanese is in the gettext catalogs
+(:mod:`app.core.i18n`). Qt's standard dialogs use Qt's ``qtbase_ja`` translation.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.core.errors import UserError
+from app.core.i18n import Msg, data_name
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "app": ("横須賀市マイナンバーカードセンター", "Yokosuka My Number Card Center"),
-    "sign_in": ("サインイン", "Sign in"),
-    "sign_out": ("サインアウト", "Sign out"),
-    "leave_board": ("呼出表示を終了", "Close the board"),
-    "close_counter": (
-        "{n} を{state}です。このまま窓口を閉じるとお客様に対応する人がいなくなります。"
-        "閉じますか（対応を終えるか回付・保留してから閉じてください）",
+TEXTS: dict[str, Msg] = {
+    "app": Msg("ui", "Yokosuka My Number Card Center"),
+    "sign_in": Msg("ui", "Sign in"),
+    "sign_out": Msg("ui", "Sign out"),
+    "leave_board": Msg("ui", "Close the board"),
+    "close_counter": Msg(
+        "ui",
         "{n} is {state} at this counter. Closing now leaves the visitor without a clerk. "
         "Close anyway? (Finish, transfer or hold the visit first.)",
     ),
-    "staff_id": ("職員ID", "Staff ID"),
-    "pin": ("暗証番号", "PIN"),
-    "counter": ("窓口番号", "Counter"),
-    "cancel": ("キャンセル", "Cancel"),
-    "quit": ("終了", "Quit"),
-    "file": ("ファイル", "File"),
-    "view": ("表示", "View"),
-    "language": ("English", "日本語"),
-    "queue": ("本日の整理券", "Today's tickets"),
-    "number": ("番号", "No."),
-    "state": ("状態", "State"),
-    "procedure": ("手続", "Procedure"),
-    "applicant": ("区分", "Applicant"),
-    "lane": ("列", "Lane"),
-    "issued": ("発券", "Issued"),
-    "waited": ("待ち時間", "Waited"),
-    "waiting_count": ("待ち {n}人", "{n} waiting"),
-    "issue": ("発券 (Enter)", "Issue (Enter)"),
-    "issued_number": ("発券結果", "Ticket"),
-    "call_next": ("次の方を呼ぶ", "Call next"),
-    "start": ("対応開始", "Start"),
-    "done": ("完了", "Done"),
-    "done_revisit": ("書類不備・再来庁", "Missing documents"),
-    "done_deferred": ("J-LIS停止で後日", "J-LIS down: later"),
-    "noshow": ("不在", "No-show"),
-    "recall": ("再呼出し", "Recall"),
-    "hold": ("保留", "Hold"),
-    "resume": ("再開", "Resume"),
-    "transfer": ("回付", "Transfer"),
-    "check": ("ダブルチェック依頼", "Ask double check"),
-    "fee": ("手数料（ソ）", "Fee"),
-    "fee_none": ("なし", "None"),
-    "fee_reissue": ("再交付", "Reissue"),
-    "fee_express": ("特急", "Express"),
-    "checks_waiting": ("ダブルチェック確認待ち（シ）", "Double checks waiting"),
-    "choose_check": ("確認する整理券を一覧から選んでください", "Choose a ticket in the list"),
-    "sign_check": ("選んだ整理券を確認済みにする", "Sign off selected"),
-    "check_requested": (
-        "{n} のダブルチェックを依頼しました（市職員の確認待ち）",
-        "Double check of {n} asked for",
-    ),
-    "check_signed": ("{n} のダブルチェックを確認しました", "Double check of {n} signed off"),
-    "reason": ("理由", "Reason"),
-    "counter_tab": ("窓口 (呼出・対応)", "Counter"),
-    "inquiry_tab": ("問い合わせ・質疑応答集", "Inquiries && Q&&A"),  # & marks a mnemonic in a tab
-    "counter_setup": ("窓口の設定…", "Counter setup…"),
-    "call_number": ("番号を呼ぶ", "Call this number"),
-    "call_number_hint": (
-        "番号（例 A-012）またはQRを読み取り（Ctrl+F）",
-        "Number (e.g. A-012) or scan the QR (Ctrl+F)",
-    ),
-    "held_here": ("この窓口で保留中", "On hold at this counter"),
-    "nothing_held": ("保留中の整理券はありません", "No ticket on hold"),
-    "nobody_here": ("対応中の整理券はありません", "No ticket at this counter"),
-    "other_day": (
-        "この整理券は {d} のものです（本日の整理券ではありません）",
-        "This ticket is of {d}, not of today",
-    ),
-    "transferred": (
-        "✓ {n} を{lane}へ回付しました。お客様はお手元の番号 {n} のままお待ちください"
-        "（呼出しも {n}。記録上の番号 {m}）",
+    "staff_id": Msg("ui", "Staff ID"),
+    "pin": Msg("ui", "PIN"),
+    "counter": Msg("ui", "Counter"),
+    "cancel": Msg("ui", "Cancel"),
+    "quit": Msg("ui", "Quit"),
+    "file": Msg("ui", "File"),
+    "view": Msg("ui", "View"),
+    "queue": Msg("ui", "Today's tickets"),
+    "number": Msg("ui", "No."),
+    "state": Msg("ui", "State"),
+    "procedure": Msg("ui", "Procedure"),
+    "applicant": Msg("ui", "Applicant"),
+    "lane": Msg("ui", "Lane"),
+    "issued": Msg("ui", "Issued"),
+    "waited": Msg("ui", "Waited"),
+    "waiting_count": Msg("ui", "{n} waiting"),
+    "issue": Msg("ui", "Issue (Enter)"),
+    "issued_number": Msg("ui", "Ticket"),
+    "call_next": Msg("ui", "Call next"),
+    "start": Msg("ui", "Start"),
+    "done": Msg("ui", "Done"),
+    "done_revisit": Msg("ui", "Missing documents"),
+    "done_deferred": Msg("ui", "J-LIS down: later"),
+    "noshow": Msg("ui", "No-show"),
+    "recall": Msg("ui", "Recall"),
+    "hold": Msg("ui", "Hold"),
+    "resume": Msg("ui", "Resume"),
+    "transfer": Msg("ui", "Transfer"),
+    "check": Msg("ui", "Ask double check"),
+    "fee": Msg("ui", "Fee"),
+    "fee_none": Msg("ui", "None"),
+    "fee_reissue": Msg("ui", "Reissue"),
+    "fee_express": Msg("ui", "Express"),
+    "checks_waiting": Msg("ui", "Double checks waiting"),
+    "choose_check": Msg("ui", "Choose a ticket in the list"),
+    "sign_check": Msg("ui", "Sign off selected"),
+    "check_requested": Msg("ui", "Double check of {n} asked for"),
+    "check_signed": Msg("ui", "Double check of {n} signed off"),
+    "reason": Msg("ui", "Reason"),
+    "counter_tab": Msg("tab", "Counter"),
+    "inquiry_tab": Msg("ui", "Inquiries && Q&&A"),  # & marks a mnemonic in a tab
+    "counter_setup": Msg("ui", "Counter setup…"),
+    "call_number": Msg("ui", "Call this number"),
+    "call_number_hint": Msg("ui", "Number (e.g. A-012) or scan the QR (Ctrl+F)"),
+    "held_here": Msg("ui", "On hold at this counter"),
+    "nothing_held": Msg("ui", "No ticket on hold"),
+    "nobody_here": Msg("ui", "No ticket at this counter"),
+    "other_day": Msg("ui", "This ticket is of {d}, not of today"),
+    "transferred": Msg(
+        "ui",
         "✓ {n} transferred to {lane}. The visitor keeps number {n} and is called by it "
         "(recorded as {m}).",
     ),
-    "transferred_from": (
-        "回付されたお客様（お手元の番号 {n}・記録上 {m}）",
-        "Transferred visitor (holds {n}, recorded as {m})",
+    "transferred_from": Msg("ui", "Transferred visitor (holds {n}, recorded as {m})"),
+    "waited_for": Msg("ui", "Waited {m} min (issued {at})"),
+    "slot_of": Msg("ui", "Reservation {s}"),
+    "calls": Msg("ui", "Called {n} times"),
+    "lost_call": Msg(
+        "ui", "{n} had already been called by counter {c}. Please call the next visitor (F1)."
     ),
-    "waited_for": ("待ち時間 {m}分（{at} 発券）", "Waited {m} min (issued {at})"),
-    "slot_of": ("予約 {s} の枠", "Reservation {s}"),
-    "calls": ("呼出し {n}回目", "Called {n} times"),
-    "lost_call": (
-        "{n} は {c}番窓口が先に呼び出していました。この窓口では対応できません。次の方を呼んでください（F1）",
-        "{n} had already been called by counter {c}. Please call the next visitor (F1).",
-    ),
-    "board_silent": (
-        "呼出表示に届いていません。口頭でお呼びください（呼出表示の最終受信 {t}）",
+    "board_silent": Msg(
+        "ui",
         "Calls are not reaching the display board. Please call the number aloud "
         "(board last heard {t}).",
     ),
-    "current": ("対応中の整理券", "Current ticket"),
-    "nobody": ("お待ちの方はいません", "Nobody is waiting"),
-    "now_calling": ("お呼び出し中", "Now calling"),
-    "to_counter": ("{c}番窓口", "Counter {c}"),
-    "open_today": ("本日開庁 {o}–{c}", "Open today {o}–{c}"),
-    "closed_today": ("本日閉庁: {r}", "Closed today: {r}"),
-    "node": ("端末", "PC"),
-    "demo_clock": ("デモ時刻 {t}", "Demo time {t}"),
-    "staff": ("職員", "Staff"),
-    "minutes": ("{m}分", "{m} min"),
-    "documents": ("持参書類の確認", "Documents brought"),
-    "choose_procedure": ("手続を選んでください（1〜9・0）", "Choose the procedure (1–9, 0)"),
-    "choose_applicant": (
-        "受取者・申請者の区分を選んでください（Q/W/E）",
-        "Choose the applicant type (Q/W/E)",
+    "current": Msg("ui", "Current ticket"),
+    "nobody": Msg("ui", "Nobody is waiting"),
+    "now_calling": Msg("ui", "Now calling"),
+    "to_counter": Msg("ui", "Counter {c}"),
+    "open_today": Msg("ui", "Open today {o}–{c}"),
+    "closed_today": Msg("ui", "Closed today: {r}"),
+    "node": Msg("ui", "PC"),
+    "demo_clock": Msg("ui", "Demo time {t}"),
+    "staff": Msg("ui", "Staff"),
+    "minutes": Msg("ui", "{m} min"),
+    "documents": Msg("ui", "Documents brought"),
+    "choose_procedure": Msg("ui", "Choose the procedure (1–9, 0)"),
+    "choose_applicant": Msg("ui", "Choose the applicant type (Q/W/E)"),
+    "reservation_only": Msg(
+        "ui", "{p} needs a reservation: point the visitor to the web booking ({n} left today)"
     ),
-    "reservation_only": (
-        "{p}は予約制です。Web予約をご案内ください（本日の残り予約枠 {n}）",
-        "{p} needs a reservation: point the visitor to the web booking ({n} left today)",
+    "reservation_mark": Msg("ui", "reservation only"),
+    "paused": Msg("ui", "paused: {r}"),
+    "turn_back": Msg("ui", "Missing documents (F5)"),
+    "turned_back": Msg("ui", "No ticket: documents missing"),
+    "reprint": Msg("ui", "Reprint (F6)"),
+    "ticket_language": Msg("ui", "Ticket language (F2)"),
+    "cancel_ticket": Msg("ui", "Cancel (F8)"),
+    "cancel_reason": Msg("ui", "Reason for cancelling {n}"),
+    "cancelled": Msg("ui", "Ticket {n} cancelled"),
+    "soon": Msg("ui", "You will be called soon"),
+    "ahead": Msg("ui", "{n} ahead · about {m} min"),
+    "capacity_left": Msg("ui", "Reservations left today: {n}"),
+    "reprint_queue": Msg("ui", "{n} waiting to reprint (F6)"),
+    "walk_in": Msg("ui", "Walk-in"),
+    "check_in": Msg("ui", "Check in (Enter)"),
+    "checkin_tab": Msg("ui", "Reservations"),
+    "scan_hint": Msg("ui", "Scan or type the booking number"),
+    "name_hint": Msg("ui", "Find the name (katakana, hiragana or romaji)"),
+    "not_found": Msg("ui", "No booking today matches “{q}”"),
+    "res_reservation": Msg("ui", "Booking"),
+    "res_slot": Msg("ui", "Slot"),
+    "res_name_kana": Msg("ui", "Name (kana)"),
+    "res_applicant": Msg("ui", "Applicant"),
+    "res_state": Msg("ui", "State"),
+    "import_title": Msg("ui", "Import reservations"),
+    "import_menu": Msg("ui", "Import reservations…"),
+    "importing": Msg("ui", "Importing reservations…"),
+    "import_done": Msg("ui", "Imported: {a} new, {u} changed, {c} cancelled, {s} unchanged"),
+    "import_confirm_cancel": Msg("ui", "Cancel these bookings and import the file?"),
+    "import_not_done": Msg("ui", "Import stopped: nothing was imported"),
+    "import_refused": Msg("ui", "{n} problems: nothing was imported:"),
+    "sync_status": Msg("ui", "Sync: {w} waiting to go out"),
+    "sync_none": Msg("ui", "No shared folder (this PC only)"),
+    "internal_error": Msg(
+        "ui", "An internal error happened (written to the log). You can carry on."
     ),
-    "reservation_mark": ("予約制", "reservation only"),
-    "paused": ("停止中: {r}", "paused: {r}"),
-    "turn_back": ("書類不備で案内 (F5)", "Missing documents (F5)"),
-    "turned_back": ("書類不備のため整理券は発行していません", "No ticket: documents missing"),
-    "reprint": ("再印刷 (F6)", "Reprint (F6)"),
-    "ticket_language": ("整理券の言語 (F2)", "Ticket language (F2)"),
-    "cancel_ticket": ("取消 (F8)", "Cancel (F8)"),
-    "cancel_reason": ("整理券 {n} を取り消す理由", "Reason for cancelling {n}"),
-    "cancelled": ("整理券 {n} を取り消しました", "Ticket {n} cancelled"),
-    "soon": ("まもなくお呼びします", "You will be called soon"),
-    "ahead": ("前に {n}人・待ち時間の目安 約{m}分", "{n} ahead · about {m} min"),
-    "capacity_left": ("本日の残り予約枠 {n}", "Reservations left today: {n}"),
-    "reprint_queue": ("再印刷待ち {n}枚（F6）", "{n} waiting to reprint (F6)"),
-    "walk_in": ("当日受付・発券", "Walk-in"),
-    "check_in": ("予約の受付 (Enter)", "Check in (Enter)"),
-    "checkin_tab": ("予約の方の受付", "Reservations"),
-    "scan_hint": ("予約番号をスキャン・入力", "Scan or type the booking number"),
-    "name_hint": (
-        "氏名（カナ・ひらがな・ローマ字）で検索",
-        "Find the name (katakana, hiragana or romaji)",
-    ),
-    "not_found": ("本日の予約に「{q}」は見つかりません", "No booking today matches “{q}”"),
-    "res_reservation": ("予約番号", "Booking"),
-    "res_slot": ("予約枠", "Slot"),
-    "res_name_kana": ("氏名カナ", "Name (kana)"),
-    "res_applicant": ("区分", "Applicant"),
-    "res_state": ("状態", "State"),
-    "import_title": ("予約CSVの取込", "Import reservations"),
-    "import_menu": ("予約CSVを取り込む…", "Import reservations…"),
-    "importing": ("予約を取り込んでいます…", "Importing reservations…"),
-    "import_done": (
-        "取り込みました: 新規 {a}件・変更 {u}件・取消 {c}件・変更なし {s}件",
-        "Imported: {a} new, {u} changed, {c} cancelled, {s} unchanged",
-    ),
-    "import_confirm_cancel": (
-        "これらの予約を取り消して取り込みますか？",
-        "Cancel these bookings and import the file?",
-    ),
-    "import_not_done": (
-        "取り込みを取りやめました（何も取り込んでいません）",
-        "Import stopped: nothing was imported",
-    ),
-    "import_refused": (
-        "問題が {n}件あるため、何も取り込んでいません:",
-        "{n} problems: nothing was imported:",
-    ),
-    "sync_status": ("同期 未送信 {w}件", "Sync: {w} waiting to go out"),
-    "sync_none": ("共有フォルダ未設定（この端末のみ）", "No shared folder (this PC only)"),
-    "internal_error": (
-        "内部エラーが起きました（ログに記録しました）。このまま操作を続けられます",
-        "An internal error happened (written to the log). You can carry on.",
-    ),
-    "offline_banner": ("⚠ オフライン: {m}", "⚠ Offline: {m}"),
-    "banner_offline": (
-        "共有フォルダに接続できません。この端末はそのまま使えます",
+    "offline_banner": Msg("ui", "⚠ Offline: {m}"),
+    "banner_offline": Msg(
+        "ui",
         "the shared folder cannot be reached. This PC works on; what it records goes out "
         "when the share is back.",
     ),
-    "banner_write_failed": (
-        "共有フォルダに書き込めません",
+    "banner_write_failed": Msg(
+        "ui",
         "the shared folder cannot be written. This PC's records are safe here and go out "
         "once it can be written.",
     ),
-    "banner_halted": (
-        "この端末は記録を止めています",
+    "banner_halted": Msg(
+        "ui",
         "this PC has stopped recording: its data folder was copied or restored, or another "
         "PC writes under its identity. Call IT (madoguchi identity).",
     ),
-    "staff_role": ("{s}（{r}）", "{s} ({r})"),
-    "pause_hint": ("J-LIS 障害", "J-LIS down"),
-    "outcomes_title": ("手続ごとの結果（F3 で記録）", "Outcome of each procedure (F3)"),
-    "moving_on": ("続けて {lane}: {p}（F3 で回付）", "Then {lane}: {p} (F3 transfers)"),
-    "moved_on": (
-        "✓ この窓口の手続を記録し、{lane}へ回付しました。お客様は番号 {n} のままお待ちください",
-        "✓ Recorded here and transferred to the {lane}. The visitor keeps number {n}.",
+    "staff_role": Msg("ui", "{s} ({r})"),
+    "pause_hint": Msg("ui", "J-LIS down"),
+    "outcomes_title": Msg("ui", "Outcome of each procedure (F3)"),
+    "moving_on": Msg("ui", "Then {lane}: {p} (F3 transfers)"),
+    "moved_on": Msg(
+        "ui", "✓ Recorded here and transferred to the {lane}. The visitor keeps number {n}."
     ),
-    "expected_end": ("本日の受付終了見込み  {e}", "Today's reception expected to end  {e}"),
-    "after_close": ("{t}（閉庁後）", "{t} (after closing)"),
-    "no_counter": ("窓口なし", "no counter"),
-    "cutoff_passed": ("受付終了（{t}）", "reception ended ({t})"),
-    "ends_after_close": ("終了見込み {t}（閉庁後）", "expected end {t} (after closing)"),
-    "multi": ("＋ 複数の手続 (+)", "+ Several procedures (+)"),
-    "route_first": ("→ {lane}: {p}", "→ {lane}: {p}"),
-    "route_then": (
-        "→ 続けて {lane}: {p}（番号はそのまま、回付でご案内）",
-        "→ then {lane}: {p} (same number, transferred)",
-    ),
-    "priority_none": ("優先なし (F3)", "No priority (F3)"),
-    "priority_reason": ("優先: {r} (F3)", "Priority: {r} (F3)"),
-    "priority_mark": ("優先（{r}）", "Priority ({r})"),
-    "mode_period": ("運転モード {m}（{s}、{r}）: {d}", "Operating mode {m} ({s}, {r}): {d}"),
-    "pause_counter": ("一時停止 (Ctrl+P)", "Pause (Ctrl+P)"),
-    "resume_counter": ("窓口を再開 (Ctrl+P)", "Reopen (Ctrl+P)"),
-    "pause_reason": ("一時停止の理由", "Reason for the pause"),
-    "counter_paused": (
-        "一時停止中: {r}（{t}〜）。再開するまで次の方は呼び出せません",
-        "Paused: {r} (since {t}). Reopen the counter to call the next visitor.",
+    "expected_end": Msg("ui", "Today's reception expected to end  {e}"),
+    "after_close": Msg("ui", "{t} (after closing)"),
+    "no_counter": Msg("ui", "no counter"),
+    "cutoff_passed": Msg("ui", "reception ended ({t})"),
+    "ends_after_close": Msg("ui", "expected end {t} (after closing)"),
+    "multi": Msg("ui", "+ Several procedures (+)"),
+    "route_first": Msg("ui", "→ {lane}: {p}"),
+    "route_then": Msg("ui", "→ then {lane}: {p} (same number, transferred)"),
+    "priority_none": Msg("ui", "No priority (F3)"),
+    "priority_reason": Msg("ui", "Priority: {r} (F3)"),
+    "priority_mark": Msg("ui", "Priority ({r})"),
+    "mode_period": Msg("ui", "Operating mode {m} ({s}, {r}): {d}"),
+    "pause_counter": Msg("ui", "Pause (Ctrl+P)"),
+    "resume_counter": Msg("ui", "Reopen (Ctrl+P)"),
+    "pause_reason": Msg("ui", "Reason for the pause"),
+    "counter_paused": Msg(
+        "ui", "Paused: {r} (since {t}). Reopen the counter to call the next visitor."
     ),
 }
+
+
+class Named(Protocol):
+    """A thing named in Japanese and in English by the site's data."""
+
+    @property
+    def name_ja(self) -> str: ...
+
+    @property
+    def name_en(self) -> str: ...
 
 
 class Texts:
@@ -233,18 +206,23 @@ class Texts:
     def __init__(self, lang: str = "ja") -> None:
         self.lang = lang
 
-    @property
-    def index(self) -> int:
-        """Returns 0 for Japanese, 1 for English (the order of every text pair)."""
-        return 0 if self.lang == "ja" else 1
-
     def __call__(self, key: str, **values: object) -> str:
-        """Returns a text by key, formatted with ``values``."""
-        return TEXTS[key][self.index].format(**values)
+        """Returns a text of :data:`TEXTS` by key, formatted with ``values``."""
+        return self.msg(TEXTS[key], **values)
 
-    def pick(self, pair: tuple[str, str]) -> str:
-        """Returns the right half of a (ja, en) pair from the domain."""
-        return pair[self.index]
+    def msg(self, message: Msg, **values: object) -> str:
+        """Returns a text of any window's table in this language, formatted with ``values``."""
+        return message.text_in(self.lang, **values)
+
+    def name(self, context: str, named: Named) -> str:
+        """Returns the name of a thing of the site's data (a procedure, a lane, an applicant
+        type) in this language (:func:`app.core.i18n.data_name`)."""
+        return data_name(self.lang, context, named.name_ja, named.name_en)
+
+    def msg_or(self, message: Msg | None, missing: str) -> str:
+        """Returns a text of a table in this language, or ``missing`` (a code the table
+        lacks: a record of a newer version)."""
+        return missing if message is None else message.text_in(self.lang)
 
     def error(self, exc: UserError) -> str:
         """Returns a user error's message in this language (Japanese if it has no English)."""

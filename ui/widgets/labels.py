@@ -44,6 +44,6 @@ def lane_counts(counts: dict[str, int], catalog: Catalog, texts: Texts) -> str:
     """Returns 'lane: n waiting' for every lane of the catalog (``QueueQueries.waiting_counts``)."""
     parts = []
     for lane in catalog.lanes.values():
-        name = texts.pick((lane.name_ja, lane.name_en))
+        name = texts.name("lane", lane)
         parts.append(f"{lane.prefix} {name}: {texts('waiting_count', n=counts.get(lane.id, 0))}")
     return "   ".join(parts)

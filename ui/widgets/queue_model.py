@@ -59,8 +59,8 @@ class QueueModel(KeyedTableModel):
         return sum(1 for t in self._tickets if t["state"] == WAITING)
 
     def _row(self, t: dict[str, Any]) -> Row:
-        pick, catalog = self._texts.pick, self._catalog
-        state = pick(STATE_NAMES[t["state"]])
+        texts, catalog = self._texts, self._catalog
+        state = texts.msg(STATE_NAMES[t["state"]])
         if t["counter"] and t["state"] in ACTIVE:
             state = f"{state} {t['counter']}"
         p = catalog.procedure(t["procedure"])
@@ -74,8 +74,8 @@ class QueueModel(KeyedTableModel):
         number = str(t["number"])
         if t.get("internal_number"):  # a transferred visitor: called by the number they hold
             number = f"{number} ({t['internal_number']})"
-        cells = (number, state, pick((p.name_ja, p.name_en)),
-                 pick((a.name_ja, a.name_en)), pick((lane.name_ja, lane.name_en)),
+        cells = (number, state, texts.name("procedure", p),
+                 texts.name("applicant", a), texts.name("lane", lane),
                  hhmm(t["issued_at"]), waited)  # fmt: skip
         sort = (t["number"], t["state"], t["procedure"], t["applicant"], t["lane"],
                 t["issued_at"], waited_ms)  # fmt: skip

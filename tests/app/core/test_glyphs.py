@@ -1,9 +1,12 @@
 """Every text of every language has its glyphs in the font that draws it (no tofu).
 
 The ticket draws each line with one bundled font (``Language.font``); the windows ask Qt
-for IPAex Gothic and fall back on the Noto subsets. Each text of each catalog is drawn
-with the ticket's font for its language, and every character must be in the font's
-character map; one missing glyph fails with the language, the text and the character.
+for IPAex Gothic and fall back on the Noto subsets. Each visitor-facing text of each
+catalog is drawn with the ticket's font for its language, and every character must be in
+the font's character map; one missing glyph fails with the language, the text and the
+character. The staff windows' own texts (Japanese and English only) must be in the
+windows' fonts together, but for their warning signs (⚠), which Qt takes from the
+system's symbol font, as it does for the same texts in English.
 """
 
 from __future__ import annotations
@@ -26,13 +29,32 @@ def charmap(font: str) -> frozenset[int]:
     return frozenset(TTFont(str(font_path(font))).getBestCmap())
 
 
+#: The contexts of the staff windows' texts: drawn by Qt only, never printed or served.
+WINDOWS = frozenset({"ui", "tab", "admin", "pauses", "lan", "counter", "reception"})
+
+
 def texts_of(lang: Language) -> list[str]:
     catalog = translations(lang.code)
     if isinstance(catalog, gettext.GNUTranslations):
-        texts = [str(text) for text in catalog._catalog.values()]  # type: ignore[attr-defined]
+        texts = [
+            str(text)
+            for key, text in catalog._catalog.items()  # type: ignore[attr-defined]
+            if not (isinstance(key, str) and key.partition("\x04")[0] in WINDOWS)
+        ]
     else:
         texts = []
     return [*texts, *page_texts(lang.code).values(), lang.native]
+
+
+def window_texts_of(lang: Language) -> list[str]:
+    catalog = translations(lang.code)
+    if not isinstance(catalog, gettext.GNUTranslations):
+        return []
+    return [
+        str(text)
+        for key, text in catalog._catalog.items()  # type: ignore[attr-defined]
+        if isinstance(key, str) and key.partition("\x04")[0] in WINDOWS
+    ]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES, ids=lambda lang: lang.code)
@@ -50,6 +72,20 @@ def test_every_text_has_its_glyphs_in_the_tickets_font(lang: Language) -> None:
         image = Image.new("1", (1400, 40), 1)
         ImageDraw.Draw(image).text((2, 2), text, font=font, fill=0)
         assert image.getbbox() is not None or not text.strip()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES, ids=lambda lang: lang.code)
+def test_the_windows_own_texts_have_their_glyphs_in_the_windows_fonts(lang: Language) -> None:
+    together = charmap(IPAEX) | charmap(NOTO_CJK) | charmap(NOTO_LATIN)
+    missing = {
+        (text, char)
+        for text in window_texts_of(lang)
+        for char in text
+        if not char.isspace()
+        and unicodedata.category(char) not in ("Cc", "Cf", "So")
+        and ord(char) not in together
+    }
+    assert not missing, f"{lang.code}: {sorted(missing)[:10]}"
 
 
 def test_the_windows_fonts_cover_every_language_native_name() -> None:

@@ -37,7 +37,7 @@ def test_jlis_down_refuses_the_jlis_walk_ins_and_still_receives_the_booked(
     booked = book(node, "01", "14:00")
     clock.set(OPEN_DAY, time(14, 0))
     modes.start(MANAGER, "jlis", "J-LIS 障害（14:00〜）")
-    assert modes.now().names() == ("J-LIS停止", "J-LIS down")
+    assert (modes.now().names("ja"), modes.now().names("en")) == ("J-LIS停止", "J-LIS down")
     for procedure in ("certificate", "pin", "unsuspend", "face_auth"):
         with pytest.raises(ModeRefusal) as refused:
             tickets.issue(FLOOR, procedure, "self")
@@ -49,7 +49,8 @@ def test_jlis_down_refuses_the_jlis_walk_ins_and_still_receives_the_booked(
     assert tickets.issue(FLOOR, "issuance", "self", reservation_id=booked)["number"] == "K-001"
     clock.set(OPEN_DAY, time(14, 40))
     assert modes.back_to_normal(MANAGER) == 1
-    assert modes.now().normal and modes.now().names() == ("通常", "Normal")
+    assert modes.now().normal
+    assert (modes.now().names("ja"), modes.now().names("en")) == ("通常", "Normal")
     assert tickets.issue(FLOOR, "certificate", "self")["number"] == "A-002"
 
 

@@ -249,7 +249,7 @@ def test_the_board_starts_in_any_language_and_staff_windows_only_in_two(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ui.shell.application, "screenshot", keep)
         assert run_shell(args) == 0
-    assert shown == [tr("ko", "board", BOARD_TEXTS["now_calling"][1])]
+    assert shown == [tr("ko", "board", BOARD_TEXTS["now_calling"].text)]
     assert QImage(str(out)).width() == 1920
     counter = make_node(tmp_path / "counter", clock, role="counter", counter="1")
     counter.close()
