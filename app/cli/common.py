@@ -61,16 +61,12 @@ def sign_in(args: argparse.Namespace, node: Node) -> Actor:
 def ticket_line(row: dict[str, Any]) -> str:
     """Returns one line about a ticket: number, state, counter, procedure (and the visit's
     others), 優先 with its reason, and id."""
-    import json
-
+    from app.queue.routes import procedures_of
     from app.queue.tickets import STATE_NAMES
 
     state = STATE_NAMES[row["state"]].text_in("ja")
     where = f" {row['counter']}番窓口" if row["counter"] else ""
-    procedures = row.get("procedures") or "[]"
-    if isinstance(procedures, str):
-        procedures = json.loads(procedures)
-    others = [p for p in procedures if p != row["procedure"]]
+    others = [p for p in procedures_of(row) if p != row["procedure"]]
     also = "".join(f"+{p}" for p in others)
     priority = f"  優先({row['priority_reason']})" if row.get("priority_reason") else ""
     return (f"{row['number']:<7} {state:<4}{where}  {row['procedure']}{also}/{row['applicant']}"

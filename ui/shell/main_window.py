@@ -28,7 +28,7 @@ from ui.shell.sync_runner import SyncRunner
 from ui.widgets.hub import Hub
 from ui.widgets.i18n import Texts
 from ui.widgets.keys import bind_key
-from ui.widgets.queue_model import QueueModel
+from ui.widgets.queue_model import COL_APPLICANT, COL_ISSUED, COL_NUMBER, COL_WAITED, QueueModel
 from ui.widgets.tables import KeyedTableView
 
 if TYPE_CHECKING:
@@ -169,7 +169,12 @@ class MainWindow(QMainWindow):
             self.table = KeyedTableView()
             self.table.setModel(self.model)
             self.table.verticalHeader().hide()
-            self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            header = self.table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            # Short cells as wide as they are; the state (優先 …) and the procedures (several
+            # in one visit) share the rest with the lane.
+            for column in (COL_NUMBER, COL_APPLICANT, COL_ISSUED, COL_WAITED):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
             self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
             layout.addWidget(QLabel(texts("queue")))
             layout.addWidget(self.table, 1)

@@ -10,7 +10,8 @@ from app.core.catalog import Catalog
 from app.model.clock import hhmm
 from app.model.ticket_states import CALLED, HELD, SERVING, WAITING
 from app.queue.queries import ACTIVE
-from app.queue.tickets import STATE_NAMES
+from app.queue.routes import procedures_of
+from app.queue.tickets import PRIORITY_REASONS, STATE_NAMES
 from ui.widgets.i18n import Texts
 from ui.widgets.table_model import KeyedTableModel, Row
 
@@ -63,7 +64,9 @@ class QueueModel(KeyedTableModel):
         state = texts.msg(STATE_NAMES[t["state"]])
         if t["counter"] and t["state"] in ACTIVE:
             state = f"{state} {t['counter']}"
-        p = catalog.procedure(t["procedure"])
+        reason = PRIORITY_REASONS.get(t.get("priority_reason") or "")
+        if reason is not None:  # 優先: the clerk sees why this visitor comes first
+            state = f"{state} · {texts('priority_mark', r=texts.msg(reason))}"
         a = catalog.applicants[t["applicant"]]
         lane = catalog.lane(t["lane"])
         waited, waited_ms = "", -1
@@ -74,9 +77,14 @@ class QueueModel(KeyedTableModel):
         number = str(t["number"])
         if t.get("internal_number"):  # a transferred visitor: called by the number they hold
             number = f"{number} ({t['internal_number']})"
-        cells = (number, state, texts.name("procedure", p),
+        cells = (number, state, self._procedures(t),
                  texts.name("applicant", a), texts.name("lane", lane),
                  hhmm(t["issued_at"]), waited)  # fmt: skip
         sort = (t["number"], t["state"], t["procedure"], t["applicant"], t["lane"],
                 t["issued_at"], waited_ms)  # fmt: skip
         return Row(t["ticket_id"], cells, sort, _TONES.get(t["state"]))
+
+    def _procedures(self, t: dict[str, Any]) -> str:
+        """Returns the names of the visit's procedures (several in one visit: each)."""
+        return " + ".join(self._texts.name("procedure", self._catalog.procedure(c))
+                          for c in procedures_of(t))  # fmt: skip

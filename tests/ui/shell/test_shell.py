@@ -29,7 +29,7 @@ from ui.shell.application import run_shell
 from ui.shell.main_window import MainWindow
 from ui.shell.signin import SignInDialog
 from ui.widgets.i18n import Texts
-from ui.widgets.queue_model import COLUMNS, QueueModel
+from ui.widgets.queue_model import COL_PROCEDURE, COL_STATE, COLUMNS, QueueModel
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +58,23 @@ def issue_some(node: Node, n: int = 4) -> None:
     floor = Actor("fm", "floor_manager")
     for i in range(n):
         svc.issue(floor, ("pin", "certificate", "face_auth", "loss")[i % 4], "self")
+
+
+def test_the_queue_shows_a_visits_procedures_and_its_priority(qtbot: QtBot, node: Node) -> None:
+    floor = Actor("fm", "floor_manager")
+    TicketService(node).issue(floor, "certificate", "self", others=("pin",),
+                              priority_reason="elderly")  # fmt: skip
+    TicketService(node).issue(floor, "loss", "self")
+    shown = {}
+    for lang in ("ja", "en"):
+        model = QueueModel(node.catalog, Texts(lang))
+        model.show(QueueQueries(node).live_queue(), node.now_ms())
+        shown[lang] = [[model.data(model.index(r, c)) for c in (COL_STATE, COL_PROCEDURE)]
+                       for r in range(model.rowCount())]  # fmt: skip
+    assert shown["ja"][0] == ["待ち · 優先（高齢の方）",
+                              "電子証明書の新規発行・更新 + 暗証番号の初期化・再設定"]  # fmt: skip
+    assert shown["ja"][1][0] == "待ち" and "+" not in shown["ja"][1][1]
+    assert shown["en"][0][0].startswith("Waiting · Priority (")
 
 
 def test_queue_model_passes_the_model_tester(qtbot: QtBot, node: Node, clock: FakeClock) -> None:
