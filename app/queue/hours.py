@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from app.core.center_calendar import DayStatus
 from app.core.errors import ConfirmationNeeded, UserError
-from app.model.clock import hhmm, to_ms
+from app.model.clock import day_of, hhmm, to_ms
 from app.queue.forecast import ServiceMinutes, forecast
 from app.queue.modes import ModeService
 
@@ -153,7 +153,15 @@ def check_overrun(node: Node, day: ReceptionDay, route: list[Stop], now: int) ->
         first, sum(minutes.of(stop.procedures) for stop in route)
     )
     if expected is not None and expected > day.close_ms:
-        ends, closes = hhmm(expected), hhmm(day.close_ms)
+        closes = hhmm(day.close_ms)
+        if day_of(expected) != day.day:  # not before midnight: a time would read as today's
+            raise OutsideHours(
+                f"この方の手続は閉庁（{closes}）までに終わらず、本日中にも終わらない見込みです。"
+                "それでも発券しますか",
+                en=f"This visit is not expected to end today, nor by closing ({closes}). "
+                "Issue a ticket all the same?",
+            )
+        ends = hhmm(expected)
         raise OutsideHours(
             f"本日の受付終了見込みは{ends}で、閉庁（{closes}）までに終わらない見込みです。"
             "それでも発券しますか",

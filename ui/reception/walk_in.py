@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from app.core.actor import Actor
 from app.core.errors import UserError
 from app.core.i18n import CODES, font_families, language
-from app.model.clock import hhmm
+from app.model.clock import day_of, hhmm
 from app.printing.printer import Printer
 from app.queue.forecast import Forecast
 from app.queue.hours import OutsideHours, ReceptionDay
@@ -419,7 +419,7 @@ class ReceptionPanel(QWidget):
         parts = []
         for lane in catalog.lanes.values():
             end = expected.lane_end_ms[lane.id]
-            shown = "—" if end is None else hhmm(end)
+            shown = "—" if end is None else self._end_time(end, hours)
             if not expected.counters.get(lane.id):
                 shown = t("no_counter")
             if end is not None and end > hours.close_ms:
@@ -427,6 +427,13 @@ class ReceptionPanel(QWidget):
             parts.append(f"{lane.prefix} {shown}")
         self.expected_end.setText(t("expected_end", e="   ".join(parts)))
         return expected
+
+    def _end_time(self, end_ms: int, hours: ReceptionDay) -> str:
+        """Returns an expected end as reception shows it: its time today, or 翌日以降 when
+        the day cannot take it (a clock time of the small hours would read as today's)."""
+        if day_of(end_ms) != day_of(hours.close_ms or end_ms):
+            return self._texts("not_today")
+        return hhmm(end_ms)
 
     def _show_mode(self, modes: ModeNow) -> None:
         """Shows the operating mode when it is not 通常: each period, its times, why, and
@@ -533,7 +540,7 @@ class ReceptionPanel(QWidget):
                 if cutoff is not None and now >= cutoff:
                     notes.append(t("cutoff_passed", t=hhmm(cutoff)))
                 elif ends is not None and ends > hours.close_ms:  # asked before issuing
-                    notes.append(t("ends_after_close", t=hhmm(ends)))
+                    notes.append(t("ends_after_close", t=self._end_time(ends, hours)))
             button.setText(button_text(f"{procedure_key(i)}  {t.name('procedure', proc)}",
                                        notes))  # fmt: skip
             button.setEnabled(reason is None)

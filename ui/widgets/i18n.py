@@ -168,6 +168,7 @@ TEXTS: dict[str, Msg] = {
     "expected_end": Msg("ui", "Today's reception expected to end  {e}"),
     "after_close": Msg("ui", "{t} (after closing)"),
     "no_counter": Msg("ui", "no counter"),
+    "not_today": Msg("ui", "tomorrow or later"),
     "cutoff_passed": Msg("ui", "reception ended ({t})"),
     "ends_after_close": Msg("ui", "expected end {t} (after closing)"),
     "multi": Msg("ui", "+ Several procedures (+)"),

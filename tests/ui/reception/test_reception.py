@@ -213,6 +213,25 @@ def test_reception_shows_the_expected_end_and_asks_before_an_overrun(
     assert "受付終了（18:00）" in button.text()
 
 
+def test_an_expected_end_past_midnight_reads_as_not_today(
+    panel: ReceptionPanel, node: Node, clock: FakeClock
+) -> None:
+    StaffService(node).sign_in("cl", "2222", "1")
+    clock.set(OPEN_DAY, time(16, 30))
+    for _ in range(40):  # one counter, forty visitors: far into the night
+        TicketService(node).issue(FLOOR, "certificate", "self", confirm_closed=True)
+    panel.refresh()
+    assert "A 翌日以降（閉庁後）" in panel.expected_end.text()
+    assert "終了見込み 翌日以降（閉庁後）" in panel.procedure_buttons["certificate"].text()
+    questions: list[str] = []
+    panel._confirm = lambda question: bool(questions.append(question))  # the answer is no
+    panel.choose_procedure("certificate")
+    panel.choose_applicant("self")
+    panel.tick_all()
+    panel.issue()
+    assert "本日中にも終わらない見込み" in questions[0]
+
+
 def test_a_printer_failure_never_stops_issuing(panel: ReceptionPanel, node: Node) -> None:
     panel._printer = BrokenPrinter()
     panel.choose_procedure("pin")
