@@ -23,11 +23,12 @@ from tests.bench import (
     bench_sync,
     bench_ticket,
 )
-from tests.bench.common import machine_line
+from tests.bench.common import compile_sources, machine_line
 
 quick = os.environ.get("BENCH_QUICK") == "1"
 print(f"madoguchi benchmarks ({'quick' if quick else 'full'}) on {platform.machine()}, "
       f"{os.cpu_count()} cores, Python {platform.python_version()}; {machine_line()}")  # fmt: skip
+compile_sources()  # whole-process figures with bytecode, as an installed program starts
 bench_node.run(quick=quick)
 bench_ticket.run(quick=quick)
 bench_replay.run(quick=quick)

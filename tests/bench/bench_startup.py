@@ -28,7 +28,14 @@ from app.core.node import Node
 from app.core.staff import StaffService
 from app.sim.demo import open_day_shift
 from db.event import COLUMNS
-from tests.bench.common import ROOT, interleaved, machine_line, median_ratio, spread
+from tests.bench.common import (
+    ROOT,
+    compile_sources,
+    interleaved,
+    machine_line,
+    median_ratio,
+    spread,
+)
 from tests.bench.year import describe, year_rows
 
 _PEAK = """
@@ -132,16 +139,6 @@ def year_pc(folder: Path, role: str, rows: list[Any]) -> Path:
     node.store.rebuild()
     node.close()
     return folder
-
-
-def compile_sources() -> None:
-    """Compiles the program's modules to bytecode, as an installed program has them: a
-    machine with PYTHONDONTWRITEBYTECODE set would otherwise compile every module from
-    source at each start and the figures would measure the compiler."""
-    import compileall
-
-    for folder in ("app", "db", "ui"):
-        compileall.compile_dir(ROOT / folder, quiet=1)
 
 
 def run(quick: bool = False) -> dict[str, float]:
