@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import io
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -60,28 +61,26 @@ def blank(png: bytes) -> str | None:
 
 @contextlib.contextmanager
 def xvfb(screen: str = SCREEN) -> Iterator[str]:
-    """Starts an Xvfb on a free display with a screen of that size; yields its DISPLAY."""
-    for number in range(90, 140):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            break
-    else:
-        raise SystemExit("desktop: no free X display number")
-    display = f":{number}"
+    """Starts an Xvfb with a screen of that size; yields its DISPLAY.
+
+    Xvfb chooses a free display itself and writes its number to ``-displayfd`` once it
+    accepts clients: the wait is for that line, not a poll of its socket.
+    """
+    read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", screen, "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
     )
+    os.close(write_end)
     try:
-        deadline = time.monotonic() + 20
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"desktop: Xvfb {display} did not start")
-            time.sleep(0.05)
-        yield display
+        with os.fdopen(read_end, "rb") as ready:  # "N\n" when ready; EOF if it died
+            waited, _, _ = select.select([ready], [], [], 20)
+            number = ready.readline().strip() if waited else b""
+        if not number.isdigit():
+            raise SystemExit("desktop: Xvfb did not start")
+        yield f":{number.decode()}"
     finally:
         server.terminate()
         server.wait(timeout=10)
